@@ -1,0 +1,239 @@
+#include "adapters/config/config_files.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include <toml++/toml.h>
+
+#include "adapters/config/paths.h"
+#include "core/ttl.h"
+
+namespace audex {
+namespace {
+
+std::string Where(const std::string& path, const toml::node& node) {
+  return fmt::format("{}:{}", path, node.source().begin.line);
+}
+
+// toml++ reports syntax errors by exception; they end at this boundary.
+Result<toml::table> ParseToml(std::string_view text, const std::string& path) {
+  try {
+    return toml::parse(text, path);
+  } catch (const toml::parse_error& error) {
+    return UsageError(fmt::format("{}:{}: {}; fix the TOML syntax", path, error.source().begin.line,
+                                  error.description()));
+  }
+}
+
+Result<std::string> RequireString(const toml::node& node, const std::string& path,
+                                  std::string_view key, std::string_view example) {
+  if (const auto* value = node.as_string()) return value->get();
+  return UsageError(fmt::format("{}: key \"{}\" must be a string, like {} = {}", Where(path, node),
+                                key, key, example));
+}
+
+Result<std::vector<std::string>> RequireStringList(const toml::node& node, const std::string& path,
+                                                   std::string_view key, std::string_view example) {
+  const auto fail = [&](const toml::node& at) {
+    return UsageError(fmt::format("{}: key \"{}\" must be a list of strings, like {} = {}",
+                                  Where(path, at), key, key, example));
+  };
+  const auto* array = node.as_array();
+  if (array == nullptr) return fail(node);
+  std::vector<std::string> out;
+  for (const toml::node& item : *array) {
+    const auto* value = item.as_string();
+    if (value == nullptr) return fail(item);
+    out.push_back(value->get());
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& path,
+                                   std::vector<std::string>* warnings) {
+  auto root = ParseToml(text, path);
+  if (!root) return tl::unexpected(root.error());
+  UserConfig config;
+  config.source = path;
+  for (const auto& [key, node] : *root) {
+    const std::string name(key.str());
+    if (name == "provider") {
+      auto text_value = RequireString(node, path, name, "\"aws\"");
+      if (!text_value) return tl::unexpected(text_value.error());
+      config.provider = ParseProvider(*text_value);
+      if (!config.provider) {
+        return UsageError(fmt::format("{}: provider \"{}\" is not aws, gcp or azure",
+                                      Where(path, node), *text_value));
+      }
+    } else if (name == "ttl") {
+      auto text_value = RequireString(node, path, name, "\"15m\"");
+      if (!text_value) return tl::unexpected(text_value.error());
+      auto ttl = ParseTtl(*text_value);
+      if (!ttl) {
+        return UsageError(
+            fmt::format("{}: key \"ttl\": {}", Where(path, node), ttl.error().message));
+      }
+      config.ttl = *ttl;
+    } else if (name == "role_arn" || name == "region") {
+      auto text_value = RequireString(node, path, name, "\"...\"");
+      if (!text_value) return tl::unexpected(text_value.error());
+      (name == "role_arn" ? config.role_arn : config.region) = *text_value;
+    } else if (warnings != nullptr) {
+      warnings->push_back(fmt::format("{}: unknown key \"{}\" ignored", Where(path, node), name));
+    }
+  }
+  return config;
+}
+
+Result<std::vector<Profile>> ParseProfilesToml(std::string_view text, const std::string& path) {
+  auto root = ParseToml(text, path);
+  if (!root) return tl::unexpected(root.error());
+  std::vector<Profile> profiles;
+  for (const auto& [key, node] : *root) {
+    if (key.str() != "profiles") {
+      return UsageError(
+          fmt::format("{}: unexpected top-level key \"{}\"; profiles go in [profiles.NAME] tables",
+                      Where(path, node), key.str()));
+    }
+    const auto* table = node.as_table();
+    if (table == nullptr) {
+      return UsageError(fmt::format("{}: \"profiles\" must be a table of [profiles.NAME] tables",
+                                    Where(path, node)));
+    }
+    for (const auto& [profile_key, profile_node] : *table) {
+      const std::string name(profile_key.str());
+      const auto* fields = profile_node.as_table();
+      if (fields == nullptr) {
+        return UsageError(
+            fmt::format("{}: profiles.{} must be a table with description, "
+                        "actions and resources",
+                        Where(path, profile_node), name));
+      }
+      std::optional<std::string> provider;
+      std::string actions, description;
+      std::vector<std::string> resources;
+      bool has_actions = false;
+      for (const auto& [field_key, field] : *fields) {
+        const std::string field_name(field_key.str());
+        const std::string qualified = fmt::format("profiles.{}.{}", name, field_name);
+        if (field_name == "actions") {
+          auto value = RequireString(field, path, qualified, "\"s3:GetObject,s3:ListBucket\"");
+          if (!value) return tl::unexpected(value.error());
+          actions = *value;
+          has_actions = true;
+        } else if (field_name == "description") {
+          auto value = RequireString(field, path, qualified, "\"Read S3 objects\"");
+          if (!value) return tl::unexpected(value.error());
+          description = *value;
+        } else if (field_name == "provider") {
+          auto value = RequireString(field, path, qualified, "\"aws\"");
+          if (!value) return tl::unexpected(value.error());
+          provider = *value;
+        } else if (field_name == "resources") {
+          auto value = RequireStringList(field, path, qualified, "[\"arn:aws:s3:::bucket/*\"]");
+          if (!value) return tl::unexpected(value.error());
+          resources = *value;
+        } else {
+          return UsageError(fmt::format(
+              "{}: unknown key \"{}\"; a profile has description, actions, resources and "
+              "provider",
+              Where(path, field), qualified));
+        }
+      }
+      if (!has_actions) {
+        return UsageError(
+            fmt::format("{}: profiles.{} has no \"actions\" key", Where(path, profile_node), name));
+      }
+      auto profile =
+          MakeCustomProfile(name, provider, actions, std::move(resources), std::move(description),
+                            fmt::format("{}:{}", path, profile_node.source().begin.line));
+      if (!profile) {
+        return UsageError(profile.error().message);
+      }
+      profile->source = path;
+      profiles.push_back(std::move(*profile));
+    }
+  }
+  return profiles;
+}
+
+Result<DenyList> ParseDenyListToml(std::string_view text, const std::string& path) {
+  auto root = ParseToml(text, path);
+  if (!root) return tl::unexpected(root.error());
+  std::vector<std::string> patterns;
+  for (const auto& [key, node] : *root) {
+    const auto* table = node.as_table();
+    if (key.str() != "deny" || table == nullptr) {
+      return UsageError(fmt::format("{}: unexpected key \"{}\"; write [deny] actions = [...]",
+                                    Where(path, node), key.str()));
+    }
+    for (const auto& [field_key, field] : *table) {
+      if (field_key.str() != "actions") {
+        return UsageError(
+            fmt::format("{}: unknown key \"deny.{}\"; the deny list has only "
+                        "actions",
+                        Where(path, field), field_key.str()));
+      }
+      auto value = RequireStringList(field, path, "deny.actions", "[\"iam:*\"]");
+      if (!value) return tl::unexpected(value.error());
+      patterns = std::move(*value);
+    }
+  }
+  return MakeDenyList(std::move(patterns), path);
+}
+
+Result<std::optional<std::string>> ReadFileIfExists(const std::filesystem::path& path) {
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (status.type() == std::filesystem::file_type::not_found) return std::optional<std::string>();
+  if (error) {
+    return UsageError(fmt::format("cannot read {}: {}", path.string(), error.message()));
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    return UsageError(fmt::format("cannot read {}: it is not a regular file", path.string()));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return UsageError(fmt::format("cannot read {}: permission denied?", path.string()));
+  std::ostringstream content;
+  content << in.rdbuf();
+  return std::optional<std::string>(content.str());
+}
+
+}  // namespace audex
+
+namespace audex {
+
+Result<LoadedConfiguration> LoadConfiguration(const AudexPaths& paths,
+                                              std::vector<std::string>* warnings) {
+  LoadedConfiguration loaded{UserConfig{}, ProfileCatalog{},
+                             DenyList{{}, paths.DenyListFile().string()}};
+  auto config_text = ReadFileIfExists(paths.ConfigFile());
+  if (!config_text) return tl::unexpected(config_text.error());
+  if (*config_text) {
+    auto config = ParseConfigToml(**config_text, paths.ConfigFile().string(), warnings);
+    if (!config) return tl::unexpected(config.error());
+    loaded.config = std::move(*config);
+  }
+  auto profiles_text = ReadFileIfExists(paths.ProfilesFile());
+  if (!profiles_text) return tl::unexpected(profiles_text.error());
+  if (*profiles_text) {
+    auto profiles = ParseProfilesToml(**profiles_text, paths.ProfilesFile().string());
+    if (!profiles) return tl::unexpected(profiles.error());
+    loaded.profiles = ProfileCatalog(std::move(*profiles));
+  }
+  auto deny_text = ReadFileIfExists(paths.DenyListFile());
+  if (!deny_text) return tl::unexpected(deny_text.error());
+  if (*deny_text) {
+    auto deny = ParseDenyListToml(**deny_text, paths.DenyListFile().string());
+    if (!deny) return tl::unexpected(deny.error());
+    loaded.deny = std::move(*deny);
+  }
+  return loaded;
+}
+
+}  // namespace audex

@@ -1,0 +1,53 @@
+// Reading Audex's TOML files: config.toml, profiles.toml, deny-list.toml.
+// Parsing takes the file's text, so it is tested and fuzzed without disk.
+// Every error names the file, the line and the key, and is kUsage.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/deny_list.h"
+#include "core/profile.h"
+#include "core/result.h"
+#include "core/user_config.h"
+
+namespace audex {
+
+// config.toml: provider, ttl, role_arn, region (strings). Unknown keys are
+// reported in `warnings` and otherwise ignored, so newer files still load.
+Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& path,
+                                   std::vector<std::string>* warnings);
+
+// profiles.toml: [profiles.NAME] description, actions (comma string),
+// resources (list of ARNs), optional provider.
+Result<std::vector<Profile>> ParseProfilesToml(std::string_view text, const std::string& path);
+
+// deny-list.toml: [deny] actions = [...].
+Result<DenyList> ParseDenyListToml(std::string_view text, const std::string& path);
+
+// The whole file, or nullopt when it does not exist. Other failures
+// (permissions, a directory) are errors naming the path.
+Result<std::optional<std::string>> ReadFileIfExists(const std::filesystem::path& path);
+
+}  // namespace audex
+
+namespace audex {
+
+struct AudexPaths;
+
+// Everything Audex reads from its configuration directory before a command.
+struct LoadedConfiguration {
+  UserConfig config;
+  ProfileCatalog profiles;
+  DenyList deny;
+};
+
+// Reads config.toml, profiles.toml and deny-list.toml from `paths`; a missing
+// file is an empty one. Non-fatal findings go to `warnings`.
+Result<LoadedConfiguration> LoadConfiguration(const AudexPaths& paths,
+                                              std::vector<std::string>* warnings);
+
+}  // namespace audex

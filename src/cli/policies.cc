@@ -1,0 +1,162 @@
+#include "cli/policies.h"
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "cli/exit_codes.h"
+#include "core/session_plan.h"
+#include "core/text.h"
+
+namespace audex {
+namespace {
+
+using OrderedJson = nlohmann::ordered_json;
+
+std::string ProviderLabel(const Profile& profile) {
+  return profile.provider ? std::string(ProviderName(*profile.provider)) : "any";
+}
+
+std::string SourceLabel(const Profile& profile, const ProfileCatalog& catalog) {
+  if (profile.source == kBuiltinSource) return std::string(kBuiltinSource);
+  return catalog.IsShadowed(profile.name) ? profile.source + " (replaces the built-in)"
+                                          : profile.source;
+}
+
+OrderedJson ProfileJson(const Profile& profile, const ProfileCatalog& catalog) {
+  OrderedJson json;
+  json["name"] = profile.name;
+  json["provider"] = profile.provider ? OrderedJson(ProviderName(*profile.provider)) : nullptr;
+  json["description"] = profile.description;
+  json["actions"] = profile.actions;
+  json["resources"] = profile.resources;
+  json["source"] = profile.source;
+  json["shadows_builtin"] = catalog.IsShadowed(profile.name);
+  return json;
+}
+
+Result<int> List(const PoliciesOptions& options, const CliContext& context,
+                 const LoadedConfiguration& loaded) {
+  std::optional<Provider> only;
+  if (options.provider) {
+    only = ParseProvider(*options.provider);
+    if (!only) {
+      return UsageError(
+          fmt::format("--provider \"{}\" is not aws, gcp or azure", *options.provider));
+    }
+  }
+  const std::vector<const Profile*> all = loaded.profiles.All();
+  const auto wanted = [&](const Profile& profile) {
+    return !only || !profile.provider || *profile.provider == *only;
+  };
+  if (options.json) {
+    OrderedJson list = OrderedJson::array();
+    for (const Profile* profile : all) {
+      if (wanted(*profile)) list.push_back(ProfileJson(*profile, loaded.profiles));
+    }
+    context.out << list.dump(2) << '\n';
+    return kExitOk;
+  }
+  size_t name_width = 0;
+  for (const Profile* profile : all) name_width = std::max(name_width, profile->name.size());
+  const auto print_group = [&](std::string_view title, auto belongs) {
+    bool any = false;
+    for (const Profile* profile : all) {
+      if (!wanted(*profile) || !belongs(*profile)) continue;
+      if (!any) context.out << title << '\n';
+      any = true;
+      context.out << fmt::format("  {:<{}}  {:<24}  {}\n", profile->name, name_width,
+                                 profile->description, Join(profile->actions, ","));
+      if (profile->source != kBuiltinSource) {
+        context.out << fmt::format("  {:<{}}  from {}\n", "", name_width,
+                                   SourceLabel(*profile, loaded.profiles));
+      }
+    }
+    if (any) context.out << '\n';
+  };
+  for (Provider provider : kAllProviders) {
+    const char* title = provider == Provider::kAws   ? "AWS profiles"
+                        : provider == Provider::kGcp ? "GCP profiles"
+                                                     : "Azure profiles";
+    print_group(title, [provider](const Profile& p) { return p.provider == provider; });
+  }
+  print_group("Profiles for any provider (universal names)",
+              [](const Profile& p) { return !p.provider.has_value(); });
+  context.out << "Use one with: tryaudex run --profile NAME -- COMMAND\n";
+  return kExitOk;
+}
+
+Result<int> Show(const PoliciesOptions& options, const CliContext& context,
+                 const LoadedConfiguration& loaded) {
+  const Profile* profile = loaded.profiles.Find(options.name);
+  if (profile == nullptr) {
+    const std::string closest = ClosestName(options.name, loaded.profiles.Names());
+    return PolicyError(fmt::format(
+        "unknown profile \"{}\"{}; tryaudex policies list shows the profiles", options.name,
+        closest.empty() ? "" : fmt::format(" (did you mean {}?)", closest)));
+  }
+  // The document the profile produces is exactly what `run` would send,
+  // deny list included.
+  AccessRequest request;
+  request.profile = profile->name;
+  auto plan = PlanSession(request, std::nullopt, loaded.config, loaded.profiles, loaded.deny, {});
+  if (options.json) {
+    OrderedJson json = ProfileJson(*profile, loaded.profiles);
+    if (plan && plan->policy) {
+      json["policy"] = OrderedJson::parse(plan->policy_json);
+      json["policy_size"] = plan->policy_json.size();
+    } else {
+      json["policy"] = nullptr;
+      if (!plan) json["policy_error"] = plan.error().message;
+    }
+    context.out << json.dump(2) << '\n';
+    return kExitOk;
+  }
+  context.out << fmt::format("Profile:      {}\n", profile->name);
+  context.out << fmt::format("Provider:     {}\n", ProviderLabel(*profile));
+  context.out << fmt::format("Description:  {}\n", profile->description);
+  context.out << fmt::format("Actions:      {}\n", Join(profile->actions, ","));
+  context.out << fmt::format("Resources:    {}\n", profile->resources.empty()
+                                                       ? "* (every resource)"
+                                                       : Join(profile->resources, ","));
+  context.out << fmt::format("Source:       {}\n", SourceLabel(*profile, loaded.profiles));
+  if (!plan) {
+    context.out << fmt::format("Policy:       cannot be built: {}\n", plan.error().message);
+  } else if (plan->policy) {
+    PrintWarnings(context, plan->request.warnings);
+    context.out << fmt::format("AWS session policy ({} of {} characters):\n{}\n",
+                               plan->policy_json.size(), kSessionPolicyLimit, plan->policy_json);
+  } else {
+    context.out << fmt::format(
+        "Policy:       {} tokens carry no policy document; the permissions "
+        "are {}\n",
+        ProviderName(plan->request.provider), Join(plan->request.ActionNames(), ","));
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddPoliciesCommand(CLI::App& app, PoliciesOptions& options) {
+  CLI::App* policies = app.add_subcommand("policies", "List and show permission profiles");
+  policies->require_subcommand(1);
+  CLI::App* list = policies->add_subcommand("list", "List built-in and custom profiles");
+  list->add_option("--provider", options.provider, "Only profiles for aws, gcp or azure");
+  list->add_flag("--json", options.json, "Print JSON");
+  list->callback([&options] { options.subcommand = "list"; });
+  CLI::App* show = policies->add_subcommand("show", "Show a profile and the policy it produces");
+  show->add_option("name", options.name, "Profile name")->required();
+  show->add_flag("--json", options.json, "Print JSON");
+  show->callback([&options] { options.subcommand = "show"; });
+}
+
+Result<int> RunPolicies(const PoliciesOptions& options, const CliContext& context) {
+  auto loaded = LoadConfigurationFor(context);
+  if (!loaded) return tl::unexpected(loaded.error());
+  if (options.subcommand == "show") return Show(options, context, *loaded);
+  return List(options, context, *loaded);
+}
+
+}  // namespace audex

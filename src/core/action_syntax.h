@@ -1,0 +1,37 @@
+// The permission syntax of each provider, checked item by item:
+//   AWS    service:Action                      s3:GetObject, lambda:Invoke*, *:*
+//   GCP    service.resource.verb               storage.objects.get, storage.*.*
+//   Azure  Namespace.Provider/type[/...]/op    Microsoft.Storage/storageAccounts/read
+// Wildcards ('*', '?') are allowed wherever the cloud allows them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/glob.h"
+#include "core/provider.h"
+#include "core/result.h"
+
+namespace audex {
+
+// IAM and Azure RBAC compare action names case-insensitively; GCP
+// permissions are case-sensitive (storage.managedFolders.get).
+CaseRule ActionCaseRule(Provider provider);
+
+// The form an action takes for `provider`, for error messages.
+std::string_view ExpectedActionForm(Provider provider);
+
+// Checks one item. `where` names its origin for the message ("--allow",
+// "profile my-data in /path/profiles.toml"). Errors are kPolicy.
+Result<void> CheckActionSyntax(Provider provider, std::string_view action, std::string_view where);
+
+// Which provider's syntax an action is written in, if any (for profiles
+// without a provider key). Universal names are not native syntax.
+std::optional<Provider> DetectActionSyntax(std::string_view action);
+
+// True for patterns that grant every service ("*", "*:*", "*:Get*",
+// "*.*.*", "*/read"): the user gets a loud warning.
+bool IsAllServicesWildcard(Provider provider, std::string_view action);
+
+}  // namespace audex

@@ -1,0 +1,57 @@
+// Profiles: named permission sets. The 17 built-in ones come from the
+// founding document; custom ones come from profiles.toml and may shadow them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/provider.h"
+#include "core/result.h"
+
+namespace audex {
+
+inline constexpr std::string_view kBuiltinSource = "built-in";
+
+struct Profile {
+  std::string name;
+  // Null for a custom profile written only in universal names: it serves
+  // whichever provider the run asks for.
+  std::optional<Provider> provider;
+  std::vector<std::string> actions;
+  std::vector<std::string> resources;
+  std::string description;
+  std::string source = std::string(kBuiltinSource);  // or the file it came from
+};
+
+// The founding document's tables: 9 AWS, 4 GCP, 4 Azure profiles, in order.
+const std::vector<Profile>& BuiltinProfiles();
+
+// Builds a custom profile from the fields of profiles.toml and checks it:
+// every action in its provider's syntax (the provider is inferred from the
+// actions when `provider` is absent; mixing providers is an error), every
+// resource an ARN. `where` is "profile NAME in FILE" for messages.
+Result<Profile> MakeCustomProfile(std::string name, std::optional<std::string> provider,
+                                  std::string_view actions, std::vector<std::string> resources,
+                                  std::string description, std::string source);
+
+// Built-in and custom profiles; a custom profile with a built-in's name
+// shadows it.
+class ProfileCatalog {
+ public:
+  explicit ProfileCatalog(std::vector<Profile> custom = {});
+
+  // The effective profile named `name`, or null.
+  const Profile* Find(std::string_view name) const;
+  // Every effective profile: built-ins in document order (shadowed ones
+  // replaced in place), then custom ones in file order.
+  std::vector<const Profile*> All() const;
+  // Is `name` a built-in that a custom profile replaces?
+  bool IsShadowed(std::string_view name) const;
+  std::vector<std::string> Names() const;
+
+ private:
+  std::vector<Profile> custom_;
+};
+
+}  // namespace audex

@@ -1,0 +1,18 @@
+// Provider: the cloud a request is for. Each has its own permission syntax.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace audex {
+
+enum class Provider { kAws, kGcp, kAzure };
+
+inline constexpr Provider kAllProviders[] = {Provider::kAws, Provider::kGcp, Provider::kAzure};
+
+std::string_view ProviderName(Provider provider);
+
+// "aws", "gcp", "azure", compared case-insensitively; nullopt otherwise.
+std::optional<Provider> ParseProvider(std::string_view text);
+
+}  // namespace audex

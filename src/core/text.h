@@ -1,0 +1,28 @@
+// Small text operations on ASCII strings that the policy language needs:
+// IAM and Azure compare action names case-insensitively, and lists are
+// comma-separated with spaces allowed around items.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace audex {
+
+char AsciiLower(char c);
+std::string ToLower(std::string_view text);
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+std::string_view Trim(std::string_view text);
+std::string Join(const std::vector<std::string>& items, std::string_view separator);
+
+// Splits "a, b ,c" into {"a","b","c"}. Empty items are kept (as "") so the
+// caller can report where they were.
+std::vector<std::string> SplitCommaList(std::string_view list);
+
+// Levenshtein distance, case-insensitive.
+size_t EditDistance(std::string_view a, std::string_view b);
+
+// The candidate closest to `input` if it is close enough to be a likely typo.
+std::string ClosestName(std::string_view input, const std::vector<std::string>& candidates);
+
+}  // namespace audex

@@ -1,0 +1,20 @@
+// The user's settings from config.toml, already checked by the loader.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "core/provider.h"
+
+namespace audex {
+
+struct UserConfig {
+  std::optional<Provider> provider;
+  std::optional<std::chrono::seconds> ttl;
+  std::optional<std::string> role_arn;
+  std::optional<std::string> region;
+  std::string source;  // the file, for messages; empty when there is none
+};
+
+}  // namespace audex
