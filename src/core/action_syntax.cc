@@ -114,7 +114,8 @@ std::optional<std::string> AzureProblem(std::string_view action) {
   }
   const std::string_view operation = parts.back();
   if (HasWildcard(operation)) return std::nullopt;
-  if (parts.size() < 3) return "it needs a resource type between the namespace and the operation";
+  if (parts.size() < 3 && ns != "*")
+    return "it needs a resource type between the namespace and the operation";
   for (std::string_view known : {"read", "write", "delete", "action"}) {
     if (EqualsIgnoreCase(operation, known)) return std::nullopt;
   }

@@ -101,9 +101,9 @@ Result<Profile> MakeCustomProfile(std::string name, std::optional<std::string> p
     const std::optional<Provider> detected = DetectActionSyntax(item);
     if (!detected) {
       return PolicyError(
-          fmt::format("{}: cannot tell the provider of \"{}\"; expected {}, {} or {}", where, item,
-                      ExpectedActionForm(Provider::kAws), ExpectedActionForm(Provider::kGcp),
-                      ExpectedActionForm(Provider::kAzure)));
+          fmt::format("{}: cannot tell the provider of \"{}\"; expected {}; {}; or {}",
+                      actions_where, item, ExpectedActionForm(Provider::kAws),
+                      ExpectedActionForm(Provider::kGcp), ExpectedActionForm(Provider::kAzure)));
     }
     if (!provider_text && provider && *provider != *detected) {
       return PolicyError(fmt::format(

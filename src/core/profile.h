@@ -39,7 +39,8 @@ Result<Profile> MakeCustomProfile(std::string name, std::optional<std::string> p
 // shadows it.
 class ProfileCatalog {
  public:
-  explicit ProfileCatalog(std::vector<Profile> custom = {});
+  ProfileCatalog() = default;
+  explicit ProfileCatalog(std::vector<Profile> custom);
 
   // The effective profile named `name`, or null.
   const Profile* Find(std::string_view name) const;

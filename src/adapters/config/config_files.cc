@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -105,8 +106,16 @@ Result<std::vector<Profile>> ParseProfilesToml(std::string_view text, const std:
       return UsageError(fmt::format("{}: \"profiles\" must be a table of [profiles.NAME] tables",
                                     Where(path, node)));
     }
+    // toml++ keeps keys sorted; profiles are listed in the file's order.
+    std::vector<std::pair<std::string, const toml::node*>> in_file_order;
     for (const auto& [profile_key, profile_node] : *table) {
-      const std::string name(profile_key.str());
+      in_file_order.emplace_back(std::string(profile_key.str()), &profile_node);
+    }
+    std::stable_sort(in_file_order.begin(), in_file_order.end(), [](const auto& a, const auto& b) {
+      return a.second->source().begin.line < b.second->source().begin.line;
+    });
+    for (const auto& [name, profile_node_ptr] : in_file_order) {
+      const toml::node& profile_node = *profile_node_ptr;
       const auto* fields = profile_node.as_table();
       if (fields == nullptr) {
         return UsageError(

@@ -1,0 +1,157 @@
+#include "adapters/config/config_files.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "adapters/config/paths.h"
+
+namespace audex {
+namespace {
+
+void ExpectErrorMentions(const Error& error, std::initializer_list<const char*> parts) {
+  EXPECT_EQ(error.kind, ErrorKind::kUsage) << error.message;
+  for (const char* part : parts) {
+    EXPECT_NE(error.message.find(part), std::string::npos) << error.message << " lacks " << part;
+  }
+}
+
+TEST(ParseProfilesToml, ReadsTheFoundingDocumentFormat) {
+  auto profiles = ParseProfilesToml(R"(
+[profiles.my-data-pipeline]
+description = "Read from S3, write to DynamoDB"
+actions = "s3:GetObject,dynamodb:PutItem,dynamodb:UpdateItem"
+resources = ["arn:aws:s3:::input-data/*", "arn:aws:dynamodb:*:*:table/pipeline-results"]
+
+[profiles.ml-inference]
+description = "Invoke SageMaker and read model artifacts"
+actions = "sagemaker:InvokeEndpoint,s3:GetObject"
+resources = ["arn:aws:s3:::ml-models/*"]
+
+[profiles.gcs-lister]
+provider = "gcp"
+actions = "storage.objects.list"
+)",
+                                    "/cfg/profiles.toml");
+  ASSERT_TRUE(profiles.has_value()) << profiles.error().message;
+  ASSERT_EQ(profiles->size(), 3u);
+  const Profile& pipeline = (*profiles)[0];
+  EXPECT_EQ(pipeline.name, "my-data-pipeline");
+  EXPECT_EQ(pipeline.provider, Provider::kAws);
+  EXPECT_EQ(pipeline.actions.size(), 3u);
+  EXPECT_EQ(pipeline.resources.size(), 2u);
+  EXPECT_EQ(pipeline.source, "/cfg/profiles.toml");
+  EXPECT_EQ((*profiles)[2].provider, Provider::kGcp);
+}
+
+TEST(ParseProfilesToml, ErrorsNameFileLineAndKey) {
+  auto syntax = ParseProfilesToml("[profiles.x\nactions = 1", "/cfg/profiles.toml");
+  ASSERT_FALSE(syntax.has_value());
+  ExpectErrorMentions(syntax.error(), {"/cfg/profiles.toml:1"});
+
+  auto wrong_type = ParseProfilesToml("[profiles.x]\n\nactions = 5\n", "/cfg/profiles.toml");
+  ASSERT_FALSE(wrong_type.has_value());
+  ExpectErrorMentions(wrong_type.error(), {"/cfg/profiles.toml:3", "profiles.x.actions", "string"});
+
+  auto resources =
+      ParseProfilesToml("[profiles.x]\nactions = \"s3:GetObject\"\nresources = [1]\n", "/p.toml");
+  ASSERT_FALSE(resources.has_value());
+  ExpectErrorMentions(resources.error(), {"/p.toml:3", "profiles.x.resources"});
+
+  auto unknown_key =
+      ParseProfilesToml("[profiles.x]\nactions = \"s3:GetObject\"\nrole = 1\n", "/p.toml");
+  ASSERT_FALSE(unknown_key.has_value());
+  ExpectErrorMentions(unknown_key.error(), {"/p.toml:3", "profiles.x.role"});
+
+  auto no_actions = ParseProfilesToml("[profiles.x]\ndescription = \"d\"\n", "/p.toml");
+  ASSERT_FALSE(no_actions.has_value());
+  ExpectErrorMentions(no_actions.error(), {"/p.toml:1", "no \"actions\""});
+
+  auto bad_action = ParseProfilesToml("[profiles.x]\nactions = \"s3GetObject\"\n", "/p.toml");
+  ASSERT_FALSE(bad_action.has_value());
+  ExpectErrorMentions(bad_action.error(), {"/p.toml", "profiles.x.actions", "s3GetObject"});
+
+  auto stray = ParseProfilesToml("name = \"x\"\n", "/p.toml");
+  ASSERT_FALSE(stray.has_value());
+  ExpectErrorMentions(stray.error(), {"/p.toml:1", "[profiles.NAME]"});
+}
+
+TEST(ParseDenyListToml, ReadsTheFoundingDocumentFormat) {
+  auto deny = ParseDenyListToml(R"([deny]
+actions = [
+  "iam:*",
+  "ec2:TerminateInstances",
+  "rds:DeleteDBInstance",
+  "s3:DeleteBucket"
+]
+)",
+                                "/cfg/deny-list.toml");
+  ASSERT_TRUE(deny.has_value()) << deny.error().message;
+  EXPECT_EQ(deny->patterns.size(), 4u);
+  EXPECT_EQ(deny->source, "/cfg/deny-list.toml");
+}
+
+TEST(ParseDenyListToml, RejectsWrongShapes) {
+  auto string_not_list = ParseDenyListToml("[deny]\nactions = \"iam:*\"\n", "/d.toml");
+  ASSERT_FALSE(string_not_list.has_value());
+  ExpectErrorMentions(string_not_list.error(), {"/d.toml:2", "deny.actions", "list of strings"});
+  auto bad_entry = ParseDenyListToml("[deny]\nactions = [\"iam\"]\n", "/d.toml");
+  ASSERT_FALSE(bad_entry.has_value());
+  ExpectErrorMentions(bad_entry.error(), {"/d.toml", "\"iam\""});
+  auto wrong_table = ParseDenyListToml("[denied]\nactions = []\n", "/d.toml");
+  ASSERT_FALSE(wrong_table.has_value());
+  ExpectErrorMentions(wrong_table.error(), {"/d.toml:1", "[deny]"});
+}
+
+TEST(ParseConfigToml, ReadsKnownKeysAndWarnsAboutOthers) {
+  std::vector<std::string> warnings;
+  auto config = ParseConfigToml(
+      "provider = \"gcp\"\nttl = \"30m\"\nrole_arn = \"arn:aws:iam::1:role/r\"\nregion = "
+      "\"eu-west-1\"\nfuture_key = true\n",
+      "/c.toml", &warnings);
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->provider, Provider::kGcp);
+  EXPECT_EQ(config->ttl, std::chrono::seconds(1800));
+  EXPECT_EQ(config->role_arn, "arn:aws:iam::1:role/r");
+  EXPECT_EQ(config->region, "eu-west-1");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("/c.toml:5"), std::string::npos);
+}
+
+TEST(ParseConfigToml, RejectsBadValues) {
+  auto ttl = ParseConfigToml("ttl = \"abc\"\n", "/c.toml", nullptr);
+  ASSERT_FALSE(ttl.has_value());
+  ExpectErrorMentions(ttl.error(), {"/c.toml:1", "ttl", "abc"});
+  auto provider = ParseConfigToml("\nprovider = \"oracle\"\n", "/c.toml", nullptr);
+  ASSERT_FALSE(provider.has_value());
+  ExpectErrorMentions(provider.error(), {"/c.toml:2", "oracle"});
+  auto type = ParseConfigToml("ttl = 15\n", "/c.toml", nullptr);
+  ASSERT_FALSE(type.has_value());
+  ExpectErrorMentions(type.error(), {"/c.toml:1", "\"ttl\"", "string"});
+}
+
+EnvLookup FakeEnv(std::map<std::string, std::string> values) {
+  return [values](const std::string& name) -> std::optional<std::string> {
+    const auto found = values.find(name);
+    if (found == values.end()) return std::nullopt;
+    return found->second;
+  };
+}
+
+TEST(ResolvePaths, AudexHomeOverridesEverything) {
+  const AudexPaths paths =
+      ResolvePaths(FakeEnv({{"AUDEX_HOME", "/t/a"}, {"XDG_CONFIG_HOME", "/x"}, {"HOME", "/h"}}));
+  EXPECT_EQ(paths.ProfilesFile(), "/t/a/profiles.toml");
+  EXPECT_EQ(paths.state_dir, "/t/a");
+}
+
+TEST(ResolvePaths, HonoursXdgAndFallsBackToHome) {
+  const AudexPaths xdg = ResolvePaths(FakeEnv({{"XDG_CONFIG_HOME", "/x"}, {"HOME", "/h"}}));
+  EXPECT_EQ(xdg.DenyListFile(), "/x/audex/deny-list.toml");
+  EXPECT_EQ(xdg.state_dir, "/h/.local/state/audex");
+  const AudexPaths home = ResolvePaths(FakeEnv({{"HOME", "/h"}, {"XDG_CONFIG_HOME", "rel"}}));
+  EXPECT_EQ(home.ConfigFile(), "/h/.config/audex/config.toml");
+}
+
+}  // namespace
+}  // namespace audex
