@@ -13,7 +13,8 @@ Result<LoadedConfiguration> LoadConfigurationFor(const CliContext& context) {
 
 void PrintWarnings(const CliContext& context, const std::vector<std::string>& warnings) {
   for (const std::string& warning : warnings) {
-    context.err << "tryaudex: " << (warning.rfind("WARNING", 0) == 0 ? "" : "note: ") << warning
+    // Loud warnings carry their own "WARNING:" prefix.
+    context.err << "tryaudex: " << (warning.rfind("WARNING", 0) == 0 ? "" : "warning: ") << warning
                 << '\n';
   }
 }

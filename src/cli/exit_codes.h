@@ -9,9 +9,15 @@ namespace audex {
 
 enum ExitCode : int {
   kExitOk = 0,
-  kExitUsage = 2,     // bad command line or configuration file
-  kExitPolicy = 3,    // the request cannot become a valid policy
-  kExitInternal = 70  // a bug in Audex (EX_SOFTWARE); please report it
+  kExitCheckFailed = 1,        // a check found a problem: audit verify found the chain broken
+  kExitUsage = 2,              // bad command line or configuration file
+  kExitPolicy = 3,             // the request cannot become a valid policy
+  kExitCredentials = 4,        // no base credentials, or the cloud refused to issue them
+  kExitState = 5,              // the audit log or session store cannot be read or written
+  kExitInternal = 70,          // a bug in Audex (EX_SOFTWARE); please report it
+  kExitCannotExecute = 126,    // the command exists but cannot be run
+  kExitCommandNotFound = 127,  // the command was not found
+  // 128 + N: the child died of signal N. Otherwise the child's own exit code.
 };
 
 inline int ExitCodeFor(ErrorKind kind) {
@@ -20,6 +26,10 @@ inline int ExitCodeFor(ErrorKind kind) {
       return kExitUsage;
     case ErrorKind::kPolicy:
       return kExitPolicy;
+    case ErrorKind::kCredentials:
+      return kExitCredentials;
+    case ErrorKind::kState:
+      return kExitState;
   }
   return kExitInternal;
 }

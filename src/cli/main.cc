@@ -1,18 +1,23 @@
 // tryaudex: scoped, short-lived cloud credentials for one command.
 // main() wires the services, splits off the child command, dispatches to one
 // command, and turns an Error into its exit code. Nothing else.
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <iostream>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "catalog/action_catalog.h"
+#include "cli/audit.h"
 #include "cli/cli_context.h"
 #include "cli/exit_codes.h"
 #include "cli/policies.h"
 #include "cli/run.h"
+#include "cli/sessions.h"
 #include "core/text.h"
 
 namespace {
@@ -20,8 +25,9 @@ namespace {
 using audex::Result;
 
 // The command table: the names `tryaudex` knows, for "did you mean".
-const std::vector<std::string> kCommands = {"run", "policies"};
-const std::vector<std::string> kPoliciesCommands = {"list", "show"};
+const std::vector<std::string> kCommands = {"run", "policies", "sessions", "audit"};
+const std::vector<std::pair<std::string, std::vector<std::string>>> kSubcommands = {
+    {"policies", {"list", "show"}}, {"sessions", {"list", "show"}}, {"audit", {"verify", "show"}}};
 
 int Fail(const audex::Error& error) {
   std::cerr << "tryaudex: error: " << error.message << '\n';
@@ -68,20 +74,33 @@ int Main(int argc, char** argv) {
 
   const std::string word = NthWord(args, 0);
   if (auto unknown = UnknownCommand(word, kCommands, "")) return Fail(*unknown);
-  if (word == "policies") {
-    if (auto unknown = UnknownCommand(NthWord(args, 1), kPoliciesCommands, "policies ")) {
+  for (const auto& [command, subcommands] : kSubcommands) {
+    if (word != command) continue;
+    if (auto unknown = UnknownCommand(NthWord(args, 1), subcommands, command + " ")) {
       return Fail(*unknown);
     }
   }
 
   CLI::App app{"Audex: scoped, short-lived cloud credentials for one command.", "tryaudex"};
-  app.set_version_flag("--version", std::string("tryaudex ") + AUDEX_VERSION);
-  app.require_subcommand(1);
-  app.footer("Exit codes: 0 ok, 2 usage or configuration error, 3 policy error.");
+  const auto& catalog = audex::ActionCatalog::Builtin().source();
+  app.set_version_flag(
+      "--version", fmt::format("tryaudex {}\nAWS action catalog: {} {} (data of {})", AUDEX_VERSION,
+                               catalog.package, catalog.version, catalog.data_date.substr(0, 10)));
+  bool licenses = false;
+  app.add_flag("--licenses", licenses, "Print the licences of data built into tryaudex");
+  app.require_subcommand(0, 1);
+  app.footer(
+      "Exit codes: 0 ok (or the command's own code), 1 check failed (audit verify), 2 usage or "
+      "configuration error, 3 policy error, 4 credentials or cloud error, 5 audit log or session "
+      "store error, 126/127 command not runnable/not found, 128+N command killed by signal N.");
   audex::RunOptions run_options;
   audex::PoliciesOptions policies_options;
   audex::AddRunCommand(app, run_options);
   audex::AddPoliciesCommand(app, policies_options);
+  audex::SessionsOptions sessions_options;
+  audex::AddSessionsCommand(app, sessions_options);
+  audex::AuditOptions audit_options;
+  audex::AddAuditCommand(app, audit_options);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses a reversed vector
   try {
@@ -101,6 +120,18 @@ int Main(int argc, char** argv) {
     return Fail({audex::ErrorKind::kUsage, std::string(e.what()) + "; see " + where + " --help"});
   }
 
+  if (licenses) {
+    std::cout << "tryaudex embeds the AWS action catalog from the npm package " << catalog.package
+              << " " << catalog.version << ", under this licence:\n\n"
+              << catalog.license << '\n';
+    return audex::kExitOk;
+  }
+  if (app.get_subcommands().empty()) {
+    return Fail(
+        {audex::ErrorKind::kUsage,
+         "no command given; commands: " + audex::Join(kCommands, ", ") + "; see tryaudex --help"});
+  }
+
   audex::CliContext context{audex::ProcessEnvironment(),
                             audex::ResolvePaths(audex::ProcessEnvironment()), std::cout, std::cerr};
   Result<int> outcome = 0;
@@ -112,7 +143,13 @@ int Main(int argc, char** argv) {
       return Fail({audex::ErrorKind::kUsage,
                    "only tryaudex run takes a command after --; see tryaudex --help"});
     }
-    outcome = audex::RunPolicies(policies_options, context);
+    if (app.got_subcommand("sessions")) {
+      outcome = audex::RunSessions(sessions_options, context);
+    } else if (app.got_subcommand("audit")) {
+      outcome = audex::RunAudit(audit_options, context);
+    } else {
+      outcome = audex::RunPolicies(policies_options, context);
+    }
   }
   std::cout.flush();
   if (!outcome) return Fail(outcome.error());

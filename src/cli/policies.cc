@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "catalog/catalog_universe.h"
 #include "cli/exit_codes.h"
 #include "core/session_plan.h"
 #include "core/text.h"
@@ -59,16 +60,20 @@ Result<int> List(const PoliciesOptions& options, const CliContext& context,
     context.out << list.dump(2) << '\n';
     return kExitOk;
   }
-  size_t name_width = 0;
-  for (const Profile* profile : all) name_width = std::max(name_width, profile->name.size());
+  size_t name_width = 0, description_width = 0;
+  for (const Profile* profile : all) {
+    name_width = std::max(name_width, profile->name.size());
+    description_width = std::max(description_width, profile->description.size());
+  }
   const auto print_group = [&](std::string_view title, auto belongs) {
     bool any = false;
     for (const Profile* profile : all) {
       if (!wanted(*profile) || !belongs(*profile)) continue;
       if (!any) context.out << title << '\n';
       any = true;
-      context.out << fmt::format("  {:<{}}  {:<24}  {}\n", profile->name, name_width,
-                                 profile->description, Join(profile->actions, ","));
+      context.out << fmt::format("  {:<{}}  {:<{}}  {}\n", profile->name, name_width,
+                                 profile->description, description_width,
+                                 Join(profile->actions, ","));
       if (profile->source != kBuiltinSource) {
         context.out << fmt::format("  {:<{}}  from {}\n", "", name_width,
                                    SourceLabel(*profile, loaded.profiles));
@@ -101,7 +106,8 @@ Result<int> Show(const PoliciesOptions& options, const CliContext& context,
   // deny list included.
   AccessRequest request;
   request.profile = profile->name;
-  auto plan = PlanSession(request, std::nullopt, loaded.config, loaded.profiles, loaded.deny, {});
+  auto plan = PlanSession(request, std::nullopt, loaded.config, loaded.profiles, loaded.deny, {},
+                          &BuiltinAwsActions());
   if (options.json) {
     OrderedJson json = ProfileJson(*profile, loaded.profiles);
     if (plan && plan->policy) {
@@ -122,6 +128,11 @@ Result<int> Show(const PoliciesOptions& options, const CliContext& context,
                                                        ? "* (every resource)"
                                                        : Join(profile->resources, ","));
   context.out << fmt::format("Source:       {}\n", SourceLabel(*profile, loaded.profiles));
+  if (plan) {
+    for (const RemovedAction& item : plan->request.dropped) {
+      context.out << fmt::format("Dropped:      {} ({})\n", item.action, item.reason);
+    }
+  }
   if (!plan) {
     context.out << fmt::format("Policy:       cannot be built: {}\n", plan.error().message);
   } else if (plan->policy) {

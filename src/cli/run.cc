@@ -6,7 +6,19 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "adapters/aws/credential_chain.h"
+#include "adapters/aws/sts_client.h"
+#include "adapters/aws/sts_endpoint.h"
+#include "adapters/http/curl_http_client.h"
+#include "adapters/process/child_process.h"
+#include "adapters/store/random_bytes.h"
+#include "adapters/store/session_recorder.h"
+#include "catalog/catalog_universe.h"
 #include "cli/exit_codes.h"
+#include "core/child_env.h"
+#include "core/rfc3339.h"
+#include "core/role.h"
+#include "core/session_id.h"
 #include "core/session_plan.h"
 #include "core/text.h"
 #include "core/ttl.h"
@@ -45,12 +57,16 @@ void PrintPlanJson(const SessionPlan& plan, const CliContext& context) {
   json["ttl_seconds"] = plan.ttl.count();
   OrderedJson actions = OrderedJson::array();
   for (const GrantedAction& granted : request.actions) {
-    actions.push_back({{"action", granted.action}, {"origin", granted.origin}});
+    OrderedJson entry = {{"action", granted.action}, {"origin", granted.origin}};
+    if (granted.matches) entry["matches"] = *granted.matches;
+    actions.push_back(std::move(entry));
   }
   json["actions"] = std::move(actions);
   json["allow"] = Join(request.ActionNames(), ",");
   json["denied"] = RemovedJson(request.denied);
   json["covered"] = RemovedJson(request.covered);
+  json["dropped"] = RemovedJson(request.dropped);
+  json["policy_notes"] = plan.policy_notes;
   json["explicit_deny"] = request.explicit_denies;
   json["resources"] = request.resources;
   if (plan.policy) {
@@ -86,7 +102,14 @@ void PrintPlanText(const SessionPlan& plan, const CliContext& context) {
   }
   out << fmt::format("Actions ({}):\n", request.actions.size());
   for (const GrantedAction& granted : request.actions) {
-    out << fmt::format("  {:<{}}  from {}\n", granted.action, width, granted.origin);
+    out << fmt::format("  {:<{}}  from {}{}\n", granted.action, width, granted.origin,
+                       granted.matches ? fmt::format(" ({} actions today)", *granted.matches) : "");
+  }
+  if (!request.dropped.empty()) {
+    out << "Dropped (not IAM actions):\n";
+    for (const RemovedAction& item : request.dropped) {
+      out << fmt::format("  {}  from {}: {}\n", item.action, item.origin, item.reason);
+    }
   }
   if (!request.denied.empty()) {
     out << "Removed by the deny list:\n";
@@ -107,6 +130,7 @@ void PrintPlanText(const SessionPlan& plan, const CliContext& context) {
   out << fmt::format("Resources:  {}\n", request.resources.empty() ? "* (every resource)"
                                                                    : Join(request.resources, ","));
   for (const std::string& note : request.notes) out << fmt::format("Note:       {}\n", note);
+  for (const std::string& note : plan.policy_notes) out << fmt::format("Policy:     {}\n", note);
   if (plan.policy) {
     out << fmt::format("Session policy ({} of {} characters):\n{}\n", plan.policy_json.size(),
                        kSessionPolicyLimit, plan.policy_json);
@@ -131,9 +155,114 @@ void AddRunCommand(CLI::App& app, RunOptions& options) {
   run->add_option("--profile", options.profile, "A built-in or custom profile name");
   run->add_option("--resource", options.resource, "Comma-separated resource ARNs (AWS)");
   run->add_option("--ttl", options.ttl, "Session lifetime: 90s, 15m, 1h, 1h30m (default 15m)");
+  run->add_option("--role-arn", options.role_arn,
+                  "Role to assume (else AUDEX_ROLE_ARN, else role_arn in config.toml)");
+  run->add_option("--region", options.region,
+                  "AWS region (else AWS_REGION, AWS_DEFAULT_REGION, config, us-east-1)");
+  run->add_option("--source-identity", options.source_identity,
+                  "STS SourceIdentity to stamp on the session (needs sts:SetSourceIdentity)");
+  run->add_flag("--allow-unknown", options.allow_unknown,
+                "Send AWS actions the action catalog does not know yet (warned)");
+  run->add_flag("--no-compress", options.no_compress,
+                "Never pack a large policy into wildcards the request did not contain");
   run->add_flag("--dry-run", options.dry_run, "Print the plan and stop");
   run->add_flag("--json", options.json, "With --dry-run: print the plan as JSON");
 }
+
+namespace {
+
+// Where an AWS session's credentials come from and go to.
+struct AwsTarget {
+  RoleChoice role;
+  RegionChoice region;
+  StsEndpoint endpoint;
+};
+
+Result<AwsTarget> ResolveAwsTarget(const RunOptions& options, const CliContext& context,
+                                   const UserConfig& config) {
+  auto role = ChooseRole(options.role_arn, context.env("AUDEX_ROLE_ARN"), config.role_arn,
+                         config.source.empty() ? "config.toml" : config.source);
+  if (!role) return tl::unexpected(role.error());
+  auto region = ResolveRegion(options.region, context.env, config.region,
+                              AwsProfileRegion(ResolveAwsSharedFiles(context.env)));
+  if (!region) return tl::unexpected(region.error());
+  auto endpoint = ResolveStsEndpoint(context.env, region->region);
+  if (!endpoint) return tl::unexpected(endpoint.error());
+  return AwsTarget{std::move(*role), std::move(*region), std::move(*endpoint)};
+}
+
+// The steps after planning, each recorded: session_created, AssumeRole,
+// credentials_issued (or _failed), the child, session_ended.
+Result<int> RunAwsSession(const RunOptions& options, const CliContext& context,
+                          const AccessRequest& request, const SessionPlan& plan,
+                          const AwsTarget& target) {
+  auto base = ResolveBaseCredentials(context.env);
+  if (!base) return tl::unexpected(base.error());
+  auto random = RandomBytes(kSessionIdRandomBytes);
+  if (!random) return tl::unexpected(random.error());
+  const std::string session_id = SessionIdFromRandom(*random);
+
+  AssumeRoleRequest assume;
+  assume.role_arn = target.role.arn;
+  // RoleSessionName shows in the assumed-role ARN and in CloudTrail: it
+  // ties every call the child makes to this session.
+  assume.role_session_name = "audex-" + session_id;
+  assume.duration_seconds = plan.ttl;
+  assume.policy = plan.policy_json;
+  assume.source_identity = options.source_identity;
+  if (auto valid = ValidateAssumeRoleRequest(assume); !valid) {
+    return tl::unexpected(valid.error());
+  }
+
+  AuditLog log(context.paths.state_dir);
+  SessionStore store(context.paths.state_dir);
+  SessionStart start{session_id, std::chrono::system_clock::now(), target.role.arn,
+                     context.env("AUDEX_AGENT_ID")};
+  auto recorder =
+      SessionRecorder::Begin(log, store, SystemClock(), NewSessionRecord(request, plan, start));
+  if (!recorder) return tl::unexpected(recorder.error());
+
+  CurlHttpClient http;
+  StsClientOptions sts_options;
+  sts_options.endpoint = target.endpoint.url;
+  sts_options.region = target.region.region;
+  StsClient sts(http, std::move(sts_options));
+  auto assumed = sts.AssumeRole(assume, *base);
+  if (!assumed) {
+    if (auto recorded = recorder->CredentialsFailed(assumed.error().message); !recorded) {
+      return tl::unexpected(recorded.error());
+    }
+    return tl::unexpected(assumed.error());
+  }
+  if (auto recorded = recorder->CredentialsIssued(DescribeIssued(assumed->credentials));
+      !recorded) {
+    return tl::unexpected(recorded.error());
+  }
+
+  AwsChildInput child;
+  child.parent = CurrentEnvironment();
+  child.session = assumed->credentials;
+  child.region = target.region.region;
+  child.session_id = session_id;
+  child.expiration_rfc3339 = FormatRfc3339(*assumed->credentials.expiration);
+  auto outcome = RunChild(plan.command, ComputeAwsChildEnvironment(child));
+  if (!outcome) {
+    const int status = outcome.error().failure == SpawnFailure::kNotFound ? kExitCommandNotFound
+                                                                          : kExitCannotExecute;
+    if (auto recorded = recorder->Ended(status, std::nullopt); !recorded) {
+      return tl::unexpected(recorded.error());
+    }
+    context.err << "tryaudex: error: " << outcome.error().message << '\n';
+    return status;
+  }
+  if (auto recorded = recorder->Ended(outcome->exit_code, outcome->signal); !recorded) {
+    // The child ran; say the record is incomplete but keep its status.
+    context.err << "tryaudex: error: " << recorded.error().message << '\n';
+  }
+  return outcome->ShellStatus();
+}
+
+}  // namespace
 
 Result<int> RunRun(const RunOptions& options, const CliContext& context) {
   AccessRequest request;
@@ -147,35 +276,47 @@ Result<int> RunRun(const RunOptions& options, const CliContext& context) {
   request.allow = options.allow;
   request.profile = options.profile;
   request.resource = options.resource;
+  request.allow_unknown = options.allow_unknown;
   std::optional<std::chrono::seconds> ttl;
   if (options.ttl) {
     auto parsed = ParseTtl(*options.ttl);
-    if (!parsed) return tl::unexpected(parsed.error());
+    if (!parsed) return UsageError("--ttl: " + parsed.error().message);
     ttl = *parsed;
   }
   if (options.command.empty()) {
     return UsageError(
-        "no command to run: put it after --, e.g. tryaudex run --allow s3:ListBucket -- aws s3 ls");
+        "no command to run: put it after --, e.g. tryaudex run --allow s3:ListBucket -- aws s3 "
+        "ls");
   }
 
   auto loaded = LoadConfigurationFor(context);
   if (!loaded) return tl::unexpected(loaded.error());
-  auto plan =
-      PlanSession(request, ttl, loaded->config, loaded->profiles, loaded->deny, options.command);
+  auto plan = PlanSession(request, ttl, loaded->config, loaded->profiles, loaded->deny,
+                          options.command, &BuiltinAwsActions(), !options.no_compress);
   if (!plan) return tl::unexpected(plan.error());
   PrintWarnings(context, plan->request.warnings);
 
-  if (!options.dry_run) {
-    return UsageError(
-        "running commands with credentials is not available in this build yet; add --dry-run "
-        "to see the plan");
+  if (options.dry_run) {
+    if (options.json) {
+      PrintPlanJson(*plan, context);
+    } else {
+      PrintPlanText(*plan, context);
+    }
+    return kExitOk;
   }
-  if (options.json) {
-    PrintPlanJson(*plan, context);
-  } else {
-    PrintPlanText(*plan, context);
+  for (const RemovedAction& item : plan->request.dropped) {
+    context.err << fmt::format("tryaudex: note: dropped {} from {}: not an IAM action ({})\n",
+                               item.action, item.origin, item.reason);
   }
-  return kExitOk;
+  if (plan->request.provider != Provider::kAws) {
+    return UsageError(fmt::format(
+        "issuing {} credentials is not available in this build yet; add --dry-run to see the "
+        "plan",
+        ProviderName(plan->request.provider)));
+  }
+  auto target = ResolveAwsTarget(options, context, loaded->config);
+  if (!target) return tl::unexpected(target.error());
+  return RunAwsSession(options, context, request, *plan, *target);
 }
 
 }  // namespace audex

@@ -1,5 +1,7 @@
 // `tryaudex run`: run one command with scoped, short-lived credentials.
-// In this build only --dry-run is available: it prints the plan.
+// Plan (policy, TTL, role, region), record session_created, AssumeRole with
+// the session policy, record credentials_issued, run the child with only
+// those credentials, record session_ended, exit with the child's status.
 #pragma once
 
 #include <optional>
@@ -20,6 +22,11 @@ struct RunOptions {
   std::optional<std::string> profile;
   std::optional<std::string> resource;
   std::optional<std::string> ttl;
+  std::optional<std::string> role_arn;
+  std::optional<std::string> region;
+  std::optional<std::string> source_identity;
+  bool allow_unknown = false;
+  bool no_compress = false;
   bool dry_run = false;
   bool json = false;
   std::vector<std::string> command;  // everything after "--"

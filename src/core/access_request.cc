@@ -17,7 +17,7 @@ Result<Provider> ChooseProvider(const AccessRequest& request, const Profile* pro
   if (profile != nullptr && profile->provider) {
     if (request.provider && *request.provider != *profile->provider) {
       return UsageError(fmt::format(
-          "profile \"{}\" is a {} profile but --provider {} was given; drop --provider or "
+          "profile \"{}\" is for {} but --provider {} was given; drop --provider or "
           "choose a {} profile (tryaudex policies list --provider {})",
           profile->name, ProviderName(*profile->provider), ProviderName(*request.provider),
           ProviderName(*request.provider), ProviderName(*request.provider)));
@@ -42,22 +42,88 @@ Result<std::vector<GrantedAction>> ExpandItem(Provider provider, const std::stri
   if (const UniversalName* universal = FindUniversalName(item)) {
     std::vector<GrantedAction> expanded;
     for (std::string& action : TranslateUniversal(*universal, provider)) {
-      expanded.push_back({std::move(action), std::string(universal->name)});
+      expanded.push_back({std::move(action), std::string(universal->name), {}});
     }
     return expanded;
   }
-  const std::string suggestion = SuggestUniversalName(item);
-  if (provider == Provider::kAws && HasUniversalOnlyCategory(item)) {
-    return PolicyError(fmt::format(
-        "unknown universal name \"{}\" in {} (did you mean {}?); see tryaudex policies list", item,
-        origin, suggestion));
+  if (auto checked = CheckRequestedAction(provider, item, origin); !checked) {
+    return tl::unexpected(checked.error());
   }
-  if (auto checked = CheckActionSyntax(provider, item, origin); !checked) {
-    Error error = checked.error();
-    if (!suggestion.empty()) error.message += fmt::format(" (did you mean {}?)", suggestion);
-    return tl::unexpected(std::move(error));
+  return std::vector<GrantedAction>{{item, origin, {}}};
+}
+
+// Why a built-in profile entry is not an IAM action (spec/seed-policies.md,
+// "Notes from research").
+std::string_view NotAnActionReason(std::string_view action) {
+  if (EqualsIgnoreCase(action, "s3:HeadObject")) {
+    return "HEAD requests are authorised by s3:GetObject";
   }
-  return std::vector<GrantedAction>{{item, origin}};
+  return "the action catalog does not list it";
+}
+
+// Checks AWS actions against the catalog: canonical spelling for exact
+// names, the count for wildcards, selectors expanded, unknown names refused
+// (or kept with a warning under --allow-unknown, or dropped with a note from
+// a built-in profile).
+Result<std::vector<GrantedAction>> CheckAgainstCatalog(const ActionUniverse& universe,
+                                                       std::vector<GrantedAction> actions,
+                                                       bool builtin_profile, bool allow_unknown,
+                                                       ResolvedRequest& resolved) {
+  std::vector<GrantedAction> checked;
+  for (GrantedAction& granted : actions) {
+    const std::string& action = granted.action;
+    if (action.find(":@") != std::string::npos) {
+      auto members = universe.Expand(action);
+      if (!members) return tl::unexpected(members.error());
+      if (members->empty()) {
+        return PolicyError(fmt::format("\"{}\" in {} selects no action", action, granted.origin));
+      }
+      for (std::string& member : *members) {
+        checked.push_back({std::move(member), fmt::format("{} ({})", action, granted.origin), {}});
+      }
+      continue;
+    }
+    if (HasWildcard(action)) {
+      auto members = universe.Expand(action);
+      if (!members) return tl::unexpected(members.error());
+      if (members->empty() && !allow_unknown) {
+        const std::vector<std::string> close = universe.Suggest(action);
+        return PolicyError(fmt::format(
+            "\"{}\" in {} matches no AWS action{}; pass --allow-unknown to send it anyway", action,
+            granted.origin,
+            close.empty() ? "" : fmt::format(" (did you mean {}?)", Join(close, ", "))));
+      }
+      if (members->empty()) {
+        resolved.warnings.push_back(fmt::format(
+            "\"{}\" matches no action the catalog knows; sent anyway (--allow-unknown)", action));
+      }
+      granted.matches = members->size();
+      checked.push_back(std::move(granted));
+      continue;
+    }
+    if (auto canonical = universe.Canonical(action)) {
+      granted.action = std::move(*canonical);
+      checked.push_back(std::move(granted));
+      continue;
+    }
+    if (builtin_profile) {
+      const std::string_view reason = NotAnActionReason(action);
+      resolved.dropped.push_back({action, granted.origin, std::string(reason)});
+      continue;
+    }
+    const std::vector<std::string> close = universe.Suggest(action);
+    if (!allow_unknown) {
+      return PolicyError(fmt::format(
+          "unknown action \"{}\" in {}{}; pass --allow-unknown if it is newer than the catalog",
+          action, granted.origin,
+          close.empty() ? "" : fmt::format(" (did you mean {}?)", Join(close, ", "))));
+    }
+    resolved.warnings.push_back(
+        fmt::format("\"{}\" is not in the action catalog; sent anyway (--allow-unknown){}", action,
+                    close.empty() ? "" : fmt::format("; did you mean {}?", Join(close, ", "))));
+    checked.push_back(std::move(granted));
+  }
+  return checked;
 }
 
 Result<std::vector<std::string>> ParseResources(const std::string& list) {
@@ -83,7 +149,7 @@ std::vector<std::string> ResolvedRequest::ActionNames() const {
 }
 
 Result<ResolvedRequest> ResolveRequest(const AccessRequest& request, const ProfileCatalog& profiles,
-                                       const DenyList& deny) {
+                                       const DenyList& deny, const ActionUniverse* aws_actions) {
   if (request.allow && request.profile) {
     return UsageError("give either --allow or --profile, not both");
   }
@@ -129,10 +195,22 @@ Result<ResolvedRequest> ResolveRequest(const AccessRequest& request, const Profi
     origin = "--allow";
     list_text = *request.allow;
   }
+  const ActionUniverse* universe = resolved.provider == Provider::kAws ? aws_actions : nullptr;
+  const bool builtin_profile = profile != nullptr && profile->source == kBuiltinSource;
   std::vector<GrantedAction> wanted;
   for (size_t i = 0; i < items.size(); ++i) {
     auto expanded = ExpandItem(resolved.provider, items[i], origin, i + 1, list_text);
     if (!expanded) return tl::unexpected(expanded.error());
+    if (universe != nullptr) {
+      auto checked = CheckAgainstCatalog(*universe, std::move(*expanded), builtin_profile,
+                                         request.allow_unknown, resolved);
+      if (!checked) return tl::unexpected(checked.error());
+      expanded = std::move(checked);
+    } else if (resolved.provider == Provider::kAws && items[i].find(":@") != std::string::npos) {
+      return PolicyError(fmt::format(
+          "\"{}\" in {} is an access-level selector, which needs the AWS action catalog", items[i],
+          origin));
+    }
     for (GrantedAction& granted : *expanded) {
       if (IsAllServicesWildcard(resolved.provider, granted.action)) {
         resolved.warnings.push_back(fmt::format(
@@ -151,6 +229,18 @@ Result<ResolvedRequest> ResolveRequest(const AccessRequest& request, const Profi
 
   // 2. The deny list: remove what it wholly covers.
   const std::vector<std::string> deny_patterns = DenyPatternsFor(deny, resolved.provider);
+  if (universe != nullptr) {
+    // A typo in the deny list silently denies nothing: say so.
+    for (const std::string& pattern : deny_patterns) {
+      auto matched = universe->Expand(pattern);
+      if (matched && matched->empty()) {
+        const std::vector<std::string> close = universe->Suggest(pattern);
+        resolved.warnings.push_back(fmt::format(
+            "deny list entry \"{}\" in {} matches no AWS action{}", pattern, deny.source,
+            close.empty() ? "" : fmt::format(" (did you mean {}?)", close.front())));
+      }
+    }
+  }
   std::vector<GrantedAction> kept;
   for (GrantedAction& granted : wanted) {
     const auto denier =

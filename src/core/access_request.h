@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/action_universe.h"
 #include "core/deny_list.h"
 #include "core/profile.h"
 #include "core/provider.h"
@@ -21,11 +22,14 @@ struct AccessRequest {
   std::optional<std::string> allow;          // --allow, as typed
   std::optional<std::string> profile;        // --profile NAME
   std::optional<std::string> resource;       // --resource, as typed
+  bool allow_unknown = false;                // --allow-unknown: keep actions the catalog lacks
 };
 
 struct GrantedAction {
   std::string action;  // native syntax, possibly a wildcard
   std::string origin;  // "--allow", "storage:read", "profile s3-readonly"
+  // For a wildcard checked against the catalog: how many actions it grants today.
+  std::optional<size_t> matches;
 };
 
 struct RemovedAction {
@@ -41,6 +45,7 @@ struct ResolvedRequest {
   std::vector<GrantedAction> actions;  // in request order, de-duplicated
   std::vector<RemovedAction> denied;   // wholly inside a deny pattern
   std::vector<RemovedAction> covered;  // already granted by a broader pattern
+  std::vector<RemovedAction> dropped;  // built-in profile entries that are not IAM actions
   // Deny patterns that overlap a granted wildcard: the session policy must
   // carry them as an explicit Deny (AWS) or the user must be warned.
   std::vector<std::string> explicit_denies;
@@ -54,7 +59,13 @@ struct ResolvedRequest {
 // Pure: the same request, profiles and deny list always resolve the same way.
 // Usage errors (kUsage) for flag combinations; policy errors (kPolicy) for
 // bad actions, unknown profiles, bad ARNs, or a request the deny list empties.
+// With `aws_actions`, every AWS action is checked against it: exact names
+// take their canonical spelling, unknown ones are errors with suggestions
+// (warnings with allow_unknown; dropped with a note from built-in profiles),
+// wildcards that match nothing are errors, "s3:@read" selectors expand, and
+// deny-list entries that match nothing are warned about.
 Result<ResolvedRequest> ResolveRequest(const AccessRequest& request, const ProfileCatalog& profiles,
-                                       const DenyList& deny);
+                                       const DenyList& deny,
+                                       const ActionUniverse* aws_actions = nullptr);
 
 }  // namespace audex

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/text.h"
+#include "core/universal.h"
 
 namespace audex {
 namespace {
@@ -50,8 +51,14 @@ std::optional<std::string> AwsProblem(std::string_view action) {
     return fmt::format("the service \"{}\" may only hold letters, digits, '-' and wildcards",
                        service);
   }
-  if (!AllOf(name, [](char c) { return IsAlpha(c) || IsDigit(c) || IsWild(c); })) {
-    return fmt::format("the action \"{}\" may only hold letters, digits and wildcards", name);
+  // "s3:@read": an access-level selector (expanded by the action catalog).
+  if (name.size() > 1 && name[0] == '@' &&
+      AllOf(name.substr(1), [](char c) { return c >= 'a' && c <= 'z'; })) {
+    return std::nullopt;
+  }
+  // A few real names hold '-' (vpc-lattice:AssociateViaAWSService-EventsAndStates).
+  if (!AllOf(name, [](char c) { return IsAlpha(c) || IsDigit(c) || IsWild(c) || c == '-'; })) {
+    return fmt::format("the action \"{}\" may only hold letters, digits, '-' and wildcards", name);
   }
   return std::nullopt;
 }
@@ -159,6 +166,30 @@ Result<void> CheckActionSyntax(Provider provider, std::string_view action, std::
                                    ExpectedActionForm(provider)));
   }
   return {};
+}
+
+Result<void> CheckRequestedAction(Provider provider, std::string_view action,
+                                  std::string_view where) {
+  const std::string suggestion = SuggestUniversalName(action);
+  if (provider == Provider::kAws && HasUniversalOnlyCategory(action)) {
+    return PolicyError(fmt::format(
+        "unknown universal name \"{}\" in {} (did you mean {}?); the universal names are listed "
+        "in the README",
+        action, where, suggestion));
+  }
+  auto checked = CheckActionSyntax(provider, action, where);
+  if (checked) return {};
+  Error error = checked.error();
+  const std::optional<Provider> written_in = DetectActionSyntax(action);
+  if (!suggestion.empty()) {
+    error.message += fmt::format(" (did you mean {}?)", suggestion);
+  } else if (written_in && *written_in != provider &&
+             CheckActionSyntax(*written_in, action, where).has_value()) {
+    error.message += fmt::format(
+        " (\"{}\" is {} syntax: choose that provider with --provider {} or provider = \"{}\")",
+        action, ProviderName(*written_in), ProviderName(*written_in), ProviderName(*written_in));
+  }
+  return tl::unexpected(std::move(error));
 }
 
 std::optional<Provider> DetectActionSyntax(std::string_view action) {

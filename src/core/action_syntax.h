@@ -26,6 +26,12 @@ std::string_view ExpectedActionForm(Provider provider);
 // "profile my-data in /path/profiles.toml"). Errors are kPolicy.
 Result<void> CheckActionSyntax(Provider provider, std::string_view action, std::string_view where);
 
+// Checks one item a user asked for that is not a universal name: an unknown
+// universal name ("storage:reed") is an error with the closest real one;
+// a syntax error names the provider whose syntax the item is in, if another.
+Result<void> CheckRequestedAction(Provider provider, std::string_view action,
+                                  std::string_view where);
+
 // Which provider's syntax an action is written in, if any (for profiles
 // without a provider key). Universal names are not native syntax.
 std::optional<Provider> DetectActionSyntax(std::string_view action);

@@ -67,68 +67,81 @@ const std::vector<Profile>& BuiltinProfiles() {
   return kProfiles;
 }
 
-Result<Profile> MakeCustomProfile(std::string name, std::optional<std::string> provider_text,
-                                  std::string_view actions, std::vector<std::string> resources,
-                                  std::string description, std::string source) {
-  const std::string where = fmt::format("profile \"{}\" ({})", name, source);
-  const std::string actions_where = fmt::format("profiles.{}.actions ({})", name, source);
-  const std::string resources_where = fmt::format("profiles.{}.resources ({})", name, source);
-  if (name.empty()) return UsageError(fmt::format("a profile in {} has an empty name", source));
+Result<Profile> MakeCustomProfile(CustomProfileFields fields) {
+  const auto at = [&](const std::string& key_at) {
+    return key_at.empty() ? (fields.table_at.empty() ? fields.source : fields.table_at) : key_at;
+  };
+  const std::string where = fmt::format("profile \"{}\" ({})", fields.name, at(""));
+  const std::string actions_where =
+      fmt::format("profiles.{}.actions ({})", fields.name, at(fields.actions_at));
+  const std::string resources_where =
+      fmt::format("profiles.{}.resources ({})", fields.name, at(fields.resources_at));
+  if (fields.name.empty()) {
+    return UsageError(fmt::format("a profile in {} has an empty name", fields.source));
+  }
 
   std::optional<Provider> provider;
-  if (provider_text) {
-    provider = ParseProvider(*provider_text);
+  if (fields.provider) {
+    provider = ParseProvider(*fields.provider);
     if (!provider) {
-      return UsageError(
-          fmt::format("{}: provider \"{}\" is not aws, gcp or azure", where, *provider_text));
+      return UsageError(fmt::format("profiles.{}.provider ({}): \"{}\" is not aws, gcp or azure",
+                                    fields.name, at(fields.provider_at), *fields.provider));
     }
   }
 
-  if (Trim(actions).empty()) {
-    return PolicyError(fmt::format("{}: actions is empty; list at least one action", where));
+  if (Trim(fields.actions).empty()) {
+    return PolicyError(
+        fmt::format("{}: actions is empty; list at least one action", actions_where));
   }
-  std::vector<std::string> items = SplitCommaList(actions);
+  std::vector<std::string> items = SplitCommaList(fields.actions);
   std::optional<std::string> first_native;  // the action the provider was inferred from
   for (size_t i = 0; i < items.size(); ++i) {
     const std::string& item = items[i];
     if (item.empty()) {
       return PolicyError(
-          fmt::format("{}: item {} is empty; write actions as "
-                      "\"s3:GetObject,s3:ListBucket\"",
+          fmt::format("{}: item {} is empty; write actions as \"s3:GetObject,s3:ListBucket\"",
                       actions_where, i + 1));
     }
     if (FindUniversalName(item) != nullptr) continue;
-    const std::optional<Provider> detected = DetectActionSyntax(item);
-    if (!detected) {
-      return PolicyError(
-          fmt::format("{}: cannot tell the provider of \"{}\"; expected {}; {}; or {}",
-                      actions_where, item, ExpectedActionForm(Provider::kAws),
-                      ExpectedActionForm(Provider::kGcp), ExpectedActionForm(Provider::kAzure)));
+    if (!fields.provider) {
+      const std::optional<Provider> detected =
+          HasUniversalOnlyCategory(item) ? Provider::kAws : DetectActionSyntax(item);
+      if (!detected) {
+        return PolicyError(
+            fmt::format("{}: cannot tell the provider of \"{}\"; expected {}; {}; or {}",
+                        actions_where, item, ExpectedActionForm(Provider::kAws),
+                        ExpectedActionForm(Provider::kGcp), ExpectedActionForm(Provider::kAzure)));
+      }
+      if (provider && *provider != *detected) {
+        return PolicyError(fmt::format(
+            "{}: mixes {} action \"{}\" with {} action \"{}\"; a profile is for one provider "
+            "(split it in two)",
+            actions_where, ProviderName(*provider), *first_native, ProviderName(*detected), item));
+      }
+      if (!provider) {
+        provider = detected;
+        first_native = item;
+      }
     }
-    if (!provider_text && provider && *provider != *detected) {
-      return PolicyError(fmt::format(
-          "{}: mixes {} action \"{}\" with {} action \"{}\"; a profile is for one provider", where,
-          ProviderName(*provider), *first_native, ProviderName(*detected), item));
-    }
-    if (!provider) {
-      provider = detected;
-      first_native = item;
-    }
-    if (auto checked = CheckActionSyntax(*provider, item, actions_where); !checked) {
+    if (auto checked = CheckRequestedAction(*provider, item, actions_where); !checked) {
       return tl::unexpected(checked.error());
     }
   }
-  for (const std::string& resource : resources) {
+  for (const std::string& resource : fields.resources) {
     if (auto checked = CheckArn(resource, resources_where); !checked) {
       return tl::unexpected(checked.error());
     }
   }
-  if (!resources.empty() && provider && *provider != Provider::kAws) {
+  if (!fields.resources.empty() && provider && *provider != Provider::kAws) {
     return PolicyError(
-        fmt::format("{}: resources are only supported for aws profiles so far", where));
+        fmt::format("{}: resources are only supported for aws profiles so far", resources_where));
   }
-  return Profile{std::move(name),        provider,         std::move(items), std::move(resources),
-                 std::move(description), std::move(source)};
+  return Profile{std::move(fields.name),
+                 provider,
+                 std::move(items),
+                 std::move(fields.resources),
+                 std::move(fields.description),
+                 std::move(fields.source)};
 }
 
 ProfileCatalog::ProfileCatalog(std::vector<Profile> custom) : custom_(std::move(custom)) {}

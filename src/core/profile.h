@@ -27,13 +27,25 @@ struct Profile {
 // The founding document's tables: 9 AWS, 4 GCP, 4 Azure profiles, in order.
 const std::vector<Profile>& BuiltinProfiles();
 
-// Builds a custom profile from the fields of profiles.toml and checks it:
-// every action in its provider's syntax (the provider is inferred from the
-// actions when `provider` is absent; mixing providers is an error), every
-// resource an ARN. `where` is "profile NAME in FILE" for messages.
-Result<Profile> MakeCustomProfile(std::string name, std::optional<std::string> provider,
-                                  std::string_view actions, std::vector<std::string> resources,
-                                  std::string description, std::string source);
+// The fields of one [profiles.NAME] table of profiles.toml, with where each
+// came from ("FILE:LINE") for messages.
+struct CustomProfileFields {
+  std::string name;
+  std::optional<std::string> provider;
+  std::string actions;  // comma list, as written
+  std::vector<std::string> resources;
+  std::string description;
+  std::string source;       // the file
+  std::string table_at;     // where [profiles.NAME] is
+  std::string provider_at;  // where each key is; empty: use table_at
+  std::string actions_at;
+  std::string resources_at;
+};
+
+// Builds a custom profile and checks it: every action a universal name or
+// in its provider's syntax (the provider is inferred from the actions when
+// `provider` is absent; mixing providers is an error), every resource an ARN.
+Result<Profile> MakeCustomProfile(CustomProfileFields fields);
 
 // Built-in and custom profiles; a custom profile with a built-in's name
 // shadows it.

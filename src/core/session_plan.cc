@@ -1,8 +1,11 @@
 #include "core/session_plan.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "core/child_env.h"
+#include "core/glob.h"
 #include "core/text.h"
 #include "core/ttl.h"
 
@@ -15,6 +18,114 @@ std::vector<std::string> SortedCaseInsensitive(std::vector<std::string> items) {
     return la != lb ? la < lb : a < b;
   });
   return items;
+}
+
+// The actions the request grants, exactly: the expansion of every granted
+// pattern minus the expansion of the explicit denies. Unknown actions kept
+// under --allow-unknown stay as written.
+Result<std::vector<std::string>> EffectiveActions(const ResolvedRequest& request,
+                                                  const ActionUniverse& universe) {
+  std::vector<std::string> granted, denied;
+  for (const GrantedAction& action : request.actions) {
+    auto members = universe.Expand(action.action);
+    if (!members) return tl::unexpected(members.error());
+    if (members->empty()) members->push_back(action.action);  // unknown, kept as asked
+    granted.insert(granted.end(), members->begin(), members->end());
+  }
+  for (const std::string& pattern : request.explicit_denies) {
+    auto members = universe.Expand(pattern);
+    if (!members) return tl::unexpected(members.error());
+    denied.insert(denied.end(), members->begin(), members->end());
+  }
+  const auto less = [](const std::string& a, const std::string& b) {
+    return ToLower(a) < ToLower(b);
+  };
+  std::sort(granted.begin(), granted.end(), less);
+  granted.erase(std::unique(granted.begin(), granted.end(),
+                            [](const auto& a, const auto& b) { return EqualsIgnoreCase(a, b); }),
+                granted.end());
+  std::sort(denied.begin(), denied.end(), less);
+  std::vector<std::string> effective;
+  std::set_difference(granted.begin(), granted.end(), denied.begin(), denied.end(),
+                      std::back_inserter(effective), less);
+  return effective;
+}
+
+struct Candidate {
+  PolicyDocument document;
+  std::string json;
+  std::vector<CountedPattern> patterns;  // empty for the request's own patterns
+  std::string note;
+};
+
+Candidate MakeCandidate(const ResolvedRequest& request, std::vector<CountedPattern> patterns,
+                        bool keep_denies, std::string note) {
+  ResolvedRequest rewritten = request;
+  rewritten.actions.clear();
+  for (const auto& [pattern, count] : patterns) rewritten.actions.push_back({pattern, "", count});
+  if (!keep_denies) rewritten.explicit_denies.clear();
+  Candidate candidate{BuildAwsSessionPolicy(rewritten), "", std::move(patterns), std::move(note)};
+  candidate.json = RenderPolicy(candidate.document);
+  return candidate;
+}
+
+// Chooses the AWS document: the request's patterns unless a deny list or the
+// size limit makes a catalog rewrite worth it, then the smallest candidate.
+Result<void> ChooseAwsPolicy(SessionPlan& plan, const ActionUniverse* universe, bool compress) {
+  Candidate as_asked{BuildAwsSessionPolicy(plan.request), "", {}, ""};
+  as_asked.json = RenderPolicy(as_asked.document);
+  const bool too_large = as_asked.json.size() > kSessionPolicyLimit;
+  std::vector<Candidate> candidates;
+  candidates.push_back(std::move(as_asked));
+  if (universe != nullptr && (too_large || !plan.request.explicit_denies.empty())) {
+    auto effective = EffectiveActions(plan.request, *universe);
+    if (!effective) return tl::unexpected(effective.error());
+    std::vector<CountedPattern> exact;
+    for (const std::string& action : *effective) exact.emplace_back(action, 1);
+    candidates.push_back(MakeCandidate(
+        plan.request, std::move(exact), false,
+        fmt::format("the granted actions are written out exactly ({})", effective->size())));
+    if (compress) {
+      std::vector<CountedPattern> packed = universe->Compress(*effective);
+      // Unknown actions kept under --allow-unknown are not in the catalog.
+      for (const std::string& action : *effective) {
+        if (!universe->Canonical(action)) packed.emplace_back(action, 1);
+      }
+      std::vector<std::string> wildcards;
+      for (const auto& [pattern, count] : packed) {
+        if (HasWildcard(pattern))
+          wildcards.push_back(fmt::format("{} ({} actions)", pattern, count));
+      }
+      candidates.push_back(MakeCandidate(
+          plan.request, std::move(packed), !wildcards.empty(),
+          fmt::format("{} actions packed into wildcards that match exactly them in the catalog "
+                      "today: {}; AWS may add actions these match later (--no-compress turns "
+                      "packing off)",
+                      effective->size(), Join(wildcards, ", "))));
+    }
+  }
+  const auto best = std::min_element(
+      candidates.begin(), candidates.end(),
+      [](const Candidate& a, const Candidate& b) { return a.json.size() < b.json.size(); });
+  // The request's own patterns win whenever they fit and nothing is denied.
+  const Candidate& chosen =
+      !too_large && plan.request.explicit_denies.empty() ? candidates.front() : *best;
+  if (auto fits = CheckSessionPolicySize(chosen.json); !fits) {
+    Error error = fits.error();
+    if (candidates.size() > 1) {
+      error.message += fmt::format(
+          " (the smallest exact rewrite with the action catalog is still {} characters)",
+          best->json.size());
+    } else if (universe != nullptr && !compress) {
+      error.message += "; without --no-compress Audex could pack it into wildcards";
+    }
+    return tl::unexpected(std::move(error));
+  }
+  plan.policy = chosen.document;
+  plan.policy_json = chosen.json;
+  plan.rewritten = chosen.patterns;
+  if (!chosen.note.empty()) plan.policy_notes.push_back(chosen.note);
+  return {};
 }
 
 }  // namespace
@@ -42,23 +153,25 @@ PolicyDocument BuildAwsSessionPolicy(const ResolvedRequest& request) {
 Result<SessionPlan> PlanSession(const AccessRequest& request,
                                 std::optional<std::chrono::seconds> ttl_flag,
                                 const UserConfig& config, const ProfileCatalog& profiles,
-                                const DenyList& deny, std::vector<std::string> command) {
+                                const DenyList& deny, std::vector<std::string> command,
+                                const ActionUniverse* aws_actions, bool compress) {
   AccessRequest with_defaults = request;
   if (!with_defaults.default_provider) with_defaults.default_provider = config.provider;
-  auto resolved = ResolveRequest(with_defaults, profiles, deny);
+  auto resolved = ResolveRequest(with_defaults, profiles, deny, aws_actions);
   if (!resolved) return tl::unexpected(resolved.error());
 
   SessionPlan plan;
   plan.request = std::move(*resolved);
   plan.ttl = ttl_flag.value_or(config.ttl.value_or(kDefaultTtl));
   if (auto bounded = CheckTtlBounds(plan.request.provider, plan.ttl); !bounded) {
-    return tl::unexpected(bounded.error());
+    Error error = bounded.error();
+    error.message =
+        fmt::format("{}: {}", ttl_flag ? "--ttl" : "ttl in " + config.source, error.message);
+    return tl::unexpected(std::move(error));
   }
   if (plan.request.provider == Provider::kAws) {
-    plan.policy = BuildAwsSessionPolicy(plan.request);
-    plan.policy_json = RenderPolicy(*plan.policy);
-    if (auto fits = CheckSessionPolicySize(plan.policy_json); !fits) {
-      return tl::unexpected(fits.error());
+    if (auto chosen = ChooseAwsPolicy(plan, aws_actions, compress); !chosen) {
+      return tl::unexpected(chosen.error());
     }
   }
   plan.child_variables = InjectedVariableNames(plan.request.provider);

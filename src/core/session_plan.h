@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/access_request.h"
+#include "core/action_universe.h"
 #include "core/policy_document.h"
 #include "core/user_config.h"
 
@@ -21,6 +22,11 @@ struct SessionPlan {
   std::string policy_json;               // rendered `policy`, minified
   std::vector<std::string> child_variables;
   std::vector<std::string> command;
+  // When the catalog rewrote the Allow statement (the exact remaining set
+  // under a deny list, or packed to fit): the patterns written, each with
+  // the number of actions it matches today.
+  std::vector<CountedPattern> rewritten;
+  std::vector<std::string> policy_notes;  // what the rewriting did, for the plan
 };
 
 // The AWS session policy for a resolved request: one Allow statement with
@@ -30,9 +36,15 @@ PolicyDocument BuildAwsSessionPolicy(const ResolvedRequest& request);
 
 // Resolves the request, chooses the TTL (--ttl, else config, else 15m) and
 // checks it against the provider, builds and size-checks the policy.
+// With `aws_actions` the AWS actions are checked against the catalog, and the
+// document is the smallest of: the request's patterns with an explicit Deny,
+// the exact remaining set of actions, and (when `compress`) that set packed
+// into the shortest exact wildcards. Over 2,048 characters even then is an
+// error with the figures.
 Result<SessionPlan> PlanSession(const AccessRequest& request,
                                 std::optional<std::chrono::seconds> ttl_flag,
                                 const UserConfig& config, const ProfileCatalog& profiles,
-                                const DenyList& deny, std::vector<std::string> command);
+                                const DenyList& deny, std::vector<std::string> command,
+                                const ActionUniverse* aws_actions = nullptr, bool compress = true);
 
 }  // namespace audex

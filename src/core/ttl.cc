@@ -7,7 +7,7 @@ namespace audex {
 Result<std::chrono::seconds> ParseTtl(std::string_view text) {
   const auto fail = [&](std::string_view problem) {
     return UsageError(fmt::format(
-        "invalid --ttl \"{}\": {}; use a duration like 90s, 15m, 1h or 1h30m", text, problem));
+        "invalid duration \"{}\": {}; use a duration like 90s, 15m, 1h or 1h30m", text, problem));
   };
   if (text.empty()) return fail("it is empty");
   constexpr std::string_view kUnits = "hms";
@@ -53,7 +53,7 @@ Result<void> CheckTtlBounds(Provider provider, std::chrono::seconds ttl) {
   const long long max = 43200;
   if (ttl.count() < min || ttl.count() > max) {
     return PolicyError(fmt::format(
-        "--ttl {} ({} seconds) is outside what {} allows: {} to {} seconds ({} to {}); {}",
+        "TTL {} ({} seconds) is outside what {} allows: {} to {} seconds ({} to {}); {}",
         FormatTtl(ttl), ttl.count(), ProviderName(provider), min, max,
         FormatTtl(std::chrono::seconds(min)), FormatTtl(std::chrono::seconds(max)),
         provider == Provider::kAws

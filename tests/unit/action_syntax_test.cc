@@ -25,7 +25,8 @@ void ExpectInvalid(Provider provider, const char* action, const char* reason) {
 TEST(AwsSyntax, AcceptsActionsAndWildcardsAnywhere) {
   for (const char* action :
        {"s3:GetObject", "s3:*", "lambda:Invoke*", "ec2:Describe*Instances", "s3:GetObjec?", "*:*",
-        "*", "route53-recovery-control-config:List*", "S3:getobject"}) {
+        "*", "route53-recovery-control-config:List*",
+        "vpc-lattice:AssociateViaAWSService-EventsAndStates", "s3:@read", "S3:getobject"}) {
     ExpectValid(Provider::kAws, action);
   }
 }
@@ -35,7 +36,7 @@ TEST(AwsSyntax, RejectsMalformedItems) {
   ExpectInvalid(Provider::kAws, ":GetObject", "service before ':' is empty");
   ExpectInvalid(Provider::kAws, "s3:", "action after ':' is empty");
   ExpectInvalid(Provider::kAws, "s3:Get:Object", "more than one ':'");
-  ExpectInvalid(Provider::kAws, "s3:Get Object", "letters, digits and wildcards");
+  ExpectInvalid(Provider::kAws, "s3:Get Object", "letters, digits, '-' and wildcards");
   ExpectInvalid(Provider::kAws, "s_3:GetObject", "letters, digits, '-'");
   ExpectInvalid(Provider::kAws, "storage.objects.get", "no ':'");
 }

@@ -67,9 +67,9 @@ TEST(ParseProfilesToml, ErrorsNameFileLineAndKey) {
   ASSERT_FALSE(no_actions.has_value());
   ExpectErrorMentions(no_actions.error(), {"/p.toml:1", "no \"actions\""});
 
-  auto bad_action = ParseProfilesToml("[profiles.x]\nactions = \"s3GetObject\"\n", "/p.toml");
+  auto bad_action = ParseProfilesToml("[profiles.x]\n\nactions = \"s3GetObject\"\n", "/p.toml");
   ASSERT_FALSE(bad_action.has_value());
-  ExpectErrorMentions(bad_action.error(), {"/p.toml", "profiles.x.actions", "s3GetObject"});
+  ExpectErrorMentions(bad_action.error(), {"profiles.x.actions (/p.toml:3)", "s3GetObject"});
 
   auto stray = ParseProfilesToml("name = \"x\"\n", "/p.toml");
   ASSERT_FALSE(stray.has_value());
@@ -116,6 +116,29 @@ TEST(ParseConfigToml, ReadsKnownKeysAndWarnsAboutOthers) {
   EXPECT_EQ(config->region, "eu-west-1");
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("/c.toml:5"), std::string::npos);
+}
+
+TEST(ParseConfigToml, RefusesNonAsciiWhereTomlxxWouldMisbehave) {
+  // Inputs that reach undefined behaviour in Debian's toml++ 3.3.0.
+  for (const char* text :
+       {"\xcc\xaa", "ttl = \"15m\"\n\xc2\xa7 = 1\n", "s = \"\"\"\\\n\xc2\xa7\"\"\"\n",
+        "actions = [\"iam:*\", 3:\"c\xca\xa4"
+        "erminate\"]\n"}) {
+    const auto parsed = ParseConfigToml(text, "/c.toml", nullptr);
+    ASSERT_FALSE(parsed.has_value());
+    EXPECT_NE(parsed.error().message.find("/c.toml:"), std::string::npos)
+        << parsed.error().message;
+  }
+  std::vector<std::string> warnings;
+  const auto fine =
+      ParseConfigToml("# commentaire: données\nregion = \"eu-west-3\" # Paris été\nnote = 'café'\n",
+                      "/c.toml", &warnings);
+  EXPECT_TRUE(fine.has_value()) << fine.error().message;
+  auto profiles = ParseProfilesToml(
+      "[profiles.x]\ndescription = \"Lire les données – S3\"\nactions = \"s3:GetObject\"\n",
+      "/p.toml");
+  ASSERT_TRUE(profiles.has_value()) << profiles.error().message;
+  EXPECT_EQ((*profiles)[0].description, "Lire les données – S3");
 }
 
 TEST(ParseConfigToml, RejectsBadValues) {

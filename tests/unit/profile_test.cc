@@ -55,6 +55,20 @@ const Row kDocument[] = {
      "Read VMs"},
 };
 
+Result<Profile> MakeCustomProfile(std::string name, std::optional<std::string> provider,
+                                  std::string actions, std::vector<std::string> resources,
+                                  std::string description, std::string source) {
+  CustomProfileFields fields;
+  fields.name = std::move(name);
+  fields.provider = std::move(provider);
+  fields.actions = std::move(actions);
+  fields.resources = std::move(resources);
+  fields.description = std::move(description);
+  fields.source = source;
+  fields.table_at = source;
+  return audex::MakeCustomProfile(std::move(fields));
+}
+
 TEST(BuiltinProfiles, ExactlyTheSeventeenRowsOfTheFoundingDocument) {
   ASSERT_EQ(BuiltinProfiles().size(), std::size(kDocument));
   for (size_t i = 0; i < std::size(kDocument); ++i) {
@@ -106,7 +120,7 @@ TEST(MakeCustomProfile, RejectsMixedProvidersAndBadEntries) {
   EXPECT_NE(mixed.error().message.find("mixes aws action \"s3:GetObject\" with gcp"),
             std::string::npos)
       << mixed.error().message;
-  EXPECT_NE(mixed.error().message.find("profiles.toml:3"), std::string::npos);
+  EXPECT_NE(mixed.error().message.find("profiles.m.actions (profiles.toml:3)"), std::string::npos);
 
   auto explicit_provider = MakeCustomProfile("e", std::string("gcp"), "s3:GetObject", {}, "", "f");
   EXPECT_FALSE(explicit_provider.has_value());

@@ -19,8 +19,90 @@ std::string Where(const std::string& path, const toml::node& node) {
   return fmt::format("{}:{}", path, node.source().begin.line);
 }
 
+// toml++ 3.3.0 (Debian's) reaches __builtin_unreachable() when a non-ASCII
+// character stands where it checks for whitespace (upstream issues #190 and
+// #295, fixed after 3.3.0; found by fuzz/toml_loaders_fuzzer). Non-ASCII
+// text is therefore only let through inside strings and comments, and only
+// once the same document with those characters replaced by '_' has parsed:
+// then toml++'s own reading agrees that they sit inside strings or comments,
+// where it never asks whether a character is whitespace.
+Result<std::string> AsciiStandIn(std::string_view text, const std::string& path) {
+  enum class In { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral };
+  In in = In::kCode;
+  size_t line = 1;
+  std::string stand_in(text);
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool non_ascii = static_cast<unsigned char>(c) >= 0x80;
+    if (c == '\n') {
+      ++line;
+      if (in == In::kComment || in == In::kBasic || in == In::kLiteral) in = In::kCode;
+      continue;
+    }
+    if (non_ascii) {
+      if (in == In::kCode || in == In::kMultiBasic) {
+        return UsageError(fmt::format(
+            "{}:{}: a non-ASCII character outside a one-line quoted value or comment; keys, "
+            "TOML syntax and \"\"\" strings must be ASCII here",
+            path, line));
+      }
+      stand_in[i] = '_';
+      continue;
+    }
+    switch (in) {
+      case In::kCode:
+        if (c == '#') {
+          in = In::kComment;
+        } else if (c == '"' || c == '\'') {
+          const bool multi = text.substr(i, 3) == std::string(3, c);
+          in = c == '"' ? (multi ? In::kMultiBasic : In::kBasic)
+                        : (multi ? In::kMultiLiteral : In::kLiteral);
+          if (multi) i += 2;
+        }
+        break;
+      case In::kComment:
+        break;
+      case In::kBasic:
+        if (c == '\\') {
+          ++i;  // an escape: the next character cannot end the string
+        } else if (c == '"') {
+          in = In::kCode;
+        }
+        break;
+      case In::kLiteral:
+        if (c == '\'') in = In::kCode;
+        break;
+      case In::kMultiBasic:
+      case In::kMultiLiteral: {
+        const char quote = in == In::kMultiBasic ? '"' : '\'';
+        if (in == In::kMultiBasic && c == '\\') {
+          ++i;
+          if (i < text.size() && text[i] == '\n') ++line;
+        } else if (text.substr(i, 3) == std::string(3, quote)) {
+          in = In::kCode;
+          i += 2;
+        }
+        break;
+      }
+    }
+  }
+  return stand_in;
+}
+
 // toml++ reports syntax errors by exception; they end at this boundary.
 Result<toml::table> ParseToml(std::string_view text, const std::string& path) {
+  const bool has_non_ascii = std::any_of(
+      text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  if (has_non_ascii) {
+    auto stand_in = AsciiStandIn(text, path);
+    if (!stand_in) return tl::unexpected(stand_in.error());
+    try {
+      (void)toml::parse(*stand_in, path);
+    } catch (const toml::parse_error& error) {
+      return UsageError(fmt::format("{}:{}: {}; fix the TOML syntax", path,
+                                    error.source().begin.line, error.description()));
+    }
+  }
   try {
     return toml::parse(text, path);
   } catch (const toml::parse_error& error) {
@@ -123,9 +205,10 @@ Result<std::vector<Profile>> ParseProfilesToml(std::string_view text, const std:
                         "actions and resources",
                         Where(path, profile_node), name));
       }
-      std::optional<std::string> provider;
-      std::string actions, description;
-      std::vector<std::string> resources;
+      CustomProfileFields profile_fields;
+      profile_fields.name = name;
+      profile_fields.source = path;
+      profile_fields.table_at = Where(path, profile_node);
       bool has_actions = false;
       for (const auto& [field_key, field] : *fields) {
         const std::string field_name(field_key.str());
@@ -133,20 +216,23 @@ Result<std::vector<Profile>> ParseProfilesToml(std::string_view text, const std:
         if (field_name == "actions") {
           auto value = RequireString(field, path, qualified, "\"s3:GetObject,s3:ListBucket\"");
           if (!value) return tl::unexpected(value.error());
-          actions = *value;
+          profile_fields.actions = *value;
+          profile_fields.actions_at = Where(path, field);
           has_actions = true;
         } else if (field_name == "description") {
           auto value = RequireString(field, path, qualified, "\"Read S3 objects\"");
           if (!value) return tl::unexpected(value.error());
-          description = *value;
+          profile_fields.description = *value;
         } else if (field_name == "provider") {
           auto value = RequireString(field, path, qualified, "\"aws\"");
           if (!value) return tl::unexpected(value.error());
-          provider = *value;
+          profile_fields.provider = *value;
+          profile_fields.provider_at = Where(path, field);
         } else if (field_name == "resources") {
           auto value = RequireStringList(field, path, qualified, "[\"arn:aws:s3:::bucket/*\"]");
           if (!value) return tl::unexpected(value.error());
-          resources = *value;
+          profile_fields.resources = *value;
+          profile_fields.resources_at = Where(path, field);
         } else {
           return UsageError(fmt::format(
               "{}: unknown key \"{}\"; a profile has description, actions, resources and "
@@ -158,13 +244,8 @@ Result<std::vector<Profile>> ParseProfilesToml(std::string_view text, const std:
         return UsageError(
             fmt::format("{}: profiles.{} has no \"actions\" key", Where(path, profile_node), name));
       }
-      auto profile =
-          MakeCustomProfile(name, provider, actions, std::move(resources), std::move(description),
-                            fmt::format("{}:{}", path, profile_node.source().begin.line));
-      if (!profile) {
-        return UsageError(profile.error().message);
-      }
-      profile->source = path;
+      auto profile = MakeCustomProfile(std::move(profile_fields));
+      if (!profile) return UsageError(profile.error().message);
       profiles.push_back(std::move(*profile));
     }
   }

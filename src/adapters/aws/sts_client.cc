@@ -1,0 +1,181 @@
+// The STS Query API client: build the form, sign it, send it with bounded
+// retries, parse the reply or turn the failure into advice.
+#include "adapters/aws/sts_client.h"
+
+#include <algorithm>
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/sigv4.h"
+#include "core/url.h"
+
+namespace audex {
+namespace {
+
+constexpr std::string_view kStsVersion = "2011-06-15";
+constexpr std::chrono::seconds kMinDuration{900};
+constexpr std::chrono::seconds kMaxDuration{43200};
+
+bool IsSessionNameChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+         std::string_view("_+=,.@-").find(c) != std::string_view::npos;
+}
+
+HttpRequest FormPost(std::string_view endpoint, const QueryParameters& parameters) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = std::string(endpoint);
+  // The Query API is served at the root path; an endpoint override may name
+  // it with or without the trailing slash.
+  if (const auto url = ParseUrl(endpoint); url && url->path == "/" && !request.url.ends_with("/")) {
+    request.url += "/";
+  }
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
+  request.body = FormEncode(parameters);
+  return request;
+}
+
+StsCallContext ContextFor(std::string operation, const StsClientOptions& options,
+                          const AwsCredentials& base) {
+  StsCallContext context;
+  context.operation = std::move(operation);
+  context.endpoint = options.endpoint;
+  context.region = options.region;
+  context.access_key_id = base.access_key_id;
+  context.credentials_source = base.source.empty() ? "the given credentials" : base.source;
+  context.base_is_temporary = !base.session_token.empty();
+  return context;
+}
+
+// A message can quote the server, and a server may echo what it was sent;
+// a reply that cannot be read is prefixed with the call it answered.
+template <typename T>
+Result<T> Finished(Result<T> result, const StsCallContext& context, const AwsCredentials& base,
+                   bool from_reply) {
+  if (!result) {
+    std::string message = std::move(result.error().message);
+    if (from_reply) message = DescribeStsCall(context) + ": " + message;
+    result.error().message = RedactSecrets(std::move(message), base);
+  }
+  return result;
+}
+
+}  // namespace
+
+Result<void> ValidateAssumeRoleRequest(const AssumeRoleRequest& request) {
+  if (request.role_arn.empty()) {
+    return UsageError(
+        "no role to assume: give --role-arn, set AUDEX_ROLE_ARN, or set role_arn in config.toml");
+  }
+  const std::string& name = request.role_session_name;
+  if (name.size() < 2 || name.size() > 64 ||
+      !std::all_of(name.begin(), name.end(), IsSessionNameChar)) {
+    return UsageError(fmt::format(
+        "role session name \"{}\" must be 2 to 64 characters of letters, digits and _+=,.@- (STS "
+        "RoleSessionName)",
+        name));
+  }
+  if (request.duration_seconds < kMinDuration || request.duration_seconds > kMaxDuration) {
+    return UsageError(fmt::format(
+        "a TTL of {} s is outside what STS AssumeRole allows (900 s to 43200 s, and at most the "
+        "role's maximum session duration); use --ttl between 15m and 12h",
+        request.duration_seconds.count()));
+  }
+  if (request.source_identity) {
+    const std::string& identity = *request.source_identity;
+    if (identity.size() < 2 || identity.size() > 64 ||
+        !std::all_of(identity.begin(), identity.end(), IsSessionNameChar) ||
+        identity.starts_with("aws:")) {
+      return UsageError(fmt::format(
+          "--source-identity \"{}\" must be 2 to 64 characters of letters, digits and _+=,.@- and "
+          "must not start with \"aws:\"",
+          identity));
+    }
+  }
+  return {};
+}
+
+HttpRequest BuildAssumeRoleHttpRequest(const AssumeRoleRequest& request,
+                                       std::string_view endpoint) {
+  QueryParameters parameters = {
+      {"Action", "AssumeRole"},
+      {"Version", std::string(kStsVersion)},
+      {"RoleArn", request.role_arn},
+      {"RoleSessionName", request.role_session_name},
+      {"DurationSeconds", std::to_string(request.duration_seconds.count())},
+  };
+  if (!request.policy.empty()) parameters.emplace_back("Policy", request.policy);
+  if (request.source_identity) parameters.emplace_back("SourceIdentity", *request.source_identity);
+  return FormPost(endpoint, parameters);
+}
+
+HttpRequest BuildGetCallerIdentityHttpRequest(std::string_view endpoint) {
+  return FormPost(endpoint,
+                  {{"Action", "GetCallerIdentity"}, {"Version", std::string(kStsVersion)}});
+}
+
+StsClient::StsClient(HttpClient& http, StsClientOptions options)
+    : http_(http), options_(std::move(options)) {
+  if (!options_.sleep) {
+    options_.sleep = [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); };
+  }
+  if (!options_.random01) {
+    options_.random01 = [generator = std::mt19937_64(std::random_device{}())]() mutable {
+      return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
+    };
+  }
+  if (!options_.clock) options_.clock = [] { return std::chrono::system_clock::now(); };
+}
+
+Result<HttpResponse> StsClient::SendWithRetries(const HttpRequest& unsigned_request,
+                                                const AwsCredentials& base,
+                                                const StsCallContext& context) {
+  last_attempts_ = 0;
+  for (int attempt = 1;; ++attempt) {
+    last_attempts_ = attempt;
+    // Signed again for every attempt, so X-Amz-Date stays close to the
+    // moment of sending however long the backoff was.
+    auto signed_request =
+        SignV4(unsigned_request, base, SigV4Scope{options_.region, "sts"}, options_.clock());
+    if (!signed_request) {
+      return UsageError(fmt::format("the STS endpoint {} cannot be used: {}", options_.endpoint,
+                                    signed_request.error().message));
+    }
+    HttpResult result = http_.Send(*signed_request);
+    const AttemptOutcome outcome = ClassifyStsAttempt(result);
+    if (outcome == AttemptOutcome::kSuccess) return std::move(*result);
+    const auto delay = NextRetryDelay(options_.retry, outcome, attempt, options_.random01());
+    if (!delay) return tl::unexpected(DescribeStsFailure(result, attempt, context));
+    options_.sleep(*delay);
+  }
+}
+
+Result<AssumedRole> StsClient::AssumeRole(const AssumeRoleRequest& request,
+                                          const AwsCredentials& base) {
+  last_attempts_ = 0;
+  if (auto valid = ValidateAssumeRoleRequest(request); !valid) return tl::unexpected(valid.error());
+  StsCallContext context = ContextFor("AssumeRole", options_, base);
+  context.role_arn = request.role_arn;
+  context.duration = request.duration_seconds;
+
+  auto response =
+      SendWithRetries(BuildAssumeRoleHttpRequest(request, options_.endpoint), base, context);
+  if (!response)
+    return Finished<AssumedRole>(tl::unexpected(response.error()), context, base, false);
+  return Finished(ParseAssumeRoleReply(response->body, "sts:AssumeRole of " + request.role_arn),
+                  context, base, true);
+}
+
+Result<CallerIdentity> StsClient::GetCallerIdentity(const AwsCredentials& base) {
+  const StsCallContext context = ContextFor("GetCallerIdentity", options_, base);
+  auto response =
+      SendWithRetries(BuildGetCallerIdentityHttpRequest(options_.endpoint), base, context);
+  if (!response) {
+    return Finished<CallerIdentity>(tl::unexpected(response.error()), context, base, false);
+  }
+  return Finished(ParseCallerIdentityReply(response->body), context, base, true);
+}
+
+}  // namespace audex

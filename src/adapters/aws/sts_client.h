@@ -1,0 +1,73 @@
+// StsClient: calls AWS STS (AssumeRole, GetCallerIdentity) over the Query
+// API with SigV4-signed form posts, retrying transient failures with
+// jittered backoff.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "adapters/aws/sts_errors.h"
+#include "adapters/aws/sts_xml.h"
+#include "adapters/http/http_client.h"
+#include "core/aws_credentials.h"
+#include "core/http_message.h"
+#include "core/result.h"
+#include "core/retry_policy.h"
+
+namespace audex {
+
+struct AssumeRoleRequest {
+  std::string role_arn;
+  std::string role_session_name;  // 2..64 of [A-Za-z0-9+=,.@_-]; carries the session id
+  std::chrono::seconds duration_seconds{900};  // 900..43200, and at most the role's maximum
+  std::string policy;                          // the session policy JSON, minified; empty for none
+  std::optional<std::string> source_identity;
+};
+
+// Checks what STS would refuse anyway, so the user hears it before a round
+// trip (kUsage): session name charset and length, duration range, source
+// identity charset and length.
+Result<void> ValidateAssumeRoleRequest(const AssumeRoleRequest& request);
+
+// The unsigned Query API form post for AssumeRole at `endpoint`. Every
+// value is percent-encoded with %20 for spaces (Ceph radosgw does not
+// decode '+').
+HttpRequest BuildAssumeRoleHttpRequest(const AssumeRoleRequest& request, std::string_view endpoint);
+HttpRequest BuildGetCallerIdentityHttpRequest(std::string_view endpoint);
+
+struct StsClientOptions {
+  std::string endpoint = "https://sts.us-east-1.amazonaws.com";
+  std::string region = "us-east-1";  // the SigV4 signing region
+  RetryPolicy retry;
+  // Injected so that tests neither wait nor depend on chance; the defaults
+  // sleep for real, draw from a seeded generator and read the system clock.
+  std::function<void(std::chrono::milliseconds)> sleep;
+  std::function<double()> random01;
+  std::function<std::chrono::system_clock::time_point()> clock;
+};
+
+// Not thread-safe (one per thread). Errors are kCredentials (kUsage for an
+// invalid request) and name the access key id and where the base
+// credentials came from, never a secret key or token.
+class StsClient {
+ public:
+  StsClient(HttpClient& http, StsClientOptions options);
+
+  Result<AssumedRole> AssumeRole(const AssumeRoleRequest& request, const AwsCredentials& base);
+  Result<CallerIdentity> GetCallerIdentity(const AwsCredentials& base);
+
+  // Attempts made by the last call (1 unless something was retried).
+  int last_attempts() const { return last_attempts_; }
+
+ private:
+  Result<HttpResponse> SendWithRetries(const HttpRequest& unsigned_request,
+                                       const AwsCredentials& base, const StsCallContext& context);
+
+  HttpClient& http_;
+  StsClientOptions options_;
+  int last_attempts_ = 0;
+};
+
+}  // namespace audex

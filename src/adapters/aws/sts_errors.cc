@@ -1,0 +1,199 @@
+// STS error codes mapped to advice. The codes and their causes are those of
+// the STS API reference and cloud-facts.md ("AWS STS AssumeRole", Errors).
+#include "adapters/aws/sts_errors.h"
+
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+
+namespace audex {
+namespace {
+
+constexpr size_t kMaxServerMessage = 400;
+
+// The server's message on one line and bounded, since it ends up in a
+// terminal and an audit record.
+std::string OneLine(std::string_view text) {
+  std::string line;
+  for (const char c : text.substr(0, kMaxServerMessage)) {
+    line.push_back(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
+  }
+  if (text.size() > kMaxServerMessage) line += "...";
+  return line;
+}
+
+bool Contains(std::string_view text, std::string_view part) {
+  return text.find(part) != std::string_view::npos;
+}
+
+std::string Advice(const StsErrorReply& reply, int http_status, const StsCallContext& context) {
+  const std::string& code = reply.code;
+  if (code == "AccessDenied") {
+    if (context.operation == "AssumeRole") {
+      return "these credentials may not assume the role: its trust policy must allow this "
+             "principal sts:AssumeRole (and sts:SetSourceIdentity when --source-identity is "
+             "given), and the principal's own policies must allow sts:AssumeRole on it; check "
+             "--role-arn, AUDEX_ROLE_ARN or role_arn in config.toml";
+    }
+    return fmt::format("these credentials may not call sts:{}", context.operation);
+  }
+  if (code == "MalformedPolicyDocument") {
+    return "STS rejected the session policy Audex built; run the same command with --dry-run to "
+           "see it, and check the action names and resource ARNs (please report it if they are "
+           "right)";
+  }
+  if (code == "PackedPolicyTooLarge") {
+    return "the session policy is over AWS's packed size limit; request fewer actions or "
+           "resources, or use wildcards (s3:Get*) or a profile to shorten it";
+  }
+  if (code == "ValidationError") {
+    if (Contains(reply.message, "role chaining")) {
+      return fmt::format(
+          "the base credentials ({}) are temporary, and AWS caps a session assumed with "
+          "temporary credentials (role chaining) at 1 hour; use --ttl 1h or less, or start from "
+          "long-term credentials",
+          context.credentials_source);
+    }
+    if (Contains(reply.message, "MaxSessionDuration") ||
+        Contains(reply.message, "DurationSeconds")) {
+      return fmt::format(
+          "the TTL ({} s) is above the role's maximum session duration; use a shorter --ttl, or "
+          "raise the role's limit (aws iam update-role --max-session-duration, at most 43200)",
+          context.duration.count());
+    }
+    return "STS rejected a parameter of the request; check --role-arn and --source-identity";
+  }
+  if (code == "InvalidArgument") {
+    // radosgw answers an out-of-range DurationSeconds this way, with an
+    // empty Message (testbed.md).
+    return fmt::format(
+        "the server rejected a parameter; radosgw does so for a TTL ({} s) outside 900 s to the "
+        "role's maximum session duration, so check --ttl against the role",
+        context.duration.count());
+  }
+  if (code == "ExpiredToken") {
+    return fmt::format(
+        "the base credentials from {} have expired; refresh them (a new session token, aws sso "
+        "login, or your credential_process) and try again",
+        context.credentials_source);
+  }
+  if (code == "InvalidClientTokenId") {
+    return "STS does not know this access key; check that the key is right and active, and "
+           "that the region and endpoint belong to the key's account and partition";
+  }
+  if (code == "SignatureDoesNotMatch") {
+    return fmt::format(
+        "the secret access key from {} does not belong to this access key; check "
+        "AWS_SECRET_ACCESS_KEY or aws_secret_access_key in that profile",
+        context.credentials_source);
+  }
+  if (code == "RequestExpired") {
+    return "STS saw a request signed more than 15 minutes away from its own clock; this "
+           "machine's clock is wrong: fix it (enable NTP) and try again";
+  }
+  if (code == "RegionDisabledException") {
+    return fmt::format(
+        "STS is not activated in region {} for this account; activate it (IAM console, Account "
+        "settings) or choose another region with --region or AWS_REGION",
+        context.region);
+  }
+  if (IsThrottlingCode(code)) {
+    return "STS kept throttling the request after the bounded retries; wait a little and try "
+           "again";
+  }
+  if (http_status >= 500) {
+    return "the STS service failed on its side; try again later";
+  }
+  return fmt::format("STS {} refused the request", context.operation);
+}
+
+std::string Tries(int attempts) {
+  return attempts > 1 ? fmt::format(" after {} attempts", attempts) : std::string();
+}
+
+}  // namespace
+
+std::string DescribeStsCall(const StsCallContext& context) {
+  const std::string role =
+      context.role_arn.empty() ? std::string() : fmt::format(" of {}", context.role_arn);
+  return fmt::format("sts:{}{} at {} (access key {} from {})", context.operation, role,
+                     context.endpoint, context.access_key_id, context.credentials_source);
+}
+
+bool IsThrottlingCode(std::string_view code) {
+  static constexpr std::array<std::string_view, 7> kCodes = {
+      "Throttling",       "ThrottlingException",      "ThrottledException",
+      "RequestThrottled", "TooManyRequestsException", "RequestLimitExceeded",
+      "SlowDown"};
+  return std::find(kCodes.begin(), kCodes.end(), code) != kCodes.end();
+}
+
+AttemptOutcome ClassifyStsAttempt(const HttpResult& result) {
+  if (!result) {
+    switch (result.error().kind) {
+      case HttpFailureKind::kConnect:
+        return AttemptOutcome::kConnectionFailure;
+      case HttpFailureKind::kTimeout:
+        return AttemptOutcome::kTimeout;
+      case HttpFailureKind::kTls:
+      case HttpFailureKind::kOther:
+        return AttemptOutcome::kPermanent;
+    }
+    return AttemptOutcome::kPermanent;
+  }
+  const int status = result->status;
+  if (status >= 200 && status < 300) return AttemptOutcome::kSuccess;
+  if (status >= 500) return AttemptOutcome::kServerError;
+  if (status == 429) return AttemptOutcome::kThrottled;
+  if (const auto reply = ParseStsErrorReply(result->body); reply && IsThrottlingCode(reply->code)) {
+    return AttemptOutcome::kThrottled;
+  }
+  if (status >= 400) return AttemptOutcome::kClientError;
+  // 1xx or 3xx: STS never redirects; something else answered.
+  return AttemptOutcome::kPermanent;
+}
+
+Error DescribeStsError(const StsErrorReply& reply, int http_status, const StsCallContext& context,
+                       int attempts) {
+  const std::string server_message =
+      reply.message.empty() ? std::string() : fmt::format(" ({})", OneLine(reply.message));
+  return Error{
+      ErrorKind::kCredentials,
+      fmt::format("{} failed{} with {}{}: {}", DescribeStsCall(context), Tries(attempts),
+                  OneLine(reply.code), server_message, Advice(reply, http_status, context))};
+}
+
+Error DescribeStsFailure(const HttpResult& result, int attempts, const StsCallContext& context) {
+  const std::string tries = Tries(attempts);
+  if (!result) {
+    const std::string_view hint =
+        result.error().kind == HttpFailureKind::kTls
+            ? "check the endpoint's certificate (AWS_CA_BUNDLE for a private CA)"
+            : "check the network, AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL and the region";
+    return Error{
+        ErrorKind::kCredentials,
+        fmt::format("{} failed{}: {} {}; {}", DescribeStsCall(context), tries,
+                    HttpFailureKindName(result.error().kind), result.error().message, hint)};
+  }
+  if (const auto reply = ParseStsErrorReply(result->body)) {
+    return DescribeStsError(*reply, result->status, context, attempts);
+  }
+  return Error{ErrorKind::kCredentials,
+               fmt::format("{} failed{}: HTTP {} without an STS error document; is the "
+                           "endpoint an STS service (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL)?",
+                           DescribeStsCall(context), tries, result->status)};
+}
+
+std::string RedactSecrets(std::string text, const AwsCredentials& credentials) {
+  for (const SecretString* secret : {&credentials.secret_access_key, &credentials.session_token}) {
+    const std::string& value = secret->Reveal();
+    if (value.empty()) continue;
+    for (size_t at = text.find(value); at != std::string::npos; at = text.find(value, at + 4)) {
+      text.replace(at, value.size(), "****");
+    }
+  }
+  return text;
+}
+
+}  // namespace audex

@@ -1,0 +1,156 @@
+// STS XML replies through pugixml. Elements are matched by local name, so a
+// namespace prefix or a default xmlns (AWS has one, radosgw does not) makes
+// no difference.
+#include "adapters/aws/sts_xml.h"
+
+#include <charconv>
+#include <cstring>
+
+#include <fmt/format.h>
+#include <pugixml.hpp>
+
+#include "core/rfc3339.h"
+#include "core/text.h"
+
+namespace audex {
+namespace {
+
+std::string_view LocalName(const pugi::xml_node& node) {
+  const std::string_view name = node.name();
+  const size_t colon = name.find(':');
+  return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+pugi::xml_node Child(const pugi::xml_node& parent, std::string_view local_name) {
+  for (pugi::xml_node child = parent.first_child(); child; child = child.next_sibling()) {
+    if (child.type() == pugi::node_element && LocalName(child) == local_name) return child;
+  }
+  return {};
+}
+
+// The trimmed text of a child element; empty if absent.
+std::string ChildText(const pugi::xml_node& parent, std::string_view local_name) {
+  return std::string(Trim(Child(parent, local_name).child_value()));
+}
+
+// The first element named `local_name` at any depth, in document order.
+// pugixml's find_node walks the tree without recursion, so a hostile reply
+// nested a million levels deep cannot exhaust the stack.
+pugi::xml_node Find(const pugi::xml_node& root, std::string_view local_name) {
+  return root.find_node([&](const pugi::xml_node& node) {
+    return node.type() == pugi::node_element && LocalName(node) == local_name;
+  });
+}
+
+Result<pugi::xml_document*> Load(std::string_view xml, pugi::xml_document& document,
+                                 std::string_view what) {
+  const pugi::xml_parse_result parsed = document.load_buffer(xml.data(), xml.size());
+  if (!parsed) {
+    // The offset and pugixml's description only: the reply text may hold
+    // credentials and must not be echoed.
+    return CredentialsError(fmt::format(
+        "the {} reply from STS is not valid XML ({} at byte {} of {}); is the endpoint an STS "
+        "service?",
+        what, parsed.description(), parsed.offset, xml.size()));
+  }
+  return &document;
+}
+
+tl::unexpected<Error> Missing(std::string_view what, std::string_view path) {
+  return CredentialsError(fmt::format(
+      "the {} reply from STS has no {}; is the endpoint an STS service (AWS_ENDPOINT_URL_STS, "
+      "AWS_ENDPOINT_URL)?",
+      what, path));
+}
+
+}  // namespace
+
+Result<AssumedRole> ParseAssumeRoleReply(std::string_view xml, std::string source) {
+  pugi::xml_document document;
+  if (auto loaded = Load(xml, document, "AssumeRole"); !loaded) {
+    return tl::unexpected(loaded.error());
+  }
+  const pugi::xml_node result = Find(document, "AssumeRoleResult");
+  if (!result) return Missing("AssumeRole", "AssumeRoleResponse/AssumeRoleResult");
+  const pugi::xml_node credentials = Child(result, "Credentials");
+  if (!credentials) return Missing("AssumeRole", "AssumeRoleResult/Credentials");
+
+  AssumedRole role;
+  role.credentials.access_key_id = ChildText(credentials, "AccessKeyId");
+  role.credentials.secret_access_key = SecretString(ChildText(credentials, "SecretAccessKey"));
+  role.credentials.session_token = SecretString(ChildText(credentials, "SessionToken"));
+  role.credentials.source = std::move(source);
+  if (role.credentials.access_key_id.empty())
+    return Missing("AssumeRole", "Credentials/AccessKeyId");
+  if (role.credentials.secret_access_key.empty()) {
+    return Missing("AssumeRole", "Credentials/SecretAccessKey");
+  }
+  if (role.credentials.session_token.empty())
+    return Missing("AssumeRole", "Credentials/SessionToken");
+
+  const std::string expiration = ChildText(credentials, "Expiration");
+  if (expiration.empty()) return Missing("AssumeRole", "Credentials/Expiration");
+  role.credentials.expiration = ParseRfc3339(expiration);
+  if (!role.credentials.expiration) {
+    // Not quoted: a broken server could put anything there, a token too.
+    return CredentialsError(fmt::format(
+        "the AssumeRole reply from STS has an Expiration that is not an RFC 3339 time ({} "
+        "characters; expected e.g. 2026-01-01T00:00:00Z)",
+        expiration.size()));
+  }
+
+  const pugi::xml_node user = Child(result, "AssumedRoleUser");
+  role.assumed_role_id = ChildText(user, "AssumedRoleId");
+  // radosgw names this element AssumeRoleId (testbed.md).
+  if (role.assumed_role_id.empty()) role.assumed_role_id = ChildText(user, "AssumeRoleId");
+  role.arn = ChildText(user, "Arn");
+
+  const std::string packed = ChildText(result, "PackedPolicySize");
+  int percent = 0;
+  if (!packed.empty()) {
+    const auto [end, ec] = std::from_chars(packed.data(), packed.data() + packed.size(), percent);
+    if (ec == std::errc() && end == packed.data() + packed.size())
+      role.packed_policy_size = percent;
+  }
+  if (std::string identity = ChildText(result, "SourceIdentity"); !identity.empty()) {
+    role.source_identity = std::move(identity);
+  }
+  return role;
+}
+
+Result<CallerIdentity> ParseCallerIdentityReply(std::string_view xml) {
+  pugi::xml_document document;
+  if (auto loaded = Load(xml, document, "GetCallerIdentity"); !loaded) {
+    return tl::unexpected(loaded.error());
+  }
+  const pugi::xml_node result = Find(document, "GetCallerIdentityResult");
+  if (!result)
+    return Missing("GetCallerIdentity", "GetCallerIdentityResponse/GetCallerIdentityResult");
+  CallerIdentity identity{ChildText(result, "Account"), ChildText(result, "Arn"),
+                          ChildText(result, "UserId")};
+  if (identity.arn.empty()) return Missing("GetCallerIdentity", "GetCallerIdentityResult/Arn");
+  return identity;
+}
+
+std::optional<StsErrorReply> ParseStsErrorReply(std::string_view xml) {
+  pugi::xml_document document;
+  if (!document.load_buffer(xml.data(), xml.size())) return std::nullopt;
+  // The first <Error> with a <Code>, at whatever depth the shape puts it.
+  const pugi::xml_node error = document.find_node([](const pugi::xml_node& node) {
+    return node.type() == pugi::node_element && LocalName(node) == "Error" && Child(node, "Code");
+  });
+  if (!error) return std::nullopt;
+  StsErrorReply reply;
+  reply.code = ChildText(error, "Code");
+  if (reply.code.empty()) return std::nullopt;
+  reply.message = ChildText(error, "Message");
+  reply.type = ChildText(error, "Type");
+  reply.request_id = ChildText(error, "RequestId");
+  if (reply.request_id.empty())
+    reply.request_id = ChildText(document.document_element(), "RequestId");
+  if (reply.request_id.empty())
+    reply.request_id = ChildText(document.document_element(), "RequestID");
+  return reply;
+}
+
+}  // namespace audex

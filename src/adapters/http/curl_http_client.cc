@@ -1,0 +1,178 @@
+// The libcurl implementation of HttpClient: one easy handle per request.
+#include "adapters/http/curl_http_client.h"
+
+#include <curl/curl.h>
+
+#include <memory>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "core/text.h"
+#include "core/url.h"
+
+namespace audex {
+namespace {
+
+// libcurl requires one global initialisation before any handle is made.
+void InitCurlOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct EasyDeleter {
+  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+};
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+
+size_t AppendBody(char* data, size_t size, size_t count, void* user) {
+  static_cast<std::string*>(user)->append(data, size * count);
+  return size * count;
+}
+
+size_t AppendHeader(char* data, size_t size, size_t count, void* user) {
+  auto* headers = static_cast<HttpHeaders*>(user);
+  const std::string_view line(data, size * count);
+  // A new status line starts a new response (after "100 Continue" or an
+  // interim reply); only the final response's headers count.
+  if (line.starts_with("HTTP/")) {
+    headers->clear();
+    return size * count;
+  }
+  const size_t colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    headers->emplace_back(ToLower(Trim(line.substr(0, colon))),
+                          std::string(Trim(line.substr(colon + 1))));
+  }
+  return size * count;
+}
+
+HttpFailureKind Classify(CURLcode code) {
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+      return HttpFailureKind::kTimeout;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return HttpFailureKind::kConnect;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_USE_SSL_FAILED:
+      return HttpFailureKind::kTls;
+    default:
+      return HttpFailureKind::kOther;
+  }
+}
+
+}  // namespace
+
+CurlHttpClient::CurlHttpClient(CurlHttpOptions options) : options_(std::move(options)) {
+  InitCurlOnce();
+}
+
+HttpResult CurlHttpClient::Send(const HttpRequest& request) {
+  // Messages name only the origin: the path and query may carry a
+  // presigned signature, the body a policy or a token.
+  const auto url = ParseUrl(request.url);
+  if (!url) return tl::unexpected(HttpFailure{HttpFailureKind::kOther, url.error().message});
+  const std::string origin = Origin(*url);
+
+  std::unique_ptr<CURL, EasyDeleter> handle(curl_easy_init());
+  if (!handle) {
+    return tl::unexpected(HttpFailure{HttpFailureKind::kOther, "libcurl could not start"});
+  }
+  CURL* curl = handle.get();
+  char error_buffer[CURL_ERROR_SIZE] = {};
+  HttpResponse response;
+
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  // Only http and https, never redirected: a redirect could carry the
+  // signed request (and its token header) to another host.
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (options_.ca_bundle) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle->c_str());
+  // Without NOSIGNAL libcurl uses SIGALRM for DNS timeouts, which is unsafe
+  // with threads and would collide with the signals Audex forwards to its
+  // child.
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options_.timeouts.connect.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeouts.total.count()));
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, AppendHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+
+  const std::string method = [&] {
+    std::string upper = request.method;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return upper;
+  }();
+  if (method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  } else if (method != "GET" || !request.body.empty()) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+    if (method != "POST") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  }
+
+  std::unique_ptr<curl_slist, SlistDeleter> headers;
+  const auto add_header = [&](const std::string& line) {
+    curl_slist* extended = curl_slist_append(headers.get(), line.c_str());
+    if (extended != nullptr) {
+      (void)headers.release();
+      headers.reset(extended);
+    }
+  };
+  for (const auto& [name, value] : request.headers) {
+    // "Name;" is curl's way to send a header with an empty value.
+    add_header(value.empty() ? name + ";" : name + ": " + value);
+  }
+  // curl waits up to a second for "100 Continue" before sending a body over
+  // 1 KiB (a session policy often is); STS never asks for it.
+  add_header("Expect:");
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+
+  const CURLcode code = curl_easy_perform(curl);
+  if (code != CURLE_OK) {
+    const HttpFailureKind kind = Classify(code);
+    const std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+    if (kind == HttpFailureKind::kTimeout) {
+      return tl::unexpected(
+          HttpFailure{kind, fmt::format("{}: no complete reply within {} ms (connect timeout {} "
+                                        "ms): {}",
+                                        origin, options_.timeouts.total.count(),
+                                        options_.timeouts.connect.count(), detail)});
+    }
+    return tl::unexpected(HttpFailure{kind, fmt::format("{}: {}", origin, detail)});
+  }
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  response.status = static_cast<int>(status);
+  return response;
+}
+
+}  // namespace audex

@@ -1,0 +1,32 @@
+// CurlHttpClient: the HttpClient that really talks to the network, through
+// libcurl, with TLS verification on and bounded connect and total times.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "adapters/http/http_client.h"
+
+namespace audex {
+
+struct CurlHttpOptions {
+  HttpTimeouts timeouts;
+  std::string user_agent = "tryaudex";
+  // A PEM bundle to trust instead of the system's (AWS_CA_BUNDLE, for a
+  // private endpoint or a test server with its own certificate authority).
+  std::optional<std::string> ca_bundle;
+};
+
+// Thread safety: one instance per thread; each Send uses its own handle.
+// Proxies follow libcurl's usual environment variables (https_proxy,
+// no_proxy, ...), the same ones the AWS CLI honours.
+class CurlHttpClient final : public HttpClient {
+ public:
+  explicit CurlHttpClient(CurlHttpOptions options = {});
+  HttpResult Send(const HttpRequest& request) override;
+
+ private:
+  CurlHttpOptions options_;
+};
+
+}  // namespace audex

@@ -1,0 +1,41 @@
+// A session's steps written to the audit log and its session file (session_recorder.h).
+#include "adapters/store/session_recorder.h"
+
+#include <utility>
+
+namespace audex {
+
+SessionRecorder::SessionRecorder(AuditLog& log, const SessionStore& store, Clock clock,
+                                 SessionRecord record)
+    : log_(&log), store_(&store), clock_(std::move(clock)), record_(std::move(record)) {}
+
+Result<SessionRecorder> SessionRecorder::Begin(AuditLog& log, const SessionStore& store,
+                                               Clock clock, SessionRecord record) {
+  SessionRecorder recorder(log, store, std::move(clock), std::move(record));
+  if (auto recorded = recorder.Record(SessionCreatedEvent(recorder.record_)); !recorded) {
+    return tl::unexpected(recorded.error());
+  }
+  return recorder;
+}
+
+Result<void> SessionRecorder::CredentialsIssued(const IssuedCredentials& issued) {
+  MarkCredentialsIssued(record_, issued);
+  return Record(CredentialsIssuedEvent(record_, issued));
+}
+
+Result<void> SessionRecorder::CredentialsFailed(std::string reason) {
+  MarkFailed(record_, std::move(reason), clock_());
+  return Record(CredentialsFailedEvent(record_));
+}
+
+Result<void> SessionRecorder::Ended(std::optional<int> exit_code, std::optional<int> signal) {
+  MarkEnded(record_, exit_code, signal, clock_());
+  return Record(SessionEndedEvent(record_));
+}
+
+Result<void> SessionRecorder::Record(const AuditEvent& event) {
+  if (auto appended = log_->Append(event); !appended) return tl::unexpected(appended.error());
+  return store_->Save(record_);
+}
+
+}  // namespace audex

@@ -1,0 +1,57 @@
+// SessionRecorder: carries one session through its life on disk. Each step
+// updates the record (core/session_record.h), appends the matching audit
+// event and rewrites the session file, in that order: the audit log is the
+// record that counts, so a step whose event cannot be appended fails before
+// anything else changes.
+//
+// How `run` uses it:
+//   auto recorder = SessionRecorder::Begin(log, store, clock, record);  // session_created
+//   ... AssumeRole ...
+//   recorder->CredentialsIssued(DescribeIssued(credentials));           // credentials_issued
+//     or recorder->CredentialsFailed(error.message);                    // credentials_failed
+//   ... spawn, wait ...
+//   recorder->Ended(outcome.exit_code, outcome.signal);                 // session_ended
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "adapters/store/audit_log.h"
+#include "adapters/store/session_store.h"
+#include "core/result.h"
+#include "core/session_record.h"
+
+namespace audex {
+
+class SessionRecorder {
+ public:
+  // Appends session_created and writes the record (status active). The log
+  // and store must outlive the recorder.
+  static Result<SessionRecorder> Begin(AuditLog& log, const SessionStore& store, Clock clock,
+                                       SessionRecord record);
+
+  // credentials_issued: records the access key id and the credentials' own
+  // expiry (never their secret parts; IssuedCredentials has none).
+  Result<void> CredentialsIssued(const IssuedCredentials& issued);
+
+  // credentials_failed, status failed. `reason` says what went wrong and
+  // must not quote a secret (STS error messages do not).
+  Result<void> CredentialsFailed(std::string reason);
+
+  // session_ended, status ended, with the child's exit code or the signal
+  // that killed it.
+  Result<void> Ended(std::optional<int> exit_code, std::optional<int> signal);
+
+  const SessionRecord& record() const { return record_; }
+
+ private:
+  SessionRecorder(AuditLog& log, const SessionStore& store, Clock clock, SessionRecord record);
+  Result<void> Record(const AuditEvent& event);
+
+  AuditLog* log_;
+  const SessionStore* store_;
+  Clock clock_;
+  SessionRecord record_;
+};
+
+}  // namespace audex

@@ -1,0 +1,61 @@
+// Audex's state directory on disk: the few POSIX calls the session store and
+// the audit log make (private directories, whole-file reads, atomic
+// replacement, advisory locks), each returning a Result that names the path
+// and the system's reason.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace audex {
+
+// "cannot WHAT PATH: strerror(errno)", as a kState error.
+Error SystemError(std::string_view what, const std::filesystem::path& path, int error_number);
+
+// Creates `directory` and any missing parents with mode 0700 (the state
+// holds who ran what with which role). Existing directories are left as
+// they are.
+Result<void> MakePrivateDirectory(const std::filesystem::path& directory);
+
+// Everything from `fd`'s current offset to its end; `path` is for messages.
+Result<std::string> ReadToEnd(int fd, const std::filesystem::path& path);
+
+// The file's contents; nullopt when it does not exist.
+Result<std::optional<std::string>> ReadFileIfPresent(const std::filesystem::path& path);
+
+// Replaces `path` with `contents` (mode 0600) through a temporary file in
+// the same directory and rename(2): readers see the old file or the new
+// one, never a part.
+Result<void> ReplaceFileAtomically(const std::filesystem::path& path, std::string_view contents);
+
+// write(2) until every byte is written or an error other than EINTR.
+bool WriteAll(int fd, std::string_view data);
+
+// An open file descriptor, closed when it goes out of scope (which also
+// releases any flock held through it).
+class FileDescriptor {
+ public:
+  FileDescriptor() = default;
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  FileDescriptor(FileDescriptor&& other) noexcept : fd_(other.Release()) {}
+  FileDescriptor& operator=(FileDescriptor&& other) noexcept;
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  ~FileDescriptor();
+
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  int Release();
+
+ private:
+  int fd_ = -1;
+};
+
+// flock(2) on `fd`, retried when a signal interrupts the wait.
+Result<void> LockFile(int fd, bool exclusive, const std::filesystem::path& path);
+
+}  // namespace audex

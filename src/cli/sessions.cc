@@ -1,0 +1,161 @@
+// `tryaudex sessions list|show` (sessions.h).
+#include "cli/sessions.h"
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "adapters/store/session_store.h"
+#include "cli/exit_codes.h"
+#include "core/rfc3339.h"
+#include "core/text.h"
+#include "core/ttl.h"
+
+namespace audex {
+namespace {
+
+using OrderedJson = nlohmann::ordered_json;
+
+// The record as stored, with the state the clock gives it after "status".
+OrderedJson SessionJson(const SessionRecord& record, TimePoint now) {
+  OrderedJson stored = SessionRecordJson(record);
+  OrderedJson json;
+  for (auto it = stored.begin(); it != stored.end(); ++it) {
+    json[it.key()] = it.value();
+    if (it.key() == "status") json["state"] = SessionStateName(StateAt(record, now));
+  }
+  return json;
+}
+
+// The command as a user would type it again: arguments with spaces or
+// shell characters in single quotes.
+std::string CommandLine(const std::vector<std::string>& command) {
+  std::vector<std::string> words;
+  for (const std::string& arg : command) {
+    const bool plain = !arg.empty() && arg.find_first_not_of(
+                                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                           "0123456789-_./:=@%+,") == std::string::npos;
+    if (plain) {
+      words.push_back(arg);
+      continue;
+    }
+    std::string quoted = "'";
+    for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    words.push_back(quoted + "'");
+  }
+  return Join(words, " ");
+}
+
+std::string Outcome(const SessionRecord& record) {
+  if (record.exit_code) return fmt::format("exit {}", *record.exit_code);
+  if (record.signal) return fmt::format("signal {}", *record.signal);
+  if (record.status == SessionStatus::kFailed) return "no credentials";
+  return "-";
+}
+
+// "12m left", "expired 3h ago": how far `expires` is from now, roughly.
+std::string Remaining(TimePoint expires, TimePoint now) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+      expires > now ? expires - now : now - expires);
+  const std::string span = seconds.count() == 0 ? "0s" : FormatTtl(seconds);
+  return expires > now ? span + " left" : "expired " + span + " ago";
+}
+
+Result<int> List(const SessionsOptions& options, const CliContext& context,
+                 const SessionStore& store, TimePoint now) {
+  auto listing = store.List();
+  if (!listing) return tl::unexpected(listing.error());
+  for (const std::string& warning : listing->warnings) {
+    context.err << "tryaudex: warning: " << warning << '\n';
+  }
+  std::vector<const SessionRecord*> shown;
+  for (const SessionRecord& record : listing->sessions) {
+    if (options.all || StateAt(record, now) == SessionState::kActive) shown.push_back(&record);
+  }
+  if (options.json) {
+    OrderedJson list = OrderedJson::array();
+    for (const SessionRecord* record : shown) list.push_back(SessionJson(*record, now));
+    context.out << list.dump(2) << '\n';
+    return kExitOk;
+  }
+  if (shown.empty()) {
+    context.out << (options.all ? "No sessions recorded yet.\n"
+                                : "No active sessions; tryaudex sessions list --all shows ended, "
+                                  "failed and expired ones.\n");
+    return kExitOk;
+  }
+  context.out << fmt::format("{:<16}  {:<7}  {:<20}  {:<20}  {:<14}  {}\n", "ID", "STATE",
+                             "CREATED", "EXPIRES", "RESULT", "COMMAND");
+  for (const SessionRecord* record : shown) {
+    context.out << fmt::format("{:<16}  {:<7}  {:<20}  {:<20}  {:<14}  {}\n", record->id,
+                               SessionStateName(StateAt(*record, now)),
+                               FormatRfc3339(record->created), FormatRfc3339(record->expires),
+                               Outcome(*record), CommandLine(record->command));
+  }
+  return kExitOk;
+}
+
+Result<int> Show(const SessionsOptions& options, const CliContext& context,
+                 const SessionStore& store, TimePoint now) {
+  auto loaded = store.Load(options.id);
+  if (!loaded) return tl::unexpected(loaded.error());
+  const SessionRecord& record = *loaded;
+  if (options.json) {
+    context.out << SessionJson(record, now).dump(2) << '\n';
+    return kExitOk;
+  }
+  const SessionState state = StateAt(record, now);
+  std::ostream& out = context.out;
+  const auto line = [&out](std::string_view label, const std::string& value) {
+    out << fmt::format("{:<15} {}\n", std::string(label) + ":", value);
+  };
+  line("Session", record.id);
+  line("State", state == SessionState::kActive
+                    ? fmt::format("active ({})", Remaining(record.expires, now))
+                    : std::string(SessionStateName(state)));
+  line("Created", FormatRfc3339(record.created));
+  line("Expires", FormatRfc3339(record.expires));
+  if (record.ended) line("Ended", FormatRfc3339(*record.ended));
+  line("TTL", FormatTtl(record.ttl));
+  line("Provider", std::string(ProviderName(record.provider)));
+  if (record.profile) line("Profile", *record.profile);
+  if (!record.role.empty()) line("Role", record.role);
+  if (!record.requested_actions.empty()) line("Requested", Join(record.requested_actions, ","));
+  line("Actions", Join(record.actions, ","));
+  line("Resources", record.resources.empty() ? "* (every resource)" : Join(record.resources, ","));
+  line("Command", CommandLine(record.command));
+  if (record.access_key_id) line("Access key id", *record.access_key_id);
+  if (record.agent_id) line("Agent", *record.agent_id);
+  if (record.exit_code) line("Exit code", std::to_string(*record.exit_code));
+  if (record.signal) line("Signal", std::to_string(*record.signal));
+  if (record.failure) line("Failure", *record.failure);
+  if (record.policy) out << fmt::format("Session policy:\n{}\n", *record.policy);
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddSessionsCommand(CLI::App& app, SessionsOptions& options) {
+  CLI::App* sessions = app.add_subcommand("sessions", "List and show recorded sessions");
+  sessions->require_subcommand(1);
+  CLI::App* list = sessions->add_subcommand("list", "List sessions, newest first");
+  list->add_flag("--all", options.all, "Ended, failed and expired sessions too");
+  list->add_flag("--json", options.json, "Print JSON");
+  list->callback([&options] { options.subcommand = "list"; });
+  CLI::App* show = sessions->add_subcommand("show", "Show one session");
+  show->add_option("id", options.id, "Session id, or its unique beginning")->required();
+  show->add_flag("--json", options.json, "Print JSON");
+  show->callback([&options] { options.subcommand = "show"; });
+}
+
+Result<int> RunSessions(const SessionsOptions& options, const CliContext& context) {
+  const SessionStore store(context.paths.state_dir);
+  const TimePoint now = std::chrono::system_clock::now();
+  if (options.subcommand == "show") return Show(options, context, store, now);
+  return List(options, context, store, now);
+}
+
+}  // namespace audex

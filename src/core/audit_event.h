@@ -1,0 +1,67 @@
+// AuditEvent: one thing that happened to a session as the audit log records
+// it, and the exact text of an audit line (docs/audit-log-format.md). The
+// chain arithmetic over lines lives in audit_chain.h.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/result.h"
+#include "core/session_record.h"
+
+namespace audex {
+
+// The events `run` writes. A verifier needs none of these names: a log that
+// holds events added by a later version still verifies.
+inline constexpr std::string_view kSessionCreated = "session_created";
+inline constexpr std::string_view kCredentialsIssued = "credentials_issued";
+inline constexpr std::string_view kCredentialsFailed = "credentials_failed";
+inline constexpr std::string_view kSessionEnded = "session_ended";
+
+struct AuditEvent {
+  std::string ts;  // RFC 3339 UTC; AuditLog stamps it while it holds the lock
+  std::string session_id;
+  std::string name;  // lower case and '_', e.g. "session_created"
+  // Strings, integers, booleans, null, lists and objects of those. No
+  // floating point: it has no single canonical spelling.
+  nlohmann::json fields = nlohmann::json::object();
+};
+
+// An HMAC-SHA256 written as 64 lower-case hex digits.
+inline constexpr size_t kMacHexSize = 64;
+
+// One line of the log, parsed.
+struct AuditLine {
+  uint64_t seq = 0;  // 1 for the first line, then one more per line
+  AuditEvent event;
+  std::string prev;  // the previous line's mac (kGenesisMac for line 1)
+  std::string mac;   // HMAC-SHA256 over CanonicalContent() under the audit key
+};
+
+// The bytes a line's mac covers: the line up to, not including, `,"mac":`.
+// Members in a fixed order, no white space, `fields` with its keys sorted
+// and every non-ASCII character escaped, so that the same event always has
+// the same bytes.
+std::string CanonicalContent(uint64_t seq, const AuditEvent& event, std::string_view prev);
+
+// The whole line without its '\n': CanonicalContent + `,"mac":"<hex>"}`.
+std::string FormatAuditLine(const AuditLine& line);
+
+// Parses one line (without its '\n'). Strict: the text must be exactly what
+// FormatAuditLine would write for the values it holds, so any change to
+// its bytes either fails here or changes what the mac covers. The mac
+// itself is not checked (that needs the key: see audit_chain.h). Errors
+// are kState and say what is wrong.
+Result<AuditLine> ParseAuditLine(std::string_view text);
+
+// The events of a session's life, taken from its record at each step. They
+// carry the access key id, never a secret.
+AuditEvent SessionCreatedEvent(const SessionRecord& record);
+AuditEvent CredentialsIssuedEvent(const SessionRecord& record, const IssuedCredentials& issued);
+AuditEvent CredentialsFailedEvent(const SessionRecord& record);
+AuditEvent SessionEndedEvent(const SessionRecord& record);
+
+}  // namespace audex

@@ -1,0 +1,26 @@
+// The role a session assumes: chosen from --role-arn, AUDEX_ROLE_ARN or
+// role_arn in config.toml, in that order, and checked for an IAM role ARN's
+// shape before any network call.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+
+namespace audex {
+
+struct RoleChoice {
+  std::string arn;
+  std::string source;  // "--role-arn", "AUDEX_ROLE_ARN", "role_arn in FILE"
+};
+
+// kUsage errors: no role anywhere (the message names all three places), or
+// a value that is not arn:PARTITION:iam::ACCOUNT:role/NAME (the account may
+// be empty, as Ceph radosgw's role ARNs are).
+Result<RoleChoice> ChooseRole(const std::optional<std::string>& flag,
+                              const std::optional<std::string>& environment,
+                              const std::optional<std::string>& config,
+                              const std::string& config_source);
+
+}  // namespace audex

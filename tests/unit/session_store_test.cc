@@ -1,0 +1,203 @@
+// Session files on disk and the recorder that `run` drives: private files,
+// lookup by id or prefix, newest first, and no secret anywhere under the
+// state directory after sessions whose credentials carried one.
+#include "adapters/store/session_store.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "adapters/store/random_bytes.h"
+#include "adapters/store/session_recorder.h"
+#include "core/rfc3339.h"
+#include "core/session_id.h"
+
+namespace audex {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string ReadText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TimePoint At(const char* text) { return ParseRfc3339(text).value(); }
+
+SessionRecord RecordWith(const std::string& id, const char* created) {
+  SessionRecord record;
+  record.id = id;
+  record.created = At(created);
+  record.expires = record.created + std::chrono::minutes(15);
+  record.ttl = std::chrono::minutes(15);
+  record.actions = {"s3:ListBucket"};
+  record.command = {"aws", "s3", "ls"};
+  return record;
+}
+
+class SessionStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/audex-session-store-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern), nullptr);
+    state_ = pattern;
+  }
+  void TearDown() override { fs::remove_all(state_); }
+
+  fs::path state_;
+};
+
+TEST(NewSessionId, IsAWellFormedIdAndDiffersEachTime) {
+  std::set<std::string> ids;
+  for (int i = 0; i < 100; ++i) {
+    const auto id = NewSessionId();
+    ASSERT_TRUE(id.has_value());
+    EXPECT_TRUE(IsSessionId(*id)) << *id;
+    ids.insert(*id);
+  }
+  EXPECT_EQ(ids.size(), 100u);
+}
+
+TEST_F(SessionStoreTest, SavesPrivateFilesAndLoadsThemBack) {
+  const SessionStore store(state_);
+  SessionRecord record = RecordWith("0123456789abcdef", "2026-05-01T12:00:00Z");
+  ASSERT_TRUE(store.Save(record).has_value());
+  struct stat info {};
+  ASSERT_EQ(::stat(store.Directory().c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0700u);
+  ASSERT_EQ(::stat(store.FileFor(record.id).c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+  record.status = SessionStatus::kEnded;
+  record.exit_code = 3;
+  ASSERT_TRUE(store.Save(record).has_value());  // replaced, not appended to
+  const auto loaded = store.Load("0123456789abcdef");
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+  EXPECT_EQ(loaded->exit_code, 3);
+  EXPECT_EQ(std::distance(fs::directory_iterator(store.Directory()), fs::directory_iterator()), 1);
+}
+
+TEST_F(SessionStoreTest, LoadsByUniquePrefixInAnyCase) {
+  const SessionStore store(state_);
+  ASSERT_TRUE(store.Save(RecordWith("abcd000000000000", "2026-05-01T12:00:00Z")).has_value());
+  ASSERT_TRUE(store.Save(RecordWith("abce000000000000", "2026-05-01T12:00:00Z")).has_value());
+  EXPECT_EQ(store.Load("abcd").value().id, "abcd000000000000");
+  EXPECT_EQ(store.Load("ABCE").value().id, "abce000000000000");
+  const auto ambiguous = store.Load("abc");
+  ASSERT_FALSE(ambiguous.has_value());
+  EXPECT_EQ(ambiguous.error().kind, ErrorKind::kUsage);
+  EXPECT_NE(ambiguous.error().message.find("abcd000000000000, abce000000000000"),
+            std::string::npos);
+  EXPECT_EQ(store.Load("zz").error().kind, ErrorKind::kUsage);
+  const auto escape = store.Load("../../etc/passwd");
+  ASSERT_FALSE(escape.has_value());
+  EXPECT_NE(escape.error().message.find("not a session id"), std::string::npos);
+}
+
+TEST_F(SessionStoreTest, ListsNewestFirstAndWarnsAboutDamagedFiles) {
+  const SessionStore store(state_);
+  ASSERT_TRUE(store.Save(RecordWith("1111111111111111", "2026-05-01T12:00:00Z")).has_value());
+  ASSERT_TRUE(store.Save(RecordWith("3333333333333333", "2026-05-01T10:00:00Z")).has_value());
+  ASSERT_TRUE(store.Save(RecordWith("2222222222222222", "2026-05-01T13:00:00Z")).has_value());
+  std::ofstream(store.FileFor("4444444444444444")) << "{not json";
+  std::ofstream(store.Directory() / "notes.txt") << "ignored";
+  const auto listing = store.List();
+  ASSERT_TRUE(listing.has_value());
+  ASSERT_EQ(listing->sessions.size(), 3u);
+  EXPECT_EQ(listing->sessions[0].id, "2222222222222222");
+  EXPECT_EQ(listing->sessions[1].id, "1111111111111111");
+  EXPECT_EQ(listing->sessions[2].id, "3333333333333333");
+  ASSERT_EQ(listing->warnings.size(), 1u);
+  EXPECT_NE(listing->warnings[0].find("4444444444444444.json"), std::string::npos);
+}
+
+TEST_F(SessionStoreTest, ANewInstallationHasNoSessions) {
+  const auto listing = SessionStore(state_ / "nothing-here").List();
+  ASSERT_TRUE(listing.has_value());
+  EXPECT_TRUE(listing->sessions.empty());
+}
+
+TEST_F(SessionStoreTest, RefusesToSaveARecordWhoseIdIsNotAnId) {
+  EXPECT_FALSE(SessionStore(state_).Save(RecordWith("../escape", "2026-05-01T12:00:00Z")));
+}
+
+// What `run` does, start to end, for a session that ran and one whose
+// credentials were refused.
+TEST_F(SessionStoreTest, RecorderWritesEventsInOrderAndKeepsTheFileCurrent) {
+  AuditLog log(state_);
+  const SessionStore store(state_);
+  auto recorder = SessionRecorder::Begin(log, store, SystemClock(),
+                                         RecordWith("5555555555555555", "2026-05-01T12:00:00Z"));
+  ASSERT_TRUE(recorder.has_value()) << recorder.error().message;
+  EXPECT_EQ(store.Load("5555555555555555")->status, SessionStatus::kActive);
+  ASSERT_TRUE(recorder->CredentialsIssued({"ASIAEXAMPLE", std::nullopt, "sts:AssumeRole"}));
+  ASSERT_TRUE(recorder->Ended(0, std::nullopt));
+  const auto stored = store.Load("5555555555555555");
+  EXPECT_EQ(stored->status, SessionStatus::kEnded);
+  EXPECT_EQ(stored->exit_code, 0);
+  EXPECT_EQ(stored->access_key_id, "ASIAEXAMPLE");
+
+  auto refused = SessionRecorder::Begin(log, store, SystemClock(),
+                                        RecordWith("6666666666666666", "2026-05-01T12:05:00Z"));
+  ASSERT_TRUE(refused.has_value());
+  ASSERT_TRUE(refused->CredentialsFailed("AccessDenied: not authorized to perform sts:AssumeRole"));
+  EXPECT_EQ(store.Load("6666666666666666")->status, SessionStatus::kFailed);
+
+  const auto files = log.Read();
+  ASSERT_TRUE(files.has_value());
+  EXPECT_EQ(VerifyAuditChain(*files).value(), 5u);
+  std::vector<std::string> events;
+  for (const NumberedLine& line : ParseAuditLog(*files->log)) {
+    events.push_back(line.line->event.session_id + " " + line.line->event.name);
+  }
+  EXPECT_EQ(events, (std::vector<std::string>{
+                        "5555555555555555 session_created", "5555555555555555 credentials_issued",
+                        "5555555555555555 session_ended", "6666666666666666 session_created",
+                        "6666666666666666 credentials_failed"}));
+}
+
+TEST_F(SessionStoreTest, NoFileUnderTheStateDirectoryHoldsAnIssuedSecret) {
+  const std::string secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzSECRETzKEY";
+  const std::string session_token = "FwoGZXIvYXdzEBEaDSESSIONzTOKENzVALUEzzz";
+  AwsCredentials credentials;
+  credentials.access_key_id = "ASIAISSUEDKEYID00001";
+  credentials.secret_access_key = SecretString(secret_key);
+  credentials.session_token = SecretString(session_token);
+  credentials.expiration = At("2026-05-01T13:00:00Z");
+  credentials.source = "sts:AssumeRole";
+
+  AuditLog log(state_);
+  const SessionStore store(state_);
+  for (const char* id : {"7777777777777777", "8888888888888888"}) {
+    auto recorder =
+        SessionRecorder::Begin(log, store, SystemClock(), RecordWith(id, "2026-05-01T12:00:00Z"));
+    ASSERT_TRUE(recorder.has_value());
+    ASSERT_TRUE(recorder->CredentialsIssued(DescribeIssued(credentials)));
+    ASSERT_TRUE(recorder->Ended(std::nullopt, 15));
+  }
+
+  size_t files = 0;
+  bool key_id_seen = false;
+  for (const fs::directory_entry& entry : fs::recursive_directory_iterator(state_)) {
+    if (!entry.is_regular_file()) continue;
+    ++files;
+    const std::string text = ReadText(entry.path());
+    EXPECT_EQ(text.find(secret_key), std::string::npos) << entry.path();
+    EXPECT_EQ(text.find(session_token), std::string::npos) << entry.path();
+    // Nor a recognisable piece of either.
+    EXPECT_EQ(text.find("SECRETzKEY"), std::string::npos) << entry.path();
+    EXPECT_EQ(text.find("SESSIONzTOKEN"), std::string::npos) << entry.path();
+    key_id_seen = key_id_seen || text.find("ASIAISSUEDKEYID00001") != std::string::npos;
+  }
+  EXPECT_EQ(files, 5u);  // audit.jsonl, audit.key, audit.head, two session files
+  EXPECT_TRUE(key_id_seen);
+}
+
+}  // namespace
+}  // namespace audex
