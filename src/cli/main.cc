@@ -15,6 +15,7 @@
 #include "cli/audit.h"
 #include "cli/cli_context.h"
 #include "cli/exit_codes.h"
+#include "cli/health.h"
 #include "cli/policies.h"
 #include "cli/run.h"
 #include "cli/sessions.h"
@@ -25,7 +26,7 @@ namespace {
 using audex::Result;
 
 // The command table: the names `tryaudex` knows, for "did you mean".
-const std::vector<std::string> kCommands = {"run", "policies", "sessions", "audit"};
+const std::vector<std::string> kCommands = {"run", "policies", "sessions", "audit", "health"};
 const std::vector<std::pair<std::string, std::vector<std::string>>> kSubcommands = {
     {"policies", {"list", "show"}}, {"sessions", {"list", "show"}}, {"audit", {"verify", "show"}}};
 
@@ -99,6 +100,8 @@ int Main(int argc, char** argv) {
   audex::AddPoliciesCommand(app, policies_options);
   audex::SessionsOptions sessions_options;
   audex::AddSessionsCommand(app, sessions_options);
+  audex::HealthOptions health_options;
+  audex::AddHealthCommand(app, health_options);
   audex::AuditOptions audit_options;
   audex::AddAuditCommand(app, audit_options);
 
@@ -143,7 +146,9 @@ int Main(int argc, char** argv) {
       return Fail({audex::ErrorKind::kUsage,
                    "only tryaudex run takes a command after --; see tryaudex --help"});
     }
-    if (app.got_subcommand("sessions")) {
+    if (app.got_subcommand("health")) {
+      outcome = audex::RunHealth(health_options, context);
+    } else if (app.got_subcommand("sessions")) {
       outcome = audex::RunSessions(sessions_options, context);
     } else if (app.got_subcommand("audit")) {
       outcome = audex::RunAudit(audit_options, context);

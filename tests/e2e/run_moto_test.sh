@@ -160,11 +160,17 @@ rc=$?
 check "no role -> exit 2 naming --role-arn, AUDEX_ROLE_ARN and role_arn" \
   bash -c "test $rc -eq 2 && grep -q -- --role-arn '$TMP/err5' && grep -q AUDEX_ROLE_ARN '$TMP/err5' && grep -q role_arn '$TMP/err5'"
 
+# --- health ------------------------------------------------------------------
+"$BIN" health --check aws --role-arn "$ROLE" >"$TMP/out6" 2>"$TMP/err6"
+rc=$?
+check "health --check aws: exit 0, names the key's source and the caller" \
+  bash -c "test $rc -eq 0 && grep -q 'from environment' '$TMP/out6' && grep -q 'user/audex-tester' '$TMP/out6'"
+
 # --- no secret anywhere -------------------------------------------------------
 cat "$TMP"/err* >"$TMP/all-stderr"
 for secret in "$SESSION_SECRET" "$SESSION_TOKEN" "$BASE_SECRET"; do
   check "secret (${#secret} chars) in no file under AUDEX_HOME" bash -c "! grep -rqF -- '$secret' '$AUDEX_HOME'"
   check "secret (${#secret} chars) in no captured stderr or stdout" \
-    bash -c "! grep -qF -- '$secret' '$TMP/all-stderr' '$TMP/out1' '$TMP/out2' '$TMP/out4' '$TMP/out5'"
+    bash -c "! grep -qF -- '$secret' '$TMP/all-stderr' '$TMP/out1' '$TMP/out2' '$TMP/out4' '$TMP/out5' '$TMP/out6'"
 done
 finish

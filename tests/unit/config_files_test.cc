@@ -126,8 +126,7 @@ TEST(ParseConfigToml, RefusesNonAsciiWhereTomlxxWouldMisbehave) {
         "erminate\"]\n"}) {
     const auto parsed = ParseConfigToml(text, "/c.toml", nullptr);
     ASSERT_FALSE(parsed.has_value());
-    EXPECT_NE(parsed.error().message.find("/c.toml:"), std::string::npos)
-        << parsed.error().message;
+    EXPECT_NE(parsed.error().message.find("/c.toml:"), std::string::npos) << parsed.error().message;
   }
   std::vector<std::string> warnings;
   const auto fine =
