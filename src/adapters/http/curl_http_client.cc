@@ -2,9 +2,10 @@
 #include "adapters/http/curl_http_client.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 
 #include <memory>
-#include <mutex>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -14,17 +15,65 @@
 namespace audex {
 namespace {
 
-// libcurl requires one global initialisation before any handle is made.
-void InitCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+// libcurl is opened on first use rather than linked: linked, it brings about
+// 30 shared libraries (TLS, Kerberos, LDAP, ...) into every tryaudex process,
+// and a dry run or `policies list` would pay milliseconds of dynamic linking
+// for a network it never touches.
+struct CurlApi {
+  decltype(&::curl_global_init) global_init = nullptr;
+  decltype(&::curl_easy_init) easy_init = nullptr;
+  decltype(&::curl_easy_setopt) easy_setopt = nullptr;
+  decltype(&::curl_easy_perform) easy_perform = nullptr;
+  decltype(&::curl_easy_getinfo) easy_getinfo = nullptr;
+  decltype(&::curl_easy_cleanup) easy_cleanup = nullptr;
+  decltype(&::curl_easy_strerror) easy_strerror = nullptr;
+  decltype(&::curl_slist_append) slist_append = nullptr;
+  decltype(&::curl_slist_free_all) slist_free_all = nullptr;
+};
+
+// The loaded API (initialised once, as libcurl requires before any handle),
+// or null with the reason in `error`. Thread-safe.
+const CurlApi* Curl(std::string* error) {
+  static std::string load_error;
+  static const CurlApi* const api = []() -> const CurlApi* {
+    void* library = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (library == nullptr) {
+      const char* reason = dlerror();
+      load_error = fmt::format("cannot load libcurl.so.4 ({}); install libcurl4",
+                               reason != nullptr ? reason : "unknown reason");
+      return nullptr;
+    }
+    static CurlApi loaded;
+    bool complete = true;
+    const auto bind = [&](auto& slot, const char* name) {
+      slot = reinterpret_cast<std::remove_reference_t<decltype(slot)>>(dlsym(library, name));
+      complete = complete && slot != nullptr;
+    };
+    bind(loaded.global_init, "curl_global_init");
+    bind(loaded.easy_init, "curl_easy_init");
+    bind(loaded.easy_setopt, "curl_easy_setopt");
+    bind(loaded.easy_perform, "curl_easy_perform");
+    bind(loaded.easy_getinfo, "curl_easy_getinfo");
+    bind(loaded.easy_cleanup, "curl_easy_cleanup");
+    bind(loaded.easy_strerror, "curl_easy_strerror");
+    bind(loaded.slist_append, "curl_slist_append");
+    bind(loaded.slist_free_all, "curl_slist_free_all");
+    if (!complete) {
+      load_error = "libcurl.so.4 lacks a function Audex needs; install a current libcurl4";
+      return nullptr;
+    }
+    loaded.global_init(CURL_GLOBAL_DEFAULT);
+    return &loaded;
+  }();
+  if (api == nullptr && error != nullptr) *error = load_error;
+  return api;
 }
 
 struct EasyDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+  void operator()(CURL* handle) const { Curl(nullptr)->easy_cleanup(handle); }
 };
 struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  void operator()(curl_slist* list) const { Curl(nullptr)->slist_free_all(list); }
 };
 
 size_t AppendBody(char* data, size_t size, size_t count, void* user) {
@@ -84,9 +133,7 @@ HttpFailureKind Classify(CURLcode code) {
 
 }  // namespace
 
-CurlHttpClient::CurlHttpClient(CurlHttpOptions options) : options_(std::move(options)) {
-  InitCurlOnce();
-}
+CurlHttpClient::CurlHttpClient(CurlHttpOptions options) : options_(std::move(options)) {}
 
 HttpResult CurlHttpClient::Send(const HttpRequest& request) {
   // Messages name only the origin: the path and query may carry a
@@ -95,7 +142,10 @@ HttpResult CurlHttpClient::Send(const HttpRequest& request) {
   if (!url) return tl::unexpected(HttpFailure{HttpFailureKind::kOther, url.error().message});
   const std::string origin = Origin(*url);
 
-  std::unique_ptr<CURL, EasyDeleter> handle(curl_easy_init());
+  std::string load_error;
+  const CurlApi* api = Curl(&load_error);
+  if (api == nullptr) return tl::unexpected(HttpFailure{HttpFailureKind::kOther, load_error});
+  std::unique_ptr<CURL, EasyDeleter> handle(api->easy_init());
   if (!handle) {
     return tl::unexpected(HttpFailure{HttpFailureKind::kOther, "libcurl could not start"});
   }
@@ -103,27 +153,27 @@ HttpResult CurlHttpClient::Send(const HttpRequest& request) {
   char error_buffer[CURL_ERROR_SIZE] = {};
   HttpResponse response;
 
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  api->easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  api->easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   // Only http and https, never redirected: a redirect could carry the
   // signed request (and its token header) to another host.
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-  if (options_.ca_bundle) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle->c_str());
+  api->easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  api->easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  api->easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  api->easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (options_.ca_bundle) api->easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle->c_str());
   // Without NOSIGNAL libcurl uses SIGALRM for DNS timeouts, which is unsafe
   // with threads and would collide with the signals Audex forwards to its
   // child.
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+  api->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  api->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options_.timeouts.connect.count()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeouts.total.count()));
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, AppendHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+  api->easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeouts.total.count()));
+  api->easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  api->easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
+  api->easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  api->easy_setopt(curl, CURLOPT_HEADERFUNCTION, AppendHeader);
+  api->easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
 
   const std::string method = [&] {
     std::string upper = request.method;
@@ -131,17 +181,17 @@ HttpResult CurlHttpClient::Send(const HttpRequest& request) {
     return upper;
   }();
   if (method == "HEAD") {
-    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    api->easy_setopt(curl, CURLOPT_NOBODY, 1L);
   } else if (method != "GET" || !request.body.empty()) {
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+    api->easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    api->easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));
-    if (method != "POST") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+    if (method != "POST") api->easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   }
 
   std::unique_ptr<curl_slist, SlistDeleter> headers;
   const auto add_header = [&](const std::string& line) {
-    curl_slist* extended = curl_slist_append(headers.get(), line.c_str());
+    curl_slist* extended = api->slist_append(headers.get(), line.c_str());
     if (extended != nullptr) {
       (void)headers.release();
       headers.reset(extended);
@@ -154,12 +204,12 @@ HttpResult CurlHttpClient::Send(const HttpRequest& request) {
   // curl waits up to a second for "100 Continue" before sending a body over
   // 1 KiB (a session policy often is); STS never asks for it.
   add_header("Expect:");
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+  api->easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
 
-  const CURLcode code = curl_easy_perform(curl);
+  const CURLcode code = api->easy_perform(curl);
   if (code != CURLE_OK) {
     const HttpFailureKind kind = Classify(code);
-    const std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+    const std::string detail = error_buffer[0] != '\0' ? error_buffer : api->easy_strerror(code);
     if (kind == HttpFailureKind::kTimeout) {
       return tl::unexpected(
           HttpFailure{kind, fmt::format("{}: no complete reply within {} ms (connect timeout {} "
@@ -170,7 +220,7 @@ HttpResult CurlHttpClient::Send(const HttpRequest& request) {
     return tl::unexpected(HttpFailure{kind, fmt::format("{}: {}", origin, detail)});
   }
   long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  api->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   response.status = static_cast<int>(status);
   return response;
 }
