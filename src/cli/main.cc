@@ -28,7 +28,9 @@ using audex::Result;
 // The command table: the names `tryaudex` knows, for "did you mean".
 const std::vector<std::string> kCommands = {"run", "policies", "sessions", "audit", "health"};
 const std::vector<std::pair<std::string, std::vector<std::string>>> kSubcommands = {
-    {"policies", {"list", "show"}}, {"sessions", {"list", "show"}}, {"audit", {"verify", "show"}}};
+    {"policies", {"list", "show", "expand", "validate"}},
+    {"sessions", {"list", "show"}},
+    {"audit", {"verify", "show"}}};
 
 int Fail(const audex::Error& error) {
   std::cerr << "tryaudex: error: " << error.message << '\n';

@@ -6,8 +6,12 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "catalog/access_level.h"
+#include "catalog/action_catalog.h"
 #include "catalog/catalog_universe.h"
 #include "cli/exit_codes.h"
+#include "core/action_syntax.h"
+#include "core/glob.h"
 #include "core/session_plan.h"
 #include "core/text.h"
 
@@ -148,6 +152,107 @@ Result<int> Show(const PoliciesOptions& options, const CliContext& context,
   return kExitOk;
 }
 
+// `policies expand`: every action each pattern grants today, with counts.
+Result<int> Expand(const PoliciesOptions& options, const CliContext& context) {
+  const ActionCatalog& catalog = ActionCatalog::Builtin();
+  OrderedJson json = OrderedJson::array();
+  for (const std::string& pattern : options.patterns) {
+    if (auto checked = CheckActionSyntax(Provider::kAws, pattern, "policies expand"); !checked) {
+      return tl::unexpected(checked.error());
+    }
+    auto ids = catalog.Expand(pattern);
+    if (!ids) return tl::unexpected(ids.error());
+    if (ids->empty()) {
+      const std::vector<std::string> close = catalog.Suggest(pattern);
+      return PolicyError(
+          fmt::format("\"{}\" matches no AWS action in the catalog{}", pattern,
+                      close.empty() ? "" : fmt::format(" (did you mean {}?)", Join(close, ", "))));
+    }
+    OrderedJson actions = OrderedJson::array();
+    if (!options.json) {
+      context.out << fmt::format("{}: {} action{}\n", pattern, ids->size(),
+                                 ids->size() == 1 ? "" : "s");
+    }
+    for (ActionId id : *ids) {
+      const Action action = catalog.Get(id);
+      const std::string levels = FormatAccessLevels(action.access_levels());
+      if (options.json) {
+        actions.push_back({{"action", action.FullName()}, {"access_level", levels}});
+      } else {
+        context.out << fmt::format("  {:<60}  {}\n", action.FullName(), levels);
+      }
+    }
+    if (options.json) {
+      json.push_back({{"pattern", pattern}, {"count", ids->size()}, {"actions", actions}});
+    }
+  }
+  if (options.json) context.out << json.dump(2) << '\n';
+  return kExitOk;
+}
+
+// `policies validate --file`: lints an IAM policy document against the
+// catalog. Findings that make a statement wrong (unknown actions, patterns
+// or statements that match nothing) fail with exit 3; wildcards and size
+// are reported.
+Result<int> Validate(const PoliciesOptions& options, const CliContext& context,
+                     const std::string& text) {
+  auto document = ParsePolicy(text);
+  if (!document) {
+    return PolicyError(fmt::format("{}: {}", options.file, document.error().message));
+  }
+  const ActionCatalog& catalog = ActionCatalog::Builtin();
+  std::vector<std::string> errors, notes;
+  for (size_t i = 0; i < document->statements.size(); ++i) {
+    const Statement& statement = document->statements[i];
+    const std::string where = fmt::format(
+        "statement {}{}", i + 1, statement.sid.empty() ? "" : fmt::format(" ({})", statement.sid));
+    const bool is_not_action = statement.actions.empty();
+    size_t matched = 0;
+    for (const std::string& pattern : is_not_action ? statement.not_actions : statement.actions) {
+      auto ids = catalog.Expand(pattern);
+      if (!ids) {
+        errors.push_back(fmt::format("{}: {}", where, ids.error().message));
+        continue;
+      }
+      matched += ids->size();
+      if (ids->empty()) {
+        const std::vector<std::string> close = catalog.Suggest(pattern);
+        errors.push_back(fmt::format(
+            "{}: {} \"{}\" matches no AWS action{}", where,
+            HasWildcard(pattern) ? "pattern" : "unknown action", pattern,
+            close.empty() ? "" : fmt::format(" (did you mean {}?)", Join(close, ", "))));
+      } else if (HasWildcard(pattern)) {
+        notes.push_back(
+            fmt::format("{}: \"{}\" grants {} actions today", where, pattern, ids->size()));
+      }
+    }
+    if (!is_not_action && matched == 0) {
+      errors.push_back(fmt::format("{}: can never match: none of its actions exist", where));
+    }
+    if (statement.resources.empty() && statement.not_resources.empty()) {
+      errors.push_back(
+          fmt::format("{}: has no Resource or NotResource, so it never matches", where));
+    }
+  }
+  const size_t minified = RenderPolicy(*document).size();
+  notes.push_back(fmt::format("{} characters minified ({} as a session policy: limit {})", minified,
+                              minified <= kSessionPolicyLimit ? "fits" : "too large",
+                              kSessionPolicyLimit));
+  if (options.json) {
+    OrderedJson json{{"file", options.file},
+                     {"valid", errors.empty()},
+                     {"errors", errors},
+                     {"notes", notes},
+                     {"minified_size", minified}};
+    context.out << json.dump(2) << '\n';
+  } else {
+    for (const std::string& error : errors) context.out << "error: " << error << '\n';
+    for (const std::string& note : notes) context.out << "note:  " << note << '\n';
+    context.out << (errors.empty() ? "OK: " : "INVALID: ") << options.file << '\n';
+  }
+  return errors.empty() ? kExitOk : kExitPolicy;
+}
+
 }  // namespace
 
 void AddPoliciesCommand(CLI::App& app, PoliciesOptions& options) {
@@ -161,12 +266,30 @@ void AddPoliciesCommand(CLI::App& app, PoliciesOptions& options) {
   show->add_option("name", options.name, "Profile name")->required();
   show->add_flag("--json", options.json, "Print JSON");
   show->callback([&options] { options.subcommand = "show"; });
+  CLI::App* expand =
+      policies->add_subcommand("expand", "Print the AWS actions each pattern grants today");
+  expand->add_option("patterns", options.patterns, "Patterns: s3:Get*, s3:@read, ec2:Describe*")
+      ->required();
+  expand->add_flag("--json", options.json, "Print JSON");
+  expand->callback([&options] { options.subcommand = "expand"; });
+  CLI::App* validate =
+      policies->add_subcommand("validate", "Lint an IAM policy document against the catalog");
+  validate->add_option("--file", options.file, "The policy document (JSON)")->required();
+  validate->add_flag("--json", options.json, "Print JSON");
+  validate->callback([&options] { options.subcommand = "validate"; });
 }
 
 Result<int> RunPolicies(const PoliciesOptions& options, const CliContext& context) {
   auto loaded = LoadConfigurationFor(context);
   if (!loaded) return tl::unexpected(loaded.error());
   if (options.subcommand == "show") return Show(options, context, *loaded);
+  if (options.subcommand == "expand") return Expand(options, context);
+  if (options.subcommand == "validate") {
+    auto text = ReadFileIfExists(options.file);
+    if (!text) return tl::unexpected(text.error());
+    if (!*text) return UsageError(fmt::format("--file {}: no such file", options.file));
+    return Validate(options, context, **text);
+  }
   return List(options, context, *loaded);
 }
 

@@ -228,8 +228,20 @@ Result<ResolvedRequest> ResolveRequest(const AccessRequest& request, const Profi
   }
 
   // 2. The deny list: remove what it wholly covers.
-  const std::vector<std::string> deny_patterns = DenyPatternsFor(deny, resolved.provider);
+  std::vector<std::string> deny_patterns = DenyPatternsFor(deny, resolved.provider);
   if (universe != nullptr) {
+    // "lambda:@list" is not a glob: deny what it selects, name by name.
+    std::vector<std::string> concrete;
+    for (std::string& pattern : deny_patterns) {
+      if (pattern.find(":@") == std::string::npos) {
+        concrete.push_back(std::move(pattern));
+        continue;
+      }
+      auto members = universe->Expand(pattern);
+      if (!members) return tl::unexpected(members.error());
+      concrete.insert(concrete.end(), members->begin(), members->end());
+    }
+    deny_patterns = std::move(concrete);
     // A typo in the deny list silently denies nothing: say so.
     for (const std::string& pattern : deny_patterns) {
       auto matched = universe->Expand(pattern);

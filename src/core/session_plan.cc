@@ -80,6 +80,12 @@ Result<void> ChooseAwsPolicy(SessionPlan& plan, const ActionUniverse* universe, 
   if (universe != nullptr && (too_large || !plan.request.explicit_denies.empty())) {
     auto effective = EffectiveActions(plan.request, *universe);
     if (!effective) return tl::unexpected(effective.error());
+    if (effective->empty()) {
+      // "s3:G*" minus "s3:Ge*": no pattern is wholly denied, yet nothing is left.
+      return PolicyError(
+          "every requested action is denied by the deny list (the wildcards asked for match "
+          "only denied actions); ask for other actions or edit the deny list");
+    }
     std::vector<CountedPattern> exact;
     for (const std::string& action : *effective) exact.emplace_back(action, 1);
     candidates.push_back(MakeCandidate(
