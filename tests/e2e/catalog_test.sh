@@ -11,19 +11,7 @@ trap 'rm -rf "$TMP"' EXIT
 export AUDEX_HOME="$TMP/home" HOME="$TMP"
 mkdir -p "$AUDEX_HOME"
 PY=$(python3 -c 'import sys; print(sys.executable)')
-passed=0
-failed=0
-check() {
-  local description=$1
-  shift
-  if "$@"; then
-    echo "ok - $description"
-    passed=$((passed + 1))
-  else
-    echo "not ok - $description"
-    failed=$((failed + 1))
-  fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 run() { "$BIN" "$@" >"$TMP/out" 2>"$TMP/err"; echo $? >"$TMP/rc"; }
 rc() { test "$(cat "$TMP/rc")" -eq "$1"; }
 out_has() { grep -qF -- "$1" "$TMP/out"; }
@@ -91,5 +79,4 @@ echo '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get*","
 run policies validate --file "$TMP/ok.json"
 check "validate: a clean document -> OK, exit 0" bash -c "test \$(cat '$TMP/rc') -eq 0 && grep -q '^OK' '$TMP/out'"
 
-echo "$passed passed, $failed failed"
-((failed == 0))
+finish

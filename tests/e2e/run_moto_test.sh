@@ -23,24 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0
-failed=0
-check() {  # check DESCRIPTION COMMAND...
-  local description=$1
-  shift
-  if "$@"; then
-    echo "ok - $description"
-    passed=$((passed + 1))
-  else
-    echo "not ok - $description"
-    failed=$((failed + 1))
-  fi
-}
-finish() {
-  echo "$passed passed, $failed failed"
-  ((failed == 0))
-  exit
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # --- moto with SigV4 and IAM checks after the setup calls -------------------
 # Five unauthenticated calls create the user, its key, its policy, the role

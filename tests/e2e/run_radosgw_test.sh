@@ -17,19 +17,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0
-failed=0
-check() {
-  local description=$1
-  shift
-  if "$@"; then
-    echo "ok - $description"
-    passed=$((passed + 1))
-  else
-    echo "not ok - $description"
-    failed=$((failed + 1))
-  fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if ! "$ROOT/scripts/local-cloud" radosgw start "$CLOUD" >"$TMP/rgw.log" 2>&1; then
   tail -20 "$TMP/rgw.log"
@@ -83,5 +71,4 @@ check "unknown role -> exit 4 naming the role" \
 "$BIN" audit verify >"$TMP/verify" 2>&1
 check "audit chain intact after the sessions" grep -q "chain intact" "$TMP/verify"
 
-echo "$passed passed, $failed failed"
-((failed == 0))
+finish
