@@ -11,6 +11,7 @@
 #include "adapters/aws/sts_endpoint.h"
 #include "adapters/http/curl_http_client.h"
 #include "cli/exit_codes.h"
+#include "cli/http_options.h"
 #include "core/role.h"
 
 namespace audex {
@@ -59,7 +60,7 @@ Result<int> RunHealth(const HealthOptions& options, const CliContext& context) {
   } else {
     add("base_credentials", fmt::format("access key {} from {}", base->access_key_id, base->source),
         true);
-    CurlHttpClient http;
+    CurlHttpClient http(HttpOptionsFrom(context.env));
     StsClientOptions sts_options;
     sts_options.endpoint = endpoint->url;
     sts_options.region = region->region;

@@ -15,6 +15,7 @@
 #include "adapters/store/session_recorder.h"
 #include "catalog/catalog_universe.h"
 #include "cli/exit_codes.h"
+#include "cli/http_options.h"
 #include "core/child_env.h"
 #include "core/rfc3339.h"
 #include "core/role.h"
@@ -222,7 +223,7 @@ Result<int> RunAwsSession(const RunOptions& options, const CliContext& context,
       SessionRecorder::Begin(log, store, SystemClock(), NewSessionRecord(request, plan, start));
   if (!recorder) return tl::unexpected(recorder.error());
 
-  CurlHttpClient http;
+  CurlHttpClient http(HttpOptionsFrom(context.env));
   StsClientOptions sts_options;
   sts_options.endpoint = target.endpoint.url;
   sts_options.region = target.region.region;
