@@ -9,9 +9,9 @@
 #include "catalog/access_level.h"
 #include "catalog/action_catalog.h"
 #include "catalog/catalog_universe.h"
+#include "catalog/policy_lint.h"
 #include "cli/exit_codes.h"
 #include "core/action_syntax.h"
-#include "core/glob.h"
 #include "core/session_plan.h"
 #include "core/text.h"
 
@@ -46,11 +46,9 @@ Result<int> List(const PoliciesOptions& options, const CliContext& context,
                  const LoadedConfiguration& loaded) {
   std::optional<Provider> only;
   if (options.provider) {
-    only = ParseProvider(*options.provider);
-    if (!only) {
-      return UsageError(
-          fmt::format("--provider \"{}\" is not aws, gcp or azure", *options.provider));
-    }
+    auto parsed = ParseProviderOption(*options.provider, "--provider");
+    if (!parsed) return tl::unexpected(parsed.error());
+    only = *parsed;
   }
   const std::vector<const Profile*> all = loaded.profiles.All();
   const auto wanted = [&](const Profile& profile) {
@@ -99,13 +97,9 @@ Result<int> List(const PoliciesOptions& options, const CliContext& context,
 
 Result<int> Show(const PoliciesOptions& options, const CliContext& context,
                  const LoadedConfiguration& loaded) {
-  const Profile* profile = loaded.profiles.Find(options.name);
-  if (profile == nullptr) {
-    const std::string closest = ClosestName(options.name, loaded.profiles.Names());
-    return PolicyError(fmt::format(
-        "unknown profile \"{}\"{}; tryaudex policies list shows the profiles", options.name,
-        closest.empty() ? "" : fmt::format(" (did you mean {}?)", closest)));
-  }
+  auto found = loaded.profiles.Require(options.name);
+  if (!found) return tl::unexpected(found.error());
+  const Profile* profile = *found;
   // The document the profile produces is exactly what `run` would send,
   // deny list included.
   AccessRequest request;
@@ -190,54 +184,18 @@ Result<int> Expand(const PoliciesOptions& options, const CliContext& context) {
   return kExitOk;
 }
 
-// `policies validate --file`: lints an IAM policy document against the
-// catalog. Findings that make a statement wrong (unknown actions, patterns
-// or statements that match nothing) fail with exit 3; wildcards and size
-// are reported.
+// `policies validate --file`: prints catalog/policy_lint.h's findings;
+// errors fail with exit 3.
 Result<int> Validate(const PoliciesOptions& options, const CliContext& context,
                      const std::string& text) {
   auto document = ParsePolicy(text);
   if (!document) {
     return PolicyError(fmt::format("{}: {}", options.file, document.error().message));
   }
-  const ActionCatalog& catalog = ActionCatalog::Builtin();
-  std::vector<std::string> errors, notes;
-  for (size_t i = 0; i < document->statements.size(); ++i) {
-    const Statement& statement = document->statements[i];
-    const std::string where = fmt::format(
-        "statement {}{}", i + 1, statement.sid.empty() ? "" : fmt::format(" ({})", statement.sid));
-    const bool is_not_action = statement.actions.empty();
-    size_t matched = 0;
-    for (const std::string& pattern : is_not_action ? statement.not_actions : statement.actions) {
-      auto ids = catalog.Expand(pattern);
-      if (!ids) {
-        errors.push_back(fmt::format("{}: {}", where, ids.error().message));
-        continue;
-      }
-      matched += ids->size();
-      if (ids->empty()) {
-        const std::vector<std::string> close = catalog.Suggest(pattern);
-        errors.push_back(fmt::format(
-            "{}: {} \"{}\" matches no AWS action{}", where,
-            HasWildcard(pattern) ? "pattern" : "unknown action", pattern,
-            close.empty() ? "" : fmt::format(" (did you mean {}?)", Join(close, ", "))));
-      } else if (HasWildcard(pattern)) {
-        notes.push_back(
-            fmt::format("{}: \"{}\" grants {} actions today", where, pattern, ids->size()));
-      }
-    }
-    if (!is_not_action && matched == 0) {
-      errors.push_back(fmt::format("{}: can never match: none of its actions exist", where));
-    }
-    if (statement.resources.empty() && statement.not_resources.empty()) {
-      errors.push_back(
-          fmt::format("{}: has no Resource or NotResource, so it never matches", where));
-    }
-  }
-  const size_t minified = RenderPolicy(*document).size();
-  notes.push_back(fmt::format("{} characters minified ({} as a session policy: limit {})", minified,
-                              minified <= kSessionPolicyLimit ? "fits" : "too large",
-                              kSessionPolicyLimit));
+  const PolicyLint lint = LintPolicy(*document, ActionCatalog::Builtin());
+  const std::vector<std::string>& errors = lint.errors;
+  const std::vector<std::string>& notes = lint.notes;
+  const size_t minified = lint.minified_size;
   if (options.json) {
     OrderedJson json{{"file", options.file},
                      {"valid", errors.empty()},

@@ -268,11 +268,9 @@ Result<int> RunAwsSession(const RunOptions& options, const CliContext& context,
 Result<int> RunRun(const RunOptions& options, const CliContext& context) {
   AccessRequest request;
   if (options.provider) {
-    request.provider = ParseProvider(*options.provider);
-    if (!request.provider) {
-      return UsageError(
-          fmt::format("--provider \"{}\" is not aws, gcp or azure", *options.provider));
-    }
+    auto parsed = ParseProviderOption(*options.provider, "--provider");
+    if (!parsed) return tl::unexpected(parsed.error());
+    request.provider = *parsed;
   }
   request.allow = options.allow;
   request.profile = options.profile;

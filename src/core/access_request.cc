@@ -161,13 +161,9 @@ Result<ResolvedRequest> ResolveRequest(const AccessRequest& request, const Profi
 
   const Profile* profile = nullptr;
   if (request.profile) {
-    profile = profiles.Find(*request.profile);
-    if (profile == nullptr) {
-      const std::string closest = ClosestName(*request.profile, profiles.Names());
-      return PolicyError(fmt::format(
-          "unknown profile \"{}\"{}; tryaudex policies list shows the profiles", *request.profile,
-          closest.empty() ? "" : fmt::format(" (did you mean {}?)", closest)));
-    }
+    auto found = profiles.Require(*request.profile);
+    if (!found) return tl::unexpected(found.error());
+    profile = *found;
   }
 
   ResolvedRequest resolved;

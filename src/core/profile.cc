@@ -82,11 +82,11 @@ Result<Profile> MakeCustomProfile(CustomProfileFields fields) {
 
   std::optional<Provider> provider;
   if (fields.provider) {
-    provider = ParseProvider(*fields.provider);
-    if (!provider) {
-      return UsageError(fmt::format("profiles.{}.provider ({}): \"{}\" is not aws, gcp or azure",
-                                    fields.name, at(fields.provider_at), *fields.provider));
-    }
+    auto parsed = ParseProviderOption(
+        *fields.provider,
+        fmt::format("profiles.{}.provider ({}):", fields.name, at(fields.provider_at)));
+    if (!parsed) return tl::unexpected(parsed.error());
+    provider = *parsed;
   }
 
   if (Trim(fields.actions).empty()) {
@@ -154,6 +154,14 @@ const Profile* ProfileCatalog::Find(std::string_view name) const {
     if (profile.name == name) return &profile;
   }
   return nullptr;
+}
+
+Result<const Profile*> ProfileCatalog::Require(std::string_view name) const {
+  if (const Profile* profile = Find(name)) return profile;
+  const std::string closest = ClosestName(name, Names());
+  return PolicyError(
+      fmt::format("unknown profile \"{}\"{}; tryaudex policies list shows the profiles", name,
+                  closest.empty() ? "" : fmt::format(" (did you mean {}?)", closest)));
 }
 
 bool ProfileCatalog::IsShadowed(std::string_view name) const {

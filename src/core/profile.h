@@ -56,6 +56,8 @@ class ProfileCatalog {
 
   // The effective profile named `name`, or null.
   const Profile* Find(std::string_view name) const;
+  // Find, or a kPolicy error naming the closest profile ("did you mean").
+  Result<const Profile*> Require(std::string_view name) const;
   // Every effective profile: built-ins in document order (shadowed ones
   // replaced in place), then custom ones in file order.
   std::vector<const Profile*> All() const;

@@ -1,5 +1,7 @@
 #include "core/provider.h"
 
+#include <fmt/format.h>
+
 #include "core/text.h"
 
 namespace audex {
@@ -21,6 +23,11 @@ std::optional<Provider> ParseProvider(std::string_view text) {
     if (EqualsIgnoreCase(text, ProviderName(provider))) return provider;
   }
   return std::nullopt;
+}
+
+Result<Provider> ParseProviderOption(std::string_view text, std::string_view where) {
+  if (const auto provider = ParseProvider(text)) return *provider;
+  return UsageError(fmt::format("{} \"{}\" is not aws, gcp or azure", where, text));
 }
 
 }  // namespace audex

@@ -148,11 +148,10 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
     if (name == "provider") {
       auto text_value = RequireString(node, path, name, "\"aws\"");
       if (!text_value) return tl::unexpected(text_value.error());
-      config.provider = ParseProvider(*text_value);
-      if (!config.provider) {
-        return UsageError(fmt::format("{}: provider \"{}\" is not aws, gcp or azure",
-                                      Where(path, node), *text_value));
-      }
+      auto provider =
+          ParseProviderOption(*text_value, fmt::format("{}: provider", Where(path, node)));
+      if (!provider) return tl::unexpected(provider.error());
+      config.provider = *provider;
     } else if (name == "ttl") {
       auto text_value = RequireString(node, path, name, "\"15m\"");
       if (!text_value) return tl::unexpected(text_value.error());
