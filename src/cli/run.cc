@@ -6,20 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "adapters/aws/credential_chain.h"
-#include "adapters/aws/sts_client.h"
-#include "adapters/aws/sts_endpoint.h"
-#include "adapters/http/curl_http_client.h"
-#include "adapters/process/child_process.h"
-#include "adapters/store/random_bytes.h"
-#include "adapters/store/session_recorder.h"
-#include "catalog/catalog_universe.h"
+#include "cli/aws_session.h"
 #include "cli/exit_codes.h"
-#include "cli/http_options.h"
-#include "core/child_env.h"
-#include "core/rfc3339.h"
-#include "core/role.h"
-#include "core/session_id.h"
 #include "core/session_plan.h"
 #include "core/text.h"
 #include "core/ttl.h"
@@ -170,152 +158,39 @@ void AddRunCommand(CLI::App& app, RunOptions& options) {
   run->add_flag("--json", options.json, "With --dry-run: print the plan as JSON");
 }
 
-namespace {
-
-// Where an AWS session's credentials come from and go to.
-struct AwsTarget {
-  RoleChoice role;
-  RegionChoice region;
-  StsEndpoint endpoint;
-};
-
-Result<AwsTarget> ResolveAwsTarget(const RunOptions& options, const CliContext& context,
-                                   const UserConfig& config) {
-  auto role = ChooseRole(options.role_arn, context.env("AUDEX_ROLE_ARN"), config.role_arn,
-                         config.source.empty() ? "config.toml" : config.source);
-  if (!role) return tl::unexpected(role.error());
-  auto region = ResolveRegion(options.region, context.env, config.region,
-                              AwsProfileRegion(ResolveAwsSharedFiles(context.env)));
-  if (!region) return tl::unexpected(region.error());
-  auto endpoint = ResolveStsEndpoint(context.env, region->region);
-  if (!endpoint) return tl::unexpected(endpoint.error());
-  return AwsTarget{std::move(*role), std::move(*region), std::move(*endpoint)};
-}
-
-// The steps after planning, each recorded: session_created, AssumeRole,
-// credentials_issued (or _failed), the child, session_ended.
-Result<int> RunAwsSession(const RunOptions& options, const CliContext& context,
-                          const AccessRequest& request, const SessionPlan& plan,
-                          const AwsTarget& target) {
-  auto base = ResolveBaseCredentials(context.env);
-  if (!base) return tl::unexpected(base.error());
-  auto random = RandomBytes(kSessionIdRandomBytes);
-  if (!random) return tl::unexpected(random.error());
-  const std::string session_id = SessionIdFromRandom(*random);
-
-  AssumeRoleRequest assume;
-  assume.role_arn = target.role.arn;
-  // RoleSessionName shows in the assumed-role ARN and in CloudTrail: it
-  // ties every call the child makes to this session.
-  assume.role_session_name = "audex-" + session_id;
-  assume.duration_seconds = plan.ttl;
-  assume.policy = plan.policy_json;
-  assume.source_identity = options.source_identity;
-  if (auto valid = ValidateAssumeRoleRequest(assume); !valid) {
-    return tl::unexpected(valid.error());
-  }
-
-  AuditLog log(context.paths.state_dir);
-  SessionStore store(context.paths.state_dir);
-  SessionStart start{session_id, std::chrono::system_clock::now(), target.role.arn,
-                     context.env("AUDEX_AGENT_ID")};
-  auto recorder =
-      SessionRecorder::Begin(log, store, SystemClock(), NewSessionRecord(request, plan, start));
-  if (!recorder) return tl::unexpected(recorder.error());
-
-  CurlHttpClient http(HttpOptionsFrom(context.env));
-  StsClientOptions sts_options;
-  sts_options.endpoint = target.endpoint.url;
-  sts_options.region = target.region.region;
-  StsClient sts(http, std::move(sts_options));
-  auto assumed = sts.AssumeRole(assume, *base);
-  if (!assumed) {
-    if (auto recorded = recorder->CredentialsFailed(assumed.error().message); !recorded) {
-      return tl::unexpected(recorded.error());
-    }
-    return tl::unexpected(assumed.error());
-  }
-  if (auto recorded = recorder->CredentialsIssued(DescribeIssued(assumed->credentials));
-      !recorded) {
-    return tl::unexpected(recorded.error());
-  }
-
-  AwsChildInput child;
-  child.parent = CurrentEnvironment();
-  child.session = assumed->credentials;
-  child.region = target.region.region;
-  child.session_id = session_id;
-  child.expiration_rfc3339 = FormatRfc3339(*assumed->credentials.expiration);
-  auto outcome = RunChild(plan.command, ComputeAwsChildEnvironment(child));
-  if (!outcome) {
-    const int status = outcome.error().failure == SpawnFailure::kNotFound ? kExitCommandNotFound
-                                                                          : kExitCannotExecute;
-    if (auto recorded = recorder->Ended(status, std::nullopt); !recorded) {
-      return tl::unexpected(recorded.error());
-    }
-    context.err << "tryaudex: error: " << outcome.error().message << '\n';
-    return status;
-  }
-  if (auto recorded = recorder->Ended(outcome->exit_code, outcome->signal); !recorded) {
-    // The child ran; say the record is incomplete but keep its status.
-    context.err << "tryaudex: error: " << recorded.error().message << '\n';
-  }
-  return outcome->ShellStatus();
-}
-
-}  // namespace
-
 Result<int> RunRun(const RunOptions& options, const CliContext& context) {
-  AccessRequest request;
-  if (options.provider) {
-    auto parsed = ParseProviderOption(*options.provider, "--provider");
-    if (!parsed) return tl::unexpected(parsed.error());
-    request.provider = *parsed;
-  }
-  request.allow = options.allow;
-  request.profile = options.profile;
-  request.resource = options.resource;
-  request.allow_unknown = options.allow_unknown;
-  std::optional<std::chrono::seconds> ttl;
-  if (options.ttl) {
-    auto parsed = ParseTtl(*options.ttl);
-    if (!parsed) return UsageError("--ttl: " + parsed.error().message);
-    ttl = *parsed;
-  }
   if (options.command.empty()) {
     return UsageError(
         "no command to run: put it after --, e.g. tryaudex run --allow s3:ListBucket -- aws s3 "
         "ls");
   }
-
-  auto loaded = LoadConfigurationFor(context);
-  if (!loaded) return tl::unexpected(loaded.error());
-  auto plan = PlanSession(request, ttl, loaded->config, loaded->profiles, loaded->deny,
-                          options.command, &BuiltinAwsActions(), !options.no_compress);
-  if (!plan) return tl::unexpected(plan.error());
-  PrintWarnings(context, plan->request.warnings);
+  auto planned = PlanRunRequest(options, context);
+  if (!planned) return tl::unexpected(planned.error());
+  const SessionPlan& plan = planned->plan;
 
   if (options.dry_run) {
     if (options.json) {
-      PrintPlanJson(*plan, context);
+      PrintPlanJson(plan, context);
     } else {
-      PrintPlanText(*plan, context);
+      PrintPlanText(plan, context);
     }
     return kExitOk;
   }
-  for (const RemovedAction& item : plan->request.dropped) {
+  for (const RemovedAction& item : plan.request.dropped) {
     context.err << fmt::format("tryaudex: note: dropped {} from {}: not an IAM action ({})\n",
                                item.action, item.origin, item.reason);
   }
-  if (plan->request.provider != Provider::kAws) {
+  if (plan.request.provider != Provider::kAws) {
     return UsageError(fmt::format(
         "issuing {} credentials is not available in this build yet; add --dry-run to see the "
         "plan",
-        ProviderName(plan->request.provider)));
+        ProviderName(plan.request.provider)));
   }
-  auto target = ResolveAwsTarget(options, context, loaded->config);
+  auto target = ResolveAwsTarget(options.role_arn, options.region, context, planned->loaded.config);
   if (!target) return tl::unexpected(target.error());
-  return RunAwsSession(options, context, request, *plan, *target);
+  auto session = AwsSession::Start(context, *planned, *target, options.source_identity);
+  if (!session) return tl::unexpected(session.error());
+  return (*session)->RunChild(plan.command, (*session)->ChildEnvironment());
 }
 
 }  // namespace audex

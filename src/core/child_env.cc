@@ -66,4 +66,20 @@ Environment ComputeAwsChildEnvironment(const AwsChildInput& input) {
   return child;
 }
 
+void SetVariable(Environment& environment, const std::string& name, const std::string& value) {
+  for (auto& [existing, old_value] : environment) {
+    if (existing == name) {
+      old_value = value;
+      return;
+    }
+  }
+  environment.emplace_back(name, value);
+}
+
+void UnsetVariable(Environment& environment, std::string_view name) {
+  environment.erase(std::remove_if(environment.begin(), environment.end(),
+                                   [&](const auto& entry) { return entry.first == name; }),
+                    environment.end());
+}
+
 }  // namespace audex

@@ -38,4 +38,10 @@ struct AwsChildInput {
 // injected ones. The parent's order is kept; injected variables come last.
 Environment ComputeAwsChildEnvironment(const AwsChildInput& input);
 
+// Sets `name` to `value`, replacing an earlier value in place or appending.
+void SetVariable(Environment& environment, const std::string& name, const std::string& value);
+
+// Removes every variable called `name`.
+void UnsetVariable(Environment& environment, std::string_view name);
+
 }  // namespace audex

@@ -87,5 +87,18 @@ TEST(IsScrubbedAwsVariable, CoversContainerVariablesByPrefix) {
   EXPECT_FALSE(IsScrubbedAwsVariable("AWS_CA_BUNDLE"));
 }
 
+TEST(SetVariable, ReplacesInPlaceOrAppends) {
+  Environment environment = {{"A", "1"}, {"B", "2"}};
+  SetVariable(environment, "A", "3");
+  SetVariable(environment, "C", "4");
+  EXPECT_EQ(environment, (Environment{{"A", "3"}, {"B", "2"}, {"C", "4"}}));
+}
+
+TEST(UnsetVariable, RemovesEveryCopy) {
+  Environment environment = {{"A", "1"}, {"B", "2"}, {"A", "3"}};
+  UnsetVariable(environment, "A");
+  EXPECT_EQ(environment, (Environment{{"B", "2"}}));
+}
+
 }  // namespace
 }  // namespace audex

@@ -1,0 +1,95 @@
+// One AWS session from plan to child exit, in pieces that every command
+// issuing AWS credentials reuses (run, learn, mcp, credential-process):
+//
+//   auto planned = PlanRunRequest(options, context);          // policy, TTL
+//   auto target = ResolveAwsTarget(role_arn, region, context, config);
+//   auto session = AwsSession::Start(context, planned, *target, identity);
+//                                   // session_created, AssumeRole,
+//                                   // credentials_issued (or _failed)
+//   session->RunChild(command, session->ChildEnvironment());
+//                                   // the child, then session_ended
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/aws/sts_endpoint.h"
+#include "adapters/config/config_files.h"
+#include "adapters/store/session_recorder.h"
+#include "cli/cli_context.h"
+#include "core/access_request.h"
+#include "core/aws_credentials.h"
+#include "core/child_env.h"
+#include "core/role.h"
+#include "core/session_plan.h"
+
+namespace audex {
+
+struct RunOptions;
+
+// A request planned from `run`-style options: the configuration it was
+// planned against, what was asked, and the plan.
+struct PlannedRun {
+  LoadedConfiguration loaded;
+  AccessRequest request;
+  SessionPlan plan;
+};
+
+// Parses --provider/--ttl, loads the configuration and plans the session
+// (policy, TTL, child variables). Warnings are printed on stderr.
+Result<PlannedRun> PlanRunRequest(const RunOptions& options, const CliContext& context);
+
+// Where an AWS session's credentials come from and go to.
+struct AwsTarget {
+  RoleChoice role;
+  RegionChoice region;
+  StsEndpoint endpoint;
+};
+
+Result<AwsTarget> ResolveAwsTarget(const std::optional<std::string>& role_arn,
+                                   const std::optional<std::string>& region,
+                                   const CliContext& context, const UserConfig& config);
+
+class AwsSession {
+ public:
+  // Resolves the base credentials, records session_created, assumes the
+  // role with the plan's session policy and records credentials_issued (or
+  // credentials_failed and returns the STS error).
+  static Result<std::unique_ptr<AwsSession>> Start(
+      const CliContext& context, const PlannedRun& planned, const AwsTarget& target,
+      const std::optional<std::string>& source_identity);
+
+  const std::string& id() const { return id_; }
+  const AwsCredentials& credentials() const { return credentials_; }
+  const AwsTarget& target() const { return target_; }
+  SessionRecorder& recorder() { return *recorder_; }
+  AuditLog& log() { return *log_; }
+
+  // The child's environment: the parent's minus every route to broader
+  // credentials, plus these session credentials (core/child_env.h).
+  Environment ChildEnvironment() const;
+
+  // Runs `command` with exactly `environment`, records session_ended and
+  // returns the shell status: the child's exit code, 128+N for signal N,
+  // 127 when the command is not found, 126 when it cannot be executed.
+  Result<int> RunChild(const std::vector<std::string>& command, const Environment& environment);
+
+  ~AwsSession();
+  AwsSession(const AwsSession&) = delete;
+  AwsSession& operator=(const AwsSession&) = delete;
+
+ private:
+  AwsSession(const CliContext& context, AwsTarget target);
+
+  const CliContext& context_;
+  AwsTarget target_;
+  std::string id_;
+  std::unique_ptr<AuditLog> log_;
+  std::unique_ptr<SessionStore> store_;
+  std::optional<SessionRecorder> recorder_;
+  AwsCredentials credentials_;
+};
+
+}  // namespace audex
