@@ -275,7 +275,7 @@ std::vector<OracleCase> OracleCases() {
 }
 
 std::filesystem::path OracleScript() {
-  return std::filesystem::path(__FILE__).parent_path() / "sigv4_botocore_oracle.py";
+  return std::filesystem::path(AUDEX_UNIT_TEST_DIR) / "sigv4_botocore_oracle.py";
 }
 
 // Runs the oracle; returns its JSON reply, or nullopt with `why` set.
