@@ -71,7 +71,7 @@ cat >"$TMP/child.py" <<'PY'
 import json, os, sys, time, urllib.error, urllib.request
 import boto3
 url = os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
-out = {"url": url, "static_keys": "AWS_ACCESS_KEY_ID" in os.environ or "AWS_SECRET_ACCESS_KEY" in os.environ}
+out = {"url": url, "token": os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN"], "static_keys": "AWS_ACCESS_KEY_ID" in os.environ or "AWS_SECRET_ACCESS_KEY" in os.environ}
 session = boto3.session.Session()
 s3 = session.client("s3")
 s3.create_bucket(Bucket="serve-before")
@@ -115,6 +115,9 @@ a, b = by_key.get(sys.argv[2]), by_key.get(sys.argv[3])
 sys.exit(0 if a and a == b else f"{a!r} vs {b!r}")
 PY
 URL=$(field "$TMP/serve1.json" url)
+TOKEN=$(field "$TMP/serve1.json" token)
+check "the endpoint token (${#TOKEN} chars) is in no file under AUDEX_HOME and not on stderr" \
+  bash -c "test ${#TOKEN} -ge 32 && ! grep -rqF -- '$TOKEN' '$AUDEX_HOME' '$TMP/err1'"
 check "nothing listens on the endpoint after the child exited" \
   bash -c "! curl -s -m 2 -o /dev/null '$URL'"
 
