@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <ostream>
 
 #include "adapters/aws/credential_chain.h"
 #include "adapters/aws/sts_client.h"
 #include "adapters/http/curl_http_client.h"
 #include "adapters/process/child_process.h"
+#include "adapters/store/credential_cache_store.h"
 #include "adapters/store/random_bytes.h"
 #include "catalog/catalog_universe.h"
 #include "cli/exit_codes.h"
@@ -52,9 +54,13 @@ Result<PlannedRun> PlanRunRequest(const RunOptions& options, const CliContext& c
 
 Result<AwsTarget> ResolveAwsTarget(const std::optional<std::string>& role_arn,
                                    const std::optional<std::string>& region,
-                                   const CliContext& context, const UserConfig& config) {
-  auto role = ChooseRole(role_arn, context.env("AUDEX_ROLE_ARN"), config.role_arn,
-                         config.source.empty() ? "config.toml" : config.source);
+                                   const CliContext& context, const UserConfig& config,
+                                   bool need_role) {
+  Result<RoleChoice> role = RoleChoice{};
+  if (need_role) {
+    role = ChooseRole(role_arn, context.env("AUDEX_ROLE_ARN"), config.role_arn,
+                      config.source.empty() ? "config.toml" : config.source);
+  }
   if (!role) return tl::unexpected(role.error());
   auto chosen = ResolveRegion(region, context.env, config.region,
                               AwsProfileRegion(ResolveAwsSharedFiles(context.env)));
@@ -69,9 +75,25 @@ AwsSession::AwsSession(const CliContext& context, AwsTarget target)
 
 AwsSession::~AwsSession() = default;
 
+namespace {
+
+// GetScopedCredentials is not served by the global endpoint (API reference).
+bool IsGlobalStsEndpoint(std::string_view url) {
+  return url.find("://sts.amazonaws.com") != std::string_view::npos;
+}
+
+StsClientOptions StsOptionsFor(const AwsTarget& target) {
+  StsClientOptions options;
+  options.endpoint = target.endpoint.url;
+  options.region = target.region.region;
+  return options;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<AwsSession>> AwsSession::Start(
     const CliContext& context, const PlannedRun& planned, const AwsTarget& target,
-    const std::optional<std::string>& source_identity) {
+    const std::optional<std::string>& source_identity, const AwsIssueOptions& issue) {
   auto base = ResolveBaseCredentials(context.env);
   if (!base) return tl::unexpected(base.error());
   auto random = RandomBytes(kSessionIdRandomBytes);
@@ -79,46 +101,160 @@ Result<std::unique_ptr<AwsSession>> AwsSession::Start(
 
   std::unique_ptr<AwsSession> session(new AwsSession(context, target));
   session->id_ = SessionIdFromRandom(*random);
+  session->policy_ = planned.plan.policy_json;
+  session->ttl_ = planned.plan.ttl;
+  session->source_identity_ = source_identity;
+  session->scope_current_ = issue.scope_current;
 
-  AssumeRoleRequest assume;
-  assume.role_arn = target.role.arn;
-  // RoleSessionName shows in the assumed-role ARN and in CloudTrail: it
-  // ties every call the child makes to this session.
-  assume.role_session_name = "audex-" + session->id_;
-  assume.duration_seconds = planned.plan.ttl;
-  assume.policy = planned.plan.policy_json;
-  assume.source_identity = source_identity;
-  if (auto valid = ValidateAssumeRoleRequest(assume); !valid) {
-    return tl::unexpected(valid.error());
+  if (issue.scope_current) {
+    if (IsGlobalStsEndpoint(target.endpoint.url)) {
+      return UsageError(fmt::format(
+          "--scope-current needs a regional STS endpoint, and {} (from {}) is the global one; "
+          "unset it or use https://sts.{}.amazonaws.com",
+          target.endpoint.url, target.endpoint.source, target.region.region));
+    }
+    GetScopedCredentialsRequest scoped{session->policy_, session->ttl_};
+    if (auto valid = ValidateGetScopedCredentialsRequest(scoped); !valid) {
+      return tl::unexpected(valid.error());
+    }
+  } else {
+    AssumeRoleRequest assume;
+    assume.role_arn = target.role.arn;
+    // RoleSessionName shows in the assumed-role ARN and in CloudTrail: it
+    // ties every call the child makes to this session.
+    assume.role_session_name = "audex-" + session->id_;
+    assume.duration_seconds = session->ttl_;
+    assume.policy = session->policy_;
+    assume.source_identity = source_identity;
+    if (auto valid = ValidateAssumeRoleRequest(assume); !valid) {
+      return tl::unexpected(valid.error());
+    }
   }
 
   session->log_ = std::make_unique<AuditLog>(context.paths.state_dir);
   session->store_ = std::make_unique<SessionStore>(context.paths.state_dir);
-  SessionStart start{session->id_, std::chrono::system_clock::now(), target.role.arn,
+  SessionStart start{session->id_, std::chrono::system_clock::now(),
+                     issue.scope_current ? std::string() : target.role.arn,
                      context.env("AUDEX_AGENT_ID")};
   auto recorder = SessionRecorder::Begin(*session->log_, *session->store_, SystemClock(),
                                          NewSessionRecord(planned.request, planned.plan, start));
   if (!recorder) return tl::unexpected(recorder.error());
   session->recorder_.emplace(std::move(*recorder));
 
-  CurlHttpClient http(HttpOptionsFrom(context.env));
-  StsClientOptions sts_options;
-  sts_options.endpoint = target.endpoint.url;
-  sts_options.region = target.region.region;
-  StsClient sts(http, std::move(sts_options));
-  auto assumed = sts.AssumeRole(assume, *base);
-  if (!assumed) {
-    if (auto recorded = session->recorder_->CredentialsFailed(assumed.error().message); !recorded) {
+  // The cache is an optimisation: a cache that cannot be read or written
+  // costs one STS call and a warning, never the session.
+  std::optional<CredentialCacheStore> cache;
+  std::string entry_name;
+  if (issue.use_cache) {
+    // AUDEX_CACHE_MARGIN_SECONDS: tests make entries stale without waiting.
+    std::chrono::seconds margin = issue.cache_margin;
+    if (auto text = context.env("AUDEX_CACHE_MARGIN_SECONDS"); text && !text->empty()) {
+      long value = 0;
+      const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+      if (ec != std::errc() || end != text->data() + text->size() || value < 0) {
+        return UsageError(fmt::format(
+            "AUDEX_CACHE_MARGIN_SECONDS=\"{}\" is not a whole number of seconds; unset it", *text));
+      }
+      margin = std::chrono::seconds(value);
+    }
+    cache.emplace(context.paths.state_dir);
+    entry_name = CacheEntryName(
+        CacheRequest{issue.scope_current ? "" : target.role.arn, session->policy_,
+                     target.region.region, target.endpoint.url,
+                     issue.scope_current ? "scoped" : "assume-role", source_identity.value_or("")});
+    auto found = cache->Lookup(entry_name);
+    if (!found) {
+      context.err << "tryaudex: warning: credential cache not used: " << found.error().message
+                  << '\n';
+    } else if (*found &&
+               ReusableAt(**found, std::chrono::system_clock::now(), margin, session->ttl_)) {
+      if (auto recorded = session->recorder_->CredentialsFromCache(
+              DescribeIssued((*found)->credentials), (*found)->session_id);
+          !recorded) {
+        return tl::unexpected(recorded.error());
+      }
+      session->credentials_ = std::move((*found)->credentials);
+      session->issued_at_ = std::chrono::system_clock::now();
+      return session;
+    }
+  }
+
+  auto issued = session->Issue(*base, session->ttl_);
+  if (!issued) {
+    if (auto recorded = session->recorder_->CredentialsFailed(issued.error().message); !recorded) {
       return tl::unexpected(recorded.error());
     }
-    return tl::unexpected(assumed.error());
+    return tl::unexpected(issued.error());
   }
-  if (auto recorded = session->recorder_->CredentialsIssued(DescribeIssued(assumed->credentials));
+  const Result<void> recorded =
+      issue.scope_current
+          ? session->recorder_->CredentialsScoped(DescribeIssued(*issued), base->access_key_id)
+          : session->recorder_->CredentialsIssued(DescribeIssued(*issued));
+  if (!recorded) return tl::unexpected(recorded.error());
+  session->credentials_ = std::move(*issued);
+  session->issued_at_ = std::chrono::system_clock::now();
+  if (cache) {
+    if (auto stored =
+            cache->Store(entry_name, CachedCredentials{session->credentials_, session->id_});
+        !stored) {
+      context.err << "tryaudex: warning: credentials not cached: " << stored.error().message
+                  << '\n';
+    }
+  }
+  return session;
+}
+
+Result<AwsCredentials> AwsSession::Issue(const AwsCredentials& base,
+                                         std::chrono::seconds duration) {
+  CurlHttpClient http(HttpOptionsFrom(context_.env));
+  StsClient sts(http, StsOptionsFor(target_));
+  if (scope_current_) {
+    auto scoped = sts.GetScopedCredentials(GetScopedCredentialsRequest{policy_, duration}, base);
+    if (!scoped) return tl::unexpected(scoped.error());
+    return std::move(scoped->credentials);
+  }
+  AssumeRoleRequest assume;
+  assume.role_arn = target_.role.arn;
+  assume.role_session_name = "audex-" + id_;
+  assume.duration_seconds = duration;
+  assume.policy = policy_;
+  assume.source_identity = source_identity_;
+  auto assumed = sts.AssumeRole(assume, base);
+  if (!assumed) return tl::unexpected(assumed.error());
+  return std::move(assumed->credentials);
+}
+
+AwsCredentials AwsSession::CurrentCredentials() const {
+  std::lock_guard lock(mutex_);
+  return credentials_;
+}
+
+std::chrono::system_clock::time_point AwsSession::issued_at() const {
+  std::lock_guard lock(mutex_);
+  return issued_at_;
+}
+
+Result<void> AwsSession::Refresh(std::chrono::seconds duration) {
+  // STS is called outside the lock: fetches keep being served meanwhile.
+  auto base = ResolveBaseCredentials(context_.env);
+  if (!base) return tl::unexpected(base.error());
+  auto issued = Issue(*base, duration);
+  if (!issued) return tl::unexpected(issued.error());
+  std::lock_guard lock(mutex_);
+  if (ended_) return StateError("the session has ended; its credentials are no longer served");
+  ++refreshes_;
+  if (auto recorded = recorder_->CredentialsRefreshed(DescribeIssued(*issued), refreshes_);
       !recorded) {
     return tl::unexpected(recorded.error());
   }
-  session->credentials_ = std::move(assumed->credentials);
-  return session;
+  credentials_ = std::move(*issued);
+  issued_at_ = std::chrono::system_clock::now();
+  return {};
+}
+
+Result<void> AwsSession::Note(const std::function<AuditEvent(const SessionRecord&)>& make) {
+  std::lock_guard lock(mutex_);
+  return recorder_->Note(make(recorder_->record()));
 }
 
 Environment AwsSession::ChildEnvironment() const {
@@ -135,6 +271,8 @@ Environment AwsSession::ChildEnvironment() const {
 Result<int> AwsSession::RunChild(const std::vector<std::string>& command,
                                  const Environment& environment) {
   auto outcome = audex::RunChild(command, environment);
+  std::lock_guard lock(mutex_);
+  ended_ = true;
   if (!outcome) {
     const int status = outcome.error().failure == SpawnFailure::kNotFound ? kExitCommandNotFound
                                                                           : kExitCannotExecute;

@@ -10,7 +10,10 @@
 //                                   // the child, then session_ended
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +25,7 @@
 #include "core/access_request.h"
 #include "core/aws_credentials.h"
 #include "core/child_env.h"
+#include "core/credential_cache.h"
 #include "core/role.h"
 #include "core/session_plan.h"
 
@@ -48,9 +52,23 @@ struct AwsTarget {
   StsEndpoint endpoint;
 };
 
+// `need_role` false (--scope-current): no role is looked for, and
+// AwsTarget::role stays empty.
 Result<AwsTarget> ResolveAwsTarget(const std::optional<std::string>& role_arn,
                                    const std::optional<std::string>& region,
-                                   const CliContext& context, const UserConfig& config);
+                                   const CliContext& context, const UserConfig& config,
+                                   bool need_role = true);
+
+// How a session's credentials are obtained besides a plain AssumeRole.
+struct AwsIssueOptions {
+  // Reuse credentials from the encrypted cache (docs/credential-cache.md)
+  // and store freshly issued ones there.
+  bool use_cache = false;
+  std::chrono::seconds cache_margin = kDefaultCacheMargin;
+  // sts:GetScopedCredentials on the caller's own temporary credentials
+  // instead of AssumeRole (--scope-current); no role is needed.
+  bool scope_current = false;
+};
 
 class AwsSession {
  public:
@@ -59,10 +77,28 @@ class AwsSession {
   // credentials_failed and returns the STS error).
   static Result<std::unique_ptr<AwsSession>> Start(
       const CliContext& context, const PlannedRun& planned, const AwsTarget& target,
-      const std::optional<std::string>& source_identity);
+      const std::optional<std::string>& source_identity, const AwsIssueOptions& issue = {});
 
   const std::string& id() const { return id_; }
+  // Not safe while another thread may Refresh(); use CurrentCredentials().
   const AwsCredentials& credentials() const { return credentials_; }
+  // A copy of the current credentials; safe against a concurrent Refresh().
+  AwsCredentials CurrentCredentials() const;
+  // When the current credentials were issued (or found in the cache).
+  std::chrono::system_clock::time_point issued_at() const;
+  std::chrono::seconds ttl() const { return ttl_; }
+
+  // Issues the session's credentials again with the same role and session
+  // policy (or scope-down policy) for `duration`, and records
+  // credentials_refreshed. The base credentials are resolved again, as they
+  // may have been rotated. Thread-safe; fails (kState) once the child has
+  // ended. On failure the old credentials stay current and
+  // credentials_failed is not written: the child may still finish with them.
+  Result<void> Refresh(std::chrono::seconds duration);
+
+  // Appends the event `make` builds from the current record, leaving the
+  // record as it is (serve_started, serve_refused). Thread-safe.
+  Result<void> Note(const std::function<AuditEvent(const SessionRecord&)>& make);
   const AwsTarget& target() const { return target_; }
   SessionRecorder& recorder() { return *recorder_; }
   AuditLog& log() { return *log_; }
@@ -82,6 +118,7 @@ class AwsSession {
 
  private:
   AwsSession(const CliContext& context, AwsTarget target);
+  Result<AwsCredentials> Issue(const AwsCredentials& base, std::chrono::seconds duration);
 
   const CliContext& context_;
   AwsTarget target_;
@@ -90,6 +127,15 @@ class AwsSession {
   std::unique_ptr<SessionStore> store_;
   std::optional<SessionRecorder> recorder_;
   AwsCredentials credentials_;
+  std::chrono::system_clock::time_point issued_at_;
+  // What every issue of this session repeats.
+  std::string policy_;
+  std::chrono::seconds ttl_{0};
+  std::optional<std::string> source_identity_;
+  bool scope_current_ = false;
+  int refreshes_ = 0;
+  bool ended_ = false;
+  mutable std::mutex mutex_;  // guards credentials_, issued_at_, refreshes_, ended_, the recorder
 };
 
 }  // namespace audex

@@ -13,12 +13,15 @@
 
 #include "catalog/action_catalog.h"
 #include "cli/audit.h"
+#include "cli/cache.h"
 #include "cli/cli_context.h"
+#include "cli/credential_process.h"
 #include "cli/exit_codes.h"
 #include "cli/health.h"
 #include "cli/policies.h"
 #include "cli/run.h"
 #include "cli/sessions.h"
+#include "cli/setup_profile.h"
 #include "core/text.h"
 
 namespace {
@@ -26,11 +29,14 @@ namespace {
 using audex::Result;
 
 // The command table: the names `tryaudex` knows, for "did you mean".
-const std::vector<std::string> kCommands = {"run", "policies", "sessions", "audit", "health"};
+const std::vector<std::string> kCommands = {"run",           "policies", "sessions",
+                                            "audit",         "health",   "credential-process",
+                                            "setup-profile", "cache"};
 const std::vector<std::pair<std::string, std::vector<std::string>>> kSubcommands = {
     {"policies", {"list", "show", "expand", "validate"}},
     {"sessions", {"list", "show"}},
-    {"audit", {"verify", "show"}}};
+    {"audit", {"verify", "show"}},
+    {"cache", {"clear"}}};
 
 int Fail(const audex::Error& error) {
   std::cerr << "tryaudex: error: " << error.message << '\n';
@@ -106,6 +112,12 @@ int Main(int argc, char** argv) {
   audex::AddHealthCommand(app, health_options);
   audex::AuditOptions audit_options;
   audex::AddAuditCommand(app, audit_options);
+  audex::CredentialRequestOptions credential_process_options;
+  audex::AddCredentialProcessCommand(app, credential_process_options);
+  audex::SetupProfileOptions setup_profile_options;
+  audex::AddSetupProfileCommand(app, setup_profile_options);
+  audex::CacheOptions cache_options;
+  audex::AddCacheCommand(app, cache_options);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses a reversed vector
   try {
@@ -154,6 +166,12 @@ int Main(int argc, char** argv) {
       outcome = audex::RunSessions(sessions_options, context);
     } else if (app.got_subcommand("audit")) {
       outcome = audex::RunAudit(audit_options, context);
+    } else if (app.got_subcommand("credential-process")) {
+      outcome = audex::RunCredentialProcessCommand(credential_process_options, context);
+    } else if (app.got_subcommand("setup-profile")) {
+      outcome = audex::RunSetupProfile(setup_profile_options, context);
+    } else if (app.got_subcommand("cache")) {
+      outcome = audex::RunCache(cache_options, context);
     } else {
       outcome = audex::RunPolicies(policies_options, context);
     }

@@ -8,7 +8,9 @@
 
 #include "cli/aws_session.h"
 #include "cli/exit_codes.h"
+#include "cli/serve.h"
 #include "core/session_plan.h"
+#include "core/shell_quote.h"
 #include "core/text.h"
 #include "core/ttl.h"
 
@@ -16,17 +18,6 @@ namespace audex {
 namespace {
 
 using OrderedJson = nlohmann::ordered_json;
-
-// Quotes an argument for display the way a POSIX shell would need it.
-std::string ShellQuote(const std::string& arg) {
-  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                            "0123456789-_./:=@%+,") == std::string::npos) {
-    return arg;
-  }
-  std::string quoted = "'";
-  for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
 
 OrderedJson RemovedJson(const std::vector<RemovedAction>& removed) {
   OrderedJson list = OrderedJson::array();
@@ -154,6 +145,16 @@ void AddRunCommand(CLI::App& app, RunOptions& options) {
                 "Send AWS actions the action catalog does not know yet (warned)");
   run->add_flag("--no-compress", options.no_compress,
                 "Never pack a large policy into wildcards the request did not contain");
+  run->add_flag("--serve", options.serve,
+                "Serve the credentials from a loopback endpoint and renew them before they expire");
+  run->add_option("--max-duration", options.max_duration,
+                  "With --serve: stop renewing after this long (default 12h)");
+  run->add_flag("--cache", options.cache,
+                "Reuse cached credentials for the same role, policy and region");
+  run->add_flag("--no-cache", options.no_cache, "Never use the credential cache");
+  run->add_flag("--scope-current", options.scope_current,
+                "Narrow your own temporary credentials (sts:GetScopedCredentials) instead of "
+                "assuming a role");
   run->add_flag("--dry-run", options.dry_run, "Print the plan and stop");
   run->add_flag("--json", options.json, "With --dry-run: print the plan as JSON");
 }
@@ -164,8 +165,19 @@ Result<int> RunRun(const RunOptions& options, const CliContext& context) {
         "no command to run: put it after --, e.g. tryaudex run --allow s3:ListBucket -- aws s3 "
         "ls");
   }
-  auto planned = PlanRunRequest(options, context);
+  // GetScopedCredentials takes 1 s to 36 h, not AssumeRole's 15 min to
+  // 12 h: the TTL is checked against its bounds, not the plan's.
+  RunOptions plan_options = options;
+  std::optional<std::chrono::seconds> scoped_ttl;
+  if (options.scope_current && options.ttl) {
+    auto parsed = ParseTtl(*options.ttl);
+    if (!parsed) return UsageError("--ttl: " + parsed.error().message);
+    scoped_ttl = *parsed;
+    plan_options.ttl.reset();
+  }
+  auto planned = PlanRunRequest(plan_options, context);
   if (!planned) return tl::unexpected(planned.error());
+  if (scoped_ttl) planned->plan.ttl = *scoped_ttl;
   const SessionPlan& plan = planned->plan;
 
   if (options.dry_run) {
@@ -186,10 +198,27 @@ Result<int> RunRun(const RunOptions& options, const CliContext& context) {
         "plan",
         ProviderName(plan.request.provider)));
   }
-  auto target = ResolveAwsTarget(options.role_arn, options.region, context, planned->loaded.config);
+  const UserConfig& config = planned->loaded.config;
+  const bool serve = options.serve || config.serve.value_or(false);
+  if (options.max_duration && !serve) {
+    return UsageError("--max-duration only applies with --serve; add --serve or drop it");
+  }
+  std::optional<ServeSettings> serve_settings;
+  if (serve) {
+    auto settings = ParseServeSettings(options.max_duration, context);
+    if (!settings) return tl::unexpected(settings.error());
+    serve_settings = *settings;
+  }
+  AwsIssueOptions issue;
+  issue.use_cache = !options.no_cache && (options.cache || config.cache.value_or(false));
+  issue.scope_current = options.scope_current;
+  // --scope-current assumes no role, so none needs to be configured.
+  auto target =
+      ResolveAwsTarget(options.role_arn, options.region, context, config, !options.scope_current);
   if (!target) return tl::unexpected(target.error());
-  auto session = AwsSession::Start(context, *planned, *target, options.source_identity);
+  auto session = AwsSession::Start(context, *planned, *target, options.source_identity, issue);
   if (!session) return tl::unexpected(session.error());
+  if (serve_settings) return RunChildServed(**session, plan.command, *serve_settings, context);
   return (*session)->RunChild(plan.command, (*session)->ChildEnvironment());
 }
 

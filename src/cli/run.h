@@ -29,6 +29,15 @@ struct RunOptions {
   bool no_compress = false;
   bool dry_run = false;
   bool json = false;
+  // Credentials that outlive one STS session (README, "--serve").
+  bool serve = false;
+  std::optional<std::string> max_duration;
+  // The encrypted credential cache (README, "Credential cache"): opt-in for
+  // run, so each run is its own STS session in CloudTrail unless asked.
+  bool cache = false;
+  bool no_cache = false;
+  // sts:GetScopedCredentials on the caller's own session (README, "--scope-current").
+  bool scope_current = false;
   std::vector<std::string> command;  // everything after "--"
 };
 

@@ -186,4 +186,52 @@ AuditEvent SessionEndedEvent(const SessionRecord& record) {
   return event;
 }
 
+namespace {
+
+AuditEvent IssuedEvent(const SessionRecord& record, std::string_view name,
+                       const IssuedCredentials& issued) {
+  AuditEvent event = EventFor(record, name);
+  event.fields["access_key_id"] = issued.access_key_id;
+  event.fields["expires"] = issued.expiration ? Json(FormatRfc3339(*issued.expiration)) : Json();
+  event.fields["source"] = issued.source;
+  return event;
+}
+
+}  // namespace
+
+AuditEvent CredentialsRefreshedEvent(const SessionRecord& record, const IssuedCredentials& issued,
+                                     int refresh) {
+  AuditEvent event = IssuedEvent(record, kCredentialsRefreshed, issued);
+  event.fields["refresh"] = refresh;
+  return event;
+}
+
+AuditEvent CredentialsCacheHitEvent(const SessionRecord& record, const IssuedCredentials& issued,
+                                    const std::string& origin_session) {
+  AuditEvent event = IssuedEvent(record, kCredentialsCacheHit, issued);
+  event.fields["origin_session"] = origin_session;
+  return event;
+}
+
+AuditEvent CredentialsScopedEvent(const SessionRecord& record, const IssuedCredentials& issued,
+                                  const std::string& base_access_key_id) {
+  AuditEvent event = IssuedEvent(record, kCredentialsScoped, issued);
+  event.fields["base_access_key_id"] = base_access_key_id;
+  return event;
+}
+
+AuditEvent ServeStartedEvent(const SessionRecord& record, const std::string& url,
+                             int64_t max_duration_seconds) {
+  AuditEvent event = EventFor(record, kServeStarted);
+  event.fields["url"] = url;
+  event.fields["max_duration_seconds"] = max_duration_seconds;
+  return event;
+}
+
+AuditEvent ServeRefusedEvent(const SessionRecord& record, const std::string& reason) {
+  AuditEvent event = EventFor(record, kServeRefused);
+  event.fields["reason"] = reason;
+  return event;
+}
+
 }  // namespace audex

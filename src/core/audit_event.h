@@ -20,6 +20,12 @@ inline constexpr std::string_view kSessionCreated = "session_created";
 inline constexpr std::string_view kCredentialsIssued = "credentials_issued";
 inline constexpr std::string_view kCredentialsFailed = "credentials_failed";
 inline constexpr std::string_view kSessionEnded = "session_ended";
+// Credentials that outlive one STS call (README, "--serve", "Credential cache").
+inline constexpr std::string_view kCredentialsRefreshed = "credentials_refreshed";
+inline constexpr std::string_view kCredentialsCacheHit = "credentials_cache_hit";
+inline constexpr std::string_view kCredentialsScoped = "credentials_scoped";
+inline constexpr std::string_view kServeStarted = "serve_started";
+inline constexpr std::string_view kServeRefused = "serve_refused";
 
 struct AuditEvent {
   std::string ts;  // RFC 3339 UTC; AuditLog stamps it while it holds the lock
@@ -63,5 +69,23 @@ AuditEvent SessionCreatedEvent(const SessionRecord& record);
 AuditEvent CredentialsIssuedEvent(const SessionRecord& record, const IssuedCredentials& issued);
 AuditEvent CredentialsFailedEvent(const SessionRecord& record);
 AuditEvent SessionEndedEvent(const SessionRecord& record);
+
+// credentials_refreshed: the endpoint of `run --serve` issued the session's
+// credentials again (the `refresh`-th time) with the same session policy.
+AuditEvent CredentialsRefreshedEvent(const SessionRecord& record, const IssuedCredentials& issued,
+                                     int refresh);
+// credentials_cache_hit: credentials from the encrypted cache, first issued
+// to `origin_session`; no STS call was made.
+AuditEvent CredentialsCacheHitEvent(const SessionRecord& record, const IssuedCredentials& issued,
+                                    const std::string& origin_session);
+// credentials_scoped: sts:GetScopedCredentials narrowed the caller's own
+// temporary credentials (key `base_access_key_id`) by the session policy.
+AuditEvent CredentialsScopedEvent(const SessionRecord& record, const IssuedCredentials& issued,
+                                  const std::string& base_access_key_id);
+// serve_started: the loopback endpoint listens at `url` (never the token).
+AuditEvent ServeStartedEvent(const SessionRecord& record, const std::string& url,
+                             int64_t max_duration_seconds);
+// serve_refused: the endpoint stopped handing out credentials, and why.
+AuditEvent ServeRefusedEvent(const SessionRecord& record, const std::string& reason);
 
 }  // namespace audex

@@ -14,7 +14,9 @@ struct UserConfig {
   std::optional<std::chrono::seconds> ttl;
   std::optional<std::string> role_arn;
   std::optional<std::string> region;
-  std::string source;  // the file, for messages; empty when there is none
+  std::optional<bool> serve;  // run as with --serve (README, "--serve")
+  std::optional<bool> cache;  // run as with --cache (README, "Credential cache")
+  std::string source;         // the file, for messages; empty when there is none
 };
 
 }  // namespace audex

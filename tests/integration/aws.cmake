@@ -7,7 +7,8 @@ pkg_check_modules(CPP_HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 find_package(pugixml REQUIRED)
 
 add_executable(audex_aws_integration_tests ${CMAKE_CURRENT_LIST_DIR}/sts_moto_test.cc
-                                           ${CMAKE_CURRENT_LIST_DIR}/sts_loopback_test.cc)
+                                           ${CMAKE_CURRENT_LIST_DIR}/sts_loopback_test.cc
+                                           ${CMAKE_CURRENT_LIST_DIR}/sts_scoped_loopback_test.cc)
 target_link_libraries(audex_aws_integration_tests PRIVATE audex_aws audex_http PkgConfig::CPP_HTTPLIB
                       pugixml::pugixml GTest::gtest_main audex_warnings)
 
@@ -16,4 +17,7 @@ add_test(NAME integration.aws.sts_moto
          COMMAND audex_aws_integration_tests --gtest_filter=StsMoto.*)
 add_test(NAME integration.aws.sts_loopback
          COMMAND audex_aws_integration_tests --gtest_filter=StsLoopback.*)
-set_tests_properties(integration.aws.sts_moto integration.aws.sts_loopback PROPERTIES TIMEOUT 240)
+add_test(NAME integration.aws.sts_scoped_loopback
+         COMMAND audex_aws_integration_tests --gtest_filter=StsScopedLoopback.*)
+set_tests_properties(integration.aws.sts_moto integration.aws.sts_loopback
+                     integration.aws.sts_scoped_loopback PROPERTIES TIMEOUT 240)

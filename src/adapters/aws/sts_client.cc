@@ -116,6 +116,28 @@ HttpRequest BuildGetCallerIdentityHttpRequest(std::string_view endpoint) {
                   {{"Action", "GetCallerIdentity"}, {"Version", std::string(kStsVersion)}});
 }
 
+Result<void> ValidateGetScopedCredentialsRequest(const GetScopedCredentialsRequest& request) {
+  if (request.duration &&
+      (request.duration->count() < 1 || *request.duration > kMaxScopedDuration)) {
+    return UsageError(fmt::format(
+        "a TTL of {} s is outside what STS GetScopedCredentials allows (1 s to 129600 s); use "
+        "--ttl between 1s and 36h",
+        request.duration->count()));
+  }
+  return {};
+}
+
+HttpRequest BuildGetScopedCredentialsHttpRequest(const GetScopedCredentialsRequest& request,
+                                                 std::string_view endpoint) {
+  QueryParameters parameters = {{"Action", "GetScopedCredentials"},
+                                {"Version", std::string(kStsVersion)}};
+  if (!request.policy.empty()) parameters.emplace_back("Policy", request.policy);
+  if (request.duration) {
+    parameters.emplace_back("DurationSeconds", std::to_string(request.duration->count()));
+  }
+  return FormPost(endpoint, parameters);
+}
+
 StsClient::StsClient(HttpClient& http, StsClientOptions options)
     : http_(http), options_(std::move(options)) {
   if (!options_.sleep) {
@@ -165,6 +187,30 @@ Result<AssumedRole> StsClient::AssumeRole(const AssumeRoleRequest& request,
   if (!response)
     return Finished<AssumedRole>(tl::unexpected(response.error()), context, base, false);
   return Finished(ParseAssumeRoleReply(response->body, "sts:AssumeRole of " + request.role_arn),
+                  context, base, true);
+}
+
+Result<ScopedCredentials> StsClient::GetScopedCredentials(
+    const GetScopedCredentialsRequest& request, const AwsCredentials& base) {
+  last_attempts_ = 0;
+  if (auto valid = ValidateGetScopedCredentialsRequest(request); !valid) {
+    return tl::unexpected(valid.error());
+  }
+  StsCallContext context = ContextFor("GetScopedCredentials", options_, base);
+  if (base.session_token.empty()) {
+    return CredentialsError(fmt::format(
+        "{}: the base credentials are long-lived keys, and GetScopedCredentials only narrows "
+        "temporary credentials; get temporary ones first (aws sts get-session-token, or assume a "
+        "role) or drop --scope-current to assume a role instead",
+        DescribeStsCall(context)));
+  }
+  if (request.duration) context.duration = *request.duration;
+  auto response = SendWithRetries(BuildGetScopedCredentialsHttpRequest(request, options_.endpoint),
+                                  base, context);
+  if (!response) {
+    return Finished<ScopedCredentials>(tl::unexpected(response.error()), context, base, false);
+  }
+  return Finished(ParseGetScopedCredentialsReply(response->body, "sts:GetScopedCredentials"),
                   context, base, true);
 }
 

@@ -37,6 +37,24 @@ Result<void> ValidateAssumeRoleRequest(const AssumeRoleRequest& request);
 HttpRequest BuildAssumeRoleHttpRequest(const AssumeRoleRequest& request, std::string_view endpoint);
 HttpRequest BuildGetCallerIdentityHttpRequest(std::string_view endpoint);
 
+// sts:GetScopedCredentials (API reference, November 2026): narrows the
+// caller's own temporary credentials by a scope-down policy, without
+// assuming a role. Regional endpoints only; the base credentials must be
+// temporary (they carry a session token).
+struct GetScopedCredentialsRequest {
+  std::string policy;                            // the scope-down policy JSON; empty for none
+  std::optional<std::chrono::seconds> duration;  // 1..129600 s; absent: the caller's own expiry
+};
+
+inline constexpr std::chrono::seconds kMaxScopedDuration{129600};
+
+// kUsage for a duration outside 1..129600 s.
+Result<void> ValidateGetScopedCredentialsRequest(const GetScopedCredentialsRequest& request);
+
+// Action=GetScopedCredentials&Version=2011-06-15[&Policy=...][&DurationSeconds=N].
+HttpRequest BuildGetScopedCredentialsHttpRequest(const GetScopedCredentialsRequest& request,
+                                                 std::string_view endpoint);
+
 struct StsClientOptions {
   std::string endpoint = "https://sts.us-east-1.amazonaws.com";
   std::string region = "us-east-1";  // the SigV4 signing region
@@ -57,6 +75,10 @@ class StsClient {
 
   Result<AssumedRole> AssumeRole(const AssumeRoleRequest& request, const AwsCredentials& base);
   Result<CallerIdentity> GetCallerIdentity(const AwsCredentials& base);
+  // kCredentials before any round trip when `base` has no session token
+  // (long-lived keys cannot be scoped: the API refuses them).
+  Result<ScopedCredentials> GetScopedCredentials(const GetScopedCredentialsRequest& request,
+                                                 const AwsCredentials& base);
 
   // Attempts made by the last call (1 unless something was retried).
   int last_attempts() const { return last_attempts_; }

@@ -63,6 +63,31 @@ tl::unexpected<Error> Missing(std::string_view what, std::string_view path) {
       what, path));
 }
 
+// Credentials/{AccessKeyId,SecretAccessKey,SessionToken,Expiration}, the
+// same element in every STS reply that issues credentials.
+Result<AwsCredentials> ParseCredentialsElement(const pugi::xml_node& credentials,
+                                               std::string_view what, std::string source) {
+  AwsCredentials parsed;
+  parsed.access_key_id = ChildText(credentials, "AccessKeyId");
+  parsed.secret_access_key = SecretString(ChildText(credentials, "SecretAccessKey"));
+  parsed.session_token = SecretString(ChildText(credentials, "SessionToken"));
+  parsed.source = std::move(source);
+  if (parsed.access_key_id.empty()) return Missing(what, "Credentials/AccessKeyId");
+  if (parsed.secret_access_key.empty()) return Missing(what, "Credentials/SecretAccessKey");
+  if (parsed.session_token.empty()) return Missing(what, "Credentials/SessionToken");
+  const std::string expiration = ChildText(credentials, "Expiration");
+  if (expiration.empty()) return Missing(what, "Credentials/Expiration");
+  parsed.expiration = ParseRfc3339(expiration);
+  if (!parsed.expiration) {
+    // Not quoted: a broken server could put anything there, a token too.
+    return CredentialsError(
+        fmt::format("the {} reply from STS has an Expiration that is not an RFC 3339 time ({} "
+                    "characters; expected e.g. 2026-01-01T00:00:00Z)",
+                    what, expiration.size()));
+  }
+  return parsed;
+}
+
 }  // namespace
 
 Result<AssumedRole> ParseAssumeRoleReply(std::string_view xml, std::string source) {
@@ -76,28 +101,9 @@ Result<AssumedRole> ParseAssumeRoleReply(std::string_view xml, std::string sourc
   if (!credentials) return Missing("AssumeRole", "AssumeRoleResult/Credentials");
 
   AssumedRole role;
-  role.credentials.access_key_id = ChildText(credentials, "AccessKeyId");
-  role.credentials.secret_access_key = SecretString(ChildText(credentials, "SecretAccessKey"));
-  role.credentials.session_token = SecretString(ChildText(credentials, "SessionToken"));
-  role.credentials.source = std::move(source);
-  if (role.credentials.access_key_id.empty())
-    return Missing("AssumeRole", "Credentials/AccessKeyId");
-  if (role.credentials.secret_access_key.empty()) {
-    return Missing("AssumeRole", "Credentials/SecretAccessKey");
-  }
-  if (role.credentials.session_token.empty())
-    return Missing("AssumeRole", "Credentials/SessionToken");
-
-  const std::string expiration = ChildText(credentials, "Expiration");
-  if (expiration.empty()) return Missing("AssumeRole", "Credentials/Expiration");
-  role.credentials.expiration = ParseRfc3339(expiration);
-  if (!role.credentials.expiration) {
-    // Not quoted: a broken server could put anything there, a token too.
-    return CredentialsError(fmt::format(
-        "the AssumeRole reply from STS has an Expiration that is not an RFC 3339 time ({} "
-        "characters; expected e.g. 2026-01-01T00:00:00Z)",
-        expiration.size()));
-  }
+  auto parsed = ParseCredentialsElement(credentials, "AssumeRole", std::move(source));
+  if (!parsed) return tl::unexpected(parsed.error());
+  role.credentials = std::move(*parsed);
 
   const pugi::xml_node user = Child(result, "AssumedRoleUser");
   role.assumed_role_id = ChildText(user, "AssumedRoleId");
@@ -116,6 +122,29 @@ Result<AssumedRole> ParseAssumeRoleReply(std::string_view xml, std::string sourc
     role.source_identity = std::move(identity);
   }
   return role;
+}
+
+Result<ScopedCredentials> ParseGetScopedCredentialsReply(std::string_view xml, std::string source) {
+  pugi::xml_document document;
+  if (auto loaded = Load(xml, document, "GetScopedCredentials"); !loaded) {
+    return tl::unexpected(loaded.error());
+  }
+  const pugi::xml_node result = Find(document, "GetScopedCredentialsResult");
+  if (!result) {
+    return Missing("GetScopedCredentials",
+                   "GetScopedCredentialsResponse/GetScopedCredentialsResult");
+  }
+  const pugi::xml_node credentials = Child(result, "Credentials");
+  if (!credentials)
+    return Missing("GetScopedCredentials", "GetScopedCredentialsResult/Credentials");
+  ScopedCredentials scoped;
+  auto parsed = ParseCredentialsElement(credentials, "GetScopedCredentials", std::move(source));
+  if (!parsed) return tl::unexpected(parsed.error());
+  scoped.credentials = std::move(*parsed);
+  const pugi::xml_node session = Child(result, "ScopedSession");
+  scoped.arn = ChildText(session, "Arn");
+  scoped.scoped_session_id = ChildText(session, "ScopedSessionId");
+  return scoped;
 }
 
 Result<CallerIdentity> ParseCallerIdentityReply(std::string_view xml) {

@@ -46,6 +46,20 @@ struct StsErrorReply {
 // `source` becomes credentials.source.
 Result<AssumedRole> ParseAssumeRoleReply(std::string_view xml, std::string source);
 
+// What sts:GetScopedCredentials issued: credentials for the caller's own
+// session, narrowed by the scope-down policy. The API reference
+// (API_GetScopedCredentials) also returns ScopedSession/{Arn,
+// ScopedSessionId}; both are kept when present.
+struct ScopedCredentials {
+  AwsCredentials credentials;  // expiration always set
+  std::string arn;
+  std::string scoped_session_id;
+};
+
+// Parses GetScopedCredentialsResponse/GetScopedCredentialsResult. Errors
+// as for ParseAssumeRoleReply.
+Result<ScopedCredentials> ParseGetScopedCredentialsReply(std::string_view xml, std::string source);
+
 // Parses a successful GetCallerIdentity reply (kCredentials on failure).
 Result<CallerIdentity> ParseCallerIdentityReply(std::string_view xml);
 

@@ -165,6 +165,13 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
       auto text_value = RequireString(node, path, name, "\"...\"");
       if (!text_value) return tl::unexpected(text_value.error());
       (name == "role_arn" ? config.role_arn : config.region) = *text_value;
+    } else if (name == "serve" || name == "cache") {
+      const auto* flag = node.as_boolean();
+      if (flag == nullptr) {
+        return UsageError(
+            fmt::format("{}: key \"{}\" must be true or false", Where(path, node), name));
+      }
+      (name == "serve" ? config.serve : config.cache) = flag->get();
     } else if (warnings != nullptr) {
       warnings->push_back(fmt::format("{}: unknown key \"{}\" ignored", Where(path, node), name));
     }

@@ -33,6 +33,28 @@ Result<void> SessionRecorder::Ended(std::optional<int> exit_code, std::optional<
   return Record(SessionEndedEvent(record_));
 }
 
+Result<void> SessionRecorder::CredentialsRefreshed(const IssuedCredentials& issued, int refresh) {
+  MarkCredentialsIssued(record_, issued);
+  return Record(CredentialsRefreshedEvent(record_, issued, refresh));
+}
+
+Result<void> SessionRecorder::CredentialsFromCache(const IssuedCredentials& issued,
+                                                   const std::string& origin_session) {
+  MarkCredentialsIssued(record_, issued);
+  return Record(CredentialsCacheHitEvent(record_, issued, origin_session));
+}
+
+Result<void> SessionRecorder::CredentialsScoped(const IssuedCredentials& issued,
+                                                const std::string& base_access_key_id) {
+  MarkCredentialsIssued(record_, issued);
+  return Record(CredentialsScopedEvent(record_, issued, base_access_key_id));
+}
+
+Result<void> SessionRecorder::Note(const AuditEvent& event) {
+  if (auto appended = log_->Append(event); !appended) return tl::unexpected(appended.error());
+  return {};
+}
+
 Result<void> SessionRecorder::Record(const AuditEvent& event) {
   if (auto appended = log_->Append(event); !appended) return tl::unexpected(appended.error());
   return store_->Save(record_);

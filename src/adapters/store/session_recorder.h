@@ -42,6 +42,20 @@ class SessionRecorder {
   // that killed it.
   Result<void> Ended(std::optional<int> exit_code, std::optional<int> signal);
 
+  // credentials_refreshed: the record now names the new key and expiry.
+  Result<void> CredentialsRefreshed(const IssuedCredentials& issued, int refresh);
+
+  // credentials_cache_hit, in place of credentials_issued.
+  Result<void> CredentialsFromCache(const IssuedCredentials& issued,
+                                    const std::string& origin_session);
+
+  // credentials_scoped, in place of credentials_issued.
+  Result<void> CredentialsScoped(const IssuedCredentials& issued,
+                                 const std::string& base_access_key_id);
+
+  // An event that changes nothing in the record (serve_started, serve_refused).
+  Result<void> Note(const AuditEvent& event);
+
   const SessionRecord& record() const { return record_; }
 
  private:

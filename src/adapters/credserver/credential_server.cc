@@ -1,0 +1,127 @@
+// The endpoint's policy (the token check) and the loading of its transport.
+//
+// cpp-httplib is a shared library in Debian (0.11) built with OpenSSL, zlib
+// and brotli; linked into tryaudex it added six shared libraries to every
+// start: `tryaudex --version` went from 300 to 420 page faults and from a
+// median of 12.0 ms to 22.4 ms (hyperfine, 200 runs, busy 2-core machine).
+// Only `run --serve` needs a server, so the server lives in
+// libaudex_credserver.so, opened with dlopen on first use, as libcurl is
+// (adapters/http); with it, --version is back at 12.7 ms and 312 faults.
+#include "adapters/credserver/credential_server.h"
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <climits>
+#include <filesystem>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/served_credentials.h"
+
+namespace audex {
+namespace {
+
+constexpr const char* kModuleName = "libaudex_credserver.so";
+
+struct EndpointApi {
+  decltype(&::AudexEndpointStart) start = nullptr;
+  decltype(&::AudexEndpointStop) stop = nullptr;
+};
+
+// Where the module may be: beside the executable (the build tree), in
+// ../lib/audex/ (an install), or where this build put it (tests, benches).
+std::vector<std::filesystem::path> ModuleCandidates() {
+  std::vector<std::filesystem::path> candidates;
+  char buffer[PATH_MAX];
+  const ssize_t size = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+  if (size > 0) {
+    const std::filesystem::path directory =
+        std::filesystem::path(std::string(buffer, static_cast<size_t>(size))).parent_path();
+    candidates.push_back(directory / kModuleName);
+    candidates.push_back(directory.parent_path() / "lib" / "audex" / kModuleName);
+  }
+#ifdef AUDEX_CREDSERVER_MODULE_PATH
+  candidates.emplace_back(AUDEX_CREDSERVER_MODULE_PATH);
+#endif
+  return candidates;
+}
+
+const EndpointApi* Endpoint(std::string* error) {
+  static std::string load_error;
+  static const EndpointApi* const api = []() -> const EndpointApi* {
+    std::string tried;
+    for (const std::filesystem::path& candidate : ModuleCandidates()) {
+      std::error_code ignored;
+      if (!std::filesystem::exists(candidate, ignored)) {
+        tried += (tried.empty() ? "" : ", ") + candidate.string();
+        continue;
+      }
+      void* library = dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL);
+      if (library == nullptr) {
+        const char* reason = dlerror();
+        load_error = fmt::format("cannot load {} ({}); install libcpp-httplib0.11",
+                                 candidate.string(), reason != nullptr ? reason : "unknown reason");
+        return nullptr;
+      }
+      static EndpointApi loaded;
+      loaded.start = reinterpret_cast<decltype(loaded.start)>(dlsym(library, "AudexEndpointStart"));
+      loaded.stop = reinterpret_cast<decltype(loaded.stop)>(dlsym(library, "AudexEndpointStop"));
+      if (loaded.start == nullptr || loaded.stop == nullptr) {
+        load_error =
+            fmt::format("{} is not Audex's endpoint module; reinstall Audex", candidate.string());
+        return nullptr;
+      }
+      return &loaded;
+    }
+    load_error = fmt::format(
+        "the --serve endpoint module {} is missing (looked in {}); reinstall Audex, or drop "
+        "--serve to pass the credentials in the environment",
+        kModuleName, tried);
+    return nullptr;
+  }();
+  if (api == nullptr && error != nullptr) *error = load_error;
+  return api;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<CredentialServer>> CredentialServer::Start(SecretString token,
+                                                                  Responder respond) {
+  std::string error;
+  const EndpointApi* api = Endpoint(&error);
+  if (api == nullptr) return StateError(error);
+  std::unique_ptr<CredentialServer> server(new CredentialServer);
+  server->token_ = std::move(token);
+  server->respond_ = std::move(respond);
+  CredentialServer* self = server.get();
+  server->handler_ = [self](const std::string& authorization) -> CredentialReply {
+    // The SDKs send the token as the whole Authorization header value.
+    if (!AuthorizationMatches(self->token_.Reveal(), authorization)) {
+      return {
+          403,
+          R"({"code":"AccessDenied","message":"missing or wrong AWS_CONTAINER_AUTHORIZATION_TOKEN"})"};
+    }
+    return self->respond_();
+  };
+  int port = 0;
+  server->handle_ = api->start(&server->handler_, &port);
+  if (server->handle_ == nullptr) {
+    return StateError(
+        "cannot listen on 127.0.0.1 for the --serve credential endpoint; drop --serve to pass "
+        "the credentials in the environment");
+  }
+  server->url_ = fmt::format("http://127.0.0.1:{}/credentials", port);
+  return server;
+}
+
+void CredentialServer::Stop() {
+  if (handle_ == nullptr) return;
+  Endpoint(nullptr)->stop(handle_);
+  handle_ = nullptr;
+}
+
+CredentialServer::~CredentialServer() { Stop(); }
+
+}  // namespace audex

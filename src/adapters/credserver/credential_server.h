@@ -1,0 +1,50 @@
+// CredentialServer: the loopback HTTP endpoint `run --serve` hands to the
+// child as AWS_CONTAINER_CREDENTIALS_FULL_URI (README, "--serve"). It
+// listens on 127.0.0.1 only, on a port the kernel picks, answers GET
+// /credentials for callers that present the per-run token in the
+// Authorization header (403 otherwise, compared in constant time) and
+// asks its owner what to serve.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "adapters/credserver/endpoint_module.h"
+#include "core/result.h"
+#include "core/secret.h"
+
+namespace audex {
+
+class CredentialServer {
+ public:
+  // Called once per authorised fetch, one call at a time (so a refresh is
+  // never started twice at once).
+  using Responder = std::function<CredentialReply()>;
+
+  // Loads the endpoint module, binds 127.0.0.1:0 and starts serving on a
+  // thread of its own. kState if the module cannot be loaded or no port
+  // can be bound.
+  static Result<std::unique_ptr<CredentialServer>> Start(SecretString token, Responder respond);
+
+  // "http://127.0.0.1:PORT/credentials"
+  const std::string& url() const { return url_; }
+
+  // Stops listening and joins the thread; later fetches are refused by the
+  // kernel (nothing listens). Idempotent; the destructor calls it.
+  void Stop();
+
+  ~CredentialServer();
+  CredentialServer(const CredentialServer&) = delete;
+  CredentialServer& operator=(const CredentialServer&) = delete;
+
+ private:
+  CredentialServer() = default;
+  SecretString token_;
+  Responder respond_;
+  EndpointHandler handler_;
+  void* handle_ = nullptr;
+  std::string url_;
+};
+
+}  // namespace audex

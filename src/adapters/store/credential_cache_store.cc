@@ -1,0 +1,112 @@
+// Cache files in the state directory (credential_cache_store.h).
+#include "adapters/store/credential_cache_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "adapters/store/random_bytes.h"
+#include "adapters/store/state_files.h"
+
+namespace audex {
+
+CredentialCacheStore::CredentialCacheStore(std::filesystem::path state_dir)
+    : state_dir_(std::move(state_dir)) {}
+
+Result<std::string> CredentialCacheStore::LoadOrCreateKey() const {
+  const std::filesystem::path path = key_path();
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd >= 0) {
+      FileDescriptor file(fd);
+      struct stat info {};
+      if (::fstat(fd, &info) != 0) return tl::unexpected(SystemError("look at", path, errno));
+      // Whoever can read the key can read every cached secret.
+      if (!S_ISREG(info.st_mode) || info.st_uid != ::geteuid() || (info.st_mode & 077) != 0) {
+        return StateError(
+            fmt::format("{} must be a regular file of your own with mode 0600 (it unlocks cached "
+                        "credentials); run tryaudex cache clear to replace it",
+                        path.string()));
+      }
+      auto key = ReadToEnd(fd, path);
+      if (!key) return tl::unexpected(key.error());
+      if (key->size() != kCacheKeyBytes) {
+        return StateError(fmt::format("{} is damaged ({} bytes, not {}); run tryaudex cache clear",
+                                      path.string(), key->size(), kCacheKeyBytes));
+      }
+      return key;
+    }
+    if (errno != ENOENT) return tl::unexpected(SystemError("open", path, errno));
+    if (auto made = MakePrivateDirectory(state_dir_); !made) return tl::unexpected(made.error());
+    auto key = RandomBytes(kCacheKeyBytes);
+    if (!key) return tl::unexpected(key.error());
+    // O_EXCL: two processes racing to create the key agree on the winner's.
+    const int created = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (created < 0) {
+      if (errno == EEXIST) continue;
+      return tl::unexpected(SystemError("create", path, errno));
+    }
+    FileDescriptor file(created);
+    if (!WriteAll(created, *key) || ::fsync(created) != 0) {
+      const int error_number = errno;
+      ::unlink(path.c_str());
+      return tl::unexpected(SystemError("write", path, error_number));
+    }
+    return key;
+  }
+  return StateError(fmt::format("cannot create {}", path.string()));
+}
+
+Result<std::optional<CachedCredentials>> CredentialCacheStore::Lookup(
+    const std::string& name) const {
+  const std::filesystem::path path = directory() / name;
+  auto sealed = ReadFileIfPresent(path);
+  if (!sealed) return tl::unexpected(sealed.error());
+  if (!*sealed) return std::optional<CachedCredentials>();
+  auto key = LoadOrCreateKey();
+  if (!key) return tl::unexpected(key.error());
+  auto opened = OpenCachedCredentials(**sealed, *key, name);
+  if (!opened) {
+    ::unlink(path.c_str());
+    return std::optional<CachedCredentials>();
+  }
+  return std::optional<CachedCredentials>(std::move(*opened));
+}
+
+Result<void> CredentialCacheStore::Store(const std::string& name,
+                                         const CachedCredentials& cached) const {
+  auto key = LoadOrCreateKey();
+  if (!key) return tl::unexpected(key.error());
+  // A fresh random nonce per write: GCM must never reuse one under a key.
+  auto nonce = RandomBytes(kCacheNonceBytes);
+  if (!nonce) return tl::unexpected(nonce.error());
+  auto sealed = SealCachedCredentials(cached, *key, *nonce, name);
+  if (!sealed) return tl::unexpected(sealed.error());
+  if (auto made = MakePrivateDirectory(directory()); !made) return tl::unexpected(made.error());
+  return ReplaceFileAtomically(directory() / name, *sealed);
+}
+
+Result<size_t> CredentialCacheStore::Clear() const {
+  size_t removed = 0;
+  std::error_code error;
+  if (std::filesystem::exists(directory(), error)) {
+    for (const auto& entry : std::filesystem::directory_iterator(directory(), error)) {
+      if (std::filesystem::remove(entry.path(), error)) ++removed;
+    }
+    if (error) {
+      return StateError(fmt::format("cannot clear {}: {}", directory().string(), error.message()));
+    }
+  }
+  std::filesystem::remove(key_path(), error);
+  if (error) {
+    return StateError(fmt::format("cannot remove {}: {}", key_path().string(), error.message()));
+  }
+  return removed;
+}
+
+}  // namespace audex

@@ -1,0 +1,40 @@
+// The credential cache on disk (docs/credential-cache.md): one sealed file
+// per entry in STATE/cache/, under a 32-byte key in STATE/cache.key (mode
+// 0600, created on first use). Nothing in the directory is readable
+// without the key, and the key never leaves the state directory.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "core/credential_cache.h"
+#include "core/result.h"
+
+namespace audex {
+
+class CredentialCacheStore {
+ public:
+  explicit CredentialCacheStore(std::filesystem::path state_dir);
+
+  // The entry named `name`, or nullopt when there is none. An entry that
+  // does not open (another key, damage) is removed and reported as absent:
+  // the cache is only ever an optimisation.
+  Result<std::optional<CachedCredentials>> Lookup(const std::string& name) const;
+
+  // Writes (or replaces) the entry atomically, mode 0600.
+  Result<void> Store(const std::string& name, const CachedCredentials& cached) const;
+
+  // Removes every entry and the key; returns how many entries there were.
+  Result<size_t> Clear() const;
+
+  std::filesystem::path directory() const { return state_dir_ / "cache"; }
+  std::filesystem::path key_path() const { return state_dir_ / "cache.key"; }
+
+ private:
+  Result<std::string> LoadOrCreateKey() const;
+  std::filesystem::path state_dir_;
+};
+
+}  // namespace audex

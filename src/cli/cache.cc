@@ -1,0 +1,31 @@
+#include "cli/cache.h"
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <ostream>
+
+#include "adapters/store/credential_cache_store.h"
+#include "cli/exit_codes.h"
+
+namespace audex {
+
+void AddCacheCommand(CLI::App& app, CacheOptions& options) {
+  CLI::App* cache = app.add_subcommand("cache", "Manage the encrypted credential cache");
+  cache->require_subcommand(1);
+  CLI::App* clear =
+      cache->add_subcommand("clear", "Remove every cached credential and the cache key");
+  clear->callback([&options] { options.subcommand = "clear"; });
+}
+
+Result<int> RunCache(const CacheOptions& options, const CliContext& context) {
+  (void)options;  // "clear" is the only subcommand
+  CredentialCacheStore store(context.paths.state_dir);
+  auto removed = store.Clear();
+  if (!removed) return tl::unexpected(removed.error());
+  context.out << fmt::format("removed {} cached credential{} and the cache key\n", *removed,
+                             *removed == 1 ? "" : "s");
+  return kExitOk;
+}
+
+}  // namespace audex

@@ -1,0 +1,85 @@
+#include "cli/credential_process.h"
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "cli/aws_session.h"
+#include "cli/exit_codes.h"
+#include "cli/run.h"
+#include "core/rfc3339.h"
+#include "core/ttl.h"
+
+namespace audex {
+
+void AddCredentialRequestFlags(CLI::App& command, CredentialRequestOptions& options) {
+  command.add_option("--allow", options.allow,
+                     "Comma-separated actions, wildcards or universal names");
+  command.add_option("--profile", options.profile, "A built-in or custom profile name");
+  command.add_option("--resource", options.resource, "Comma-separated resource ARNs");
+  command.add_option("--ttl", options.ttl, "Credential lifetime: 15m, 1h (default 15m)");
+  command.add_option("--role-arn", options.role_arn,
+                     "Role to assume (else AUDEX_ROLE_ARN, else role_arn in config.toml)");
+  command.add_option("--region", options.region, "AWS region for STS");
+  command.add_option("--source-identity", options.source_identity, "STS SourceIdentity");
+  command.add_flag("--allow-unknown", options.allow_unknown,
+                   "Send AWS actions the action catalog does not know yet (warned)");
+  command.add_flag("--no-cache", options.no_cache, "Ask STS every time; never use the cache");
+  command.add_flag("--scope-current", options.scope_current,
+                   "Narrow your own temporary credentials instead of assuming a role");
+}
+
+void AddCredentialProcessCommand(CLI::App& app, CredentialRequestOptions& options) {
+  CLI::App* command =
+      app.add_subcommand("credential-process",
+                         "Print scoped credentials as credential_process JSON (for ~/.aws/config)");
+  AddCredentialRequestFlags(*command, options);
+}
+
+Result<int> RunCredentialProcessCommand(const CredentialRequestOptions& options,
+                                        const CliContext& context) {
+  if (!options.allow && !options.profile) {
+    return UsageError(
+        "credential-process needs --profile NAME or --allow LIST to know what to grant; see "
+        "tryaudex credential-process --help");
+  }
+  RunOptions run;
+  run.provider = "aws";
+  run.allow = options.allow;
+  run.profile = options.profile;
+  run.resource = options.resource;
+  run.allow_unknown = options.allow_unknown;
+  std::optional<std::chrono::seconds> scoped_ttl;
+  if (options.scope_current && options.ttl) {
+    auto parsed = ParseTtl(*options.ttl);
+    if (!parsed) return UsageError("--ttl: " + parsed.error().message);
+    scoped_ttl = *parsed;
+  } else {
+    run.ttl = options.ttl;
+  }
+  auto planned = PlanRunRequest(run, context);
+  if (!planned) return tl::unexpected(planned.error());
+  if (scoped_ttl) planned->plan.ttl = *scoped_ttl;
+  auto target = ResolveAwsTarget(options.role_arn, options.region, context, planned->loaded.config,
+                                 !options.scope_current);
+  if (!target) return tl::unexpected(target.error());
+  AwsIssueOptions issue;
+  issue.use_cache = !options.no_cache;
+  issue.scope_current = options.scope_current;
+  auto session = AwsSession::Start(context, *planned, *target, options.source_identity, issue);
+  if (!session) return tl::unexpected(session.error());
+
+  const AwsCredentials& credentials = (*session)->credentials();
+  nlohmann::ordered_json json;
+  json["Version"] = 1;
+  json["AccessKeyId"] = credentials.access_key_id;
+  json["SecretAccessKey"] = credentials.secret_access_key.Reveal();
+  json["SessionToken"] = credentials.session_token.Reveal();
+  if (credentials.expiration) json["Expiration"] = FormatRfc3339(*credentials.expiration);
+  context.out << json.dump() << '\n';
+  return kExitOk;
+}
+
+}  // namespace audex

@@ -1,0 +1,123 @@
+#include "cli/setup_profile.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <climits>
+#include <ostream>
+
+#include "adapters/aws/credential_chain.h"
+#include "adapters/aws/ini_file.h"
+#include "adapters/store/state_files.h"
+#include "cli/aws_session.h"
+#include "cli/exit_codes.h"
+#include "cli/run.h"
+#include "core/aws_config_edit.h"
+#include "core/shell_quote.h"
+#include "core/text.h"
+
+namespace audex {
+namespace {
+
+// The absolute path of the running tryaudex, so the profile works from any
+// directory and whatever PATH the AWS CLI runs with.
+std::string SelfPath() {
+  char buffer[PATH_MAX];
+  const ssize_t size = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+  if (size <= 0) return "tryaudex";
+  return std::string(buffer, static_cast<size_t>(size));
+}
+
+bool IsProfileNameChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+         std::string_view("_-.@+").find(c) != std::string_view::npos;
+}
+
+}  // namespace
+
+void AddSetupProfileCommand(CLI::App& app, SetupProfileOptions& options) {
+  CLI::App* command = app.add_subcommand(
+      "setup-profile",
+      "Write an AWS profile that gets scoped credentials from tryaudex (credential_process)");
+  command->add_option("name", options.name, "The AWS profile to write")->required();
+  AddCredentialRequestFlags(*command, options.request);
+  command->add_flag("--print", options.print, "Print the stanza instead of writing the file");
+}
+
+Result<int> RunSetupProfile(const SetupProfileOptions& options, const CliContext& context) {
+  const CredentialRequestOptions& request = options.request;
+  if (options.name.empty() ||
+      !std::all_of(options.name.begin(), options.name.end(), IsProfileNameChar)) {
+    return UsageError(fmt::format(
+        "profile name \"{}\" must be letters, digits and _-.@+ (it becomes [profile NAME])",
+        options.name));
+  }
+  if (!request.allow && !request.profile) {
+    return UsageError(
+        "setup-profile needs --profile NAME or --allow LIST for the credentials it will issue; "
+        "see tryaudex setup-profile --help");
+  }
+  // Plan once now, so a typo is caught here rather than by the AWS CLI
+  // later with a less helpful message.
+  RunOptions run;
+  run.provider = "aws";
+  run.allow = request.allow;
+  run.profile = request.profile;
+  run.resource = request.resource;
+  run.allow_unknown = request.allow_unknown;
+  if (!request.scope_current) run.ttl = request.ttl;
+  auto planned = PlanRunRequest(run, context);
+  if (!planned) return tl::unexpected(planned.error());
+
+  std::vector<std::string> command = {SelfPath(), "credential-process"};
+  const auto add = [&command](const char* flag, const std::optional<std::string>& value) {
+    if (value) {
+      command.push_back(flag);
+      command.push_back(*value);
+    }
+  };
+  add("--profile", request.profile);
+  add("--allow", request.allow);
+  add("--resource", request.resource);
+  add("--ttl", request.ttl);
+  add("--role-arn", request.role_arn);
+  add("--region", request.region);
+  add("--source-identity", request.source_identity);
+  if (request.allow_unknown) command.push_back("--allow-unknown");
+  if (request.no_cache) command.push_back("--no-cache");
+  if (request.scope_current) command.push_back("--scope-current");
+  std::vector<std::string> quoted;
+  for (const std::string& arg : command) quoted.push_back(ShellQuote(arg));
+
+  std::vector<std::pair<std::string, std::string>> values = {
+      {"credential_process", Join(quoted, " ")}};
+  if (request.region) values.emplace_back("region", *request.region);
+  const std::string section = ConfigSectionName(options.name);
+  if (options.print) {
+    context.out << SetConfigSection("", section, values);
+    return kExitOk;
+  }
+
+  const AwsSharedFiles files = ResolveAwsSharedFiles(context.env);
+  auto existing = ReadFileIfPresent(files.config);
+  if (!existing) return tl::unexpected(existing.error());
+  const std::string before = existing->value_or("");
+  // Refuse to rewrite a file Audex cannot read as the AWS CLI would: the
+  // edit could land in the wrong place.
+  if (auto parsed = ParseIni(before, files.config.string()); !parsed) {
+    return UsageError(parsed.error().message + "; fix the file, then run setup-profile again");
+  }
+  const std::string after = SetConfigSection(before, section, values);
+  std::error_code error;
+  std::filesystem::create_directories(files.config.parent_path(), error);
+  if (auto written = ReplaceFileAtomically(files.config, after); !written) {
+    return tl::unexpected(written.error());
+  }
+  context.out << fmt::format("wrote [{}] to {}; try: aws --profile {} sts get-caller-identity\n",
+                             section, files.config.string(), options.name);
+  return kExitOk;
+}
+
+}  // namespace audex

@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# Credentials that outlive one STS call, end to end against moto (SigV4 and
+# IAM checks on) with real SDK children:
+#   - run --serve: a boto3 child and an aws CLI child keep working across a
+#     forced refresh (AUDEX_SERVE_REFRESH_SECONDS), a wrong token gets 403,
+#     --max-duration makes the endpoint refuse (410, serve_refused), and
+#     nothing listens once the child has exited
+#   - setup-profile + credential-process used by the real aws CLI, the rest
+#     of ~/.aws/config untouched
+#   - the cache: one STS call for repeated requests (moto's data.json),
+#     a new one for another policy, for a stale entry (margin), after
+#     cache clear and with --no-cache; run --cache; no secret on disk
+#
+#   bash tests/e2e/serve_moto_test.sh path/to/tryaudex
+set -uo pipefail
+
+BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PY=$(python3 -c 'import sys; print(sys.executable)')
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-serve-moto.XXXXXX")"
+CLOUD="$TMP/cloud"
+cleanup() {
+  "$ROOT/scripts/local-cloud" moto stop "$CLOUD" >/dev/null 2>&1
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+if ! "$ROOT/scripts/local-cloud" moto start --auth 5 "$CLOUD" >"$TMP/moto.log" 2>&1; then
+  cat "$TMP/moto.log"
+  echo "not ok - moto starts"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+set -a
+. "$CLOUD/moto.env"
+set +a
+
+export HOME="$TMP/home" AUDEX_HOME="$TMP/audex" AWS_ENDPOINT_URL="$MOTO_URL"
+export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
+mkdir -p "$HOME/.aws"
+unset AUDEX_ROLE_ARN AWS_PROFILE AWS_SESSION_TOKEN AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE
+unset AWS_CONTAINER_CREDENTIALS_FULL_URI AWS_CONTAINER_AUTHORIZATION_TOKEN AUDEX_SERVE_REFRESH_SECONDS
+aws_setup() {
+  AWS_ACCESS_KEY_ID=AKIASETUPSETUPSETUP0 AWS_SECRET_ACCESS_KEY=setup aws --output json "$@"
+}
+aws_setup iam create-user --user-name audex-tester >/dev/null
+read -r BASE_KEY BASE_SECRET < <(aws_setup iam create-access-key --user-name audex-tester |
+  "$PY" -c 'import json,sys; k=json.load(sys.stdin)["AccessKey"]; print(k["AccessKeyId"], k["SecretAccessKey"])')
+aws_setup iam put-user-policy --user-name audex-tester --policy-name all \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
+aws_setup iam create-role --role-name AudexRole --assume-role-policy-document \
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/audex-tester"},"Action":"sts:AssumeRole"}]}' >/dev/null
+aws_setup iam put-role-policy --role-name AudexRole --policy-name all \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","sts:GetCallerIdentity"],"Resource":"*"}]}'
+ROLE=arn:aws:iam::123456789012:role/AudexRole
+export AWS_ACCESS_KEY_ID=$BASE_KEY AWS_SECRET_ACCESS_KEY=$BASE_SECRET
+
+# How many AssumeRole calls moto has answered (with the policies sent).
+assumed() {
+  "$PY" - "$MOTO_URL" <<'PY'
+import json, sys, urllib.request
+data = json.load(urllib.request.urlopen(sys.argv[1] + "/moto-api/data.json"))
+print(len(data.get("sts", {}).get("AssumedRole", [])))
+PY
+}
+
+# --- run --serve: a boto3 child across a forced refresh ----------------------
+cat >"$TMP/child.py" <<'PY'
+import json, os, sys, time, urllib.error, urllib.request
+import boto3
+url = os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
+out = {"url": url, "token": os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN"], "static_keys": "AWS_ACCESS_KEY_ID" in os.environ or "AWS_SECRET_ACCESS_KEY" in os.environ}
+session = boto3.session.Session()
+s3 = session.client("s3")
+s3.create_bucket(Bucket="serve-before")
+out["key1"] = session.get_credentials().get_frozen_credentials().access_key
+def fetch(token):
+    request = urllib.request.Request(url, headers={} if token is None else {"Authorization": token})
+    try:
+        with urllib.request.urlopen(request) as reply:
+            return reply.status
+    except urllib.error.HTTPError as error:
+        return error.code
+out["wrong_token"] = fetch("wrong-token")
+out["no_token"] = fetch(None)
+time.sleep(float(sys.argv[1]))
+s3.create_bucket(Bucket="serve-after")
+out["key2"] = session.get_credentials().get_frozen_credentials().access_key
+out["buckets"] = sorted(b["Name"] for b in s3.list_buckets()["Buckets"])
+print(json.dumps(out))
+PY
+before=$(assumed)
+AUDEX_SERVE_REFRESH_SECONDS=2 "$BIN" run --serve --role-arn "$ROLE" \
+  --allow s3:CreateBucket,s3:ListAllMyBuckets -- "$PY" "$TMP/child.py" 3 >"$TMP/serve1.json" 2>"$TMP/err1"
+rc=$?
+check "run --serve with a boto3 child exits 0" test "$rc" -eq 0
+after=$(assumed)
+field() { "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+check "boto3 child got no static keys" test "$(field "$TMP/serve1.json" static_keys)" = False
+check "endpoint is on 127.0.0.1" bash -c "grep -q '\"url\": \"http://127.0.0.1:' '$TMP/serve1.json'"
+check "boto3 child's calls before and after the refresh both worked" \
+  bash -c "grep -q 'serve-after' '$TMP/serve1.json' && grep -q 'serve-before' '$TMP/serve1.json'"
+check "the child's key changed across the refresh" \
+  test "$(field "$TMP/serve1.json" key1)" != "$(field "$TMP/serve1.json" key2)"
+check "moto saw two AssumeRole calls (issue + refresh)" test $((after - before)) -ge 2
+check "wrong token -> 403" test "$(field "$TMP/serve1.json" wrong_token)" = 403
+check "no token -> 403" test "$(field "$TMP/serve1.json" no_token)" = 403
+check "both AssumeRole calls sent the same session policy" "$PY" - "$MOTO_URL" "$(field "$TMP/serve1.json" key1)" "$(field "$TMP/serve1.json" key2)" <<'PY'
+import json, sys, urllib.request
+data = json.load(urllib.request.urlopen(sys.argv[1] + "/moto-api/data.json"))
+by_key = {r.get("access_key_id"): r.get("policy") for r in data.get("sts", {}).get("AssumedRole", [])}
+a, b = by_key.get(sys.argv[2]), by_key.get(sys.argv[3])
+sys.exit(0 if a and a == b else f"{a!r} vs {b!r}")
+PY
+URL=$(field "$TMP/serve1.json" url)
+TOKEN=$(field "$TMP/serve1.json" token)
+check "the endpoint token (${#TOKEN} chars) is in no file under AUDEX_HOME and not on stderr" \
+  bash -c "test ${#TOKEN} -ge 32 && ! grep -rqF -- '$TOKEN' '$AUDEX_HOME' '$TMP/err1'"
+check "nothing listens on the endpoint after the child exited" \
+  bash -c "! curl -s -m 2 -o /dev/null '$URL'"
+
+# --- the aws CLI as the child, across a refresh -------------------------------
+AUDEX_SERVE_REFRESH_SECONDS=1 "$BIN" run --serve --role-arn "$ROLE" --allow s3:ListAllMyBuckets -- \
+  sh -c 'aws s3api list-buckets >/dev/null && sleep 2 && aws s3api list-buckets --query "Buckets[].Name" --output text' \
+  >"$TMP/out2" 2>"$TMP/err2"
+rc=$?
+check "aws CLI child works across a refresh" bash -c "test $rc -eq 0 && grep -q serve-after '$TMP/out2'"
+
+# --- --max-duration: the endpoint refuses, the log says why ---------------------
+"$BIN" run --serve --max-duration 1s --role-arn "$ROLE" --allow s3:ListAllMyBuckets -- \
+  "$PY" -c '
+import os, time, urllib.error, urllib.request
+time.sleep(2)
+request = urllib.request.Request(os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"],
+                                 headers={"Authorization": os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN"]})
+try:
+    urllib.request.urlopen(request); print(200)
+except urllib.error.HTTPError as error:
+    print(error.code)
+' >"$TMP/out3" 2>"$TMP/err3"
+check "after --max-duration the endpoint answers 410" test "$(cat "$TMP/out3")" = 410
+"$BIN" audit show --json >"$TMP/audit.json"
+check "audit: serve_started, credentials_refreshed and serve_refused (with the reason)" "$PY" - "$TMP/audit.json" <<'PY'
+import json, sys
+raw = open(sys.argv[1]).read().strip()
+events = json.loads(raw) if raw.startswith("[") else [json.loads(l) for l in raw.splitlines() if l]
+names = [e["event"] for e in events]
+refused = [e for e in events if e["event"] == "serve_refused"]
+ok = ("serve_started" in names and "credentials_refreshed" in names and refused
+      and "max-duration" in json.dumps(refused[0]))
+sys.exit(0 if ok else f"{names}")
+PY
+
+# --- setup-profile + credential-process with the real aws CLI ------------------
+cat >"$HOME/.aws/config" <<'INI'
+# kept as written
+[default]
+region = us-east-1
+
+[profile keep]
+region = eu-west-1
+s3 =
+  max_concurrent_requests = 4
+INI
+cp "$HOME/.aws/config" "$TMP/config.before"
+"$BIN" setup-profile scoped --role-arn "$ROLE" --allow sts:GetCallerIdentity,s3:ListAllMyBuckets \
+  >"$TMP/out4" 2>"$TMP/err4"
+check "setup-profile exits 0" test $? -eq 0
+check "setup-profile kept every other line of ~/.aws/config" \
+  bash -c "head -c \$(stat -c %s '$TMP/config.before') '$HOME/.aws/config' | cmp -s - '$TMP/config.before'"
+check "setup-profile wrote a credential_process line" \
+  bash -c "grep -q '^\[profile scoped\]' '$HOME/.aws/config' && grep -q '^credential_process = .*credential-process' '$HOME/.aws/config'"
+aws --profile scoped sts get-caller-identity --output json >"$TMP/out5" 2>"$TMP/err5"
+check "aws --profile scoped gets the assumed role through credential_process" \
+  bash -c "grep -q 'assumed-role/AudexRole/audex-' '$TMP/out5'"
+
+# --- the cache ------------------------------------------------------------------------
+CP=("$BIN" credential-process --role-arn "$ROLE")
+"$BIN" cache clear >/dev/null
+n0=$(assumed)
+"${CP[@]}" --allow s3:GetObject >"$TMP/cp1.json" 2>"$TMP/err6"
+check "credential-process prints Version 1 JSON" \
+  "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["Version"]==1 and d["AccessKeyId"] and d["SecretAccessKey"] and d["SessionToken"] and d["Expiration"] else 1)' "$TMP/cp1.json"
+"${CP[@]}" --allow s3:GetObject >"$TMP/cp2.json" 2>>"$TMP/err6"
+n1=$(assumed)
+check "two identical credential-process calls: one STS call" test $((n1 - n0)) -eq 1
+check "the second call printed the cached credentials" \
+  test "$(field "$TMP/cp1.json" AccessKeyId)" = "$(field "$TMP/cp2.json" AccessKeyId)"
+"${CP[@]}" --allow s3:PutObject >"$TMP/cp3.json" 2>>"$TMP/err6"
+n2=$(assumed)
+check "another policy: a new STS call" test $((n2 - n1)) -eq 1
+AUDEX_CACHE_MARGIN_SECONDS=900 "${CP[@]}" --allow s3:GetObject >"$TMP/cp4.json" 2>>"$TMP/err6"
+n3=$(assumed)
+check "an entry with less than the margin left is not reused" test $((n3 - n2)) -eq 1
+"${CP[@]}" --no-cache --allow s3:GetObject >"$TMP/cp5.json" 2>>"$TMP/err6"
+n4=$(assumed)
+check "--no-cache asks STS" test $((n4 - n3)) -eq 1
+"$BIN" cache clear >"$TMP/out7"
+check "cache clear says what it removed" bash -c "grep -q 'removed [1-9]' '$TMP/out7'"
+"${CP[@]}" --allow s3:GetObject >"$TMP/cp6.json" 2>>"$TMP/err6"
+n5=$(assumed)
+check "after cache clear: a new STS call" test $((n5 - n4)) -eq 1
+"$BIN" run --cache --role-arn "$ROLE" --allow s3:GetObject -- true 2>>"$TMP/err6"
+n6=$(assumed)
+check "run --cache reuses credential-process's entry: no STS call" test $((n6 - n5)) -eq 0
+"$BIN" audit show --json >"$TMP/audit2.json"
+check "audit: credentials_cache_hit names the session that asked STS" "$PY" - "$TMP/audit2.json" <<'PY'
+import json, sys
+raw = open(sys.argv[1]).read().strip()
+events = json.loads(raw) if raw.startswith("[") else [json.loads(l) for l in raw.splitlines() if l]
+hits = [e for e in events if e["event"] == "credentials_cache_hit"]
+ids = {e["session_id"] for e in events}
+sys.exit(0 if len(hits) >= 2 and all(json.dumps(h).count("origin_session") and any(i in json.dumps(h) for i in ids - {h["session_id"]}) for h in hits) else f"{hits}")
+PY
+"${CP[@]}" >"$TMP/out8" 2>"$TMP/err8"
+rc=$?
+check "credential-process without --allow/--profile: exit 2, message on stderr, stdout empty" \
+  bash -c "test $rc -eq 2 && test ! -s '$TMP/out8' && grep -q -- '--profile NAME or --allow' '$TMP/err8'"
+AWS_SECRET_ACCESS_KEY=wrong-secret "${CP[@]}" --no-cache --allow s3:GetObject >"$TMP/out9" 2>"$TMP/err9"
+rc=$?
+check "credential-process STS failure: exit 4, stdout empty" bash -c "test $rc -eq 4 && test ! -s '$TMP/out9'"
+
+# --- no secret anywhere ------------------------------------------------------------------
+cat "$TMP"/err* >"$TMP/all-stderr"
+for file in "$TMP"/cp*.json; do
+  secret=$(field "$file" SecretAccessKey)
+  token=$(field "$file" SessionToken)
+  check "$(basename "$file"): secret and token in no file under AUDEX_HOME" \
+    bash -c "! grep -rqF -e '$secret' -e '$token' '$AUDEX_HOME'"
+  check "$(basename "$file"): secret and token in no stderr" \
+    bash -c "! grep -qF -e '$secret' -e '$token' '$TMP/all-stderr'"
+done
+check "base secret in no file under AUDEX_HOME" bash -c "! grep -rqF -- '$BASE_SECRET' '$AUDEX_HOME'"
+finish
