@@ -356,6 +356,15 @@ assert state["keys"] == [keys[-1]], (state, keys[-1])
 assert state["bad"] == 0, state
 PY
 
+# --- usage errors: exit 2 with the fix named -------------------------------------
+"$BIN" learn --source foo -- true 2>"$TMP/usage1"
+check "--source foo: exit 2 naming the choices" bash -c "test $? -eq 2 && grep -q 'give csm' '$TMP/usage1'"
+"$BIN" learn --resource arn:aws:s3:::b -- true 2>"$TMP/usage2"
+check "--resource without --allow: exit 2" bash -c "test $? -eq 2 && grep -q 'give one of them too' '$TMP/usage2'"
+"$BIN" learn --role-arn "$ROLE" --save-profile 'bad name' -- true 2>"$TMP/usage3"
+check "--save-profile with a bad name: exit 2 before anything runs" \
+  bash -c "test $? -eq 2 && grep -q 'profile name' '$TMP/usage3'"
+
 # --- the record ------------------------------------------------------------------
 "$BIN" audit verify >"$TMP/verify" 2>&1
 check "audit verify: chain intact after learn sessions" grep -q 'chain intact' "$TMP/verify"
