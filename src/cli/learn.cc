@@ -165,7 +165,7 @@ void PrintText(const LearnedPolicy& learned, const Observation& observation, int
   }
   out << fmt::format("Recommended policy: {}\n", learned.AllowList());
   if (!resources.empty()) {
-    out << fmt::format("Recommended resources: {}\n", Join(resources, ","));
+    out << fmt::format("Recommended --resource: {}\n", Join(resources, ","));
   }
 }
 

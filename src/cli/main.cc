@@ -27,8 +27,8 @@ namespace {
 using audex::Result;
 
 // The command table: the names `tryaudex` knows, for "did you mean".
-const std::vector<std::string> kCommands = {"run", "policies", "sessions", "audit", "health",
-                                            "learn"};
+const std::vector<std::string> kCommands = {"run",   "policies", "sessions",
+                                            "audit", "health",   "learn"};
 const std::vector<std::pair<std::string, std::vector<std::string>>> kSubcommands = {
     {"policies", {"list", "show", "expand", "validate"}},
     {"sessions", {"list", "show"}},
@@ -95,7 +95,8 @@ int Main(int argc, char** argv) {
   app.add_flag("--licenses", licenses, "Print the licences of data built into tryaudex");
   app.require_subcommand(0, 1);
   app.footer(
-      "Exit codes: 0 ok (or the command's own code), 1 check failed (audit verify), 2 usage or "
+      "Exit codes: 0 ok (or the command's own code), 1 check failed (audit verify; learn saw no "
+      "AWS call), 2 usage or "
       "configuration error, 3 policy error, 4 credentials or cloud error, 5 audit log or session "
       "store error, 126/127 command not runnable/not found, 128+N command killed by signal N.");
   audex::RunOptions run_options;

@@ -96,6 +96,13 @@ curl -s "$MOTO_URL/moto-api/recorder/download-recording" >"$TMP/recording.jsonl"
 check "learn exits 0 after a child that exits 0" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || { cat "$TMP/learn.err" "$TMP/learn.json"; }
 
+check "the broad session was assumed without a session policy" "$PY" - "$MOTO_URL" "$ROLE" <<'PY'
+import json, sys, urllib.request
+data = json.load(urllib.request.urlopen(sys.argv[1] + "/moto-api/data.json"))
+sent = [r.get("policy") for r in data["sts"]["AssumedRole"] if r.get("role_arn") == sys.argv[2]]
+sys.exit(0 if len(sent) == 1 and not sent[0] else f"policies sent: {sent!r}")
+PY
+
 # The session's access key: the one moto saw AssumeRole issue to learn.
 SESSION_KEY=$("$PY" - "$MOTO_URL" "$ROLE" <<'PY'
 import json, sys, urllib.request
@@ -176,6 +183,17 @@ PY
 LEARNED=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["allow"])' "$TMP/learn.json")
 check "no session secret in learn's output" bash -c \
   "! grep -qiE 'SecretAccessKey|SessionToken|$BASE_SECRET' '$TMP/learn.json' '$TMP/learn.err'"
+
+# --- --allow is an upper bound: it becomes the session policy ------------------
+"$BIN" learn --role-arn "$ROLE" --allow "s3:ListBucket,s3:GetObject" --json \
+  -- sh -c 'aws s3api list-objects-v2 --bucket learn-data >/dev/null' >"$TMP/bounded.json" 2>/dev/null
+check "learn --allow sends that bound as the session policy" "$PY" - "$MOTO_URL" "$ROLE" <<'PY'
+import json, sys, urllib.request
+data = json.load(urllib.request.urlopen(sys.argv[1] + "/moto-api/data.json"))
+last = [r.get("policy") for r in data["sts"]["AssumedRole"] if r.get("role_arn") == sys.argv[2]][-1]
+actions = json.loads(last)["Statement"][0]["Action"]
+sys.exit(0 if sorted(actions) == ["s3:GetObject", "s3:ListBucket"] else f"policy {last!r}")
+PY
 
 # --- text output -------------------------------------------------------------
 "$BIN" learn --role-arn "$ROLE" -- aws s3api list-objects-v2 --bucket learn-data >"$TMP/text.out" 2>&1
