@@ -34,6 +34,7 @@ Result<PlannedRun> PlanRunRequest(const RunOptions& options, const CliContext& c
   request.profile = options.profile;
   request.resource = options.resource;
   request.allow_unknown = options.allow_unknown;
+  request.unscoped_allowed = options.unscoped_allowed;
   std::optional<std::chrono::seconds> ttl;
   if (options.ttl) {
     auto parsed = ParseTtl(*options.ttl);

@@ -18,6 +18,7 @@
 #include "cli/credential_process.h"
 #include "cli/exit_codes.h"
 #include "cli/health.h"
+#include "cli/learn.h"
 #include "cli/policies.h"
 #include "cli/run.h"
 #include "cli/sessions.h"
@@ -29,9 +30,10 @@ namespace {
 using audex::Result;
 
 // The command table: the names `tryaudex` knows, for "did you mean".
-const std::vector<std::string> kCommands = {"run",           "policies", "sessions",
-                                            "audit",         "health",   "credential-process",
-                                            "setup-profile", "cache"};
+const std::vector<std::string> kCommands = {
+    "run",   "policies",           "sessions",      "audit", "health",
+    "learn", "credential-process", "setup-profile", "cache",
+};
 const std::vector<std::pair<std::string, std::vector<std::string>>> kSubcommands = {
     {"policies", {"list", "show", "expand", "validate"}},
     {"sessions", {"list", "show"}},
@@ -99,7 +101,8 @@ int Main(int argc, char** argv) {
   app.add_flag("--licenses", licenses, "Print the licences of data built into tryaudex");
   app.require_subcommand(0, 1);
   app.footer(
-      "Exit codes: 0 ok (or the command's own code), 1 check failed (audit verify), 2 usage or "
+      "Exit codes: 0 ok (or the command's own code), 1 check failed (audit verify; learn saw no "
+      "AWS call), 2 usage or "
       "configuration error, 3 policy error, 4 credentials or cloud error, 5 audit log or session "
       "store error, 126/127 command not runnable/not found, 128+N command killed by signal N.");
   audex::RunOptions run_options;
@@ -118,6 +121,8 @@ int Main(int argc, char** argv) {
   audex::AddSetupProfileCommand(app, setup_profile_options);
   audex::CacheOptions cache_options;
   audex::AddCacheCommand(app, cache_options);
+  audex::LearnOptions learn_options;
+  audex::AddLearnCommand(app, learn_options);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses a reversed vector
   try {
@@ -155,10 +160,13 @@ int Main(int argc, char** argv) {
   if (app.got_subcommand("run")) {
     run_options.command = std::move(child);
     outcome = audex::RunRun(run_options, context);
+  } else if (app.got_subcommand("learn")) {
+    learn_options.run.command = std::move(child);
+    outcome = audex::RunLearn(learn_options, context);
   } else {
     if (!child.empty()) {
       return Fail({audex::ErrorKind::kUsage,
-                   "only tryaudex run takes a command after --; see tryaudex --help"});
+                   "only tryaudex run and learn take a command after --; see tryaudex --help"});
     }
     if (app.got_subcommand("health")) {
       outcome = audex::RunHealth(health_options, context);

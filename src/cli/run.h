@@ -26,6 +26,7 @@ struct RunOptions {
   std::optional<std::string> region;
   std::optional<std::string> source_identity;
   bool allow_unknown = false;
+  bool unscoped_allowed = false;  // learn: no --allow/--profile means no session policy
   bool no_compress = false;
   bool dry_run = false;
   bool json = false;

@@ -153,6 +153,20 @@ Result<ResolvedRequest> ResolveRequest(const AccessRequest& request, const Profi
   if (request.allow && request.profile) {
     return UsageError("give either --allow or --profile, not both");
   }
+  if (!request.allow && !request.profile && request.unscoped_allowed) {
+    if (request.resource) {
+      return UsageError("--resource narrows --allow or --profile; give one of them too");
+    }
+    ResolvedRequest unscoped;
+    unscoped.provider = request.provider.value_or(request.default_provider.value_or(Provider::kAws));
+    if (!DenyPatternsFor(deny, unscoped.provider).empty()) {
+      unscoped.warnings.push_back(fmt::format(
+          "without --allow or --profile the session has all the role's permissions; the deny "
+          "list {} is not applied (give --allow to bound the session)",
+          deny.source));
+    }
+    return unscoped;
+  }
   if (!request.allow && !request.profile) {
     return UsageError(
         "say what the command may do: --allow \"s3:GetObject,s3:ListBucket\" or --profile NAME "

@@ -23,6 +23,9 @@ struct AccessRequest {
   std::optional<std::string> profile;        // --profile NAME
   std::optional<std::string> resource;       // --resource, as typed
   bool allow_unknown = false;                // --allow-unknown: keep actions the catalog lacks
+  // `learn`: without --allow and --profile the session is not narrowed (no
+  // actions, no session policy) instead of that being a usage error.
+  bool unscoped_allowed = false;
 };
 
 struct GrantedAction {

@@ -175,7 +175,8 @@ Result<SessionPlan> PlanSession(const AccessRequest& request,
         fmt::format("{}: {}", ttl_flag ? "--ttl" : "ttl in " + config.source, error.message);
     return tl::unexpected(std::move(error));
   }
-  if (plan.request.provider == Provider::kAws) {
+  // An unscoped request (learn without --allow) gets no session policy.
+  if (plan.request.provider == Provider::kAws && !plan.request.actions.empty()) {
     if (auto chosen = ChooseAwsPolicy(plan, aws_actions, compress); !chosen) {
       return tl::unexpected(chosen.error());
     }

@@ -21,3 +21,16 @@ add_test(NAME integration.aws.sts_scoped_loopback
          COMMAND audex_aws_integration_tests --gtest_filter=StsScopedLoopback.*)
 set_tests_properties(integration.aws.sts_moto integration.aws.sts_loopback
                      integration.aws.sts_scoped_loopback PROPERTIES TIMEOUT 240)
+
+# CloudTrail LookupEvents polling against a loopback JSON 1.1 server.
+add_executable(audex_cloudtrail_loopback_tests ${CMAKE_CURRENT_LIST_DIR}/cloudtrail_loopback_test.cc)
+target_link_libraries(audex_cloudtrail_loopback_tests PRIVATE audex_aws audex_http
+                      PkgConfig::CPP_HTTPLIB GTest::gtest_main audex_warnings)
+add_test(NAME integration.aws.cloudtrail_loopback COMMAND audex_cloudtrail_loopback_tests)
+set_tests_properties(integration.aws.cloudtrail_loopback PROPERTIES TIMEOUT 120)
+
+# The CSM listener against real UDP datagrams and real SDK children.
+add_executable(audex_csm_listener_tests ${CMAKE_CURRENT_LIST_DIR}/csm_listener_test.cc)
+target_link_libraries(audex_csm_listener_tests PRIVATE audex_aws GTest::gtest_main audex_warnings)
+add_test(NAME integration.aws.csm_listener COMMAND audex_csm_listener_tests)
+set_tests_properties(integration.aws.csm_listener PROPERTIES TIMEOUT 120)

@@ -1,0 +1,31 @@
+// `tryaudex learn`: run one command with broad credentials (the role's own
+// permissions, or --allow/--profile as an upper bound), watch which AWS APIs
+// it calls (client-side monitoring in real time, or CloudTrail afterwards),
+// and print the least privilege it showed it needs, optionally saving it as
+// a profile.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "cli/cli_context.h"
+#include "cli/run.h"
+
+namespace CLI {
+class App;
+}
+
+namespace audex {
+
+struct LearnOptions {
+  RunOptions run;              // --allow/--profile (optional here), --ttl, --role-arn, ...
+  std::string source = "csm";  // csm | cloudtrail
+  std::string wait = "10m";    // --wait, CloudTrail only
+  std::optional<std::string> save_profile;
+  bool json = false;
+};
+
+void AddLearnCommand(CLI::App& app, LearnOptions& options);
+Result<int> RunLearn(const LearnOptions& options, const CliContext& context);
+
+}  // namespace audex
