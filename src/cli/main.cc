@@ -16,6 +16,7 @@
 #include "cli/cli_context.h"
 #include "cli/exit_codes.h"
 #include "cli/health.h"
+#include "cli/intent.h"
 #include "cli/policies.h"
 #include "cli/run.h"
 #include "cli/sessions.h"
@@ -26,7 +27,8 @@ namespace {
 using audex::Result;
 
 // The command table: the names `tryaudex` knows, for "did you mean".
-const std::vector<std::string> kCommands = {"run", "policies", "sessions", "audit", "health"};
+const std::vector<std::string> kCommands = {"run",   "policies", "sessions",
+                                            "audit", "health",   "intent"};
 const std::vector<std::pair<std::string, std::vector<std::string>>> kSubcommands = {
     {"policies", {"list", "show", "expand", "validate"}},
     {"sessions", {"list", "show"}},
@@ -106,6 +108,8 @@ int Main(int argc, char** argv) {
   audex::AddHealthCommand(app, health_options);
   audex::AuditOptions audit_options;
   audex::AddAuditCommand(app, audit_options);
+  audex::IntentOptions intent_options;
+  audex::AddIntentCommand(app, intent_options);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses a reversed vector
   try {
@@ -143,10 +147,14 @@ int Main(int argc, char** argv) {
   if (app.got_subcommand("run")) {
     run_options.command = std::move(child);
     outcome = audex::RunRun(run_options, context);
+  } else if (app.got_subcommand("intent")) {
+    intent_options.command = std::move(child);
+    outcome = audex::RunIntent(intent_options, context);
   } else {
     if (!child.empty()) {
       return Fail({audex::ErrorKind::kUsage,
-                   "only tryaudex run takes a command after --; see tryaudex --help"});
+                   "only tryaudex run and tryaudex intent --run take a command after --; see "
+                   "tryaudex --help"});
     }
     if (app.got_subcommand("health")) {
       outcome = audex::RunHealth(health_options, context);

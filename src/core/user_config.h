@@ -14,7 +14,8 @@ struct UserConfig {
   std::optional<std::chrono::seconds> ttl;
   std::optional<std::string> role_arn;
   std::optional<std::string> region;
-  std::string source;  // the file, for messages; empty when there is none
+  std::optional<std::string> model;  // the Claude model for tryaudex intent
+  std::string source;                // the file, for messages; empty when there is none
 };
 
 }  // namespace audex
