@@ -526,7 +526,7 @@ const std::map<std::string_view, Lexeme>& Vocabulary() {
       for (std::string_view word : list) words[word] = Word(Kind::kVerb, verb);
     };
     verbs(V::kRead, {"read", "get", "fetch", "download", "view", "retrieve", "load", "pull", "see",
-                     "open", "read only", "read-only", "readonly", "look up", "cat"});
+                     "open", "read only", "read-only", "readonly", "look up", "cat", "tail"});
     verbs(V::kList, {"list", "browse", "enumerate", "ls"});
     verbs(V::kWrite, {"write", "put", "upload", "save", "store", "push", "add", "insert", "copy"});
     verbs(V::kUpdate, {"update", "modify", "edit", "change", "overwrite"});
@@ -914,9 +914,23 @@ std::vector<Item> Classify(const std::vector<Token>& tokens, Context& context) {
   }
 
   // Unknown words next to a resource noun, after "named", or shaped like an
-  // identifier are resource names.
+  // identifier are resource names; so is a one-word service name right after
+  // another service's noun ("bucket logs" is a bucket called logs).
   for (size_t i = 0; i < items.size(); ++i) {
     Item& item = items[i];
+    if (item.kind == Kind::kService && i > 0 && item.text.find(' ') == std::string::npos) {
+      const Item& before = items[i - 1];
+      // Only nouns whose things are named this way: "function logs" are a
+      // function's logs.
+      const std::string noun = ToLower(before.text);
+      if (before.kind == Kind::kNoun && !before.plural && !before.ends_clause &&
+          before.service != item.service &&
+          (noun == "bucket" || noun == "table" || noun == "queue" || noun == "topic")) {
+        item.kind = Kind::kName;
+        item.service = before.service;
+        continue;
+      }
+    }
     if (item.kind != Kind::kUnknown) continue;
     const Item* before = i > 0 ? &items[i - 1] : nullptr;
     const Item* after = i + 1 < items.size() ? &items[i + 1] : nullptr;

@@ -40,6 +40,8 @@ const Row kRows[] = {
     {"Read-only access to the assets bucket", "s3:GetObject", "arn:aws:s3:::assets/*", true},
     {"Read/write access to S3 bucket \"team-share\"", "s3:GetObject,s3:PutObject",
      "arn:aws:s3:::team-share/*", true},
+    {"Read objects from bucket logs", "s3:GetObject", "arn:aws:s3:::logs/*", true},
+    {"Tail the CloudWatch logs", "logs:GetLogEvents", "", true},
     {"Create the S3 bucket named audit-archive", "s3:CreateBucket", "arn:aws:s3:::audit-archive",
      true},
     // DynamoDB
