@@ -167,7 +167,8 @@ std::string RenderIntentJson(const IntentPolicy& policy, IntentSource source) {
                                               : nlohmann::ordered_json(Join(policy.resources, ","));
   json["description"] = policy.description;
   json["source"] = IntentSourceName(source);
-  return json.dump(2);
+  // The description can quote the sentence, which need not be UTF-8.
+  return json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace audex

@@ -89,6 +89,9 @@ check "bad --provider: exit 2" test "$rc" -eq 2
 intent --offline "Read only from my-bucket in S3" --run --dry-run -- aws s3 cp s3://my-bucket/a -
 check "--run --dry-run: run's plan carries the intent" \
   bash -c "test $rc -eq 0 && grep -q '^Allow: *s3:GetObject$' '$out' && grep -q 'arn:aws:s3:::my-bucket/\*' '$out' && grep -q '^tryaudex: intent: {' '$err'"
+intent --offline "$(printf 'Read from caf\xe9 in S3')"
+check "a sentence that is not UTF-8: an answer, not a crash" \
+  bash -c "test $rc -eq 0 && grep -q '\"allow\": \"s3:GetObject\"' '$out'"
 intent --offline "Read from S3" -- true
 check "a command without --run: exit 2" test "$rc" -eq 2
 intent --offline "Read from S3" --run

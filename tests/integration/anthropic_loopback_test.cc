@@ -408,6 +408,16 @@ TEST(AnthropicLoopback, ClosedPortIsAConnectionFailure) {
   ExpectNoKey(text.error().message);
 }
 
+TEST(AnthropicLoopback, SentenceThatIsNotUtf8IsStillValidJson) {
+  MessagesServer server([](int, const Json&, httplib::Response& response) {
+    response.set_content(MessageBody("{\"allow\": \"s3:GetObject\"}"), "application/json");
+  });
+  Client client(server.Url());
+  auto text = client.client.Ask("s", "Read from caf\xe9 in S3");
+  ASSERT_TRUE(text) << text.error().message;
+  EXPECT_EQ(server.last_body()["messages"][0]["content"], "Read from caf\xef\xbf\xbd in S3");
+}
+
 TEST(AnthropicLoopback, BadRequestShapeWouldBeRefused) {
   // The server's own checks work: a request without the version header is
   // refused with the API's error body (so the passing tests mean something).

@@ -70,6 +70,13 @@ TEST(RenderIntentJson, FoundingShapePlusSource) {
             "\"source\": \"claude\"\n}");
 }
 
+TEST(RenderIntentJson, DescriptionThatIsNotUtf8IsReplacedNotFatal) {
+  IntentPolicy policy{{"s3:GetObject"}, {}, "Use caf\xe9 \x87"};
+  const std::string json = RenderIntentJson(policy, IntentSource::kOffline);
+  EXPECT_NE(json.find("Use caf\xef\xbf\xbd"), std::string::npos) << json;
+  EXPECT_TRUE(ParseIntentReply(json).has_value());
+}
+
 TEST(IntentSystemPrompt, AsksForTheShapeAndNamesTheProvider) {
   const std::string aws = IntentSystemPrompt(Provider::kAws);
   for (const char* part : {"\"allow\"", "\"resource\"", "\"description\"", "JSON", "smallest",

@@ -115,7 +115,9 @@ HttpRequest BuildMessagesRequest(const AnthropicOptions& options, std::string_vi
   body["max_tokens"] = options.max_tokens;
   body["system"] = system;
   body["messages"] = Json::array({{{"role", "user"}, {"content", user_text}}});
-  request.body = body.dump();
+  // A sentence that is not UTF-8 is sent with U+FFFD for the bad bytes
+  // rather than failing: JSON must be UTF-8.
+  request.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
   return request;
 }
 
