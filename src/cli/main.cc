@@ -18,6 +18,7 @@
 #include "cli/credential_process.h"
 #include "cli/exit_codes.h"
 #include "cli/health.h"
+#include "cli/intent.h"
 #include "cli/learn.h"
 #include "cli/policies.h"
 #include "cli/run.h"
@@ -32,7 +33,7 @@ using audex::Result;
 // The command table: the names `tryaudex` knows, for "did you mean".
 const std::vector<std::string> kCommands = {
     "run",   "policies",           "sessions",      "audit", "health",
-    "learn", "credential-process", "setup-profile", "cache",
+    "learn", "credential-process", "setup-profile", "cache", "intent",
 };
 const std::vector<std::pair<std::string, std::vector<std::string>>> kSubcommands = {
     {"policies", {"list", "show", "expand", "validate"}},
@@ -123,6 +124,8 @@ int Main(int argc, char** argv) {
   audex::AddCacheCommand(app, cache_options);
   audex::LearnOptions learn_options;
   audex::AddLearnCommand(app, learn_options);
+  audex::IntentOptions intent_options;
+  audex::AddIntentCommand(app, intent_options);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses a reversed vector
   try {
@@ -163,10 +166,14 @@ int Main(int argc, char** argv) {
   } else if (app.got_subcommand("learn")) {
     learn_options.run.command = std::move(child);
     outcome = audex::RunLearn(learn_options, context);
+  } else if (app.got_subcommand("intent")) {
+    intent_options.command = std::move(child);
+    outcome = audex::RunIntent(intent_options, context);
   } else {
     if (!child.empty()) {
       return Fail({audex::ErrorKind::kUsage,
-                   "only tryaudex run and learn take a command after --; see tryaudex --help"});
+                   "only tryaudex run, learn and intent --run take a command after --; see "
+                   "tryaudex --help"});
     }
     if (app.got_subcommand("health")) {
       outcome = audex::RunHealth(health_options, context);

@@ -16,7 +16,8 @@ struct UserConfig {
   std::optional<std::string> region;
   std::optional<bool> serve;  // run as with --serve (README, "--serve")
   std::optional<bool> cache;  // run as with --cache (README, "Credential cache")
-  std::string source;         // the file, for messages; empty when there is none
+  std::optional<std::string> model;  // the Claude model for tryaudex intent
+  std::string source;                // the file, for messages; empty when there is none
 };
 
 }  // namespace audex

@@ -118,6 +118,17 @@ TEST(ParseConfigToml, ReadsKnownKeysAndWarnsAboutOthers) {
   EXPECT_NE(warnings[0].find("/c.toml:5"), std::string::npos);
 }
 
+TEST(ParseConfigToml, ReadsTheClaudeModelForIntent) {
+  std::vector<std::string> warnings;
+  auto config = ParseConfigToml("model = \"claude-opus-5-5\"\n", "/c.toml", &warnings);
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->model, "claude-opus-5-5");
+  EXPECT_TRUE(warnings.empty());
+  auto wrong = ParseConfigToml("model = 5\n", "/c.toml", &warnings);
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_NE(wrong.error().message.find("\"model\" must be a string"), std::string::npos);
+}
+
 TEST(ParseConfigToml, RefusesNonAsciiWhereTomlxxWouldMisbehave) {
   // Inputs that reach undefined behaviour in Debian's toml++ 3.3.0.
   for (const char* text :

@@ -161,10 +161,12 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
             fmt::format("{}: key \"ttl\": {}", Where(path, node), ttl.error().message));
       }
       config.ttl = *ttl;
-    } else if (name == "role_arn" || name == "region") {
+    } else if (name == "role_arn" || name == "region" || name == "model") {
       auto text_value = RequireString(node, path, name, "\"...\"");
       if (!text_value) return tl::unexpected(text_value.error());
-      (name == "role_arn" ? config.role_arn : config.region) = *text_value;
+      (name == "role_arn" ? config.role_arn
+       : name == "region" ? config.region
+                          : config.model) = *text_value;
     } else if (name == "serve" || name == "cache") {
       const auto* flag = node.as_boolean();
       if (flag == nullptr) {

@@ -1,0 +1,152 @@
+#include "catalog/intent_check.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/action_syntax.h"
+#include "core/glob.h"
+#include "core/resource.h"
+#include "core/text.h"
+
+namespace audex {
+namespace {
+
+bool ContainsIgnoreCase(const std::vector<std::string>& list, std::string_view value) {
+  return std::any_of(list.begin(), list.end(),
+                     [&](const std::string& item) { return EqualsIgnoreCase(item, value); });
+}
+
+// Checks one AWS action; returns the spelling to keep, or nothing with the
+// reason in `removed`.
+std::optional<std::string> CheckAwsAction(const std::string& action, const ActionCatalog& catalog,
+                                          std::string_view origin,
+                                          std::vector<std::string>& removed,
+                                          std::vector<std::string>& warnings) {
+  if (auto syntax = CheckActionSyntax(Provider::kAws, action, origin); !syntax) {
+    removed.push_back(fmt::format("\"{}\" (not an AWS action: service:Action)", action));
+    return std::nullopt;
+  }
+  if (HasWildcard(action)) {
+    auto expanded = catalog.Expand(action);
+    if (!expanded || expanded->empty()) {
+      removed.push_back(fmt::format("\"{}\" (a wildcard that matches no action)", action));
+      return std::nullopt;
+    }
+    if (IsAllServicesWildcard(Provider::kAws, action)) {
+      warnings.push_back(fmt::format(
+          "{} proposes {}, which grants every service ({} actions today): that is not least "
+          "privilege; narrow it before use",
+          origin, action, expanded->size()));
+    } else {
+      warnings.push_back(fmt::format("{} proposes the wildcard {}, which grants {} actions today",
+                                     origin, action, expanded->size()));
+    }
+    return action;
+  }
+  if (auto found = catalog.Lookup(action)) return found->FullName();
+  const std::vector<std::string> suggestions = catalog.Suggest(action);
+  removed.push_back(fmt::format(
+      "\"{}\" (no such action in the AWS action catalog{})", action,
+      suggestions.empty() ? std::string() : "; did you mean " + Join(suggestions, " or ") + "?"));
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<CheckedIntent> CheckIntent(const IntentPolicy& proposed, Provider provider,
+                                  const ActionCatalog& catalog, std::string_view origin) {
+  CheckedIntent checked;
+  checked.policy.description = proposed.description;
+  std::vector<std::string> removed;
+  std::vector<std::string>& warnings = checked.warnings;
+
+  for (const std::string& raw : proposed.actions) {
+    const std::string action(Trim(raw));
+    if (action.empty()) continue;
+    std::optional<std::string> kept;
+    if (provider == Provider::kAws) {
+      kept = CheckAwsAction(action, catalog, origin, removed, warnings);
+    } else if (auto syntax = CheckActionSyntax(provider, action, origin); !syntax) {
+      removed.push_back(fmt::format("\"{}\" (not a {} permission: {})", action,
+                                    ProviderName(provider), ExpectedActionForm(provider)));
+    } else {
+      kept = action;
+      if (IsAllServicesWildcard(provider, action)) {
+        warnings.push_back(fmt::format(
+            "{} proposes {}, which grants every service: narrow it before use", origin, action));
+      } else if (HasWildcard(action)) {
+        warnings.push_back(fmt::format("{} proposes the wildcard {}", origin, action));
+      }
+    }
+    if (kept && !ContainsIgnoreCase(checked.policy.actions, *kept)) {
+      checked.policy.actions.push_back(std::move(*kept));
+    }
+  }
+  for (const std::string& item : removed) {
+    warnings.push_back(fmt::format("removed {} from {}", item, origin));
+  }
+  if (checked.policy.actions.empty()) {
+    return PolicyError(fmt::format(
+        "no valid action is left of {} ({}): rephrase the sentence, or give the actions yourself "
+        "with tryaudex run --allow",
+        origin,
+        removed.empty() ? std::string("it proposed none") : "removed " + Join(removed, ", ")));
+  }
+
+  for (const std::string& raw : proposed.resources) {
+    const std::string resource(Trim(raw));
+    if (resource.empty()) continue;
+    if (provider != Provider::kAws) {
+      warnings.push_back(fmt::format(
+          "resource \"{}\" from {} dropped: {} permissions here are not limited by resource",
+          resource, origin, ProviderName(provider)));
+      continue;
+    }
+    if (resource == "*") {
+      warnings.push_back(fmt::format(
+          "resource \"*\" from {} dropped: it limits nothing (no resource means every resource)",
+          origin));
+      continue;
+    }
+    if (auto arn = CheckArn(resource, origin); !arn) {
+      warnings.push_back(fmt::format("dropped: {}", arn.error().message));
+      continue;
+    }
+    // arn:aws:s3:::* and friends: a resource part (after the fifth ':')
+    // that is all wildcard.
+    size_t at = 0;
+    for (int colons = 0; colons < 5 && at != std::string::npos; ++colons) {
+      at = resource.find(':', at == 0 ? 0 : at + 1);
+    }
+    const std::string_view part =
+        at == std::string::npos ? std::string_view() : std::string_view(resource).substr(at + 1);
+    if (!part.empty() && part.find_first_not_of("*?/:") == std::string_view::npos) {
+      warnings.push_back(fmt::format("resource {} from {} matches every resource of its service",
+                                     resource, origin));
+    }
+    if (!ContainsIgnoreCase(checked.policy.resources, resource)) {
+      checked.policy.resources.push_back(resource);
+    }
+  }
+
+  // One Allow statement carries every resource: an action that takes no
+  // resource (AWS requires "*" for it) is denied under such a list.
+  if (provider == Provider::kAws && !checked.policy.resources.empty()) {
+    for (const std::string& action : checked.policy.actions) {
+      const auto found = catalog.Lookup(action);
+      if (found && found->resource_types().empty()) {
+        warnings.push_back(fmt::format(
+            "{} takes no resource (AWS requires Resource \"*\" for it), so the resource list "
+            "would deny it: grant it in a session of its own, or drop the resources",
+            action));
+      }
+    }
+  }
+  if (checked.policy.description.empty()) {
+    checked.policy.description = "Allow " + Join(checked.policy.actions, ", ");
+  }
+  return checked;
+}
+
+}  // namespace audex

@@ -1,0 +1,31 @@
+// IntentCheck: an IntentPolicy held to what exists before anyone sees it.
+// Claude's answers (and the offline parser's) are proposals: every AWS
+// action is looked up in the action catalog (unknown ones removed, with the
+// closest real names), wildcards are counted and warned about, every
+// resource must have an ARN's shape, and GCP and Azure actions must have
+// their provider's syntax.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalog/action_catalog.h"
+#include "core/intent.h"
+#include "core/provider.h"
+#include "core/result.h"
+
+namespace audex {
+
+struct CheckedIntent {
+  IntentPolicy policy;                // what survived, AWS actions in canonical spelling
+  std::vector<std::string> warnings;  // removals, wildcards, resources that cannot apply
+};
+
+// `origin` names the proposal for messages ("Claude's answer", "the
+// offline parser"). Fails (kPolicy) when no action survives, naming each
+// removed one and why.
+Result<CheckedIntent> CheckIntent(const IntentPolicy& proposed, Provider provider,
+                                  const ActionCatalog& catalog, std::string_view origin);
+
+}  // namespace audex
