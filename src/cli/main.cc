@@ -14,6 +14,7 @@
 #include "catalog/action_catalog.h"
 #include "cli/audit.h"
 #include "cli/cli_context.h"
+#include "cli/drift.h"
 #include "cli/exit_codes.h"
 #include "cli/health.h"
 #include "cli/policies.h"
@@ -26,7 +27,8 @@ namespace {
 using audex::Result;
 
 // The command table: the names `tryaudex` knows, for "did you mean".
-const std::vector<std::string> kCommands = {"run", "policies", "sessions", "audit", "health"};
+const std::vector<std::string> kCommands = {"run",   "policies", "sessions",
+                                            "audit", "health",   "drift"};
 const std::vector<std::pair<std::string, std::vector<std::string>>> kSubcommands = {
     {"policies", {"list", "show", "expand", "validate"}},
     {"sessions", {"list", "show"}},
@@ -93,7 +95,8 @@ int Main(int argc, char** argv) {
   app.add_flag("--licenses", licenses, "Print the licences of data built into tryaudex");
   app.require_subcommand(0, 1);
   app.footer(
-      "Exit codes: 0 ok (or the command's own code), 1 check failed (audit verify), 2 usage or "
+      "Exit codes: 0 ok (or the command's own code), 1 check failed (audit verify, drift found), 2 "
+      "usage or "
       "configuration error, 3 policy error, 4 credentials or cloud error, 5 audit log or session "
       "store error, 126/127 command not runnable/not found, 128+N command killed by signal N.");
   audex::RunOptions run_options;
@@ -106,6 +109,8 @@ int Main(int argc, char** argv) {
   audex::AddHealthCommand(app, health_options);
   audex::AuditOptions audit_options;
   audex::AddAuditCommand(app, audit_options);
+  audex::DriftOptions drift_options;
+  audex::AddDriftCommand(app, drift_options);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses a reversed vector
   try {
@@ -154,6 +159,8 @@ int Main(int argc, char** argv) {
       outcome = audex::RunSessions(sessions_options, context);
     } else if (app.got_subcommand("audit")) {
       outcome = audex::RunAudit(audit_options, context);
+    } else if (app.got_subcommand("drift")) {
+      outcome = audex::RunDrift(drift_options, context);
     } else {
       outcome = audex::RunPolicies(policies_options, context);
     }
