@@ -156,7 +156,7 @@ void PrintReportText(const DriftReport& report, const Expectation& expectation,
     out << fmt::format("Note: {} names no action in the catalog; not compared\n", unknown);
   }
   if (!report.HasDrift()) {
-    out << fmt::format("No drift: the role allows exactly the {} actions of {}\n",
+    out << fmt::format("No drift: the role allows the {} actions of {} and no others\n",
                        report.expected_count, against);
   } else {
     if (!report.additional.empty()) PrintAdditional(report, against, verbose, out);
@@ -172,7 +172,7 @@ void PrintReportText(const DriftReport& report, const Expectation& expectation,
   }
   out << fmt::format(
       "Summary: {} expected, {} allowed by the role, {} matched, {} additional, {} "
-      "missing, {} conditional\n",
+      "missing, {} expected but conditional\n",
       report.expected_count, report.granted_count, report.matched_count, report.additional.size(),
       report.missing.size(), report.limited.size());
   if (report.HasDrift()) out << "Consider updating the role or profile definition\n";
@@ -250,7 +250,15 @@ Result<int> RunDrift(const DriftOptions& options, const CliContext& context) {
   const UserConfig& config = loaded->config;
   auto role = ChooseRole(options.role_arn, context.env("AUDEX_ROLE_ARN"), config.role_arn,
                          config.source.empty() ? "config.toml" : config.source);
-  if (!role) return tl::unexpected(role.error());
+  if (!role) {
+    // ChooseRole speaks for run; drift reads the role rather than assuming it.
+    Error error = role.error();
+    constexpr std::string_view kRunWords = "no role to assume";
+    if (error.message.starts_with(kRunWords)) {
+      error.message.replace(0, kRunWords.size(), "no role to compare");
+    }
+    return tl::unexpected(error);
+  }
   auto region = ResolveRegion(options.region, context.env, config.region,
                               AwsProfileRegion(ResolveAwsSharedFiles(context.env)));
   if (!region) return tl::unexpected(region.error());
