@@ -9,10 +9,10 @@ namespace audex {
 
 enum ExitCode : int {
   kExitOk = 0,
-  kExitCheckFailed = 1,        // a check found a problem: audit verify found the chain broken
+  kExitCheckFailed = 1,        // a check found a problem: audit verify (chain broken), drift
   kExitUsage = 2,              // bad command line or configuration file
   kExitPolicy = 3,             // the request cannot become a valid policy
-  kExitCredentials = 4,        // no base credentials, or the cloud refused to issue them
+  kExitCredentials = 4,        // no base credentials, or the cloud refused (STS, IAM reads)
   kExitState = 5,              // the audit log or session store cannot be read or written
   kExitInternal = 70,          // a bug in Audex (EX_SOFTWARE); please report it
   kExitCannotExecute = 126,    // the command exists but cannot be run

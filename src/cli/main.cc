@@ -16,6 +16,7 @@
 #include "cli/cache.h"
 #include "cli/cli_context.h"
 #include "cli/credential_process.h"
+#include "cli/drift.h"
 #include "cli/exit_codes.h"
 #include "cli/health.h"
 #include "cli/intent.h"
@@ -32,8 +33,8 @@ using audex::Result;
 
 // The command table: the names `tryaudex` knows, for "did you mean".
 const std::vector<std::string> kCommands = {
-    "run",   "policies",           "sessions",      "audit", "health",
-    "learn", "credential-process", "setup-profile", "cache", "intent",
+    "run",           "policies", "sessions", "audit", "health", "learn", "credential-process",
+    "setup-profile", "cache",    "intent",   "drift",
 };
 const std::vector<std::pair<std::string, std::vector<std::string>>> kSubcommands = {
     {"policies", {"list", "show", "expand", "validate"}},
@@ -102,8 +103,8 @@ int Main(int argc, char** argv) {
   app.add_flag("--licenses", licenses, "Print the licences of data built into tryaudex");
   app.require_subcommand(0, 1);
   app.footer(
-      "Exit codes: 0 ok (or the command's own code), 1 check failed (audit verify; learn saw no "
-      "AWS call), 2 usage or "
+      "Exit codes: 0 ok (or the command's own code), 1 check failed (audit verify; drift found; "
+      "learn saw no AWS call), 2 usage or "
       "configuration error, 3 policy error, 4 credentials or cloud error, 5 audit log or session "
       "store error, 126/127 command not runnable/not found, 128+N command killed by signal N.");
   audex::RunOptions run_options;
@@ -126,6 +127,8 @@ int Main(int argc, char** argv) {
   audex::AddLearnCommand(app, learn_options);
   audex::IntentOptions intent_options;
   audex::AddIntentCommand(app, intent_options);
+  audex::DriftOptions drift_options;
+  audex::AddDriftCommand(app, drift_options);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses a reversed vector
   try {
@@ -187,6 +190,8 @@ int Main(int argc, char** argv) {
       outcome = audex::RunSetupProfile(setup_profile_options, context);
     } else if (app.got_subcommand("cache")) {
       outcome = audex::RunCache(cache_options, context);
+    } else if (app.got_subcommand("drift")) {
+      outcome = audex::RunDrift(drift_options, context);
     } else {
       outcome = audex::RunPolicies(policies_options, context);
     }

@@ -45,4 +45,9 @@ Result<RoleChoice> ChooseRole(const std::optional<std::string>& flag,
   return choice;
 }
 
+std::string RoleNameFromArn(std::string_view arn) {
+  const size_t slash = arn.rfind('/');
+  return std::string(slash == std::string_view::npos ? arn : arn.substr(slash + 1));
+}
+
 }  // namespace audex

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/result.h"
 
@@ -22,5 +23,9 @@ Result<RoleChoice> ChooseRole(const std::optional<std::string>& flag,
                               const std::optional<std::string>& environment,
                               const std::optional<std::string>& config,
                               const std::string& config_source);
+
+// The role's name: the part of "arn:aws:iam::1:role/path/Name" after the
+// last '/' ("Name"), which is what IAM's RoleName parameter takes.
+std::string RoleNameFromArn(std::string_view arn);
 
 }  // namespace audex

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "adapters/aws/query_api.h"
 #include "core/sigv4.h"
 #include "core/url.h"
 
@@ -21,20 +22,6 @@ constexpr std::chrono::seconds kMaxDuration{43200};
 bool IsSessionNameChar(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
          std::string_view("_+=,.@-").find(c) != std::string_view::npos;
-}
-
-HttpRequest FormPost(std::string_view endpoint, const QueryParameters& parameters) {
-  HttpRequest request;
-  request.method = "POST";
-  request.url = std::string(endpoint);
-  // The Query API is served at the root path; an endpoint override may name
-  // it with or without the trailing slash.
-  if (const auto url = ParseUrl(endpoint); url && url->path == "/" && !request.url.ends_with("/")) {
-    request.url += "/";
-  }
-  request.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
-  request.body = FormEncode(parameters);
-  return request;
 }
 
 StsCallContext ContextFor(std::string operation, const StsClientOptions& options,
@@ -108,12 +95,12 @@ HttpRequest BuildAssumeRoleHttpRequest(const AssumeRoleRequest& request,
   };
   if (!request.policy.empty()) parameters.emplace_back("Policy", request.policy);
   if (request.source_identity) parameters.emplace_back("SourceIdentity", *request.source_identity);
-  return FormPost(endpoint, parameters);
+  return QueryFormPost(endpoint, parameters);
 }
 
 HttpRequest BuildGetCallerIdentityHttpRequest(std::string_view endpoint) {
-  return FormPost(endpoint,
-                  {{"Action", "GetCallerIdentity"}, {"Version", std::string(kStsVersion)}});
+  return QueryFormPost(endpoint,
+                       {{"Action", "GetCallerIdentity"}, {"Version", std::string(kStsVersion)}});
 }
 
 Result<void> ValidateGetScopedCredentialsRequest(const GetScopedCredentialsRequest& request) {
@@ -154,24 +141,9 @@ StsClient::StsClient(HttpClient& http, StsClientOptions options)
 Result<HttpResponse> StsClient::SendWithRetries(const HttpRequest& unsigned_request,
                                                 const AwsCredentials& base,
                                                 const StsCallContext& context) {
-  last_attempts_ = 0;
-  for (int attempt = 1;; ++attempt) {
-    last_attempts_ = attempt;
-    // Signed again for every attempt, so X-Amz-Date stays close to the
-    // moment of sending however long the backoff was.
-    auto signed_request =
-        SignV4(unsigned_request, base, SigV4Scope{options_.region, "sts"}, options_.clock());
-    if (!signed_request) {
-      return UsageError(fmt::format("the STS endpoint {} cannot be used: {}", options_.endpoint,
-                                    signed_request.error().message));
-    }
-    HttpResult result = http_.Send(*signed_request);
-    const AttemptOutcome outcome = ClassifyStsAttempt(result);
-    if (outcome == AttemptOutcome::kSuccess) return std::move(*result);
-    const auto delay = NextRetryDelay(options_.retry, outcome, attempt, options_.random01());
-    if (!delay) return tl::unexpected(DescribeStsFailure(result, attempt, context));
-    options_.sleep(*delay);
-  }
+  const QueryRetry retry{options_.retry, options_.sleep, options_.random01, options_.clock};
+  return SendSignedQuery(http_, unsigned_request, base, SigV4Scope{options_.region, "sts"}, retry,
+                         context, last_attempts_);
 }
 
 Result<AssumedRole> StsClient::AssumeRole(const AssumeRoleRequest& request,

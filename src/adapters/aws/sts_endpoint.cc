@@ -61,4 +61,25 @@ Result<StsEndpoint> ResolveStsEndpoint(const EnvLookup& env, std::string_view re
   return StsEndpoint{fmt::format("https://sts.{}.{}", region, domain), "regional"};
 }
 
+Result<IamEndpoint> ResolveIamEndpoint(const EnvLookup& env, std::string_view region) {
+  IamEndpoint endpoint{"https://iam.amazonaws.com", "global", "us-east-1"};
+  if (region.starts_with("cn-")) {
+    endpoint = {"https://iam.cn-north-1.amazonaws.com.cn", "global", "cn-north-1"};
+  } else if (region.starts_with("us-gov-")) {
+    endpoint = {"https://iam.us-gov.amazonaws.com", "global", "us-gov-west-1"};
+  }
+  for (const char* variable : {"AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL"}) {
+    const auto value = NonEmpty(env(variable));
+    if (!value) continue;
+    if (const auto url = ParseUrl(*value); !url) {
+      return UsageError(
+          fmt::format("{} is not usable as the IAM endpoint: {}", variable, url.error().message));
+    }
+    endpoint.url = *value;
+    endpoint.source = variable;
+    break;
+  }
+  return endpoint;
+}
+
 }  // namespace audex

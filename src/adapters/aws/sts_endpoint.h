@@ -1,5 +1,6 @@
-// Where STS calls go: the region (flag, environment, config, default) and
-// the STS endpoint URL (AWS's standard endpoint overrides, else regional).
+// Where STS and IAM calls go: the region (flag, environment, config,
+// default), the STS endpoint URL (AWS's standard endpoint overrides, else
+// regional) and IAM's (overrides, else the partition's global endpoint).
 // Pure functions of the values and environment passed in.
 #pragma once
 
@@ -36,5 +37,19 @@ struct StsEndpoint {
 // (amazonaws.com.cn for the China regions). An override that is not an
 // http(s) URL is a kUsage error naming the variable.
 Result<StsEndpoint> ResolveStsEndpoint(const EnvLookup& env, std::string_view region);
+
+struct IamEndpoint {
+  std::string url;             // "https://iam.amazonaws.com"
+  std::string source;          // "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL" or "global"
+  std::string signing_region;  // IAM is global: us-east-1 in the aws partition
+};
+
+// AWS_ENDPOINT_URL_IAM, else AWS_ENDPOINT_URL (as the AWS CLI reads them),
+// else the global endpoint of `region`'s partition: https://iam.amazonaws.com
+// signed for us-east-1, https://iam.cn-north-1.amazonaws.com.cn for cn-*
+// (cn-north-1), https://iam.us-gov.amazonaws.com for us-gov-* (us-gov-west-1).
+// An override that is not an http(s) URL is a kUsage error naming the
+// variable.
+Result<IamEndpoint> ResolveIamEndpoint(const EnvLookup& env, std::string_view region);
 
 }  // namespace audex

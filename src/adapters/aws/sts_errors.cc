@@ -27,7 +27,52 @@ bool Contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
 }
 
+// The permissions `tryaudex drift` needs to read a role (README, "drift").
+constexpr std::string_view kIamReadActions =
+    "iam:GetRole, iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, "
+    "iam:GetPolicy and iam:GetPolicyVersion";
+
+std::string IamAdvice(const StsErrorReply& reply, int http_status, const StsCallContext& context) {
+  const std::string& code = reply.code;
+  if (code == "AccessDenied" || code == "AccessDeniedException") {
+    return fmt::format(
+        "the base credentials from {} may not call iam:{}; reading a role needs {} on the role "
+        "and its policies (the AWS-managed IAMReadOnlyAccess policy has them): grant them, or "
+        "use credentials that have them (AWS_PROFILE)",
+        context.credentials_source, context.operation, kIamReadActions);
+  }
+  if (code == "NoSuchEntity") {
+    if (context.operation == "GetRole") {
+      return fmt::format(
+          "no such role in the account these credentials belong to; check --role-arn ({}): the "
+          "account and the name after role/",
+          context.role_arn);
+    }
+    return "the policy or its default version is gone (changed while being read?); try again";
+  }
+  if (code == "ExpiredToken") {
+    return fmt::format("the base credentials from {} have expired; refresh them and try again",
+                       context.credentials_source);
+  }
+  if (code == "InvalidClientTokenId") {
+    return "IAM does not know this access key; check that the key is right and active";
+  }
+  if (code == "SignatureDoesNotMatch") {
+    return fmt::format(
+        "the secret access key from {} does not belong to this access key; check "
+        "AWS_SECRET_ACCESS_KEY or aws_secret_access_key in that profile",
+        context.credentials_source);
+  }
+  if (IsThrottlingCode(code)) {
+    return "IAM kept throttling the request after the bounded retries; wait a little and try "
+           "again";
+  }
+  if (http_status >= 500) return "the IAM service failed on its side; try again later";
+  return fmt::format("IAM {} refused the request", context.operation);
+}
+
 std::string Advice(const StsErrorReply& reply, int http_status, const StsCallContext& context) {
+  if (context.service == "iam") return IamAdvice(reply, http_status, context);
   const std::string& code = reply.code;
   if (code == "AccessDenied") {
     if (context.operation == "AssumeRole") {
@@ -117,8 +162,8 @@ std::string Tries(int attempts) {
 std::string DescribeStsCall(const StsCallContext& context) {
   const std::string role =
       context.role_arn.empty() ? std::string() : fmt::format(" of {}", context.role_arn);
-  return fmt::format("sts:{}{} at {} (access key {} from {})", context.operation, role,
-                     context.endpoint, context.access_key_id, context.credentials_source);
+  return fmt::format("{}:{}{} at {} (access key {} from {})", context.service, context.operation,
+                     role, context.endpoint, context.access_key_id, context.credentials_source);
 }
 
 bool IsThrottlingCode(std::string_view code) {
@@ -170,6 +215,8 @@ Error DescribeStsFailure(const HttpResult& result, int attempts, const StsCallCo
     const std::string_view hint =
         result.error().kind == HttpFailureKind::kTls
             ? "check the endpoint's certificate (AWS_CA_BUNDLE for a private CA)"
+        : context.service == "iam"
+            ? "check the network and AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL"
             : "check the network, AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL and the region";
     return Error{
         ErrorKind::kCredentials,
@@ -179,10 +226,13 @@ Error DescribeStsFailure(const HttpResult& result, int attempts, const StsCallCo
   if (const auto reply = ParseStsErrorReply(result->body)) {
     return DescribeStsError(*reply, result->status, context, attempts);
   }
-  return Error{ErrorKind::kCredentials,
-               fmt::format("{} failed{}: HTTP {} without an STS error document; is the "
-                           "endpoint an STS service (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL)?",
-                           DescribeStsCall(context), tries, result->status)};
+  const bool iam = context.service == "iam";
+  return Error{
+      ErrorKind::kCredentials,
+      fmt::format("{} failed{}: HTTP {} without an {} error document; is the "
+                  "endpoint an {} service ({}, AWS_ENDPOINT_URL)?",
+                  DescribeStsCall(context), tries, result->status, iam ? "IAM" : "STS",
+                  iam ? "IAM" : "STS", iam ? "AWS_ENDPOINT_URL_IAM" : "AWS_ENDPOINT_URL_STS")};
 }
 
 std::string RedactSecrets(std::string text, const AwsCredentials& credentials) {

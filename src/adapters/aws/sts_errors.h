@@ -16,19 +16,22 @@ namespace audex {
 
 // The call an error came from, for messages. Identifiers only: never a
 // secret key or a token.
+// IAM shares STS's Query protocol and error documents, so its calls are
+// described by the same context with service "iam".
 struct StsCallContext {
-  std::string operation;  // "AssumeRole", "GetCallerIdentity"
+  std::string service = "sts";  // the IAM prefix of the call: "sts" or "iam"
+  std::string operation;        // "AssumeRole", "GetCallerIdentity", "GetRole", ...
   std::string endpoint;
   std::string region;
-  std::string role_arn;             // AssumeRole only
+  std::string role_arn;             // AssumeRole; for IAM the role or policy read
   std::chrono::seconds duration{};  // AssumeRole only
   std::string access_key_id;        // of the base credentials
   std::string credentials_source;   // "environment", "profile dev in ...", ...
   bool base_is_temporary = false;   // base credentials carry a session token
 };
 
-// "sts:AssumeRole of ROLE at ENDPOINT (access key AKIA... from SOURCE)":
-// how every STS error message starts.
+// "sts:AssumeRole of ROLE at ENDPOINT (access key AKIA... from SOURCE)"
+// (or "iam:GetRole of ..."): how every STS and IAM error message starts.
 std::string DescribeStsCall(const StsCallContext& context);
 
 // Throttling as AWS services spell it (Throttling is STS's own code).

@@ -1,6 +1,5 @@
-// STS XML replies through pugixml. Elements are matched by local name, so a
-// namespace prefix or a default xmlns (AWS has one, radosgw does not) makes
-// no difference.
+// STS XML replies through pugixml, elements matched by local name
+// (aws_xml.h).
 #include "adapters/aws/sts_xml.h"
 
 #include <charconv>
@@ -9,38 +8,17 @@
 #include <fmt/format.h>
 #include <pugixml.hpp>
 
+#include "adapters/aws/aws_xml.h"
 #include "core/rfc3339.h"
 #include "core/text.h"
 
 namespace audex {
 namespace {
 
-std::string_view LocalName(const pugi::xml_node& node) {
-  const std::string_view name = node.name();
-  const size_t colon = name.find(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
-pugi::xml_node Child(const pugi::xml_node& parent, std::string_view local_name) {
-  for (pugi::xml_node child = parent.first_child(); child; child = child.next_sibling()) {
-    if (child.type() == pugi::node_element && LocalName(child) == local_name) return child;
-  }
-  return {};
-}
-
-// The trimmed text of a child element; empty if absent.
-std::string ChildText(const pugi::xml_node& parent, std::string_view local_name) {
-  return std::string(Trim(Child(parent, local_name).child_value()));
-}
-
-// The first element named `local_name` at any depth, in document order.
-// pugixml's find_node walks the tree without recursion, so a hostile reply
-// nested a million levels deep cannot exhaust the stack.
-pugi::xml_node Find(const pugi::xml_node& root, std::string_view local_name) {
-  return root.find_node([&](const pugi::xml_node& node) {
-    return node.type() == pugi::node_element && LocalName(node) == local_name;
-  });
-}
+using aws_xml::Child;
+using aws_xml::ChildText;
+using aws_xml::Find;
+using aws_xml::LocalName;
 
 Result<pugi::xml_document*> Load(std::string_view xml, pugi::xml_document& document,
                                  std::string_view what) {

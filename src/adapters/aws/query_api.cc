@@ -1,0 +1,58 @@
+#include "adapters/aws/query_api.h"
+
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace audex {
+
+HttpRequest QueryFormPost(std::string_view endpoint, const QueryParameters& parameters) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = std::string(endpoint);
+  // The Query API is served at the root path; an endpoint override may name
+  // it with or without the trailing slash.
+  if (const auto url = ParseUrl(endpoint); url && url->path == "/" && !request.url.ends_with("/")) {
+    request.url += "/";
+  }
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
+  request.body = FormEncode(parameters);
+  return request;
+}
+
+QueryRetry RealQueryRetry(RetryPolicy policy) {
+  QueryRetry retry;
+  retry.policy = policy;
+  retry.sleep = [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); };
+  retry.random01 = [generator = std::mt19937_64(std::random_device{}())]() mutable {
+    return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
+  };
+  retry.clock = [] { return std::chrono::system_clock::now(); };
+  return retry;
+}
+
+Result<HttpResponse> SendSignedQuery(HttpClient& http, const HttpRequest& unsigned_request,
+                                     const AwsCredentials& base, const SigV4Scope& scope,
+                                     const QueryRetry& retry, const StsCallContext& context,
+                                     int& attempts) {
+  attempts = 0;
+  for (int attempt = 1;; ++attempt) {
+    attempts = attempt;
+    // Signed again for every attempt, so X-Amz-Date stays close to the
+    // moment of sending however long the backoff was.
+    auto signed_request = SignV4(unsigned_request, base, scope, retry.clock());
+    if (!signed_request) {
+      return UsageError(fmt::format("the {} endpoint {} cannot be used: {}", scope.service,
+                                    context.endpoint, signed_request.error().message));
+    }
+    HttpResult result = http.Send(*signed_request);
+    const AttemptOutcome outcome = ClassifyStsAttempt(result);
+    if (outcome == AttemptOutcome::kSuccess) return std::move(*result);
+    const auto delay = NextRetryDelay(retry.policy, outcome, attempt, retry.random01());
+    if (!delay) return tl::unexpected(DescribeStsFailure(result, attempt, context));
+    retry.sleep(*delay);
+  }
+}
+
+}  // namespace audex

@@ -1,0 +1,36 @@
+// `tryaudex drift`: compares what an IAM role really allows (its inline and
+// managed policies, explicit Denies and permissions boundary, read with the
+// caller's base credentials) with the profile or list it should match, and
+// exits 1 when they differ so CI can gate on it.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "cli/cli_context.h"
+
+namespace CLI {
+class App;
+}
+
+namespace audex {
+
+struct DriftOptions {
+  std::optional<std::string> role_arn;
+  std::optional<std::string> expected_policy;  // a built-in or custom profile
+  std::optional<std::string> expected_allow;   // an --allow-style list
+  bool all_profiles = false;
+  std::optional<std::string> region;
+  bool verbose = false;
+  bool json = false;
+};
+
+// Exactly one of --expected-policy, --expected-allow and --all-profiles (kUsage).
+Result<void> ValidateDriftOptions(const DriftOptions& options);
+
+void AddDriftCommand(CLI::App& app, DriftOptions& options);
+// kExitOk when the role matches, kExitCheckFailed when it drifts; errors as
+// documented (usage 2, policy 3, credentials or IAM 4).
+Result<int> RunDrift(const DriftOptions& options, const CliContext& context);
+
+}  // namespace audex
