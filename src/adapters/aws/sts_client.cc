@@ -122,7 +122,7 @@ HttpRequest BuildGetScopedCredentialsHttpRequest(const GetScopedCredentialsReque
   if (request.duration) {
     parameters.emplace_back("DurationSeconds", std::to_string(request.duration->count()));
   }
-  return FormPost(endpoint, parameters);
+  return QueryFormPost(endpoint, parameters);
 }
 
 StsClient::StsClient(HttpClient& http, StsClientOptions options)
