@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/provider.h"
 
@@ -14,6 +15,11 @@ struct UserConfig {
   std::optional<std::chrono::seconds> ttl;
   std::optional<std::string> role_arn;
   std::optional<std::string> region;
+  // Guard rails for `tryaudex mcp` (core/mcp_guard.h). Unset allowed
+  // commands means an agent may run nothing.
+  std::optional<std::vector<std::string>> mcp_allowed_commands;
+  std::optional<std::chrono::seconds> mcp_max_ttl;
+  std::optional<std::vector<std::string>> mcp_allowed_profiles;
   std::string source;  // the file, for messages; empty when there is none
 };
 
