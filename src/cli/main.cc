@@ -16,6 +16,7 @@
 #include "cli/cli_context.h"
 #include "cli/exit_codes.h"
 #include "cli/health.h"
+#include "cli/mcp.h"
 #include "cli/policies.h"
 #include "cli/run.h"
 #include "cli/sessions.h"
@@ -26,7 +27,8 @@ namespace {
 using audex::Result;
 
 // The command table: the names `tryaudex` knows, for "did you mean".
-const std::vector<std::string> kCommands = {"run", "policies", "sessions", "audit", "health"};
+const std::vector<std::string> kCommands = {"run",   "policies", "sessions",
+                                            "audit", "health",   "mcp"};
 const std::vector<std::pair<std::string, std::vector<std::string>>> kSubcommands = {
     {"policies", {"list", "show", "expand", "validate"}},
     {"sessions", {"list", "show"}},
@@ -106,6 +108,8 @@ int Main(int argc, char** argv) {
   audex::AddHealthCommand(app, health_options);
   audex::AuditOptions audit_options;
   audex::AddAuditCommand(app, audit_options);
+  audex::McpOptions mcp_options;
+  audex::AddMcpCommand(app, mcp_options);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses a reversed vector
   try {
@@ -154,6 +158,8 @@ int Main(int argc, char** argv) {
       outcome = audex::RunSessions(sessions_options, context);
     } else if (app.got_subcommand("audit")) {
       outcome = audex::RunAudit(audit_options, context);
+    } else if (app.got_subcommand("mcp")) {
+      outcome = audex::RunMcp(mcp_options, context, std::cin);
     } else {
       outcome = audex::RunPolicies(policies_options, context);
     }
