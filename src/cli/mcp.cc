@@ -321,7 +321,9 @@ ToolOutcome McpServer::Run(const Json& arguments) {
     ttl = *asked;
   }
   const std::string config_path = context.paths.ConfigFile().string();
-  if (auto refusal = CheckMcpRun(loaded->config, request, ttl, config_path)) {
+  std::optional<std::string> configured_role = context.env("AUDEX_ROLE_ARN");
+  if (!configured_role) configured_role = loaded->config.role_arn;
+  if (auto refusal = CheckMcpRun(loaded->config, request, ttl, configured_role, config_path)) {
     return Refuse(*call, *refusal);
   }
 

@@ -104,7 +104,9 @@ bool IsAllowedCommand(const std::vector<std::string>& allowed, const std::string
 }
 
 std::optional<McpRefusal> CheckMcpRun(const UserConfig& config, const McpRunArguments& request,
-                                      std::chrono::seconds ttl, const std::string& config_path) {
+                                      std::chrono::seconds ttl,
+                                      const std::optional<std::string>& configured_role,
+                                      const std::string& config_path) {
   const std::string& program = request.command.front();
   if (!config.mcp_allowed_commands || config.mcp_allowed_commands->empty()) {
     return McpRefusal{
@@ -139,6 +141,19 @@ std::optional<McpRefusal> CheckMcpRun(const UserConfig& config, const McpRunArgu
                       "(allowed: {}); add it to mcp_allowed_profiles in {}",
                       *request.profile, Listed(profiles), config_path)};
     }
+  }
+  if (request.role_arn && request.role_arn != configured_role &&
+      std::find(config.mcp_allowed_roles.begin(), config.mcp_allowed_roles.end(),
+                *request.role_arn) == config.mcp_allowed_roles.end()) {
+    return McpRefusal{
+        "mcp_allowed_roles",
+        fmt::format("refused by mcp_allowed_roles: agents may assume only the configured role "
+                    "({}){}, not \"{}\"; leave role_arn out, or add it to mcp_allowed_roles in {}",
+                    configured_role.value_or("none set"),
+                    config.mcp_allowed_roles.empty()
+                        ? ""
+                        : fmt::format(" and {}", Listed(config.mcp_allowed_roles)),
+                    *request.role_arn, config_path)};
   }
   const std::chrono::seconds max_ttl = config.mcp_max_ttl.value_or(kDefaultMcpMaxTtl);
   if (ttl > max_ttl) {

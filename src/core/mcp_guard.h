@@ -44,9 +44,15 @@ struct McpRefusal {
 };
 
 // `ttl` is the lifetime the session would get (asked for, else config, else
-// the default). `config_path` names config.toml in messages.
+// the default). `configured_role` is the role run would assume without a
+// role_arn (AUDEX_ROLE_ARN, else config.toml): an agent may name only that
+// one or one of mcp_allowed_roles, since another role can reach other
+// accounts and resources with the same actions. `config_path` names
+// config.toml in messages.
 std::optional<McpRefusal> CheckMcpRun(const UserConfig& config, const McpRunArguments& request,
-                                      std::chrono::seconds ttl, const std::string& config_path);
+                                      std::chrono::seconds ttl,
+                                      const std::optional<std::string>& configured_role,
+                                      const std::string& config_path);
 
 // Whether argv[0] is one of mcp_allowed_commands: a bare name matches the
 // same bare name (found in PATH when run), an absolute path only the same

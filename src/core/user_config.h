@@ -20,7 +20,8 @@ struct UserConfig {
   std::optional<std::vector<std::string>> mcp_allowed_commands;
   std::optional<std::chrono::seconds> mcp_max_ttl;
   std::optional<std::vector<std::string>> mcp_allowed_profiles;
-  std::string source;  // the file, for messages; empty when there is none
+  std::vector<std::string> mcp_allowed_roles;  // besides the configured role
+  std::string source;                          // the file, for messages; empty when there is none
 };
 
 }  // namespace audex

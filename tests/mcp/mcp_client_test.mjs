@@ -162,6 +162,16 @@ check("a request only for denied actions fails with the deny list named",
   result.isError === true && /deny/i.test(result.content?.[0]?.text ?? ""),
   result.content?.[0]?.text);
 
+result = await run({
+  allow: "s3:ListAllMyBuckets", command: ["aws", "s3api", "list-buckets"],
+  role_arn: "arn:aws:iam::123456789012:role/OtherRole",
+});
+check("a role_arn other than the configured one is refused",
+  refusal(result) === "mcp_allowed_roles" && result.content[0].text.includes("OtherRole"),
+  result.content?.[0]?.text);
+result = await run({ allow: "s3:ListAllMyBuckets", command: ["aws", "s3api", "list-buckets"], role_arn: ROLE });
+check("naming the configured role runs", result.isError === false, JSON.stringify(result.structuredContent)?.slice(0, 300));
+
 writeConfig('mcp_allowed_profiles = ["s3-readonly"]\n');
 result = await run({ allow: "s3:GetObject", command: ["aws", "s3", "ls"] });
 check("with mcp_allowed_profiles an allow list is refused",
@@ -247,8 +257,8 @@ const audit = JSON.parse(execFileSync(BIN, ["audit", "show", "--json"], { env: p
 const events = Array.isArray(audit) ? audit : [];
 const refused = events.filter((e) => e.event === "mcp_call_refused");
 check("each refusal is in the audit log with agent_id and rule",
-  refused.length === 5 && refused.every((e) => e.fields.agent_id === CLIENT_NAME) &&
-    new Set(refused.map((e) => e.fields.rule)).size === 3,
+  refused.length === 6 && refused.every((e) => e.fields.agent_id === CLIENT_NAME) &&
+    new Set(refused.map((e) => e.fields.rule)).size === 4,
   JSON.stringify(refused.map((e) => [e.fields.agent_id, e.fields.rule])));
 const created = events.filter((e) => e.event === "session_created");
 check("each session_created carries agent_id",

@@ -156,13 +156,14 @@ TEST(ParseConfigToml, ReadsTheMcpGuardRails) {
   std::vector<std::string> warnings;
   auto config = ParseConfigToml(
       "mcp_allowed_commands = [\"aws\", \"/usr/bin/terraform\"]\nmcp_max_ttl = \"30m\"\n"
-      "mcp_allowed_profiles = [\"s3-read\"]\n",
+      "mcp_allowed_profiles = [\"s3-read\"]\nmcp_allowed_roles = [\"arn:aws:iam::1:role/r\"]\n",
       "/c.toml", &warnings);
   ASSERT_TRUE(config.has_value()) << config.error().message;
   EXPECT_TRUE(warnings.empty());
   EXPECT_EQ(config->mcp_allowed_commands, (std::vector<std::string>{"aws", "/usr/bin/terraform"}));
   EXPECT_EQ(config->mcp_max_ttl, std::chrono::seconds(1800));
   EXPECT_EQ(config->mcp_allowed_profiles, std::vector<std::string>{"s3-read"});
+  EXPECT_EQ(config->mcp_allowed_roles, std::vector<std::string>{"arn:aws:iam::1:role/r"});
   auto unset = ParseConfigToml("ttl = \"15m\"\n", "/c.toml", nullptr);
   ASSERT_TRUE(unset.has_value());
   EXPECT_FALSE(unset->mcp_allowed_commands.has_value());

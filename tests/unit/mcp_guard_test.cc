@@ -19,6 +19,8 @@ McpRunArguments Request(std::vector<std::string> command, std::optional<std::str
   return request;
 }
 
+const std::optional<std::string> kRole = "arn:aws:iam::1:role/Configured";
+
 UserConfig AllowingAws() {
   UserConfig config;
   config.mcp_allowed_commands = std::vector<std::string>{"aws", "/usr/bin/env"};
@@ -26,7 +28,7 @@ UserConfig AllowingAws() {
 }
 
 TEST(CheckMcpRun, NothingRunsUntilCommandsAreAllowed) {
-  const auto refusal = CheckMcpRun(UserConfig{}, Request({"aws", "s3", "ls"}), minutes(15),
+  const auto refusal = CheckMcpRun(UserConfig{}, Request({"aws", "s3", "ls"}), minutes(15), kRole,
                                    "/home/u/.config/audex/config.toml");
   ASSERT_TRUE(refusal.has_value());
   EXPECT_EQ(refusal->rule, "mcp_allowed_commands");
@@ -36,10 +38,11 @@ TEST(CheckMcpRun, NothingRunsUntilCommandsAreAllowed) {
 
 TEST(CheckMcpRun, AllowsListedNamesAndPathsOnlyInTheFormListed) {
   const UserConfig config = AllowingAws();
-  EXPECT_FALSE(CheckMcpRun(config, Request({"aws", "s3", "ls"}), minutes(15), "c").has_value());
-  EXPECT_FALSE(CheckMcpRun(config, Request({"/usr/bin/env"}), minutes(15), "c").has_value());
+  EXPECT_FALSE(
+      CheckMcpRun(config, Request({"aws", "s3", "ls"}), minutes(15), kRole, "c").has_value());
+  EXPECT_FALSE(CheckMcpRun(config, Request({"/usr/bin/env"}), minutes(15), kRole, "c").has_value());
   for (const char* program : {"/tmp/evil/aws", "./aws", "env", "curl", "AWS"}) {
-    const auto refusal = CheckMcpRun(config, Request({program}), minutes(15), "c");
+    const auto refusal = CheckMcpRun(config, Request({program}), minutes(15), kRole, "c");
     ASSERT_TRUE(refusal.has_value()) << program;
     EXPECT_EQ(refusal->rule, "mcp_allowed_commands");
     EXPECT_NE(refusal->message.find(program), std::string::npos) << refusal->message;
@@ -49,31 +52,49 @@ TEST(CheckMcpRun, AllowsListedNamesAndPathsOnlyInTheFormListed) {
 
 TEST(CheckMcpRun, TtlIsBoundedByMcpMaxTtlOrTheDefaultHour) {
   UserConfig config = AllowingAws();
-  EXPECT_FALSE(CheckMcpRun(config, Request({"aws"}), minutes(60), "c").has_value());
-  auto refusal = CheckMcpRun(config, Request({"aws"}), minutes(61), "c");
+  EXPECT_FALSE(CheckMcpRun(config, Request({"aws"}), minutes(60), kRole, "c").has_value());
+  auto refusal = CheckMcpRun(config, Request({"aws"}), minutes(61), kRole, "c");
   ASSERT_TRUE(refusal.has_value());
   EXPECT_EQ(refusal->rule, "mcp_max_ttl");
   EXPECT_NE(refusal->message.find("(the default)"), std::string::npos);
   config.mcp_max_ttl = minutes(10);
-  refusal = CheckMcpRun(config, Request({"aws"}), minutes(15), "c");
+  refusal = CheckMcpRun(config, Request({"aws"}), minutes(15), kRole, "c");
   ASSERT_TRUE(refusal.has_value());
   EXPECT_EQ(refusal->rule, "mcp_max_ttl");
   EXPECT_NE(refusal->message.find("15m"), std::string::npos);
   EXPECT_NE(refusal->message.find("10m"), std::string::npos);
-  EXPECT_FALSE(CheckMcpRun(config, Request({"aws"}), minutes(10), "c").has_value());
+  EXPECT_FALSE(CheckMcpRun(config, Request({"aws"}), minutes(10), kRole, "c").has_value());
 }
 
 TEST(CheckMcpRun, AllowedProfilesRefuseOtherProfilesAndAllowLists) {
   UserConfig config = AllowingAws();
   config.mcp_allowed_profiles = std::vector<std::string>{"s3-read"};
-  EXPECT_FALSE(CheckMcpRun(config, Request({"aws"}, "s3-read"), minutes(15), "c").has_value());
-  auto refusal = CheckMcpRun(config, Request({"aws"}, "admin-ish"), minutes(15), "c");
+  EXPECT_FALSE(
+      CheckMcpRun(config, Request({"aws"}, "s3-read"), minutes(15), kRole, "c").has_value());
+  auto refusal = CheckMcpRun(config, Request({"aws"}, "admin-ish"), minutes(15), kRole, "c");
   ASSERT_TRUE(refusal.has_value());
   EXPECT_EQ(refusal->rule, "mcp_allowed_profiles");
   EXPECT_NE(refusal->message.find("admin-ish"), std::string::npos);
-  refusal = CheckMcpRun(config, Request({"aws"}), minutes(15), "c");
+  refusal = CheckMcpRun(config, Request({"aws"}), minutes(15), kRole, "c");
   ASSERT_TRUE(refusal.has_value());
   EXPECT_EQ(refusal->rule, "mcp_allowed_profiles");
+}
+
+TEST(CheckMcpRun, RoleArnMayNameOnlyTheConfiguredOrAnAllowedRole) {
+  UserConfig config = AllowingAws();
+  McpRunArguments request = Request({"aws"});
+  request.role_arn = *kRole;
+  EXPECT_FALSE(CheckMcpRun(config, request, minutes(15), kRole, "c").has_value());
+  request.role_arn = "arn:aws:iam::2:role/Prod";
+  auto refusal = CheckMcpRun(config, request, minutes(15), kRole, "/cfg.toml");
+  ASSERT_TRUE(refusal.has_value());
+  EXPECT_EQ(refusal->rule, "mcp_allowed_roles");
+  EXPECT_NE(refusal->message.find("arn:aws:iam::2:role/Prod"), std::string::npos);
+  EXPECT_NE(refusal->message.find("/cfg.toml"), std::string::npos);
+  refusal = CheckMcpRun(config, request, minutes(15), std::nullopt, "c");
+  ASSERT_TRUE(refusal.has_value());
+  config.mcp_allowed_roles = {"arn:aws:iam::2:role/Prod"};
+  EXPECT_FALSE(CheckMcpRun(config, request, minutes(15), kRole, "c").has_value());
 }
 
 TEST(ParseMcpRunArguments, ReadsEveryArgument) {

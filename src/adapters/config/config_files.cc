@@ -184,6 +184,10 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
         }
       }
       config.mcp_allowed_commands = std::move(*list);
+    } else if (name == "mcp_allowed_roles") {
+      auto list = RequireStringList(node, path, name, "[\"arn:aws:iam::123456789012:role/Dev\"]");
+      if (!list) return tl::unexpected(list.error());
+      config.mcp_allowed_roles = std::move(*list);
     } else if (name == "mcp_allowed_profiles") {
       auto list = RequireStringList(node, path, name, "[\"s3-read\"]");
       if (!list) return tl::unexpected(list.error());
