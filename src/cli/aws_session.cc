@@ -271,7 +271,29 @@ Environment AwsSession::ChildEnvironment() const {
 
 Result<int> AwsSession::RunChild(const std::vector<std::string>& command,
                                  const Environment& environment) {
-  auto outcome = audex::RunChild(command, environment);
+  return RecordEnd(audex::RunChild(command, environment));
+}
+
+Result<AwsSession::CapturedRun> AwsSession::RunChildCapturing(
+    const std::vector<std::string>& command, const Environment& environment,
+    const CaptureOptions& options) {
+  auto captured = audex::RunChildCapturing(command, environment, options);
+  CapturedRun run;
+  tl::expected<ChildOutcome, SpawnError> outcome = ChildOutcome{};
+  if (captured) {
+    outcome = captured->outcome;
+    run.child = std::move(*captured);
+  } else {
+    outcome = tl::unexpected(captured.error());
+    run.spawn_error = captured.error().message;
+  }
+  auto status = RecordEnd(outcome);
+  if (!status) return tl::unexpected(status.error());
+  run.status = *status;
+  return run;
+}
+
+Result<int> AwsSession::RecordEnd(const tl::expected<ChildOutcome, SpawnError>& outcome) {
   std::lock_guard lock(mutex_);
   ended_ = true;
   if (!outcome) {

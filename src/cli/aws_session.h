@@ -20,6 +20,7 @@
 
 #include "adapters/aws/sts_endpoint.h"
 #include "adapters/config/config_files.h"
+#include "adapters/process/child_process.h"
 #include "adapters/store/session_recorder.h"
 #include "cli/cli_context.h"
 #include "core/access_request.h"
@@ -112,6 +113,19 @@ class AwsSession {
   // 127 when the command is not found, 126 when it cannot be executed.
   Result<int> RunChild(const std::vector<std::string>& command, const Environment& environment);
 
+  // RunChild for callers that must not share their standard streams with
+  // the child (mcp): stdin is /dev/null and the output comes back bounded
+  // (adapters/process/child_process.h). `status` is RunChild's; a command
+  // that could not start has `spawn_error` set and no output.
+  struct CapturedRun {
+    int status = 0;
+    CapturedChild child;
+    std::optional<std::string> spawn_error;
+  };
+  Result<CapturedRun> RunChildCapturing(const std::vector<std::string>& command,
+                                        const Environment& environment,
+                                        const CaptureOptions& options);
+
   ~AwsSession();
   AwsSession(const AwsSession&) = delete;
   AwsSession& operator=(const AwsSession&) = delete;
@@ -119,6 +133,9 @@ class AwsSession {
  private:
   AwsSession(const CliContext& context, AwsTarget target);
   Result<AwsCredentials> Issue(const AwsCredentials& base, std::chrono::seconds duration);
+  // Records session_ended for how the child ended (or failed to start) and
+  // returns the shell status.
+  Result<int> RecordEnd(const tl::expected<ChildOutcome, SpawnError>& outcome);
 
   const CliContext& context_;
   AwsTarget target_;

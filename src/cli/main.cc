@@ -21,6 +21,7 @@
 #include "cli/health.h"
 #include "cli/intent.h"
 #include "cli/learn.h"
+#include "cli/mcp.h"
 #include "cli/policies.h"
 #include "cli/run.h"
 #include "cli/sessions.h"
@@ -34,7 +35,7 @@ using audex::Result;
 // The command table: the names `tryaudex` knows, for "did you mean".
 const std::vector<std::string> kCommands = {
     "run",           "policies", "sessions", "audit", "health", "learn", "credential-process",
-    "setup-profile", "cache",    "intent",   "drift",
+    "setup-profile", "cache",    "intent",   "drift", "mcp",
 };
 const std::vector<std::pair<std::string, std::vector<std::string>>> kSubcommands = {
     {"policies", {"list", "show", "expand", "validate"}},
@@ -129,6 +130,8 @@ int Main(int argc, char** argv) {
   audex::AddIntentCommand(app, intent_options);
   audex::DriftOptions drift_options;
   audex::AddDriftCommand(app, drift_options);
+  audex::McpOptions mcp_options;
+  audex::AddMcpCommand(app, mcp_options);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses a reversed vector
   try {
@@ -192,6 +195,8 @@ int Main(int argc, char** argv) {
       outcome = audex::RunCache(cache_options, context);
     } else if (app.got_subcommand("drift")) {
       outcome = audex::RunDrift(drift_options, context);
+    } else if (app.got_subcommand("mcp")) {
+      outcome = audex::RunMcp(mcp_options, context, std::cin);
     } else {
       outcome = audex::RunPolicies(policies_options, context);
     }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/rfc3339.h"
+#include "core/text.h"
 
 namespace audex {
 namespace {
@@ -36,29 +37,6 @@ bool IsMacHex(const std::string& text) {
          text.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
-// The deepest nesting of objects and lists, looking past strings.
-int NestingDepth(std::string_view text) {
-  int depth = 0, deepest = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      deepest = std::max(deepest, ++depth);
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
 Json OptionalJson(const std::optional<std::string>& value) {
   return value ? Json(*value) : Json(nullptr);
 }
@@ -89,7 +67,7 @@ std::string FormatAuditLine(const AuditLine& line) {
 
 Result<AuditLine> ParseAuditLine(std::string_view text) {
   if (text.empty()) return StateError("the line is empty");
-  if (NestingDepth(text) > kMaxNesting) {
+  if (JsonNestingDepth(text) > kMaxNesting) {
     return StateError(fmt::format("nested more than {} levels deep", kMaxNesting));
   }
   Json json;
@@ -197,6 +175,16 @@ AuditEvent IssuedEvent(const SessionRecord& record, std::string_view name,
   return event;
 }
 
+AuditEvent McpEvent(const McpCall& call, std::string_view name) {
+  AuditEvent event;
+  event.session_id = call.id;
+  event.name = std::string(name);
+  event.fields["agent_id"] = OptionalJson(call.agent_id);
+  event.fields["tool"] = call.tool;
+  event.fields["command"] = call.command;
+  return event;
+}
+
 }  // namespace
 
 AuditEvent CredentialsRefreshedEvent(const SessionRecord& record, const IssuedCredentials& issued,
@@ -230,6 +218,22 @@ AuditEvent ServeStartedEvent(const SessionRecord& record, const std::string& url
 
 AuditEvent ServeRefusedEvent(const SessionRecord& record, const std::string& reason) {
   AuditEvent event = EventFor(record, kServeRefused);
+  event.fields["reason"] = reason;
+  return event;
+}
+
+AuditEvent McpCallRefusedEvent(const McpCall& call, const std::string& rule,
+                               const std::string& reason) {
+  AuditEvent event = McpEvent(call, kMcpCallRefused);
+  event.fields["rule"] = rule;
+  event.fields["reason"] = reason;
+  return event;
+}
+
+AuditEvent McpToolCalledEvent(const McpCall& call, const std::string& outcome,
+                              const std::string& reason) {
+  AuditEvent event = McpEvent(call, kMcpToolCalled);
+  event.fields["outcome"] = outcome;
   event.fields["reason"] = reason;
   return event;
 }

@@ -27,6 +27,12 @@ inline constexpr std::string_view kCredentialsScoped = "credentials_scoped";
 inline constexpr std::string_view kServeStarted = "serve_started";
 inline constexpr std::string_view kServeRefused = "serve_refused";
 
+// `tryaudex mcp`: a call an agent made that created no session (refused by
+// a guard rail, failed before credentials were asked for, or a read-only
+// tool). Calls that create a session are its session's events.
+inline constexpr std::string_view kMcpCallRefused = "mcp_call_refused";
+inline constexpr std::string_view kMcpToolCalled = "mcp_tool_called";
+
 struct AuditEvent {
   std::string ts;  // RFC 3339 UTC; AuditLog stamps it while it holds the lock
   std::string session_id;
@@ -87,5 +93,22 @@ AuditEvent ServeStartedEvent(const SessionRecord& record, const std::string& url
                              int64_t max_duration_seconds);
 // serve_refused: the endpoint stopped handing out credentials, and why.
 AuditEvent ServeRefusedEvent(const SessionRecord& record, const std::string& reason);
+
+// What an MCP call asked for, for its audit event. `id` is a fresh session
+// id naming the call: no session exists for it.
+struct McpCall {
+  std::string id;
+  std::optional<std::string> agent_id;  // the client's name from initialize
+  std::string tool;
+  std::vector<std::string> command;  // audex_run's argv; empty for other tools
+};
+
+// mcp_call_refused: `rule` is the config.toml key that refused it.
+AuditEvent McpCallRefusedEvent(const McpCall& call, const std::string& rule,
+                               const std::string& reason);
+// mcp_tool_called: `outcome` is "ok" or "error"; `reason` says why an
+// error happened and is empty otherwise.
+AuditEvent McpToolCalledEvent(const McpCall& call, const std::string& outcome,
+                              const std::string& reason);
 
 }  // namespace audex

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace audex {
 
@@ -29,5 +30,13 @@ class SecretString {
  private:
   std::string value_;
 };
+
+// `text` with every occurrence of each secret replaced by "****". When
+// `cut_short` (the text is the first part of something longer), a tail
+// that is the beginning of a secret (4 characters or more) is replaced
+// too: the rest of the secret was cut off, not absent. For output that
+// goes where secrets must not (an MCP client).
+std::string RedactSecrets(std::string text, const std::vector<const SecretString*>& secrets,
+                          bool cut_short);
 
 }  // namespace audex

@@ -25,4 +25,9 @@ size_t EditDistance(std::string_view a, std::string_view b);
 // The candidate closest to `input` if it is close enough to be a likely typo.
 std::string ClosestName(std::string_view input, const std::vector<std::string>& candidates);
 
+// The deepest nesting of objects and lists in JSON text, looking past
+// strings; callers bound it before parsing text from outside, whose depth
+// would otherwise drive recursion when the value is written again.
+int JsonNestingDepth(std::string_view text);
+
 }  // namespace audex

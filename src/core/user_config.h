@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/provider.h"
 
@@ -14,10 +15,16 @@ struct UserConfig {
   std::optional<std::chrono::seconds> ttl;
   std::optional<std::string> role_arn;
   std::optional<std::string> region;
-  std::optional<bool> serve;  // run as with --serve (README, "--serve")
-  std::optional<bool> cache;  // run as with --cache (README, "Credential cache")
+  std::optional<bool> serve;         // run as with --serve (README, "--serve")
+  std::optional<bool> cache;         // run as with --cache (README, "Credential cache")
   std::optional<std::string> model;  // the Claude model for tryaudex intent
-  std::string source;                // the file, for messages; empty when there is none
+  // Guard rails for `tryaudex mcp` (core/mcp_guard.h). Unset allowed
+  // commands means an agent may run nothing.
+  std::optional<std::vector<std::string>> mcp_allowed_commands;
+  std::optional<std::chrono::seconds> mcp_max_ttl;
+  std::optional<std::vector<std::string>> mcp_allowed_profiles;
+  std::vector<std::string> mcp_allowed_roles;  // besides the configured role
+  std::string source;                          // the file, for messages; empty when there is none
 };
 
 }  // namespace audex

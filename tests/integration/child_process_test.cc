@@ -98,5 +98,80 @@ TEST(RunChild, ForwardsSignalsSentToAudex) {
   EXPECT_EQ(outcome->exit_code, 7);
 }
 
+TEST(RunChildCapturing, KeepsStdoutAndStderrApartWithTheExitCode) {
+  auto captured = RunChildCapturing({"sh", "-c", "echo out; echo err >&2; exit 3"},
+                                    BasicEnvironment(), CaptureOptions{});
+  ASSERT_TRUE(captured.has_value()) << captured.error().message;
+  EXPECT_EQ(captured->outcome.exit_code, 3);
+  EXPECT_EQ(captured->out.text, "out\n");
+  EXPECT_EQ(captured->err.text, "err\n");
+  EXPECT_FALSE(captured->out.truncated());
+  EXPECT_FALSE(captured->timed_out);
+}
+
+TEST(RunChildCapturing, StdinIsDevNull) {
+  // `cat` with our stdin would block or read the test runner's input.
+  auto captured = RunChildCapturing({"sh", "-c", "cat; echo done"}, BasicEnvironment(), {});
+  ASSERT_TRUE(captured.has_value());
+  EXPECT_EQ(captured->out.text, "done\n");
+}
+
+TEST(RunChildCapturing, BoundsWhatItKeepsButReadsEverything) {
+  CaptureOptions options;
+  options.max_bytes = 1000;
+  // 1 MB: far more than a pipe buffer, so a capture that stopped reading
+  // would deadlock the child.
+  auto captured = RunChildCapturing({"sh", "-c", "head -c 1000000 /dev/zero; echo tail >&2"},
+                                    BasicEnvironment(), options);
+  ASSERT_TRUE(captured.has_value());
+  EXPECT_EQ(captured->outcome.exit_code, 0);
+  EXPECT_EQ(captured->out.text.size(), 1000u);
+  EXPECT_EQ(captured->out.total_bytes, 1000000u);
+  EXPECT_TRUE(captured->out.truncated());
+  EXPECT_EQ(captured->err.text, "tail\n");
+}
+
+TEST(RunChildCapturing, StopsAChildThatOutlivesTheTimeout) {
+  CaptureOptions options;
+  options.timeout = std::chrono::milliseconds(300);
+  const auto start = std::chrono::steady_clock::now();
+  auto captured = RunChildCapturing({"sleep", "30"}, BasicEnvironment(), options);
+  ASSERT_TRUE(captured.has_value());
+  EXPECT_TRUE(captured->timed_out);
+  EXPECT_EQ(captured->outcome.signal, SIGTERM);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
+TEST(RunChildCapturing, ReturnsWhenTheChildExitsEvenIfAGrandchildHoldsThePipes) {
+  const auto start = std::chrono::steady_clock::now();
+  auto captured =
+      RunChildCapturing({"sh", "-c", "sleep 20 & echo started"}, BasicEnvironment(), {});
+  ASSERT_TRUE(captured.has_value());
+  EXPECT_EQ(captured->outcome.exit_code, 0);
+  EXPECT_EQ(captured->out.text, "started\n");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
+TEST(RunChildCapturing, GivesTheChildTheDefaultSigpipeEvenWhenTheCallerIgnoresIt) {
+  struct sigaction ignore {
+  }, previous{};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ignore, &previous);
+  auto captured =
+      RunChildCapturing({"sh", "-c", "grep SigIgn /proc/self/status"}, BasicEnvironment(), {});
+  sigaction(SIGPIPE, &previous, nullptr);
+  ASSERT_TRUE(captured.has_value());
+  // SIGPIPE is signal 13: bit 12 of the ignored mask must be clear.
+  const std::string mask = captured->out.text.substr(captured->out.text.find(':') + 1);
+  const unsigned long long ignored = std::stoull(mask, nullptr, 16);
+  EXPECT_EQ(ignored & (1ull << (SIGPIPE - 1)), 0u) << captured->out.text;
+}
+
+TEST(RunChildCapturing, CommandNotFoundIsDistinct) {
+  auto captured = RunChildCapturing({"audex-no-such-command-xyz"}, BasicEnvironment(), {});
+  ASSERT_FALSE(captured.has_value());
+  EXPECT_EQ(captured.error().failure, SpawnFailure::kNotFound);
+}
+
 }  // namespace
 }  // namespace audex

@@ -163,6 +163,40 @@ TEST(ParseConfigToml, RejectsBadValues) {
   ExpectErrorMentions(type.error(), {"/c.toml:1", "\"ttl\"", "string"});
 }
 
+TEST(ParseConfigToml, ReadsTheMcpGuardRails) {
+  std::vector<std::string> warnings;
+  auto config = ParseConfigToml(
+      "mcp_allowed_commands = [\"aws\", \"/usr/bin/terraform\"]\nmcp_max_ttl = \"30m\"\n"
+      "mcp_allowed_profiles = [\"s3-read\"]\nmcp_allowed_roles = [\"arn:aws:iam::1:role/r\"]\n",
+      "/c.toml", &warnings);
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_TRUE(warnings.empty());
+  EXPECT_EQ(config->mcp_allowed_commands, (std::vector<std::string>{"aws", "/usr/bin/terraform"}));
+  EXPECT_EQ(config->mcp_max_ttl, std::chrono::seconds(1800));
+  EXPECT_EQ(config->mcp_allowed_profiles, std::vector<std::string>{"s3-read"});
+  EXPECT_EQ(config->mcp_allowed_roles, std::vector<std::string>{"arn:aws:iam::1:role/r"});
+  auto unset = ParseConfigToml("ttl = \"15m\"\n", "/c.toml", nullptr);
+  ASSERT_TRUE(unset.has_value());
+  EXPECT_FALSE(unset->mcp_allowed_commands.has_value());
+  EXPECT_FALSE(unset->mcp_max_ttl.has_value());
+}
+
+TEST(ParseConfigToml, RejectsBadMcpGuardRails) {
+  auto relative = ParseConfigToml("\nmcp_allowed_commands = [\"bin/aws\"]\n", "/c.toml", nullptr);
+  ASSERT_FALSE(relative.has_value());
+  ExpectErrorMentions(relative.error(),
+                      {"/c.toml:2", "mcp_allowed_commands", "bin/aws", "absolute path"});
+  auto not_list = ParseConfigToml("mcp_allowed_commands = \"aws\"\n", "/c.toml", nullptr);
+  ASSERT_FALSE(not_list.has_value());
+  ExpectErrorMentions(not_list.error(), {"/c.toml:1", "mcp_allowed_commands", "list of strings"});
+  auto ttl = ParseConfigToml("mcp_max_ttl = \"forever\"\n", "/c.toml", nullptr);
+  ASSERT_FALSE(ttl.has_value());
+  ExpectErrorMentions(ttl.error(), {"/c.toml:1", "mcp_max_ttl", "forever"});
+  auto profiles = ParseConfigToml("\n\nmcp_allowed_profiles = [1]\n", "/c.toml", nullptr);
+  ASSERT_FALSE(profiles.has_value());
+  ExpectErrorMentions(profiles.error(), {"/c.toml:3", "mcp_allowed_profiles"});
+}
+
 EnvLookup FakeEnv(std::map<std::string, std::string> values) {
   return [values](const std::string& name) -> std::optional<std::string> {
     const auto found = values.find(name);

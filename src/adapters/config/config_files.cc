@@ -161,6 +161,37 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
             fmt::format("{}: key \"ttl\": {}", Where(path, node), ttl.error().message));
       }
       config.ttl = *ttl;
+    } else if (name == "mcp_max_ttl") {
+      auto text_value = RequireString(node, path, name, "\"1h\"");
+      if (!text_value) return tl::unexpected(text_value.error());
+      auto ttl = ParseTtl(*text_value);
+      if (!ttl) {
+        return UsageError(
+            fmt::format("{}: key \"mcp_max_ttl\": {}", Where(path, node), ttl.error().message));
+      }
+      config.mcp_max_ttl = *ttl;
+    } else if (name == "mcp_allowed_commands") {
+      auto list = RequireStringList(node, path, name, "[\"aws\", \"/usr/bin/terraform\"]");
+      if (!list) return tl::unexpected(list.error());
+      for (const std::string& entry : *list) {
+        // A relative path would match whatever the agent's working
+        // directory holds: only names (looked up in PATH) and absolute paths.
+        if (entry.empty() || (entry.find('/') != std::string::npos && entry.front() != '/')) {
+          return UsageError(fmt::format(
+              "{}: key \"mcp_allowed_commands\": \"{}\" is neither a program name nor an "
+              "absolute path; write a name like \"aws\" or a path like \"/usr/bin/aws\"",
+              Where(path, node), entry));
+        }
+      }
+      config.mcp_allowed_commands = std::move(*list);
+    } else if (name == "mcp_allowed_roles") {
+      auto list = RequireStringList(node, path, name, "[\"arn:aws:iam::123456789012:role/Dev\"]");
+      if (!list) return tl::unexpected(list.error());
+      config.mcp_allowed_roles = std::move(*list);
+    } else if (name == "mcp_allowed_profiles") {
+      auto list = RequireStringList(node, path, name, "[\"s3-read\"]");
+      if (!list) return tl::unexpected(list.error());
+      config.mcp_allowed_profiles = std::move(*list);
     } else if (name == "role_arn" || name == "region" || name == "model") {
       auto text_value = RequireString(node, path, name, "\"...\"");
       if (!text_value) return tl::unexpected(text_value.error());

@@ -16,8 +16,10 @@
 
 namespace audex {
 
-// config.toml: provider, ttl, role_arn, region (strings). Unknown keys are
-// reported in `warnings` and otherwise ignored, so newer files still load.
+// config.toml: provider, ttl, role_arn, region (strings), and the MCP guard
+// rails mcp_allowed_commands (names or absolute paths), mcp_max_ttl,
+// mcp_allowed_profiles, mcp_allowed_roles. Unknown keys are reported in `warnings` and
+// otherwise ignored, so newer files still load.
 Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& path,
                                    std::vector<std::string>* warnings);
 

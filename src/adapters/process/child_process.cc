@@ -1,6 +1,8 @@
 #include "adapters/process/child_process.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -8,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 
@@ -46,6 +49,73 @@ std::string FindProgram(const std::string& name, const Environment& environment)
   return "";
 }
 
+// argv and the environment as posix_spawn wants them; the vectors point
+// into the strings, so the struct is not copied.
+struct PreparedCommand {
+  std::string program;
+  std::vector<std::string> pairs;
+  std::vector<char*> args;
+  std::vector<char*> envp;
+};
+
+tl::expected<void, SpawnError> Prepare(const std::vector<std::string>& argv,
+                                       const Environment& environment, PreparedCommand& prepared) {
+  if (argv.empty()) return tl::unexpected(SpawnError{SpawnFailure::kOther, "no command given"});
+  prepared.program = FindProgram(argv[0], environment);
+  if (prepared.program.empty()) {
+    return tl::unexpected(SpawnError{
+        SpawnFailure::kNotFound,
+        fmt::format("command not found: {} (not in the PATH the command would get)", argv[0])});
+  }
+  for (const std::string& arg : argv) prepared.args.push_back(const_cast<char*>(arg.c_str()));
+  prepared.args.push_back(nullptr);
+  prepared.pairs.reserve(environment.size());
+  for (const auto& [key, value] : environment) {
+    prepared.pairs.push_back(fmt::format("{}={}", key, value));
+  }
+  for (std::string& pair : prepared.pairs) prepared.envp.push_back(pair.data());
+  prepared.envp.push_back(nullptr);
+  return {};
+}
+
+SpawnError SpawnErrorFor(int spawned, const std::string& name) {
+  const SpawnFailure failure = spawned == ENOENT ? SpawnFailure::kNotFound
+                               : spawned == EACCES || spawned == ENOEXEC
+                                   ? SpawnFailure::kNotExecutable
+                                   : SpawnFailure::kOther;
+  return SpawnError{failure, fmt::format("cannot run {}: {}", name, std::strerror(spawned))};
+}
+
+ChildOutcome OutcomeOf(int status) {
+  ChildOutcome outcome;
+  if (WIFEXITED(status)) {
+    outcome.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    outcome.signal = WTERMSIG(status);
+  }
+  return outcome;
+}
+
+// Reads what is there without blocking; false once the pipe is at EOF or
+// broken.
+bool Drain(int fd, CapturedStream& stream, size_t max_bytes) {
+  char buffer[16 * 1024];
+  for (;;) {
+    const ssize_t got = read(fd, buffer, sizeof buffer);
+    if (got > 0) {
+      const size_t n = static_cast<size_t>(got);
+      stream.total_bytes += n;
+      if (stream.text.size() < max_bytes) {
+        stream.text.append(buffer, std::min(n, max_bytes - stream.text.size()));
+      }
+      continue;
+    }
+    if (got == 0) return false;
+    if (errno == EINTR) continue;
+    return errno == EAGAIN || errno == EWOULDBLOCK;
+  }
+}
+
 }  // namespace
 
 Environment CurrentEnvironment() {
@@ -62,23 +132,10 @@ Environment CurrentEnvironment() {
 
 tl::expected<ChildOutcome, SpawnError> RunChild(const std::vector<std::string>& argv,
                                                 const Environment& environment) {
-  if (argv.empty()) return tl::unexpected(SpawnError{SpawnFailure::kOther, "no command given"});
-  const std::string program = FindProgram(argv[0], environment);
-  if (program.empty()) {
-    return tl::unexpected(SpawnError{
-        SpawnFailure::kNotFound,
-        fmt::format("command not found: {} (not in the PATH the command would get)", argv[0])});
+  PreparedCommand prepared;
+  if (auto ready = Prepare(argv, environment, prepared); !ready) {
+    return tl::unexpected(ready.error());
   }
-
-  std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  std::vector<std::string> pairs;
-  pairs.reserve(environment.size());
-  for (const auto& [key, value] : environment) pairs.push_back(fmt::format("{}={}", key, value));
-  std::vector<char*> envp;
-  for (std::string& pair : pairs) envp.push_back(pair.data());
-  envp.push_back(nullptr);
 
   // Handlers go in before the spawn so a signal in between is not lost;
   // the child starts with default dispositions (POSIX resets caught signals
@@ -99,16 +156,11 @@ tl::expected<ChildOutcome, SpawnError> RunChild(const std::vector<std::string>& 
   };
 
   pid_t pid = 0;
-  const int spawned =
-      posix_spawn(&pid, program.c_str(), nullptr, nullptr, args.data(), envp.data());
+  const int spawned = posix_spawn(&pid, prepared.program.c_str(), nullptr, nullptr,
+                                  prepared.args.data(), prepared.envp.data());
   if (spawned != 0) {
     restore();
-    const SpawnFailure failure = spawned == ENOENT ? SpawnFailure::kNotFound
-                                 : spawned == EACCES || spawned == ENOEXEC
-                                     ? SpawnFailure::kNotExecutable
-                                     : SpawnFailure::kOther;
-    return tl::unexpected(
-        SpawnError{failure, fmt::format("cannot run {}: {}", argv[0], std::strerror(spawned))});
+    return tl::unexpected(SpawnErrorFor(spawned, argv[0]));
   }
   g_child.store(pid);
 
@@ -122,13 +174,99 @@ tl::expected<ChildOutcome, SpawnError> RunChild(const std::vector<std::string>& 
     }
   }
   restore();
-  ChildOutcome outcome;
-  if (WIFEXITED(status)) {
-    outcome.exit_code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    outcome.signal = WTERMSIG(status);
+  return OutcomeOf(status);
+}
+
+tl::expected<CapturedChild, SpawnError> RunChildCapturing(const std::vector<std::string>& argv,
+                                                          const Environment& environment,
+                                                          const CaptureOptions& options) {
+  PreparedCommand prepared;
+  if (auto ready = Prepare(argv, environment, prepared); !ready) {
+    return tl::unexpected(ready.error());
   }
-  return outcome;
+  int out_pipe[2] = {-1, -1};
+  int err_pipe[2] = {-1, -1};
+  const auto close_all = [&] {
+    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) {
+      if (fd >= 0) close(fd);
+    }
+  };
+  // O_CLOEXEC: only the dup2'd copies reach the child (dup2 clears the flag).
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
+    const int saved = errno;
+    close_all();
+    return tl::unexpected(SpawnError{SpawnFailure::kOther,
+                                     fmt::format("cannot create pipes: {}", std::strerror(saved))});
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
+  // A caller that ignores SIGPIPE (the MCP server) must not pass that on:
+  // `cmd | head` in the child relies on the default.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, prepared.program.c_str(), &actions, &attributes,
+                                  prepared.args.data(), prepared.envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  out_pipe[1] = err_pipe[1] = -1;
+  if (spawned != 0) {
+    close_all();
+    return tl::unexpected(SpawnErrorFor(spawned, argv[0]));
+  }
+  fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
+  fcntl(err_pipe[0], F_SETFL, O_NONBLOCK);
+
+  CapturedChild captured;
+  using SteadyClock = std::chrono::steady_clock;
+  const SteadyClock::time_point started = SteadyClock::now();
+  std::optional<SteadyClock::time_point> killed_at;
+  bool out_open = true, err_open = true;
+  int status = 0;
+  for (;;) {
+    pollfd fds[2] = {{out_open ? out_pipe[0] : -1, POLLIN, 0},
+                     {err_open ? err_pipe[0] : -1, POLLIN, 0}};
+    // A short tick: the child's exit is noticed even when a grandchild
+    // keeps the pipes open.
+    if (poll(fds, 2, 100) < 0 && errno != EINTR) break;
+    if (out_open) out_open = Drain(out_pipe[0], captured.out, options.max_bytes);
+    if (err_open) err_open = Drain(err_pipe[0], captured.err, options.max_bytes);
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) {
+      if (out_open) Drain(out_pipe[0], captured.out, options.max_bytes);
+      if (err_open) Drain(err_pipe[0], captured.err, options.max_bytes);
+      close_all();
+      captured.outcome = OutcomeOf(status);
+      return captured;
+    }
+    if (done < 0 && errno != EINTR) break;
+    const SteadyClock::time_point now = SteadyClock::now();
+    if (options.timeout && !killed_at && now - started >= *options.timeout) {
+      captured.timed_out = true;
+      killed_at = now;
+      kill(pid, SIGTERM);
+    } else if (killed_at && now - *killed_at >= std::chrono::seconds(2)) {
+      kill(pid, SIGKILL);
+    }
+  }
+  const int saved = errno;
+  close_all();
+  kill(pid, SIGKILL);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return tl::unexpected(
+      SpawnError{SpawnFailure::kOther,
+                 std::string("waiting for the command failed: ") + std::strerror(saved)});
 }
 
 }  // namespace audex

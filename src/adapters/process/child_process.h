@@ -2,6 +2,8 @@
 // child to record how it ended), signals forwarded, exit status reported.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,5 +39,35 @@ Environment CurrentEnvironment();
 // it is not sent twice), and waits. Not thread-safe: one child at a time.
 tl::expected<ChildOutcome, SpawnError> RunChild(const std::vector<std::string>& argv,
                                                 const Environment& environment);
+
+// What RunChildCapturing keeps of one output stream.
+struct CapturedStream {
+  std::string text;        // the first `max_bytes` bytes the child wrote
+  size_t total_bytes = 0;  // everything it wrote, kept or not
+  bool truncated() const { return total_bytes > text.size(); }
+};
+
+struct CaptureOptions {
+  size_t max_bytes = 64 * 1024;  // kept per stream; the rest is read and dropped
+  // The child is sent SIGTERM when this runs out (SIGKILL 2 s later); its
+  // outcome then reports the signal. No limit when unset.
+  std::optional<std::chrono::milliseconds> timeout;
+};
+
+struct CapturedChild {
+  ChildOutcome outcome;
+  CapturedStream out;
+  CapturedStream err;
+  bool timed_out = false;
+};
+
+// Runs argv like RunChild, for a caller whose own standard streams are not
+// the child's to share (the MCP server speaks its protocol on them): stdin
+// is /dev/null, stdout and stderr are read through pipes, and no signals
+// are forwarded. Returns once the child has exited, without waiting for
+// grandchildren that keep the pipes open. Not thread-safe.
+tl::expected<CapturedChild, SpawnError> RunChildCapturing(const std::vector<std::string>& argv,
+                                                          const Environment& environment,
+                                                          const CaptureOptions& options);
 
 }  // namespace audex
