@@ -20,6 +20,9 @@ inline constexpr std::string_view kSessionCreated = "session_created";
 inline constexpr std::string_view kCredentialsIssued = "credentials_issued";
 inline constexpr std::string_view kCredentialsFailed = "credentials_failed";
 inline constexpr std::string_view kSessionEnded = "session_ended";
+// Audex ended the command because the session's TTL ran out (Azure, whose
+// tokens cannot be made to expire sooner).
+inline constexpr std::string_view kTtlExpired = "ttl_expired";
 
 struct AuditEvent {
   std::string ts;  // RFC 3339 UTC; AuditLog stamps it while it holds the lock
@@ -63,5 +66,6 @@ AuditEvent SessionCreatedEvent(const SessionRecord& record);
 AuditEvent CredentialsIssuedEvent(const SessionRecord& record, const IssuedCredentials& issued);
 AuditEvent CredentialsFailedEvent(const SessionRecord& record);
 AuditEvent SessionEndedEvent(const SessionRecord& record);
+AuditEvent TtlExpiredEvent(const SessionRecord& record);
 
 }  // namespace audex

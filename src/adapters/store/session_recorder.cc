@@ -33,6 +33,8 @@ Result<void> SessionRecorder::Ended(std::optional<int> exit_code, std::optional<
   return Record(SessionEndedEvent(record_));
 }
 
+Result<void> SessionRecorder::TtlExpired() { return Record(TtlExpiredEvent(record_)); }
+
 Result<void> SessionRecorder::Record(const AuditEvent& event) {
   if (auto appended = log_->Append(event); !appended) return tl::unexpected(appended.error());
   return store_->Save(record_);

@@ -42,6 +42,9 @@ class SessionRecorder {
   // that killed it.
   Result<void> Ended(std::optional<int> exit_code, std::optional<int> signal);
 
+  // ttl_expired: Audex is ending the command because the TTL ran out.
+  Result<void> TtlExpired();
+
   const SessionRecord& record() const { return record_; }
 
  private:
