@@ -143,6 +143,7 @@ AzureSession::~AzureSession() = default;
 Result<std::unique_ptr<AzureSession>> AzureSession::Start(const CliContext& context,
                                                           const PlannedRun& planned,
                                                           const AzureTarget& target) {
+  PrintWarnings(context, planned.plan.enforcement_warnings);
   auto token = FindAzureToken(context, target.cloud);
   if (!token) return tl::unexpected(token.error());
   auto random = RandomBytes(kSessionIdRandomBytes);

@@ -15,7 +15,6 @@
 
 #include "adapters/process/child_process.h"
 #include "cli/exit_codes.h"
-#include "core/ttl.h"
 
 namespace audex {
 namespace {
@@ -76,9 +75,8 @@ Result<int> RunRecordedChild(const CliContext& context, SessionRecorder& recorde
     watchdog = std::thread([&] {
       std::unique_lock lock(mutex);
       if (wake.wait_for(lock, *deadline, [&] { return done; })) return;
-      context.err << fmt::format(
-          "tryaudex: warning: the session's TTL ({}) has run out: ending the command (SIGTERM)\n",
-          FormatTtl(*deadline));
+      context.err << "tryaudex: warning: the session's TTL has run out: ending the command "
+                     "(SIGTERM)\n";
       if (auto recorded = recorder.TtlExpired(); !recorded) {
         context.err << "tryaudex: error: " << recorded.error().message << '\n';
       }

@@ -80,6 +80,7 @@ GcpSession::~GcpSession() = default;
 Result<std::unique_ptr<GcpSession>> GcpSession::Start(const CliContext& context,
                                                       const PlannedRun& planned,
                                                       const GcpTarget& target) {
+  PrintWarnings(context, planned.plan.enforcement_warnings);
   CurlHttpClient http(GcpHttpOptions(context.env));
   CurlHttpOptions metadata_options = GcpHttpOptions(context.env);
   // Off Google Cloud nothing answers at the metadata address: give up fast.

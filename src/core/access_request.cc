@@ -127,7 +127,13 @@ Result<std::vector<GrantedAction>> CheckAgainstCatalog(const ActionUniverse& uni
   return checked;
 }
 
+constexpr const char* kAzureResourceError =
+    "--resource is not supported for provider azure: an Azure access token cannot be scoped to "
+    "resources (the identity's role assignments decide what it reaches); drop --resource and "
+    "scope the role assignment instead";
+
 Result<std::vector<std::string>> ParseResources(const std::string& list, Provider provider) {
+  if (provider == Provider::kAzure) return PolicyError(kAzureResourceError);
   std::vector<std::string> resources = SplitCommaList(list);
   for (size_t i = 0; i < resources.size(); ++i) {
     if (resources[i].empty()) {
@@ -336,10 +342,7 @@ Result<ResolvedRequest> ResolveRequest(const AccessRequest& request, const Profi
     resolved.resources = profile->resources;
   }
   if (!resolved.resources.empty() && resolved.provider == Provider::kAzure) {
-    return PolicyError(
-        "--resource is not supported for provider azure: an Azure access token cannot be "
-        "scoped to resources (the identity's role assignments decide what it reaches); drop "
-        "--resource and scope the role assignment instead");
+    return PolicyError(kAzureResourceError);
   }
   return resolved;
 }

@@ -190,7 +190,7 @@ Result<void> PlanGcp(SessionPlan& plan) {
       "permissions: the token carries every role of the service account; {} {} not enforced "
       "({})",
       Join(actions, ","), actions.size() == 1 ? "is" : "are", why));
-  plan.request.warnings.push_back(
+  plan.enforcement_warnings.push_back(
       fmt::format("GCP cannot narrow this token below the service account's own roles: {}", why));
   return {};
 }
@@ -205,7 +205,7 @@ void PlanAzure(SessionPlan& plan) {
       "actions: an Azure token cannot be narrowed to actions; {} {} checked for syntax only, "
       "and the identity's role assignments are the real limit",
       Join(actions, ","), actions.size() == 1 ? "is" : "are"));
-  plan.request.warnings.push_back(
+  plan.enforcement_warnings.push_back(
       "Azure cannot narrow the token to the requested actions: the identity's role "
       "assignments are the real limit; Audex enforces only the TTL");
 }

@@ -31,6 +31,9 @@ struct SessionPlan {
   // will not, in plain words, for the plan and the warnings (GCP, Azure).
   std::vector<std::string> enforced;
   std::vector<std::string> not_enforced;
+  // Printed once when the session really starts (not on --dry-run, whose
+  // plan lists `not_enforced` already).
+  std::vector<std::string> enforcement_warnings;
   // GCP: the Credential Access Boundary the token is narrowed with, when
   // every permission is a Cloud Storage one and buckets are named.
   std::optional<std::string> access_boundary;  // JSON, as sent

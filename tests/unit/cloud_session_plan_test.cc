@@ -39,7 +39,8 @@ TEST(GcpPlan, StorageOnlyWithBucketsGetsAnAccessBoundary) {
   EXPECT_EQ(rule["availablePermissions"].size(), plan->boundary_roles.size());
   EXPECT_TRUE(Mentions(plan->enforced, "Credential Access Boundary"));
   EXPECT_TRUE(Mentions(plan->enforced, "lifetime"));
-  EXPECT_FALSE(Mentions(plan->request.warnings, "cannot narrow"));
+  EXPECT_TRUE(plan->enforcement_warnings.empty());
+  EXPECT_TRUE(plan->request.warnings.empty());
 }
 
 TEST(GcpPlan, OtherServicesAreWarnedAboutOnce) {
@@ -49,7 +50,7 @@ TEST(GcpPlan, OtherServicesAreWarnedAboutOnce) {
   EXPECT_TRUE(Mentions(plan->not_enforced, "compute.instances.list"));
   EXPECT_TRUE(Mentions(plan->not_enforced, "--resource is not enforced"));
   int warnings = 0;
-  for (const std::string& warning : plan->request.warnings) {
+  for (const std::string& warning : plan->enforcement_warnings) {
     warnings += warning.find("GCP cannot narrow") != std::string::npos;
   }
   EXPECT_EQ(warnings, 1);
@@ -59,7 +60,7 @@ TEST(GcpPlan, StorageWithoutBucketsSaysHowToNarrow) {
   auto plan = Plan(Provider::kGcp, "storage.objects.get");
   ASSERT_TRUE(plan) << plan.error().message;
   EXPECT_FALSE(plan->access_boundary);
-  EXPECT_TRUE(Mentions(plan->request.warnings, "--resource //storage.googleapis.com"));
+  EXPECT_TRUE(Mentions(plan->enforcement_warnings, "--resource //storage.googleapis.com"));
 }
 
 TEST(GcpPlan, LifetimeOverAnHourNeedsTheExtension) {
@@ -83,7 +84,7 @@ TEST(AzurePlan, SaysActionsAreNotEnforcedAndTheTtlIs) {
   ASSERT_TRUE(plan) << plan.error().message;
   EXPECT_TRUE(Mentions(plan->not_enforced, "cannot be narrowed to actions"));
   EXPECT_TRUE(Mentions(plan->enforced, "Audex ends the command after 15m"));
-  EXPECT_TRUE(Mentions(plan->request.warnings, "role assignments are the real limit"));
+  EXPECT_TRUE(Mentions(plan->enforcement_warnings, "role assignments are the real limit"));
   EXPECT_FALSE(Plan(Provider::kAzure, "Microsoft.Storage/storageAccounts/read", std::nullopt,
                     std::chrono::hours(2)));
   EXPECT_FALSE(

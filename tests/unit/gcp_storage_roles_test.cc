@@ -73,7 +73,9 @@ TEST(ChooseStorageRoles, NoCoverHasFewerExtraPermissions) {
       }
       const bool covers = std::all_of(choice->requested.begin(), choice->requested.end(),
                                       [&](const std::string& p) { return granted.count(p) > 0; });
-      if (covers) EXPECT_GE(granted.size() - choice->requested.size(), choice->beyond.size());
+      if (covers) {
+        EXPECT_GE(granted.size() - choice->requested.size(), choice->beyond.size());
+      }
     }
   }
 }
