@@ -246,7 +246,7 @@ TEST(GenerateAccessToken, SendsTheBaseTokenAndLifetime) {
   ASSERT_TRUE(token->expiration);
   EXPECT_EQ(http.requests[0].url,
             "http://127.0.0.1:5/v1/projects/-/serviceAccounts/"
-            "sa%40p.iam.gserviceaccount.com:generateAccessToken");
+            "sa@p.iam.gserviceaccount.com:generateAccessToken");
   const auto body = nlohmann::json::parse(http.requests[0].body);
   EXPECT_EQ(body["lifetime"], "900s");
   EXPECT_EQ(body["scope"][0], kCloudPlatformScope);

@@ -24,6 +24,16 @@ std::string Redacted(std::string message, const SecretString& secret) {
   return message;
 }
 
+// The service account as a path segment, '@' kept as Google's client
+// libraries send it (iamcredentials .../serviceAccounts/sa@p.iam...:generateAccessToken).
+std::string AccountSegment(const std::string& account) {
+  std::string encoded = UriEncode(account);
+  for (size_t at = encoded.find("%40"); at != std::string::npos; at = encoded.find("%40", at)) {
+    encoded.replace(at, 3, "@");
+  }
+  return encoded;
+}
+
 std::string JoinUrl(const std::string& base, const std::string& path) {
   if (!base.empty() && base.back() == '/') return base + path;
   return base + "/" + path;
@@ -60,7 +70,7 @@ Result<GcpAccessToken> GenerateAccessToken(HttpClient& http, const GcpEndpoints&
   request.method = "POST";
   request.url = JoinUrl(endpoints.iamcredentials_url,
                         fmt::format("v1/projects/-/serviceAccounts/{}:generateAccessToken",
-                                    UriEncode(service_account)));
+                                    AccountSegment(service_account)));
   request.headers = {{"Authorization", "Bearer " + base.token.Reveal()},
                      {"Content-Type", "application/json"},
                      {"Accept", "application/json"}};
