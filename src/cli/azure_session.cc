@@ -100,7 +100,7 @@ Result<void> PrepareAzureConfig(const std::filesystem::path& dir, const EnvLooku
       "[cloud]\nname = {}\n\n[core]\ncollect_telemetry = false\n", cloud_name);
   const std::string subscription =
       !target.subscription_id.empty() ? target.subscription_id : token.subscription_id.value_or("");
-  if (subscription.empty()) return {};
+  if (subscription.empty()) return {};  // RunChild has warned
   std::ofstream profile(dir / "azureProfile.json");
   profile << AzureCliProfileJson(
       subscription, token.tenant_id.value_or("00000000-0000-0000-0000-000000000000"), cloud_name);
@@ -188,6 +188,11 @@ Result<int> AzureSession::RunChild(const std::vector<std::string>& command) {
     }
     return tl::unexpected(error);
   };
+  if (target_.subscription_id.empty() && !token_.subscription_id) {
+    context_.err << "tryaudex: warning: no subscription is known, so `az` in the command is not "
+                    "signed in (the Azure SDKs are); set AZURE_SUBSCRIPTION_ID or "
+                    "azure_subscription_id in config.toml\n";
+  }
   auto config_dir = ScratchDirectory::Create(context_.env, "audex-az-");
   if (!config_dir) return fail(config_dir.error());
   if (auto prepared = PrepareAzureConfig(config_dir->path(), context_.env, target_, token_);
@@ -206,7 +211,8 @@ Result<int> AzureSession::RunChild(const std::vector<std::string>& command) {
   child.identity_endpoint = (*endpoint)->IdentityEndpoint();
   child.identity_header = HexEncode(*secret);
   child.config_dir = config_dir->path().string();
-  child.subscription_id = target_.subscription_id;
+  child.subscription_id = !target_.subscription_id.empty() ? target_.subscription_id
+                                                           : token_.subscription_id.value_or("");
   child.session_id = id_;
   // Azure tokens live about an hour whatever the TTL: Audex ends the
   // command when the TTL runs out (and the endpoint stops serving).
