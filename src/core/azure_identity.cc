@@ -11,6 +11,21 @@ namespace {
 
 using TimePoint = std::chrono::system_clock::time_point;
 
+// Expiry values beyond these are nonsense, and would overflow the clock's
+// nanosecond count: epoch seconds up to 9999-12-31, lifetimes up to a year.
+constexpr long long kMaxEpochSeconds = 253402300799;
+constexpr long long kMaxLifetimeSeconds = 366LL * 24 * 3600;
+
+std::optional<TimePoint> FromEpoch(long long seconds) {
+  if (seconds < 0 || seconds > kMaxEpochSeconds) return std::nullopt;
+  return TimePoint(std::chrono::seconds(seconds));
+}
+
+std::optional<TimePoint> AfterNow(TimePoint now, long long seconds) {
+  if (seconds < 0 || seconds > kMaxLifetimeSeconds) return std::nullopt;
+  return now + std::chrono::seconds(seconds);
+}
+
 std::optional<long long> ParseInteger(std::string_view text) {
   if (text.empty() || text.size() > 18) return std::nullopt;
   long long value = 0;
@@ -29,6 +44,11 @@ std::optional<TimePoint> ParseAppServiceTime(std::string_view text) {
   const std::string copy(text);
   if (std::sscanf(copy.c_str(), "%d/%d/%d %d:%d:%d %c%d:%d", &month, &day, &year, &hour, &minute,
                   &second, &sign, &offset_hours, &offset_minutes) != 9) {
+    return std::nullopt;
+  }
+  if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 ||
+      hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60 || offset_hours < 0 ||
+      offset_hours > 23 || offset_minutes < 0 || offset_minutes > 59) {
     return std::nullopt;
   }
   std::tm tm{};
@@ -94,19 +114,17 @@ Result<AzureCloud> ResolveAzureCloud(const std::optional<std::string>& cloud,
 std::optional<TimePoint> AzureTokenExpiry(const nlohmann::json& reply, TimePoint now) {
   if (!reply.is_object()) return std::nullopt;
   if (auto it = reply.find("expires_on"); it != reply.end()) {
-    if (it->is_number_integer()) return TimePoint(std::chrono::seconds(it->get<long long>()));
+    if (it->is_number_integer()) return FromEpoch(it->get<long long>());
     if (it->is_string()) {
       const std::string text = it->get<std::string>();
-      if (auto epoch = ParseInteger(text)) return TimePoint(std::chrono::seconds(*epoch));
+      if (auto epoch = ParseInteger(text)) return FromEpoch(*epoch);
       if (auto time = ParseAppServiceTime(text)) return time;
     }
   }
   if (auto it = reply.find("expires_in"); it != reply.end()) {
-    if (it->is_number_integer()) return now + std::chrono::seconds(it->get<long long>());
+    if (it->is_number_integer()) return AfterNow(now, it->get<long long>());
     if (it->is_string()) {
-      if (auto seconds = ParseInteger(it->get<std::string>())) {
-        return now + std::chrono::seconds(*seconds);
-      }
+      if (auto seconds = ParseInteger(it->get<std::string>())) return AfterNow(now, *seconds);
     }
   }
   return std::nullopt;

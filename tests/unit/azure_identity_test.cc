@@ -45,6 +45,15 @@ TEST(AzureTokenExpiry, ReadsEveryFormTheEndpointsUse) {
   EXPECT_FALSE(AzureTokenExpiry(nlohmann::json{{"other", 1}}, now));
 }
 
+TEST(AzureTokenExpiry, RefusesValuesThatWouldOverflowTheClock) {
+  // Found by fuzz/cloud_identity_fuzzer: now + 77777777777198 s overflowed.
+  const TimePoint now(seconds(1700000000));
+  EXPECT_FALSE(AzureTokenExpiry(nlohmann::json{{"expires_in", "77777777777198"}}, now));
+  EXPECT_FALSE(AzureTokenExpiry(nlohmann::json{{"expires_in", -5}}, now));
+  EXPECT_FALSE(AzureTokenExpiry(nlohmann::json{{"expires_on", 999999999999999999LL}}, now));
+  EXPECT_FALSE(AzureTokenExpiry(nlohmann::json{{"expires_on", "13/45/2023 99:13:20 +00:00"}}, now));
+}
+
 TEST(JwtTenantId, ReadsTheTidClaim) {
   // {"tid":"t-1"} base64url-encoded: eyJ0aWQiOiJ0LTEifQ
   EXPECT_EQ(JwtTenantId("eyJhbGciOiJub25lIn0.eyJ0aWQiOiJ0LTEifQ.sig"), "t-1");

@@ -134,13 +134,10 @@ Result<AzureAccessToken> ResolveAzureToken(const EnvLookup& env, const AzureClou
         AzureAccessToken token;
         token.token = SecretString(json["accessToken"].get<std::string>());
         token.source = "Azure CLI (az account get-access-token)";
-        if (json.contains("expires_on") && json["expires_on"].is_number_integer()) {
-          token.expiration = TimePoint(std::chrono::seconds(json["expires_on"].get<long long>()));
-        } else if (json.contains("expiresOn") && json["expiresOn"].is_string()) {
-          // "2026-11-28 19:01:02.000000", local time; read as UTC is off by
-          // the zone, so only the JWT-less fallback uses it: an hour from now.
-          token.expiration = options.now + std::chrono::minutes(60);
-        }
+        // Newer Azure CLIs print expires_on (epoch seconds); older ones print
+        // only a local-time expiresOn: then assume the usual hour.
+        token.expiration = AzureTokenExpiry(json, options.now);
+        if (!token.expiration) token.expiration = options.now + std::chrono::minutes(60);
         if (json.contains("tenant") && json["tenant"].is_string()) {
           token.tenant_id = json["tenant"].get<std::string>();
         }

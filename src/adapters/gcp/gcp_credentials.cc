@@ -56,7 +56,9 @@ Result<GcpAccessToken> ParseOauthTokenReply(const HttpResponse& response, Clock:
   }
   GcpAccessToken token;
   token.token = SecretString(json["access_token"].get<std::string>());
-  if (json.contains("expires_in") && json["expires_in"].is_number_integer()) {
+  // Bounded: a nonsense lifetime must not overflow the clock.
+  if (json.contains("expires_in") && json["expires_in"].is_number_integer() &&
+      json["expires_in"].get<long long>() >= 0 && json["expires_in"].get<long long>() <= 86400) {
     token.expiration = now + std::chrono::seconds(json["expires_in"].get<long long>());
   }
   token.source = source;

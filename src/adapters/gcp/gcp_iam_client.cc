@@ -150,7 +150,9 @@ Result<GcpAccessToken> ExchangeWithAccessBoundary(HttpClient& http, const GcpEnd
   GcpAccessToken narrowed;
   narrowed.token = SecretString(json["access_token"].get<std::string>());
   narrowed.expiration = token.expiration;
-  if (json.contains("expires_in") && json["expires_in"].is_number_integer() && !token.expiration) {
+  if (json.contains("expires_in") && json["expires_in"].is_number_integer() &&
+      json["expires_in"].get<long long>() >= 0 && json["expires_in"].get<long long>() <= 86400 &&
+      !token.expiration) {
     narrowed.expiration = std::chrono::system_clock::now() +
                           std::chrono::seconds(json["expires_in"].get<long long>());
   }
