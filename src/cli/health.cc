@@ -9,23 +9,90 @@
 #include "adapters/aws/credential_chain.h"
 #include "adapters/aws/sts_client.h"
 #include "adapters/aws/sts_endpoint.h"
+#include "adapters/gcp/gcp_credentials.h"
+#include "adapters/gcp/gcp_iam_client.h"
 #include "adapters/http/curl_http_client.h"
+#include "cli/azure_session.h"
 #include "cli/exit_codes.h"
+#include "cli/gcp_session.h"
 #include "cli/http_options.h"
+#include "core/rfc3339.h"
 #include "core/role.h"
+
+#include <functional>
 
 namespace audex {
 
 void AddHealthCommand(CLI::App& app, HealthOptions& options) {
   CLI::App* health = app.add_subcommand(
       "health", "Check the credentials, identity, region and role Audex would use");
-  health->add_option("--check", options.check, "The provider to check (aws)")
-      ->check(CLI::IsMember({"aws"}));
+  health->add_option("--check", options.check, "The provider to check (aws, gcp, azure)")
+      ->check(CLI::IsMember({"aws", "gcp", "azure"}));
   health->add_option("--role-arn", options.role_arn,
                      "Role to report (else AUDEX_ROLE_ARN, config)");
   health->add_option("--region", options.region, "AWS region");
   health->add_flag("--json", options.json, "Print JSON");
 }
+
+namespace {
+
+using HealthAdd = std::function<void(const std::string&, const std::string&, bool)>;
+
+// GCP: the base token's source, the service account, and one real
+// generateAccessToken (60 s) to prove the impersonation works.
+void CheckGcp(const HealthOptions& options, const CliContext& context, const UserConfig& config,
+              const HealthAdd& add) {
+  auto target = ResolveGcpTarget(options.role_arn, context, config);
+  add("service_account",
+      target ? fmt::format("{} (from {})", target->service_account, target->source)
+             : target.error().message,
+      target.has_value());
+  const GcpEndpoints endpoints = ResolveGcpEndpoints(context.env);
+  add("iamcredentials", endpoints.iamcredentials_url, true);
+  add("sts_endpoint", endpoints.sts_url, true);
+  const std::string project =
+      context.env("AUDEX_GCP_PROJECT").value_or(config.gcp_project.value_or(""));
+  add("project", project.empty() ? "none (set AUDEX_GCP_PROJECT or gcp_project)" : project, true);
+  CurlHttpClient http(GcpHttpOptions(context.env));
+  CurlHttpOptions metadata_options = GcpHttpOptions(context.env);
+  metadata_options.timeouts.connect = std::chrono::milliseconds(1000);
+  metadata_options.timeouts.total = std::chrono::milliseconds(3000);
+  CurlHttpClient metadata_http(metadata_options);
+  auto base = ResolveGcpBaseToken(context.env, http, metadata_http);
+  add("base_token", base ? "from " + base->source : base.error().message, base.has_value());
+  if (!base || !target) return;
+  auto minted = GenerateAccessToken(http, endpoints, *base, target->service_account,
+                                    std::chrono::seconds(60));
+  add("impersonation",
+      minted ? fmt::format("generateAccessToken as {} works", target->service_account)
+             : minted.error().message,
+      minted.has_value());
+}
+
+// Azure: the cloud, the subscription, and the token Audex would start from
+// (its source and expiry, never its value).
+void CheckAzure(const CliContext& context, const UserConfig& config, const HealthAdd& add) {
+  auto target = ResolveAzureTarget(context, config);
+  if (!target) {
+    add("cloud", target.error().message, false);
+    return;
+  }
+  add("cloud", fmt::format("{} (authority {})", target->cloud.name, target->cloud.authority_host),
+      true);
+  add("subscription",
+      target->subscription_id.empty() ? "none (set AZURE_SUBSCRIPTION_ID)"
+                                      : target->subscription_id,
+      true);
+  auto token = FindAzureToken(context, target->cloud);
+  add("token",
+      token ? fmt::format("from {}{}", token->source,
+                          token->expiration ? ", expires " + FormatRfc3339(*token->expiration)
+                                            : std::string())
+            : token.error().message,
+      token.has_value());
+}
+
+}  // namespace
 
 Result<int> RunHealth(const HealthOptions& options, const CliContext& context) {
   auto loaded = LoadConfigurationFor(context);
@@ -40,6 +107,25 @@ Result<int> RunHealth(const HealthOptions& options, const CliContext& context) {
     report[key] = {{"ok", ok}, {"detail", value}};
     healthy = healthy && ok;
   };
+  const auto print = [&] {
+    if (options.json) {
+      report["healthy"] = healthy;
+      context.out << report.dump(2) << '\n';
+    } else {
+      for (const auto& [key, value] : lines) {
+        context.out << fmt::format("{:<17} {}\n", key, value);
+      }
+    }
+    return healthy ? kExitOk : kExitCredentials;
+  };
+  if (options.check == "gcp") {
+    CheckGcp(options, context, config, add);
+    return print();
+  }
+  if (options.check == "azure") {
+    CheckAzure(context, config, add);
+    return print();
+  }
 
   auto region = ResolveRegion(options.region, context.env, config.region,
                               AwsProfileRegion(ResolveAwsSharedFiles(context.env)));

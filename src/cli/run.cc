@@ -7,7 +7,9 @@
 #include <ostream>
 
 #include "cli/aws_session.h"
+#include "cli/azure_session.h"
 #include "cli/exit_codes.h"
+#include "cli/gcp_session.h"
 #include "cli/serve.h"
 #include "core/session_plan.h"
 #include "core/shell_quote.h"
@@ -55,6 +57,12 @@ void PrintPlanJson(const SessionPlan& plan, const CliContext& context) {
     json["policy_limit"] = kSessionPolicyLimit;
   } else {
     json["policy"] = nullptr;
+  }
+  json["enforced"] = plan.enforced;
+  json["not_enforced"] = plan.not_enforced;
+  if (plan.access_boundary) {
+    json["access_boundary"] = OrderedJson::parse(*plan.access_boundary);
+    json["access_boundary_roles"] = plan.boundary_roles;
   }
   json["child_environment"] = plan.child_variables;
   json["command"] = plan.command;
@@ -118,6 +126,13 @@ void PrintPlanText(const SessionPlan& plan, const CliContext& context) {
     out << fmt::format(
         "Session policy: none; {} credentials are not narrowed by a policy document\n",
         ProviderName(request.provider));
+  }
+  for (const std::string& item : plan.enforced) out << fmt::format("Enforced:     {}\n", item);
+  for (const std::string& item : plan.not_enforced) {
+    out << fmt::format("NOT enforced: {}\n", item);
+  }
+  if (plan.access_boundary) {
+    out << fmt::format("Credential Access Boundary:\n{}\n", *plan.access_boundary);
   }
   out << fmt::format("Child environment: {}\n", Join(plan.child_variables, ", "));
 }
@@ -192,11 +207,19 @@ Result<int> RunRun(const RunOptions& options, const CliContext& context) {
     context.err << fmt::format("tryaudex: note: dropped {} from {}: not an IAM action ({})\n",
                                item.action, item.origin, item.reason);
   }
-  if (plan.request.provider != Provider::kAws) {
-    return UsageError(fmt::format(
-        "issuing {} credentials is not available in this build yet; add --dry-run to see the "
-        "plan",
-        ProviderName(plan.request.provider)));
+  if (plan.request.provider == Provider::kGcp) {
+    auto target = ResolveGcpTarget(options.role_arn, context, planned->loaded.config);
+    if (!target) return tl::unexpected(target.error());
+    auto session = GcpSession::Start(context, *planned, *target);
+    if (!session) return tl::unexpected(session.error());
+    return (*session)->RunChild(plan.command);
+  }
+  if (plan.request.provider == Provider::kAzure) {
+    auto target = ResolveAzureTarget(context, planned->loaded.config);
+    if (!target) return tl::unexpected(target.error());
+    auto session = AzureSession::Start(context, *planned, *target);
+    if (!session) return tl::unexpected(session.error());
+    return (*session)->RunChild(plan.command);
   }
   const UserConfig& config = planned->loaded.config;
   const bool serve = options.serve || config.serve.value_or(false);

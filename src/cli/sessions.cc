@@ -128,6 +128,7 @@ Result<int> Show(const SessionsOptions& options, const CliContext& context,
   line("Resources", record.resources.empty() ? "* (every resource)" : Join(record.resources, ","));
   line("Command", CommandLine(record.command));
   if (record.access_key_id) line("Access key id", *record.access_key_id);
+  if (record.token_prefix) line("Token prefix", *record.token_prefix + "...");
   if (record.agent_id) line("Agent", *record.agent_id);
   if (record.exit_code) line("Exit code", std::to_string(*record.exit_code));
   if (record.signal) line("Signal", std::to_string(*record.signal));

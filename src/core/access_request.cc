@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/action_syntax.h"
+#include "core/gcp_access_boundary.h"
 #include "core/glob.h"
 #include "core/resource.h"
 #include "core/text.h"
@@ -126,12 +127,25 @@ Result<std::vector<GrantedAction>> CheckAgainstCatalog(const ActionUniverse& uni
   return checked;
 }
 
-Result<std::vector<std::string>> ParseResources(const std::string& list) {
+constexpr const char* kAzureResourceError =
+    "--resource is not supported for provider azure: an Azure access token cannot be scoped to "
+    "resources (the identity's role assignments decide what it reaches); drop --resource and "
+    "scope the role assignment instead";
+
+Result<std::vector<std::string>> ParseResources(const std::string& list, Provider provider) {
+  if (provider == Provider::kAzure) return PolicyError(kAzureResourceError);
   std::vector<std::string> resources = SplitCommaList(list);
   for (size_t i = 0; i < resources.size(); ++i) {
     if (resources[i].empty()) {
       return PolicyError(fmt::format(
           "item {} of --resource \"{}\" is empty; separate ARNs with single commas", i + 1, list));
+    }
+    if (provider == Provider::kGcp) {
+      // GCP narrows tokens to Cloud Storage buckets only (gcp_access_boundary.h).
+      auto bucket = ParseBucketResource(resources[i], "--resource");
+      if (!bucket) return tl::unexpected(bucket.error());
+      resources[i] = std::move(*bucket);
+      continue;
     }
     if (auto checked = CheckArn(resources[i], "--resource"); !checked) {
       return tl::unexpected(checked.error());
@@ -331,7 +345,7 @@ Result<ResolvedRequest> ResolveRequest(const AccessRequest& request, const Profi
 
   // 5. Resources.
   if (request.resource) {
-    auto resources = ParseResources(*request.resource);
+    auto resources = ParseResources(*request.resource, resolved.provider);
     if (!resources) return tl::unexpected(resources.error());
     resolved.resources = std::move(*resources);
     if (profile != nullptr && !profile->resources.empty()) {
@@ -341,11 +355,8 @@ Result<ResolvedRequest> ResolveRequest(const AccessRequest& request, const Profi
   } else if (profile != nullptr) {
     resolved.resources = profile->resources;
   }
-  if (!resolved.resources.empty() && resolved.provider != Provider::kAws) {
-    return PolicyError(fmt::format(
-        "--resource is not supported for provider {} yet: only AWS session policies can be "
-        "scoped to resources so far; drop --resource",
-        ProviderName(resolved.provider)));
+  if (!resolved.resources.empty() && resolved.provider == Provider::kAzure) {
+    return PolicyError(kAzureResourceError);
   }
   return resolved;
 }

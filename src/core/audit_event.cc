@@ -145,7 +145,8 @@ AuditEvent SessionCreatedEvent(const SessionRecord& record) {
 
 AuditEvent CredentialsIssuedEvent(const SessionRecord& record, const IssuedCredentials& issued) {
   AuditEvent event = EventFor(record, kCredentialsIssued);
-  event.fields["access_key_id"] = issued.access_key_id;
+  if (!issued.access_key_id.empty()) event.fields["access_key_id"] = issued.access_key_id;
+  if (issued.token_prefix) event.fields["token_prefix"] = *issued.token_prefix;
   event.fields["expires"] = issued.expiration ? Json(FormatRfc3339(*issued.expiration)) : Json();
   event.fields["source"] = issued.source;
   return event;
@@ -154,6 +155,13 @@ AuditEvent CredentialsIssuedEvent(const SessionRecord& record, const IssuedCrede
 AuditEvent CredentialsFailedEvent(const SessionRecord& record) {
   AuditEvent event = EventFor(record, kCredentialsFailed);
   event.fields["reason"] = record.failure.value_or("");
+  return event;
+}
+
+AuditEvent TtlExpiredEvent(const SessionRecord& record) {
+  AuditEvent event = EventFor(record, kTtlExpired);
+  event.fields["ttl_seconds"] = record.ttl.count();
+  event.fields["action"] = "SIGTERM sent to the command";
   return event;
 }
 

@@ -33,6 +33,10 @@ inline constexpr std::string_view kServeRefused = "serve_refused";
 inline constexpr std::string_view kMcpCallRefused = "mcp_call_refused";
 inline constexpr std::string_view kMcpToolCalled = "mcp_tool_called";
 
+// Audex ended the command because the session's TTL ran out (Azure, whose
+// tokens cannot be made to expire sooner).
+inline constexpr std::string_view kTtlExpired = "ttl_expired";
+
 struct AuditEvent {
   std::string ts;  // RFC 3339 UTC; AuditLog stamps it while it holds the lock
   std::string session_id;
@@ -75,6 +79,7 @@ AuditEvent SessionCreatedEvent(const SessionRecord& record);
 AuditEvent CredentialsIssuedEvent(const SessionRecord& record, const IssuedCredentials& issued);
 AuditEvent CredentialsFailedEvent(const SessionRecord& record);
 AuditEvent SessionEndedEvent(const SessionRecord& record);
+AuditEvent TtlExpiredEvent(const SessionRecord& record);
 
 // credentials_refreshed: the endpoint of `run --serve` issued the session's
 // credentials again (the `refresh`-th time) with the same session policy.

@@ -5,6 +5,8 @@
 #include <algorithm>
 
 #include "core/child_env.h"
+#include "core/gcp_access_boundary.h"
+#include "core/gcp_storage_roles.h"
 #include "core/glob.h"
 #include "core/text.h"
 #include "core/ttl.h"
@@ -134,6 +136,80 @@ Result<void> ChooseAwsPolicy(SessionPlan& plan, const ActionUniverse* universe, 
   return {};
 }
 
+// GCP: a Credential Access Boundary when the request is Cloud Storage only
+// and names buckets; otherwise say plainly what the token will carry.
+Result<void> PlanGcp(SessionPlan& plan) {
+  const ResolvedRequest& request = plan.request;
+  const std::vector<std::string> actions = request.ActionNames();
+  plan.enforced.push_back(fmt::format(
+      "lifetime: the token expires after {} (generateAccessToken lifetime)", FormatTtl(plan.ttl)));
+  const bool storage_only = std::all_of(actions.begin(), actions.end(), IsStoragePermission);
+  if (storage_only && !request.resources.empty()) {
+    auto choice = ChooseStorageRoles(actions, request.explicit_denies);
+    if (!choice) return tl::unexpected(choice.error());
+    auto boundary = AccessBoundaryJson(request.resources, choice->roles);
+    if (!boundary) return tl::unexpected(boundary.error());
+    plan.access_boundary = std::move(*boundary);
+    plan.boundary_roles = choice->roles;
+    std::vector<std::string> buckets;
+    for (const std::string& resource : request.resources) {
+      buckets.push_back(resource.substr(kBucketResourcePrefix.size()));
+    }
+    plan.enforced.push_back(fmt::format(
+        "permissions: Cloud Storage only, at most those of {} on bucket{} {} (Credential "
+        "Access Boundary; the service account's own roles still apply on top)",
+        Join(choice->roles, ", "), buckets.size() == 1 ? "" : "s", Join(buckets, ", ")));
+    if (!choice->beyond.empty()) {
+      plan.not_enforced.push_back(fmt::format(
+          "no predefined role is narrower, so the token also allows {} on those buckets",
+          Join(choice->beyond, ", ")));
+    }
+    plan.not_enforced.push_back(
+        "the narrowed token works for Cloud Storage only; other APIs refuse it");
+    return {};
+  }
+  std::string why;
+  if (storage_only) {
+    why =
+        "a Credential Access Boundary needs the buckets: add --resource "
+        "//storage.googleapis.com/projects/_/buckets/NAME to narrow these Cloud Storage "
+        "permissions";
+  } else {
+    std::vector<std::string> others;
+    for (const std::string& action : actions) {
+      if (!IsStoragePermission(action)) others.push_back(action);
+    }
+    why = fmt::format(
+        "GCP narrows tokens per permission for Cloud Storage only, and {} {} not Cloud Storage",
+        Join(others, ", "), others.size() == 1 ? "is" : "are");
+    if (!request.resources.empty()) {
+      why += "; --resource is not enforced either";
+    }
+  }
+  plan.not_enforced.push_back(fmt::format(
+      "permissions: the token carries every role of the service account; {} {} not enforced "
+      "({})",
+      Join(actions, ","), actions.size() == 1 ? "is" : "are", why));
+  plan.enforcement_warnings.push_back(
+      fmt::format("GCP cannot narrow this token below the service account's own roles: {}", why));
+  return {};
+}
+
+// Azure: no token narrowing at all; Audex enforces only the TTL.
+void PlanAzure(SessionPlan& plan) {
+  const std::vector<std::string> actions = plan.request.ActionNames();
+  plan.enforced.push_back(fmt::format(
+      "lifetime: Audex ends the command after {} (the token itself lives about an hour)",
+      FormatTtl(plan.ttl)));
+  plan.not_enforced.push_back(fmt::format(
+      "actions: an Azure token cannot be narrowed to actions; {} {} checked for syntax only, "
+      "and the identity's role assignments are the real limit",
+      Join(actions, ","), actions.size() == 1 ? "is" : "are"));
+  plan.enforcement_warnings.push_back(
+      "Azure cannot narrow the token to the requested actions: the identity's role "
+      "assignments are the real limit; Audex enforces only the TTL");
+}
+
 }  // namespace
 
 PolicyDocument BuildAwsSessionPolicy(const ResolvedRequest& request) {
@@ -169,7 +245,9 @@ Result<SessionPlan> PlanSession(const AccessRequest& request,
   SessionPlan plan;
   plan.request = std::move(*resolved);
   plan.ttl = ttl_flag.value_or(config.ttl.value_or(kDefaultTtl));
-  if (auto bounded = CheckTtlBounds(plan.request.provider, plan.ttl); !bounded) {
+  if (auto bounded =
+          CheckTtlBounds(plan.request.provider, plan.ttl, config.gcp_token_lifetime_extension);
+      !bounded) {
     Error error = bounded.error();
     error.message =
         fmt::format("{}: {}", ttl_flag ? "--ttl" : "ttl in " + config.source, error.message);
@@ -180,6 +258,10 @@ Result<SessionPlan> PlanSession(const AccessRequest& request,
     if (auto chosen = ChooseAwsPolicy(plan, aws_actions, compress); !chosen) {
       return tl::unexpected(chosen.error());
     }
+  } else if (plan.request.provider == Provider::kGcp) {
+    if (auto planned = PlanGcp(plan); !planned) return tl::unexpected(planned.error());
+  } else {
+    PlanAzure(plan);
   }
   plan.child_variables = InjectedVariableNames(plan.request.provider);
   plan.command = std::move(command);

@@ -27,6 +27,17 @@ struct SessionPlan {
   // the number of actions it matches today.
   std::vector<CountedPattern> rewritten;
   std::vector<std::string> policy_notes;  // what the rewriting did, for the plan
+  // What the cloud (or Audex) will enforce for this session and what it
+  // will not, in plain words, for the plan and the warnings (GCP, Azure).
+  std::vector<std::string> enforced;
+  std::vector<std::string> not_enforced;
+  // Printed once when the session really starts (not on --dry-run, whose
+  // plan lists `not_enforced` already).
+  std::vector<std::string> enforcement_warnings;
+  // GCP: the Credential Access Boundary the token is narrowed with, when
+  // every permission is a Cloud Storage one and buckets are named.
+  std::optional<std::string> access_boundary;  // JSON, as sent
+  std::vector<std::string> boundary_roles;
 };
 
 // The AWS session policy for a resolved request: one Allow statement with

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/rfc3339.h"
 #include "core/text.h"
 
@@ -168,17 +170,25 @@ SessionRecord NewSessionRecord(const AccessRequest& asked, const SessionPlan& pl
   record.actions = plan.request.ActionNames();
   record.resources = plan.request.resources;
   if (plan.policy) record.policy = plan.policy_json;
+  if (plan.access_boundary) record.policy = *plan.access_boundary;
   record.command = plan.command;
   record.agent_id = start.agent_id;
   return record;
 }
 
 IssuedCredentials DescribeIssued(const AwsCredentials& credentials) {
-  return IssuedCredentials{credentials.access_key_id, credentials.expiration, credentials.source};
+  return IssuedCredentials{credentials.access_key_id, credentials.expiration, credentials.source,
+                           std::nullopt};
+}
+
+std::string TokenPrefix(std::string_view token) {
+  const size_t length = std::min(kTokenPrefixLength, token.size() / 2);
+  return std::string(token.substr(0, length));
 }
 
 void MarkCredentialsIssued(SessionRecord& record, const IssuedCredentials& issued) {
-  record.access_key_id = issued.access_key_id;
+  if (!issued.access_key_id.empty()) record.access_key_id = issued.access_key_id;
+  if (issued.token_prefix) record.token_prefix = issued.token_prefix;
   if (issued.expiration) record.expires = *issued.expiration;
 }
 
@@ -235,6 +245,7 @@ OrderedJson SessionRecordJson(const SessionRecord& record) {
   json["failure"] = OptionalJson(record.failure);
   json["access_key_id"] = OptionalJson(record.access_key_id);
   json["agent_id"] = OptionalJson(record.agent_id);
+  if (record.token_prefix) json["token_prefix"] = *record.token_prefix;
   return json;
 }
 
@@ -280,6 +291,7 @@ Result<SessionRecord> ParseSessionRecord(std::string_view text) {
   record.failure = read.OptionalString("failure");
   record.access_key_id = read.OptionalString("access_key_id");
   record.agent_id = read.OptionalString("agent_id");
+  record.token_prefix = read.OptionalString("token_prefix");
   if (read.problem()) return StateError(*read.problem());
   return record;
 }

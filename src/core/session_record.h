@@ -46,6 +46,9 @@ struct SessionRecord {
   std::optional<std::string> failure;  // why no credentials were issued
   std::optional<std::string> access_key_id;
   std::optional<std::string> agent_id;  // AUDEX_AGENT_ID
+  // GCP and Azure: the first kTokenPrefixLength characters of the access
+  // token, enough to tell tokens apart in a log, never the token.
+  std::optional<std::string> token_prefix;
 };
 
 // What `run` knows when a session begins, besides the plan.
@@ -62,10 +65,19 @@ SessionRecord NewSessionRecord(const AccessRequest& asked, const SessionPlan& pl
 
 // The parts of issued credentials that may be recorded.
 struct IssuedCredentials {
-  std::string access_key_id;
+  std::string access_key_id;  // AWS; empty for token providers
   std::optional<TimePoint> expiration;
-  std::string source;  // "sts:AssumeRole"
+  std::string source;                                      // "sts:AssumeRole"
+  std::optional<std::string> token_prefix = std::nullopt;  // GCP, Azure: TokenPrefix(token)
 };
+
+inline constexpr size_t kTokenPrefixLength = 8;
+
+// The first kTokenPrefixLength characters of an access token (all of it
+// when shorter than twice that, so a short test token is never recorded
+// whole: then only half). Tokens are hundreds of characters; eight of them
+// identify without granting anything.
+std::string TokenPrefix(std::string_view token);
 
 // Copies the key id, expiry and source; the secret parts stay behind.
 IssuedCredentials DescribeIssued(const AwsCredentials& credentials);

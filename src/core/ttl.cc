@@ -48,18 +48,38 @@ std::string FormatTtl(std::chrono::seconds ttl) {
   return out;
 }
 
-Result<void> CheckTtlBounds(Provider provider, std::chrono::seconds ttl) {
+Result<void> CheckTtlBounds(Provider provider, std::chrono::seconds ttl,
+                            bool gcp_lifetime_extension) {
   const long long min = provider == Provider::kAws ? 900 : 60;
-  const long long max = 43200;
+  const long long max =
+      provider == Provider::kAws || (provider == Provider::kGcp && gcp_lifetime_extension) ? 43200
+                                                                                           : 3600;
   if (ttl.count() < min || ttl.count() > max) {
+    std::string why;
+    switch (provider) {
+      case Provider::kAws:
+        why =
+            "STS AssumeRole DurationSeconds must lie in that range, and the role's "
+            "MaxSessionDuration may lower the top";
+        break;
+      case Provider::kGcp:
+        why = gcp_lifetime_extension
+                  ? "generateAccessToken lifetimes go up to 12 h with the lifetime extension"
+                  : "generateAccessToken lifetimes go up to 1 h; up to 12 h only where the "
+                    "organisation policy iam.allowServiceAccountCredentialLifetimeExtension "
+                    "allows it (then set gcp_token_lifetime_extension = true in config.toml)";
+        break;
+      case Provider::kAzure:
+        why =
+            "Azure access tokens live about an hour and Audex does not renew them; choose a TTL "
+            "in that range";
+        break;
+    }
     return PolicyError(fmt::format(
-        "TTL {} ({} seconds) is outside what {} allows: {} to {} seconds ({} to {}); {}",
+        "TTL {} ({} seconds) is outside what {} allows: {} to {} "
+        "seconds ({} to {}); {}",
         FormatTtl(ttl), ttl.count(), ProviderName(provider), min, max,
-        FormatTtl(std::chrono::seconds(min)), FormatTtl(std::chrono::seconds(max)),
-        provider == Provider::kAws
-            ? "STS AssumeRole DurationSeconds must lie in that range, and the role's "
-              "MaxSessionDuration may lower the top"
-            : "choose a TTL in that range"));
+        FormatTtl(std::chrono::seconds(min)), FormatTtl(std::chrono::seconds(max)), why));
   }
   return {};
 }

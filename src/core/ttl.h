@@ -20,8 +20,10 @@ Result<std::chrono::seconds> ParseTtl(std::string_view text);
 // "1h30m", "15m", "90s" -> the shortest form ParseTtl accepts.
 std::string FormatTtl(std::chrono::seconds ttl);
 
-// AWS STS DurationSeconds is 900..43,200 (cloud-facts.md); GCP and Azure
-// tokens are bounded at 60 s..12 h here until their providers land.
-Result<void> CheckTtlBounds(Provider provider, std::chrono::seconds ttl);
+// AWS STS DurationSeconds is 900..43,200; GCP generateAccessToken 60 s..1 h,
+// or ..12 h with the organisation's lifetime extension; Azure 60 s..1 h
+// (its tokens live about an hour and are not renewed; cloud-facts.md).
+Result<void> CheckTtlBounds(Provider provider, std::chrono::seconds ttl,
+                            bool gcp_lifetime_extension = false);
 
 }  // namespace audex

@@ -24,7 +24,13 @@ struct UserConfig {
   std::optional<std::chrono::seconds> mcp_max_ttl;
   std::optional<std::vector<std::string>> mcp_allowed_profiles;
   std::vector<std::string> mcp_allowed_roles;  // besides the configured role
-  std::string source;                          // the file, for messages; empty when there is none
+  std::optional<std::string> gcp_service_account;  // else AUDEX_GCP_SERVICE_ACCOUNT
+  std::optional<std::string> gcp_project;          // else AUDEX_GCP_PROJECT
+  std::optional<std::string> azure_subscription_id;
+  // The organisation allows service-account tokens up to 12 h (org policy
+  // constraints/iam.allowServiceAccountCredentialLifetimeExtension).
+  bool gcp_token_lifetime_extension = false;
+  std::string source;  // the file, for messages; empty when there is none
 };
 
 }  // namespace audex

@@ -49,7 +49,7 @@ for dir_and_name in "$HOME/.config/audex:poison-home" "$XDG_CONFIG_HOME/audex:po
 description = "must only be read without AUDEX_HOME"
 actions = "ec2:DescribeRegions"
 EOF
-  printf 'provider = "azure"\nttl = "2h"\n' >"$dir/config.toml"
+  printf 'provider = "azure"\nttl = "45m"\n' >"$dir/config.toml"
   printf '[deny]\nactions = ["s3:GetObject", "storage:read"]\n' >"$dir/deny-list.toml"
 done
 
@@ -907,9 +907,9 @@ tx run --dry-run --allow s3:GetObject --resource notanarn -- true
 expect_error 3 "notanarn" "arn:"
 finish
 
-begin "--resource with --provider gcp -> 3, not supported"
+begin "--resource with --provider gcp: an ARN -> 3, GCP scopes to buckets only"
 tx run --dry-run --provider gcp --allow storage:read --resource "arn:aws:s3:::my-bucket" -- true
-expect_error 3 "not supported"
+expect_error 3 "not a Cloud Storage bucket" "gs://NAME"
 finish
 
 begin "run without --dry-run and without a role -> 2 naming all three places, command not run"
@@ -918,9 +918,9 @@ expect_error 2 "--role-arn" "AUDEX_ROLE_ARN" "role_arn"
 [[ ! -e $TMP/ran-real ]] || problem "the command not run" "$TMP/ran-real exists"
 finish
 
-begin "run for gcp without --dry-run -> 2 (not available yet), command not run"
+begin "run for gcp without --dry-run and without a service account -> 2 naming the places, command not run"
 tx run --provider gcp --allow storage:read -- touch "$TMP/ran-real"
-expect_error 2 "--dry-run"
+expect_error 2 "--role-arn" "AUDEX_GCP_SERVICE_ACCOUNT" "gcp_service_account"
 [[ ! -e $TMP/ran-real ]] || problem "the command not run" "$TMP/ran-real exists"
 finish
 
@@ -1130,7 +1130,7 @@ tx policies show poison-home
 expect_error 3 "poison-home"
 tx run --dry-run --json --allow "storage:write" -- true
 expect_rc 0
-expect_py 'd = J(); want(d["provider"] == "azure" and d["ttl_seconds"] == 7200, "provider azure, 7200 s from the XDG config.toml", (d["provider"], d["ttl_seconds"]))'
+expect_py 'd = J(); want(d["provider"] == "azure" and d["ttl_seconds"] == 2700, "provider azure, 2700 s from the XDG config.toml", (d["provider"], d["ttl_seconds"]))'
 tx run --dry-run --provider aws --allow "s3:GetObject" -- true
 expect_error 3 "$XDG_CONFIG_HOME/audex/deny-list.toml"
 ENVP=()

@@ -169,7 +169,17 @@ TEST(ResolveRequest, ResourcesAreCheckedAndAwsOnly) {
   request.allow = "storage.objects.get";
   auto gcp = ResolveRequest(request, {}, {});
   ASSERT_FALSE(gcp.has_value());
-  EXPECT_NE(gcp.error().message.find("not supported for provider gcp"), std::string::npos);
+  EXPECT_NE(gcp.error().message.find("not a Cloud Storage bucket"), std::string::npos);
+  request.resource = "gs://my-bucket";
+  auto bucket = ResolveRequest(request, {}, {});
+  ASSERT_TRUE(bucket.has_value()) << bucket.error().message;
+  EXPECT_EQ(bucket->resources,
+            std::vector<std::string>{"//storage.googleapis.com/projects/_/buckets/my-bucket"});
+  request.provider = Provider::kAzure;
+  request.allow = "Microsoft.Storage/storageAccounts/read";
+  auto azure = ResolveRequest(request, {}, {});
+  ASSERT_FALSE(azure.has_value());
+  EXPECT_NE(azure.error().message.find("not supported for provider azure"), std::string::npos);
 }
 
 TEST(PlanSession, BuildsTheDocumentedPolicyDocument) {

@@ -205,6 +205,20 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
             fmt::format("{}: key \"{}\" must be true or false", Where(path, node), name));
       }
       (name == "serve" ? config.serve : config.cache) = flag->get();
+    } else if (name == "gcp_service_account" || name == "gcp_project" ||
+               name == "azure_subscription_id") {
+      auto text_value = RequireString(node, path, name, "\"...\"");
+      if (!text_value) return tl::unexpected(text_value.error());
+      (name == "gcp_service_account" ? config.gcp_service_account
+       : name == "gcp_project"       ? config.gcp_project
+                                     : config.azure_subscription_id) = *text_value;
+    } else if (name == "gcp_token_lifetime_extension") {
+      const auto* flag = node.as_boolean();
+      if (flag == nullptr) {
+        return UsageError(fmt::format(
+            "{}: key \"gcp_token_lifetime_extension\" must be true or false", Where(path, node)));
+      }
+      config.gcp_token_lifetime_extension = flag->get();
     } else if (warnings != nullptr) {
       warnings->push_back(fmt::format("{}: unknown key \"{}\" ignored", Where(path, node), name));
     }

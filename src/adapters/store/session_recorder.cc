@@ -55,6 +55,8 @@ Result<void> SessionRecorder::Note(const AuditEvent& event) {
   return {};
 }
 
+Result<void> SessionRecorder::TtlExpired() { return Record(TtlExpiredEvent(record_)); }
+
 Result<void> SessionRecorder::Record(const AuditEvent& event) {
   if (auto appended = log_->Append(event); !appended) return tl::unexpected(appended.error());
   return store_->Save(record_);

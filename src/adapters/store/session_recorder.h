@@ -56,6 +56,9 @@ class SessionRecorder {
   // An event that changes nothing in the record (serve_started, serve_refused).
   Result<void> Note(const AuditEvent& event);
 
+  // ttl_expired: Audex is ending the command because the TTL ran out.
+  Result<void> TtlExpired();
+
   const SessionRecord& record() const { return record_; }
 
  private:

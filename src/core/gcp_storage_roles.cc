@@ -1,0 +1,190 @@
+#include "core/gcp_storage_roles.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "core/glob.h"
+#include "core/text.h"
+
+namespace audex {
+namespace {
+
+// Permission groups the roles share, as the roles page lists them.
+#define AUDEX_MULTIPART                                                \
+  "storage.multipartUploads.abort", "storage.multipartUploads.create", \
+      "storage.multipartUploads.list", "storage.multipartUploads.listParts"
+#define AUDEX_FOLDERS                                                        \
+  "storage.folders.create", "storage.folders.delete", "storage.folders.get", \
+      "storage.folders.list", "storage.folders.rename"
+#define AUDEX_OBJECTS_USER                                                   \
+  "storage.objects.create", "storage.objects.delete", "storage.objects.get", \
+      "storage.objects.list", "storage.objects.restore", "storage.objects.update"
+#define AUDEX_OBJECTS_ADMIN                                                                        \
+  AUDEX_OBJECTS_USER, "storage.objects.getIamPolicy", "storage.objects.overrideUnlockedRetention", \
+      "storage.objects.setIamPolicy", "storage.objects.setRetention"
+#define AUDEX_MANAGED_FOLDERS_ADMIN                                                               \
+  "storage.managedFolders.create", "storage.managedFolders.delete", "storage.managedFolders.get", \
+      "storage.managedFolders.getIamPolicy", "storage.managedFolders.list",                       \
+      "storage.managedFolders.setIamPolicy"
+#define AUDEX_BUCKETS_ALL                                                                         \
+  "storage.buckets.create", "storage.buckets.createTagBinding", "storage.buckets.delete",         \
+      "storage.buckets.deleteTagBinding", "storage.buckets.enableObjectRetention",                \
+      "storage.buckets.get", "storage.buckets.getIamPolicy", "storage.buckets.getObjectInsights", \
+      "storage.buckets.list", "storage.buckets.listEffectiveTags",                                \
+      "storage.buckets.listTagBindings", "storage.buckets.restore",                               \
+      "storage.buckets.setIamPolicy", "storage.buckets.update"
+
+std::vector<StorageRole> BuildTable() {
+  std::vector<StorageRole> roles = {
+      {"roles/storage.admin",
+       {AUDEX_BUCKETS_ALL, AUDEX_FOLDERS, AUDEX_MANAGED_FOLDERS_ADMIN, AUDEX_MULTIPART,
+        AUDEX_OBJECTS_ADMIN}},
+      {"roles/storage.bucketViewer", {"storage.buckets.get", "storage.buckets.list"}},
+      {"roles/storage.legacyBucketOwner",
+       {"storage.buckets.get", "storage.buckets.getIamPolicy", "storage.buckets.setIamPolicy",
+        "storage.buckets.update", AUDEX_MULTIPART, "storage.objects.create",
+        "storage.objects.delete", "storage.objects.list", "storage.objects.restore"}},
+      {"roles/storage.legacyBucketReader",
+       {"storage.buckets.get", "storage.multipartUploads.list", "storage.objects.list"}},
+      {"roles/storage.legacyBucketWriter",
+       {"storage.buckets.get", AUDEX_MULTIPART, "storage.objects.create", "storage.objects.delete",
+        "storage.objects.list", "storage.objects.restore"}},
+      {"roles/storage.legacyObjectOwner",
+       {"storage.objects.get", "storage.objects.getIamPolicy", "storage.objects.setIamPolicy",
+        "storage.objects.update"}},
+      {"roles/storage.legacyObjectReader", {"storage.objects.get"}},
+      {"roles/storage.objectAdmin",
+       {AUDEX_FOLDERS, AUDEX_MANAGED_FOLDERS_ADMIN, AUDEX_MULTIPART, AUDEX_OBJECTS_ADMIN}},
+      {"roles/storage.objectCreator",
+       {"storage.folders.create", "storage.managedFolders.create", "storage.multipartUploads.abort",
+        "storage.multipartUploads.create", "storage.multipartUploads.listParts",
+        "storage.objects.create"}},
+      {"roles/storage.objectUser",
+       {AUDEX_FOLDERS, "storage.managedFolders.create", "storage.managedFolders.delete",
+        "storage.managedFolders.get", "storage.managedFolders.list", AUDEX_MULTIPART,
+        AUDEX_OBJECTS_USER}},
+      {"roles/storage.objectViewer",
+       {"storage.folders.get", "storage.folders.list", "storage.managedFolders.get",
+        "storage.managedFolders.list", "storage.objects.get", "storage.objects.list"}},
+  };
+  for (StorageRole& role : roles) {
+    std::sort(role.permissions.begin(), role.permissions.end());
+    role.permissions.erase(std::unique(role.permissions.begin(), role.permissions.end()),
+                           role.permissions.end());
+  }
+  return roles;
+}
+
+#undef AUDEX_MULTIPART
+#undef AUDEX_FOLDERS
+#undef AUDEX_OBJECTS_USER
+#undef AUDEX_OBJECTS_ADMIN
+#undef AUDEX_MANAGED_FOLDERS_ADMIN
+#undef AUDEX_BUCKETS_ALL
+
+// Expands one pattern against the known permissions.
+std::vector<std::string> Expand(const std::string& pattern, const std::vector<std::string>& known) {
+  std::vector<std::string> members;
+  for (const std::string& permission : known) {
+    if (GlobMatches(pattern, permission, CaseRule::kSensitive)) members.push_back(permission);
+  }
+  return members;
+}
+
+}  // namespace
+
+const std::vector<StorageRole>& PredefinedStorageRoles() {
+  static const std::vector<StorageRole> table = BuildTable();
+  return table;
+}
+
+std::vector<std::string> KnownStoragePermissions() {
+  std::set<std::string> all;
+  for (const StorageRole& role : PredefinedStorageRoles()) {
+    all.insert(role.permissions.begin(), role.permissions.end());
+  }
+  return {all.begin(), all.end()};
+}
+
+bool IsStoragePermission(std::string_view permission) {
+  return permission.rfind("storage.", 0) == 0;
+}
+
+Result<StorageRoleChoice> ChooseStorageRoles(const std::vector<std::string>& patterns,
+                                             const std::vector<std::string>& denied) {
+  const std::vector<std::string> known = KnownStoragePermissions();
+  std::set<std::string> wanted;
+  for (const std::string& pattern : patterns) {
+    if (!IsStoragePermission(pattern)) {
+      return PolicyError(
+          fmt::format("{} is not a Cloud Storage permission; a Credential Access Boundary narrows "
+                      "storage.* permissions only",
+                      pattern));
+    }
+    if (!HasWildcard(pattern)) {
+      if (!std::binary_search(known.begin(), known.end(), pattern)) {
+        const std::string close = ClosestName(pattern, known);
+        return PolicyError(fmt::format(
+            "no predefined Cloud Storage role grants {}, so a Credential Access Boundary cannot "
+            "allow it{}; check the spelling (permissions are case-sensitive)",
+            pattern, close.empty() ? "" : fmt::format(" (did you mean {}?)", close)));
+      }
+      wanted.insert(pattern);
+      continue;
+    }
+    const std::vector<std::string> members = Expand(pattern, known);
+    if (members.empty()) {
+      return PolicyError(fmt::format(
+          "{} matches no permission of the predefined Cloud Storage roles; use a pattern such "
+          "as storage.objects.*",
+          pattern));
+    }
+    wanted.insert(members.begin(), members.end());
+  }
+  for (const std::string& pattern : denied) {
+    for (const std::string& member : Expand(pattern, known)) wanted.erase(member);
+  }
+  if (wanted.empty()) {
+    return PolicyError(
+        "every requested Cloud Storage permission is denied by the deny list; ask for other "
+        "permissions or edit the deny list");
+  }
+
+  // Eleven roles: all 2,047 non-empty subsets are few enough to try each.
+  const std::vector<StorageRole>& roles = PredefinedStorageRoles();
+  size_t best_mask = 0, best_extra = SIZE_MAX, best_count = SIZE_MAX;
+  for (size_t mask = 1; mask < (size_t{1} << roles.size()); ++mask) {
+    std::set<std::string_view> granted;
+    size_t count = 0;
+    for (size_t i = 0; i < roles.size(); ++i) {
+      if ((mask & (size_t{1} << i)) == 0) continue;
+      ++count;
+      granted.insert(roles[i].permissions.begin(), roles[i].permissions.end());
+    }
+    const bool covers = std::all_of(wanted.begin(), wanted.end(),
+                                    [&](const std::string& p) { return granted.count(p) > 0; });
+    if (!covers) continue;
+    const size_t extra = granted.size() - wanted.size();
+    if (extra < best_extra || (extra == best_extra && count < best_count)) {
+      best_mask = mask;
+      best_extra = extra;
+      best_count = count;
+    }
+  }
+  // Every known permission is in some role, so a cover always exists.
+  StorageRoleChoice choice;
+  std::set<std::string> granted;
+  for (size_t i = 0; i < roles.size(); ++i) {
+    if ((best_mask & (size_t{1} << i)) == 0) continue;
+    choice.roles.emplace_back(roles[i].name);
+    granted.insert(roles[i].permissions.begin(), roles[i].permissions.end());
+  }
+  choice.requested.assign(wanted.begin(), wanted.end());
+  std::set_difference(granted.begin(), granted.end(), wanted.begin(), wanted.end(),
+                      std::back_inserter(choice.beyond));
+  return choice;
+}
+
+}  // namespace audex
