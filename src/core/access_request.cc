@@ -172,7 +172,8 @@ Result<ResolvedRequest> ResolveRequest(const AccessRequest& request, const Profi
       return UsageError("--resource narrows --allow or --profile; give one of them too");
     }
     ResolvedRequest unscoped;
-    unscoped.provider = request.provider.value_or(request.default_provider.value_or(Provider::kAws));
+    unscoped.provider =
+        request.provider.value_or(request.default_provider.value_or(Provider::kAws));
     if (!DenyPatternsFor(deny, unscoped.provider).empty()) {
       unscoped.warnings.push_back(fmt::format(
           "without --allow or --profile the session has all the role's permissions; the deny "

@@ -23,7 +23,7 @@ struct UserConfig {
   std::optional<std::vector<std::string>> mcp_allowed_commands;
   std::optional<std::chrono::seconds> mcp_max_ttl;
   std::optional<std::vector<std::string>> mcp_allowed_profiles;
-  std::vector<std::string> mcp_allowed_roles;  // besides the configured role
+  std::vector<std::string> mcp_allowed_roles;      // besides the configured role
   std::optional<std::string> gcp_service_account;  // else AUDEX_GCP_SERVICE_ACCOUNT
   std::optional<std::string> gcp_project;          // else AUDEX_GCP_PROJECT
   std::optional<std::string> azure_subscription_id;
