@@ -320,8 +320,16 @@ Result<int> RunLearn(const LearnOptions& options, const CliContext& context) {
     // A parent's own CSM settings would send the child's calls elsewhere.
     UnsetVariable(environment, "AWS_CSM_ENABLED");
   }
-  auto status = session.RunChild(planned->plan.command, environment);
-  if (!status) return tl::unexpected(status.error());
+  Result<int> status = 0;
+  if (options.capture) {
+    auto captured = session.RunChildCapturing(planned->plan.command, environment, *options.capture);
+    if (!captured) return tl::unexpected(captured.error());
+    if (options.on_captured) options.on_captured(session, *captured);
+    status = captured->status;
+  } else {
+    status = session.RunChild(planned->plan.command, environment);
+    if (!status) return tl::unexpected(status.error());
+  }
 
   Observation observation;
   if (listener) {

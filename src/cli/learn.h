@@ -5,9 +5,11 @@
 // a profile.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
+#include "cli/aws_session.h"
 #include "cli/cli_context.h"
 #include "cli/run.h"
 
@@ -23,6 +25,12 @@ struct LearnOptions {
   std::string wait = "10m";    // --wait, CloudTrail only
   std::optional<std::string> save_profile;
   bool json = false;
+  // For tryaudex mcp: run the command with its output captured (stdin
+  // /dev/null) instead of sharing Audex's terminal, and hand the captured
+  // run to `on_captured` while the session's credentials are still known,
+  // so they can be masked before the output goes anywhere.
+  std::optional<CaptureOptions> capture;
+  std::function<void(const AwsSession&, AwsSession::CapturedRun&)> on_captured;
 };
 
 void AddLearnCommand(CLI::App& app, LearnOptions& options);

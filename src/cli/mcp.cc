@@ -16,6 +16,7 @@
 #include "adapters/store/random_bytes.h"
 #include "cli/aws_session.h"
 #include "cli/exit_codes.h"
+#include "cli/learn.h"
 #include "cli/policies.h"
 #include "cli/run.h"
 #include "cli/sessions.h"
@@ -105,6 +106,7 @@ class McpServer {
   ToolOutcome Run(const Json& arguments);
   ToolOutcome Sessions(const Json& arguments);
   ToolOutcome Policies(const Json& arguments);
+  ToolOutcome Learn(const Json& arguments);
 
  private:
   tl::expected<Json, RpcError> Initialize(const jsonrpc::Call& call);
@@ -120,6 +122,11 @@ class McpServer {
   Result<McpCall> NewCall(std::string tool, std::vector<std::string> command) const;
   ToolOutcome Refuse(const McpCall& call, const McpRefusal& refusal);
   ToolOutcome Failed(const McpCall& call, const Error& error, const std::string& warnings);
+  // The guard rails every command-running tool passes (mcp_allowed_commands,
+  // mcp_max_ttl, mcp_allowed_profiles, mcp_allowed_roles); a refusal or
+  // failure is the tool's outcome.
+  std::optional<ToolOutcome> Admit(const McpCall& call, const McpRunArguments& request,
+                                   const CliContext& context, const std::ostringstream& err);
   void Log(const std::string& message) const {
     context_.err << "tryaudex mcp: " << message << '\n';
   }
@@ -131,7 +138,7 @@ class McpServer {
   std::optional<std::string> agent_id_;
 };
 
-// The tool table. Adding a tool (audex_learn once `learn` lands) is one
+// The tool table. Adding a tool is one
 // entry here and its member function.
 const McpTool kTools[] = {
     {"audex_run", "Run a command with scoped AWS credentials",
@@ -181,6 +188,14 @@ const McpTool kTools[] = {
            {"additionalProperties", false}};
      },
      &McpServer::Policies},
+    {"audex_learn", "Learn the AWS permissions a command needs",
+     "Runs one command (argv, no shell) like `tryaudex learn`: with the role's own permissions, "
+     "or allow/profile as an upper bound, it watches the AWS API calls the command makes "
+     "(client-side monitoring) and returns the observed actions with call counts, which calls "
+     "were denied, and the recommended allow list to pass to audex_run. Also returns the "
+     "command's exit code, stdout and stderr (each cut at 64 KiB). The same guard rails as "
+     "audex_run apply.",
+     McpLearnInputSchema, &McpServer::Learn},
 };
 
 tl::expected<Json, RpcError> McpServer::Initialize(const jsonrpc::Call& call) {
@@ -303,6 +318,39 @@ ToolOutcome McpServer::Failed(const McpCall& call, const Error& error,
   return ToolError(error.message, std::move(structured));
 }
 
+std::optional<ToolOutcome> McpServer::Admit(const McpCall& call, const McpRunArguments& request,
+                                            const CliContext& context,
+                                            const std::ostringstream& err) {
+  auto loaded = LoadConfigurationFor(context);
+  if (!loaded) return Failed(call, loaded.error(), err.str());
+  std::chrono::seconds ttl = loaded->config.ttl.value_or(kDefaultTtl);
+  if (request.ttl) {
+    auto asked = ParseTtl(*request.ttl);
+    if (!asked) return Failed(call, Error{ErrorKind::kUsage, "ttl: " + asked.error().message}, "");
+    ttl = *asked;
+  }
+  const std::string config_path = context.paths.ConfigFile().string();
+  std::optional<std::string> configured_role = context.env("AUDEX_ROLE_ARN");
+  if (!configured_role) configured_role = loaded->config.role_arn;
+  if (auto refusal = CheckMcpRun(loaded->config, request, ttl, configured_role, config_path)) {
+    return Refuse(call, *refusal);
+  }
+  return std::nullopt;
+}
+
+// A captured stream as the agent may see it: the session's secrets masked,
+// cut at kMaxOutputBytes.
+std::string AgentVisible(const CapturedStream& stream,
+                         const std::vector<const SecretString*>& secrets, bool& truncated) {
+  std::string text = RedactSecrets(stream.text, secrets, stream.truncated());
+  truncated = stream.truncated();
+  if (text.size() > kMaxOutputBytes) {
+    text = RedactSecrets(text.substr(0, kMaxOutputBytes), secrets, true);
+    truncated = true;
+  }
+  return text;
+}
+
 ToolOutcome McpServer::Run(const Json& arguments) {
   auto parsed = ParseMcpRunArguments(arguments);
   if (!parsed) return InvalidArguments(parsed.error());
@@ -312,20 +360,7 @@ ToolOutcome McpServer::Run(const Json& arguments) {
 
   std::ostringstream out, err;
   const CliContext context = ToolContext(out, err);
-  auto loaded = LoadConfigurationFor(context);
-  if (!loaded) return Failed(*call, loaded.error(), err.str());
-  std::chrono::seconds ttl = loaded->config.ttl.value_or(kDefaultTtl);
-  if (request.ttl) {
-    auto asked = ParseTtl(*request.ttl);
-    if (!asked) return Failed(*call, Error{ErrorKind::kUsage, "ttl: " + asked.error().message}, "");
-    ttl = *asked;
-  }
-  const std::string config_path = context.paths.ConfigFile().string();
-  std::optional<std::string> configured_role = context.env("AUDEX_ROLE_ARN");
-  if (!configured_role) configured_role = loaded->config.role_arn;
-  if (auto refusal = CheckMcpRun(loaded->config, request, ttl, configured_role, config_path)) {
-    return Refuse(*call, *refusal);
-  }
+  if (auto refused = Admit(*call, request, context, err)) return std::move(*refused);
 
   RunOptions options;
   options.provider = request.provider;
@@ -364,13 +399,7 @@ ToolOutcome McpServer::Run(const Json& arguments) {
   const std::vector<const SecretString*> secrets = {&issued.secret_access_key,
                                                     &issued.session_token};
   const auto bounded = [&secrets](const CapturedStream& stream, bool& truncated) {
-    std::string text = RedactSecrets(stream.text, secrets, stream.truncated());
-    truncated = stream.truncated();
-    if (text.size() > kMaxOutputBytes) {
-      text = RedactSecrets(text.substr(0, kMaxOutputBytes), secrets, true);
-      truncated = true;
-    }
-    return text;
+    return AgentVisible(stream, secrets, truncated);
   };
   bool stdout_truncated = false, stderr_truncated = false;
   const std::string stdout_text = bounded(ran->child.out, stdout_truncated);
@@ -408,6 +437,66 @@ ToolOutcome McpServer::Run(const Json& arguments) {
   Log(fmt::format("audex_run for \"{}\": session {} exit {}", agent_id_.value_or("?"),
                   (*session)->id(), ran->status));
   return ToolOutcome{std::move(text), std::move(structured), ran->status != 0, false};
+}
+
+ToolOutcome McpServer::Learn(const Json& arguments) {
+  auto parsed = ParseMcpLearnArguments(arguments);
+  if (!parsed) return InvalidArguments(parsed.error());
+  const McpRunArguments& request = *parsed;
+  auto call = NewCall("audex_learn", request.command);
+  if (!call) return ToolError(call.error().message);
+
+  std::ostringstream out, err;
+  const CliContext context = ToolContext(out, err);
+  if (auto refused = Admit(*call, request, context, err)) return std::move(*refused);
+
+  LearnOptions options;
+  options.run.allow = request.allow;
+  options.run.profile = request.profile;
+  options.run.ttl = request.ttl;
+  options.run.role_arn = request.role_arn;
+  options.run.command = request.command;
+  options.json = true;
+  CaptureOptions capture;
+  capture.max_bytes = kMaxOutputBytes + kCaptureSlack;
+  options.capture = capture;
+  std::string stdout_text, stderr_text;
+  bool stdout_truncated = false, stderr_truncated = false;
+  bool timed_out = false;
+  options.on_captured = [&](const AwsSession& session, AwsSession::CapturedRun& ran) {
+    const AwsCredentials& issued = session.credentials();
+    const std::vector<const SecretString*> secrets = {&issued.secret_access_key,
+                                                      &issued.session_token};
+    stdout_text = AgentVisible(ran.child.out, secrets, stdout_truncated);
+    stderr_text = AgentVisible(ran.child.err, secrets, stderr_truncated);
+    if (ran.spawn_error) stderr_text = *ran.spawn_error;
+    timed_out = ran.child.timed_out;
+  };
+  auto status = RunLearn(options, context);
+  if (!status) return Failed(*call, status.error(), err.str());
+
+  Json learned = Json::parse(out.str(), nullptr, false);
+  if (learned.is_discarded() || !learned.is_object()) learned = Json::object();
+  Json structured = learned;
+  structured["exit_code"] = *status;
+  structured["stdout"] = stdout_text;
+  structured["stdout_truncated"] = stdout_truncated;
+  structured["stderr"] = stderr_text;
+  structured["stderr_truncated"] = stderr_truncated;
+  structured["timed_out"] = timed_out;
+  structured["warnings"] = Lines(err.str());
+  const auto allow_field = learned.find("allow");
+  const std::string allow = allow_field != learned.end() && allow_field->is_string()
+                                ? allow_field->get<std::string>()
+                                : std::string();
+  std::string text = allow.empty() ? std::string("No AWS API calls observed")
+                                   : fmt::format("Recommended allow list: {}", allow);
+  text += fmt::format(" (exit code {})\n", *status);
+  text += learned.dump(2, ' ', false, Json::error_handler_t::replace);
+  Log(fmt::format("audex_learn for \"{}\": exit {}", agent_id_.value_or("?"), *status));
+  // Exit 1 with nothing observed is an answer, not a failure.
+  const bool failed = *status != 0 && !(*status == 1 && allow.empty());
+  return ToolOutcome{std::move(text), std::move(structured), failed, false};
 }
 
 ToolOutcome McpServer::Sessions(const Json& arguments) {

@@ -73,6 +73,51 @@ tl::expected<McpRunArguments, std::string> ParseMcpRunArguments(const Json& argu
   return parsed;
 }
 
+tl::expected<McpRunArguments, std::string> ParseMcpLearnArguments(const Json& arguments) {
+  if (arguments.is_object()) {
+    for (const char* key : {"provider", "resource"}) {
+      if (arguments.contains(key)) {
+        return tl::unexpected(fmt::format(
+            "unknown argument \"{}\"; audex_learn takes command, allow, profile, ttl and "
+            "role_arn (it observes AWS calls only)",
+            key));
+      }
+    }
+  }
+  // The run rules, with a placeholder bound when none is given: learn's
+  // bound is optional.
+  Json checked = arguments;
+  const bool unbounded =
+      checked.is_object() && !checked.contains("allow") && !checked.contains("profile");
+  if (unbounded) checked["allow"] = "";
+  auto parsed = ParseMcpRunArguments(checked);
+  if (!parsed) {
+    std::string message = parsed.error();
+    if (const size_t at = message.find("audex_run"); at != std::string::npos) {
+      message.replace(at, 9, "audex_learn");
+    }
+    if (message.rfind("give exactly one of", 0) == 0) {
+      message = "give at most one of \"allow\" and \"profile\" as the upper bound";
+    }
+    return tl::unexpected(message);
+  }
+  McpRunArguments learn = std::move(*parsed);
+  if (unbounded) learn.allow.reset();
+  return learn;
+}
+
+Json McpLearnInputSchema() {
+  Json schema = McpRunInputSchema();
+  Json& properties = schema["properties"];
+  properties.erase("provider");
+  properties.erase("resource");
+  properties["allow"]["description"] =
+      "Optional upper bound: actions the session may use at most. Without allow or profile the "
+      "session has the role's own permissions.";
+  properties["profile"]["description"] = "Optional upper bound: a profile name.";
+  return schema;
+}
+
 Json McpRunInputSchema() {
   const auto text = [](const char* description) {
     return Json{{"type", "string"}, {"description", description}};
@@ -131,7 +176,8 @@ std::optional<McpRefusal> CheckMcpRun(const UserConfig& config, const McpRunArgu
       return McpRefusal{
           "mcp_allowed_profiles",
           fmt::format("refused by mcp_allowed_profiles: agents may only use the profiles {} here, "
-                      "not an allow list; pass \"profile\", or remove mcp_allowed_profiles from {}",
+                      "not an allow list or no bound at all; pass \"profile\", or remove "
+                      "mcp_allowed_profiles from {}",
                       Listed(profiles), config_path)};
     }
     if (std::find(profiles.begin(), profiles.end(), *request.profile) == profiles.end()) {

@@ -38,6 +38,15 @@ tl::expected<McpRunArguments, std::string> ParseMcpRunArguments(const nlohmann::
 // The JSON Schema of those arguments, for tools/list.
 nlohmann::json McpRunInputSchema();
 
+// Reads audex_learn's arguments: as audex_run's, except that `allow` and
+// `profile` are an optional upper bound (at most one; without either the
+// session has the role's own permissions) and there is no provider (learn
+// observes AWS only).
+tl::expected<McpRunArguments, std::string> ParseMcpLearnArguments(const nlohmann::json& arguments);
+
+// The JSON Schema of audex_learn's arguments.
+nlohmann::json McpLearnInputSchema();
+
 struct McpRefusal {
   std::string rule;     // the config.toml key that refused: "mcp_allowed_commands", ...
   std::string message;  // what was refused, why, and the key to change in which file

@@ -63,8 +63,9 @@ check("initialize: tools capability", client.getServerCapabilities()?.tools !== 
 const { tools } = await client.listTools();
 const names = tools.map((t) => t.name).sort();
 check(
-  "tools/list: audex_policies, audex_run, audex_sessions",
-  JSON.stringify(names) === JSON.stringify(["audex_policies", "audex_run", "audex_sessions"]),
+  "tools/list: audex_learn, audex_policies, audex_run, audex_sessions",
+  JSON.stringify(names) ===
+    JSON.stringify(["audex_learn", "audex_policies", "audex_run", "audex_sessions"]),
   JSON.stringify(names),
 );
 check(
@@ -94,6 +95,25 @@ check("the deny list removed iam:CreateUser",
   Array.isArray(out.actions) && out.actions.includes("s3:ListAllMyBuckets") &&
     !out.actions.includes("iam:CreateUser"), JSON.stringify(out.actions));
 const firstSession = out.session_id;
+
+// --- audex_learn: the calls the command made, observed in real time ---------
+result = await client.callTool({
+  name: "audex_learn",
+  arguments: { command: ["aws", "s3api", "list-buckets"], ttl: "15m" },
+});
+out = result.structuredContent ?? {};
+check("audex_learn observes the child's call and recommends it",
+  result.isError === false && out.allow === "s3:ListAllMyBuckets" && out.exit_code === 0,
+  JSON.stringify(result).slice(0, 800));
+check("audex_learn returns the command's output apart from the protocol",
+  (out.stdout ?? "").includes("Buckets"), out.stdout);
+result = await client.callTool({
+  name: "audex_learn",
+  arguments: { command: ["true"], allow: "s3:ListAllMyBuckets" },
+});
+check("audex_learn of a program outside mcp_allowed_commands is refused, naming the rule",
+  result.isError === true && result.structuredContent?.rule === "mcp_allowed_commands",
+  JSON.stringify(result).slice(0, 400));
 
 const envFile = join(TMP, "child.env");
 result = await run({
@@ -257,7 +277,7 @@ const audit = JSON.parse(execFileSync(BIN, ["audit", "show", "--json"], { env: p
 const events = Array.isArray(audit) ? audit : [];
 const refused = events.filter((e) => e.event === "mcp_call_refused");
 check("each refusal is in the audit log with agent_id and rule",
-  refused.length === 6 && refused.every((e) => e.fields.agent_id === CLIENT_NAME) &&
+  refused.length === 7 && refused.every((e) => e.fields.agent_id === CLIENT_NAME) &&
     new Set(refused.map((e) => e.fields.rule)).size === 4,
   JSON.stringify(refused.map((e) => [e.fields.agent_id, e.fields.rule])));
 const created = events.filter((e) => e.event === "session_created");
@@ -339,7 +359,7 @@ session = await raw([
 replies = session.replies.map(parsed);
 check("raw: 2025-03-26 takes a batch and answers with an array of its requests",
   Array.isArray(replies[1]) && replies[1].length === 2 &&
-    replies[1].some((r) => r.id === 3 && r.result?.tools?.length === 3));
+    replies[1].some((r) => r.id === 3 && r.result?.tools?.length === 4));
 
 session = await raw([init("1999-01-01")], 1);
 check("raw: an unknown version is answered with the newest supported",

@@ -175,5 +175,49 @@ TEST(RedactSecrets, MasksEveryOccurrenceAndACutOffTail) {
   EXPECT_EQ(RedactSecrets("ends Fwo", secrets, true), "ends Fwo");  // shorter than 4: kept
 }
 
+TEST(ParseMcpLearnArguments, TheBoundIsOptionalButAtMostOne) {
+  auto unbounded = ParseMcpLearnArguments(Json{{"command", {"aws", "s3", "ls"}}});
+  ASSERT_TRUE(unbounded.has_value()) << unbounded.error();
+  EXPECT_FALSE(unbounded->allow.has_value());
+  EXPECT_FALSE(unbounded->profile.has_value());
+  auto bounded = ParseMcpLearnArguments(
+      Json{{"command", {"aws", "s3", "ls"}}, {"allow", "s3:*"}, {"ttl", "10m"}});
+  ASSERT_TRUE(bounded.has_value()) << bounded.error();
+  EXPECT_EQ(bounded->allow, "s3:*");
+  EXPECT_EQ(bounded->ttl, "10m");
+  auto both = ParseMcpLearnArguments(
+      Json{{"command", {"aws"}}, {"allow", "s3:*"}, {"profile", "s3-readonly"}});
+  ASSERT_FALSE(both.has_value());
+  EXPECT_NE(both.error().find("at most one"), std::string::npos) << both.error();
+}
+
+TEST(ParseMcpLearnArguments, RefusesWhatLearnDoesNotTake) {
+  auto provider = ParseMcpLearnArguments(Json{{"command", {"gcloud"}}, {"provider", "gcp"}});
+  ASSERT_FALSE(provider.has_value());
+  EXPECT_NE(provider.error().find("AWS calls only"), std::string::npos) << provider.error();
+  auto unknown = ParseMcpLearnArguments(Json{{"command", {"aws"}}, {"colour", "blue"}});
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_NE(unknown.error().find("audex_learn takes"), std::string::npos) << unknown.error();
+  EXPECT_FALSE(ParseMcpLearnArguments(Json{{"allow", "s3:*"}}).has_value());
+}
+
+TEST(McpLearnInputSchema, HasNoProviderOrResource) {
+  const Json schema = McpLearnInputSchema();
+  EXPECT_EQ(schema["required"], Json::array({"command"}));
+  EXPECT_FALSE(schema["properties"].contains("provider"));
+  EXPECT_FALSE(schema["properties"].contains("resource"));
+  EXPECT_TRUE(schema["properties"].contains("allow"));
+}
+
+TEST(CheckMcpRun, AllowedProfilesRefuseAnUnboundedLearn) {
+  UserConfig config = AllowingAws();
+  config.mcp_allowed_profiles = std::vector<std::string>{"s3-readonly"};
+  McpRunArguments request;
+  request.command = {"aws", "s3", "ls"};
+  auto refusal = CheckMcpRun(config, request, minutes(15), kRole, "config.toml");
+  ASSERT_TRUE(refusal.has_value());
+  EXPECT_EQ(refusal->rule, "mcp_allowed_profiles");
+}
+
 }  // namespace
 }  // namespace audex
