@@ -136,13 +136,14 @@ std::string IntentSystemPrompt(Provider provider) {
 }
 
 Result<IntentPolicy> ParseIntentReply(std::string_view text) {
-  const std::string_view candidate = JsonCandidate(text);
-  if (candidate.empty()) return BadAnswer("holds no JSON object", text);
-  Json object;
-  try {
-    object = Json::parse(candidate);
-  } catch (const Json::parse_error&) {
-    return BadAnswer("is not valid JSON", text);
+  // A reply that is one JSON document as a whole is read as it is: a fence
+  // quoted inside one of its strings is not a fenced block.
+  Json object = Json::parse(text, nullptr, false);
+  if (object.is_discarded()) {
+    const std::string_view candidate = JsonCandidate(text);
+    if (candidate.empty()) return BadAnswer("holds no JSON object", text);
+    object = Json::parse(candidate, nullptr, false);
+    if (object.is_discarded()) return BadAnswer("is not valid JSON", text);
   }
   if (!object.is_object()) return BadAnswer("is JSON but not an object", text);
 

@@ -766,6 +766,18 @@ bool IsAccountId(std::string_view word) {
 
 // A word that can only be an identifier: it holds '-', '_', '.', '/' or a
 // digit beside letters ("my-bucket", "prod_users", "logs2", "/app/db").
+// Characters AWS resource names are made of (bucket, table, queue, topic,
+// function, secret and parameter names, with '/' for paths and prefixes). A
+// name with anything else (',', '*', quotes) would change the ARN's meaning
+// or break the comma-separated resource list.
+bool IsResourceNameText(std::string_view name) {
+  if (name.empty()) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-' || c == '_' || c == '/';
+  });
+}
+
 bool LooksLikeIdentifier(std::string_view word) {
   bool has_alnum = false;
   bool has_mark = false;
@@ -1266,6 +1278,13 @@ Result<OfflineIntent> ParseIntentOffline(std::string_view sentence, Provider pro
             if (pattern.empty()) {
               context.Guess(fmt::format("{} cannot be limited to \"{}\"; the name is not used",
                                         service.aws_noun, name));
+              continue;
+            }
+            if (!IsResourceNameText(name)) {
+              context.Guess(fmt::format(
+                  "\"{}\" cannot be a {} name (letters, digits, '.', '-', '_', '/' only); it is "
+                  "not used",
+                  name, service.aws_noun));
               continue;
             }
             if (!service.name_prefix.empty() && !name.starts_with(service.name_prefix)) {

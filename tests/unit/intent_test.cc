@@ -6,6 +6,7 @@
 
 #include "catalog/action_catalog.h"
 #include "catalog/intent_check.h"
+#include "core/intent_offline.h"
 #include "core/text.h"
 
 namespace audex {
@@ -159,6 +160,38 @@ TEST(CheckIntent, GcpAndAzureCheckSyntaxAndDropResources) {
   ASSERT_TRUE(azure_checked);
   EXPECT_EQ(azure_checked->policy.actions.size(), 2u);
   EXPECT_TRUE(AnyContains(azure_checked->warnings, "every service"));
+}
+
+}  // namespace
+}  // namespace audex
+
+namespace audex {
+namespace {
+
+// Found by fuzz/intent_fuzzer: a sentence whose "table names" held commas and
+// whose description quoted a ``` fence rendered to JSON that did not read back.
+TEST(IntentFuzzRegression, CheckedAnswerRendersToJsonThatReadsBack) {
+  const std::string text(
+      "\x52\x65\x61\x64\x20\x66\x72\x6f\x6d\x20\x69\x6e\x65\x73\x74\x69"
+      "\x6e\x3a\x53\x00\x60\x60\x60\x6a\x73\x75\x6e\x0a\x7b\x22\x00\xa0"
+      "\x9f\x9f\x95\x8c\x90\x91\x42\x7b\x22\x61\x6c\x6c\x6f\x77\x22\x3a"
+      "\x20\x22\x73\x35\x3a\x47\x65\x74\x4f\x62\x65\x65\x63\x74\x2c\x73"
+      "\x33\x2f\x2a\x22\x2c\x20\x22\x35\x35\x35\x2a\x3a\x47\x65\x74\x63"
+      "\x74\x6c\x73\x33\x2f\x2a\x64\x78\x22\x7d\x0a\x60\x60\x60\x65\x2d"
+      "\x72\x28\x73\x75\x6c\x74\x73\x20\x74\x61\x62\x6c\x65",
+      109);
+  for (Provider provider : kAllProviders) {
+    auto offline = ParseIntentOffline(text, provider);
+    ASSERT_TRUE(offline.has_value()) << offline.error().message;
+    for (const std::string& resource : offline->policy.resources) {
+      EXPECT_EQ(resource.find(','), std::string::npos) << resource;
+    }
+    auto checked = CheckIntent(offline->policy, provider, ActionCatalog::Builtin(), "fuzz");
+    if (!checked) continue;
+    const std::string json = RenderIntentJson(checked->policy, IntentSource::kClaude);
+    auto again = ParseIntentReply(json);
+    EXPECT_TRUE(again.has_value()) << json << "\n" << (again ? "" : again.error().message);
+  }
 }
 
 }  // namespace
