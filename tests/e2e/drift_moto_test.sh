@@ -29,20 +29,7 @@ trap cleanup EXIT
 
 # AWS-managed policies (arn:aws:iam::aws:policy/...) exist only when moto
 # loads them at start.
-if ! MOTO_IAM_LOAD_MANAGED_POLICIES=true "$ROOT/scripts/local-cloud" moto start "$CLOUD" \
-  >"$TMP/moto.log" 2>&1; then
-  cat "$TMP/moto.log"
-  echo "not ok - moto starts"
-  echo "0 passed, 1 failed"
-  exit 1
-fi
-set -a
-. "$CLOUD/moto.env"
-set +a
-
-export HOME="$TMP/home" AUDEX_HOME="$TMP/audex" AWS_ENDPOINT_URL="$MOTO_URL"
-export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
-mkdir -p "$HOME"
+MOTO_IAM_LOAD_MANAGED_POLICIES=true start_moto
 unset AUDEX_ROLE_ARN AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL_IAM
 
 # Every real action, the oracle's universe.

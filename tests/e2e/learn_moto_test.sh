@@ -34,33 +34,11 @@ trap cleanup EXIT
 
 # moto writes its request recording to this file (default: ./moto_recording).
 export MOTO_RECORDER_FILEPATH="$TMP/moto_recording"
-if ! "$ROOT/scripts/local-cloud" moto start --auth 5 "$CLOUD" >"$TMP/moto.log" 2>&1; then
-  cat "$TMP/moto.log"
-  echo "not ok - moto starts"
-  echo "0 passed, 1 failed"
-  exit 1
-fi
-set -a
-. "$CLOUD/moto.env"
-set +a
-
-export HOME="$TMP/home" AUDEX_HOME="$TMP/audex" AWS_ENDPOINT_URL="$MOTO_URL"
-export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
-mkdir -p "$HOME"
+start_moto --auth 5
 unset AUDEX_ROLE_ARN AWS_PROFILE AWS_SESSION_TOKEN AWS_CSM_ENABLED AWS_CSM_PORT
-aws_setup() {
-  AWS_ACCESS_KEY_ID=AKIASETUPSETUPSETUP0 AWS_SECRET_ACCESS_KEY=setup aws --output json "$@"
-}
 ALL='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
 TRUST='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/audex-tester"},"Action":"sts:AssumeRole"}]}'
-aws_setup iam create-user --user-name audex-tester >/dev/null
-read -r BASE_KEY BASE_SECRET < <(aws_setup iam create-access-key --user-name audex-tester |
-  "$PY" -c 'import json,sys; k=json.load(sys.stdin)["AccessKey"]; print(k["AccessKeyId"], k["SecretAccessKey"])')
-aws_setup iam put-user-policy --user-name audex-tester --policy-name all --policy-document "$ALL"
-aws_setup iam create-role --role-name LearnRole --assume-role-policy-document "$TRUST" >/dev/null
-aws_setup iam put-role-policy --role-name LearnRole --policy-name all --policy-document "$ALL"
-export AWS_ACCESS_KEY_ID=$BASE_KEY AWS_SECRET_ACCESS_KEY=$BASE_SECRET
-ROLE=arn:aws:iam::123456789012:role/LearnRole
+setup_moto_user_and_role LearnRole all "$ALL"
 
 # Data the child reads, created with the base user's keys (signed, allowed).
 aws s3api create-bucket --bucket learn-data >/dev/null

@@ -13,7 +13,6 @@ BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 NPM_DIR="$(cd "$2" && pwd)"
 NODE="${3:-node}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-PY=$(python3 -c 'import sys; print(sys.executable)')
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-mcp-moto.XXXXXX")"
 CLOUD="$TMP/cloud"
 cleanup() {
@@ -29,34 +28,13 @@ if [ ! -f "$NPM_DIR/node_modules/@modelcontextprotocol/sdk/package.json" ]; then
 fi
 
 # --- moto with SigV4 and IAM checks after the five setup calls ----------------
-if ! "$ROOT/scripts/local-cloud" moto start --auth 5 "$CLOUD" >"$TMP/moto.log" 2>&1; then
-  cat "$TMP/moto.log"
-  echo "not ok - moto starts"
-  echo "0 passed, 1 failed"
-  exit 1
-fi
-set -a
-. "$CLOUD/moto.env"
-set +a
-
-export HOME="$TMP/home" AUDEX_HOME="$TMP/audex" AWS_ENDPOINT_URL="$MOTO_URL"
-export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
-mkdir -p "$HOME" "$AUDEX_HOME"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+start_moto --auth 5
+mkdir -p "$AUDEX_HOME"
 unset AUDEX_ROLE_ARN AWS_PROFILE AWS_SESSION_TOKEN AUDEX_AGENT_ID
-aws_setup() {
-  AWS_ACCESS_KEY_ID=AKIASETUPSETUPSETUP0 AWS_SECRET_ACCESS_KEY=setup aws --output json "$@"
-}
-aws_setup iam create-user --user-name audex-tester >/dev/null
-read -r BASE_KEY BASE_SECRET < <(aws_setup iam create-access-key --user-name audex-tester |
-  "$PY" -c 'import json,sys; k=json.load(sys.stdin)["AccessKey"]; print(k["AccessKeyId"], k["SecretAccessKey"])')
-aws_setup iam put-user-policy --user-name audex-tester --policy-name all \
-  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
-aws_setup iam create-role --role-name AudexRole --assume-role-policy-document \
-  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/audex-tester"},"Action":"sts:AssumeRole"}]}' >/dev/null
-aws_setup iam put-role-policy --role-name AudexRole --policy-name s3 \
-  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
-export AWS_ACCESS_KEY_ID=$BASE_KEY AWS_SECRET_ACCESS_KEY=$BASE_SECRET
-export AUDEX_E2E_TMP="$TMP" AUDEX_E2E_ROLE=arn:aws:iam::123456789012:role/AudexRole
+setup_moto_user_and_role AudexRole s3 \
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
+export AUDEX_E2E_TMP="$TMP" AUDEX_E2E_ROLE="$ROLE"
 
 # The client script is run from NPM_DIR so that its imports find the SDK.
 cp "$ROOT/tests/mcp/mcp_client_test.mjs" "$NPM_DIR/mcp_client_test.mjs"

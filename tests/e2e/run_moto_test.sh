@@ -28,34 +28,10 @@ trap cleanup EXIT
 # --- moto with SigV4 and IAM checks after the setup calls -------------------
 # Five unauthenticated calls create the user, its key, its policy, the role
 # and the role's policy; everything after that is signed and checked.
-if ! "$ROOT/scripts/local-cloud" moto start --auth 5 "$CLOUD" >"$TMP/moto.log" 2>&1; then
-  cat "$TMP/moto.log"
-  echo "not ok - moto starts"
-  echo "0 passed, 1 failed"
-  exit 1
-fi
-set -a
-. "$CLOUD/moto.env"
-set +a
-
-export HOME="$TMP/home" AUDEX_HOME="$TMP/audex" AWS_ENDPOINT_URL="$MOTO_URL"
-export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
-mkdir -p "$HOME"
+start_moto --auth 5
 unset AUDEX_ROLE_ARN AWS_PROFILE AWS_SESSION_TOKEN
-aws_setup() {
-  AWS_ACCESS_KEY_ID=AKIASETUPSETUPSETUP0 AWS_SECRET_ACCESS_KEY=setup aws --output json "$@"
-}
-aws_setup iam create-user --user-name audex-tester >/dev/null
-read -r BASE_KEY BASE_SECRET < <(aws_setup iam create-access-key --user-name audex-tester |
-  "$PY" -c 'import json,sys; k=json.load(sys.stdin)["AccessKey"]; print(k["AccessKeyId"], k["SecretAccessKey"])')
-aws_setup iam put-user-policy --user-name audex-tester --policy-name all \
-  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
-aws_setup iam create-role --role-name AudexRole --assume-role-policy-document \
-  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/audex-tester"},"Action":"sts:AssumeRole"}]}' >/dev/null
-aws_setup iam put-role-policy --role-name AudexRole --policy-name s3 \
-  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
-ROLE=arn:aws:iam::123456789012:role/AudexRole
-export AWS_ACCESS_KEY_ID=$BASE_KEY AWS_SECRET_ACCESS_KEY=$BASE_SECRET
+setup_moto_user_and_role AudexRole s3 \
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
 
 # Routes to broader credentials that must not reach the child.
 export AWS_PROFILE=admin AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:1/creds

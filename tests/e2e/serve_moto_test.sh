@@ -27,35 +27,12 @@ trap cleanup EXIT
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-if ! "$ROOT/scripts/local-cloud" moto start --auth 5 "$CLOUD" >"$TMP/moto.log" 2>&1; then
-  cat "$TMP/moto.log"
-  echo "not ok - moto starts"
-  echo "0 passed, 1 failed"
-  exit 1
-fi
-set -a
-. "$CLOUD/moto.env"
-set +a
-
-export HOME="$TMP/home" AUDEX_HOME="$TMP/audex" AWS_ENDPOINT_URL="$MOTO_URL"
-export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
+start_moto --auth 5
 mkdir -p "$HOME/.aws"
 unset AUDEX_ROLE_ARN AWS_PROFILE AWS_SESSION_TOKEN AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE
 unset AWS_CONTAINER_CREDENTIALS_FULL_URI AWS_CONTAINER_AUTHORIZATION_TOKEN AUDEX_SERVE_REFRESH_SECONDS
-aws_setup() {
-  AWS_ACCESS_KEY_ID=AKIASETUPSETUPSETUP0 AWS_SECRET_ACCESS_KEY=setup aws --output json "$@"
-}
-aws_setup iam create-user --user-name audex-tester >/dev/null
-read -r BASE_KEY BASE_SECRET < <(aws_setup iam create-access-key --user-name audex-tester |
-  "$PY" -c 'import json,sys; k=json.load(sys.stdin)["AccessKey"]; print(k["AccessKeyId"], k["SecretAccessKey"])')
-aws_setup iam put-user-policy --user-name audex-tester --policy-name all \
-  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
-aws_setup iam create-role --role-name AudexRole --assume-role-policy-document \
-  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/audex-tester"},"Action":"sts:AssumeRole"}]}' >/dev/null
-aws_setup iam put-role-policy --role-name AudexRole --policy-name all \
-  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","sts:GetCallerIdentity"],"Resource":"*"}]}'
-ROLE=arn:aws:iam::123456789012:role/AudexRole
-export AWS_ACCESS_KEY_ID=$BASE_KEY AWS_SECRET_ACCESS_KEY=$BASE_SECRET
+setup_moto_user_and_role AudexRole all \
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","sts:GetCallerIdentity"],"Resource":"*"}]}'
 
 # How many AssumeRole calls moto has answered (with the policies sent).
 assumed() {
