@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -32,16 +33,15 @@ namespace {
 
 using audex::Result;
 
-// The command table: the names `tryaudex` knows, for "did you mean".
-const std::vector<std::string> kCommands = {
-    "run",           "policies", "sessions", "audit", "health", "learn", "credential-process",
-    "setup-profile", "cache",    "intent",   "drift", "mcp",
-};
-const std::vector<std::pair<std::string, std::vector<std::string>>> kSubcommands = {
-    {"policies", {"list", "show", "expand", "validate"}},
-    {"sessions", {"list", "show"}},
-    {"audit", {"verify", "show"}},
-    {"cache", {"clear"}}};
+// The names a command (or tryaudex itself) knows, in the order they were
+// added: for "did you mean" and the list of commands.
+std::vector<std::string> SubcommandNames(CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands(std::function<bool(CLI::App*)>())) {
+    names.push_back(sub->get_name());
+  }
+  return names;
+}
 
 int Fail(const audex::Error& error) {
   std::cerr << "tryaudex: error: " << error.message << '\n';
@@ -86,15 +86,6 @@ int Main(int argc, char** argv) {
     }
   }
 
-  const std::string word = NthWord(args, 0);
-  if (auto unknown = UnknownCommand(word, kCommands, "")) return Fail(*unknown);
-  for (const auto& [command, subcommands] : kSubcommands) {
-    if (word != command) continue;
-    if (auto unknown = UnknownCommand(NthWord(args, 1), subcommands, command + " ")) {
-      return Fail(*unknown);
-    }
-  }
-
   CLI::App app{"Audex: scoped, short-lived cloud credentials for one command.", "tryaudex"};
   const auto& catalog = audex::ActionCatalog::Builtin().source();
   app.set_version_flag(
@@ -114,24 +105,36 @@ int Main(int argc, char** argv) {
   audex::AddPoliciesCommand(app, policies_options);
   audex::SessionsOptions sessions_options;
   audex::AddSessionsCommand(app, sessions_options);
-  audex::HealthOptions health_options;
-  audex::AddHealthCommand(app, health_options);
   audex::AuditOptions audit_options;
   audex::AddAuditCommand(app, audit_options);
+  audex::HealthOptions health_options;
+  audex::AddHealthCommand(app, health_options);
+  audex::LearnOptions learn_options;
+  audex::AddLearnCommand(app, learn_options);
   audex::CredentialRequestOptions credential_process_options;
   audex::AddCredentialProcessCommand(app, credential_process_options);
   audex::SetupProfileOptions setup_profile_options;
   audex::AddSetupProfileCommand(app, setup_profile_options);
   audex::CacheOptions cache_options;
   audex::AddCacheCommand(app, cache_options);
-  audex::LearnOptions learn_options;
-  audex::AddLearnCommand(app, learn_options);
   audex::IntentOptions intent_options;
   audex::AddIntentCommand(app, intent_options);
   audex::DriftOptions drift_options;
   audex::AddDriftCommand(app, drift_options);
   audex::McpOptions mcp_options;
   audex::AddMcpCommand(app, mcp_options);
+
+  const std::vector<std::string> commands = SubcommandNames(app);
+  const std::string word = NthWord(args, 0);
+  if (auto unknown = UnknownCommand(word, commands, "")) return Fail(*unknown);
+  if (!word.empty()) {
+    const std::vector<std::string> subcommands = SubcommandNames(*app.get_subcommand(word));
+    if (!subcommands.empty()) {
+      if (auto unknown = UnknownCommand(NthWord(args, 1), subcommands, word + " ")) {
+        return Fail(*unknown);
+      }
+    }
+  }
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses a reversed vector
   try {
@@ -160,7 +163,7 @@ int Main(int argc, char** argv) {
   if (app.get_subcommands().empty()) {
     return Fail(
         {audex::ErrorKind::kUsage,
-         "no command given; commands: " + audex::Join(kCommands, ", ") + "; see tryaudex --help"});
+         "no command given; commands: " + audex::Join(commands, ", ") + "; see tryaudex --help"});
   }
 
   audex::CliContext context{audex::ProcessEnvironment(),
