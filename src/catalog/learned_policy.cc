@@ -32,6 +32,19 @@ std::string LearnedPolicy::AllowList() const {
   return Join(names, ",");
 }
 
+std::vector<std::string> LearnedPolicy::RecommendedResources() const {
+  std::vector<std::string> recommended;
+  for (const std::string& arn : resources) {
+    recommended.push_back(arn);
+    if (arn.starts_with("arn:aws:s3:::") && arn.find('/') == std::string::npos) {
+      recommended.push_back(arn + "/*");
+    }
+  }
+  std::sort(recommended.begin(), recommended.end());
+  recommended.erase(std::unique(recommended.begin(), recommended.end()), recommended.end());
+  return recommended;
+}
+
 LearnedPolicy LearnPolicy(const ActionCatalog& catalog, const std::vector<ObservedCall>& calls) {
   LearnedPolicy learned;
   std::map<std::string, LearnedAction> by_key;  // lower-cased action

@@ -46,6 +46,10 @@ struct LearnedPolicy {
   // "s3:GetObject,s3:ListBucket": every observed action, denied ones too
   // (the command asked for them).
   std::string AllowList() const;
+
+  // The recommended --resource list: every ARN observed, and for an S3
+  // bucket its objects too (bucket/*), since the object actions need them.
+  std::vector<std::string> RecommendedResources() const;
 };
 
 LearnedPolicy LearnPolicy(const ActionCatalog& catalog, const std::vector<ObservedCall>& calls);

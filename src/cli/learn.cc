@@ -57,19 +57,6 @@ Result<std::chrono::milliseconds> ParseWait(const std::string& text) {
 }
 
 // Every S3 bucket seen also needs its objects' ARN for object actions.
-std::vector<std::string> RecommendedResources(const LearnedPolicy& learned) {
-  std::vector<std::string> resources;
-  for (const std::string& arn : learned.resources) {
-    resources.push_back(arn);
-    if (arn.starts_with("arn:aws:s3:::") && arn.find('/') == std::string::npos) {
-      resources.push_back(arn + "/*");
-    }
-  }
-  std::sort(resources.begin(), resources.end());
-  resources.erase(std::unique(resources.begin(), resources.end()), resources.end());
-  return resources;
-}
-
 Result<Observation> ObserveWithCloudTrail(const LearnOptions& options, const CliContext& context,
                                           const AwsSession& session,
                                           std::chrono::system_clock::time_point started) {
@@ -349,7 +336,7 @@ Result<int> RunLearn(const LearnOptions& options, const CliContext& context) {
   }
 
   const LearnedPolicy learned = LearnPolicy(ActionCatalog::Builtin(), observation.calls);
-  const std::vector<std::string> resources = RecommendedResources(learned);
+  const std::vector<std::string> resources = learned.RecommendedResources();
   std::optional<std::string> saved;
   if (options.save_profile && !learned.actions.empty()) {
     auto replaced = SaveProfile(*options.save_profile, learned, resources,

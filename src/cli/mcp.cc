@@ -375,7 +375,9 @@ ToolOutcome McpServer::Run(const Json& arguments) {
   if (planned->plan.request.provider != Provider::kAws) {
     return Failed(*call,
                   Error{ErrorKind::kUsage,
-                        fmt::format("issuing {} credentials is not available in this build yet",
+                        fmt::format("audex_run issues AWS credentials only; run {} commands "
+                                    "with tryaudex run --provider {} outside the agent",
+                                    ProviderName(planned->plan.request.provider),
                                     ProviderName(planned->plan.request.provider))},
                   err.str());
   }

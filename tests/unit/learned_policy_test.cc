@@ -74,5 +74,15 @@ TEST(LearnedPolicy, NothingObserved) {
   EXPECT_EQ(learned.AllowList(), "");
 }
 
+TEST(LearnedPolicy, RecommendedResourcesAddABucketsObjects) {
+  LearnedPolicy learned;
+  learned.resources = {"arn:aws:s3:::logs", "arn:aws:s3:::data/in/*",
+                       "arn:aws:dynamodb:us-east-1:1:table/t"};
+  EXPECT_EQ(
+      learned.RecommendedResources(),
+      (std::vector<std::string>{"arn:aws:dynamodb:us-east-1:1:table/t", "arn:aws:s3:::data/in/*",
+                                "arn:aws:s3:::logs", "arn:aws:s3:::logs/*"}));
+}
+
 }  // namespace
 }  // namespace audex
