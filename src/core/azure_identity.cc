@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <ctime>
+#include <cstdio>
 
 #include "core/text.h"
 
@@ -11,9 +11,11 @@ namespace {
 
 using TimePoint = std::chrono::system_clock::time_point;
 
-// Expiry values beyond these are nonsense, and would overflow the clock's
-// nanosecond count: epoch seconds up to 9999-12-31, lifetimes up to a year.
-constexpr long long kMaxEpochSeconds = 253402300799;
+// Expiry values beyond these are nonsense, and later ones would overflow the
+// clock's 64-bit nanosecond count (which ends in 2262): epoch seconds before
+// 2200-01-01 (as ParseRfc3339 bounds its years), lifetimes up to a year.
+constexpr int kMaxYear = 2199;
+constexpr long long kMaxEpochSeconds = 7258118399;
 constexpr long long kMaxLifetimeSeconds = 366LL * 24 * 3600;
 
 std::optional<TimePoint> FromEpoch(long long seconds) {
@@ -37,6 +39,8 @@ std::optional<long long> ParseInteger(std::string_view text) {
 }
 
 // "11/05/2021 15:18:31 +00:00" (App Service 2017-09-01; always UTC there).
+// Uses the C++20 civil calendar, so 02/31 is refused rather than normalised
+// by timegm into March.
 std::optional<TimePoint> ParseAppServiceTime(std::string_view text) {
   int month = 0, day = 0, year = 0, hour = 0, minute = 0, second = 0;
   char sign = '+';
@@ -46,20 +50,21 @@ std::optional<TimePoint> ParseAppServiceTime(std::string_view text) {
                   &second, &sign, &offset_hours, &offset_minutes) != 9) {
     return std::nullopt;
   }
-  if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 ||
-      hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60 || offset_hours < 0 ||
-      offset_hours > 23 || offset_minutes < 0 || offset_minutes > 59) {
+  if (year < 1970 || year > kMaxYear || month < 1 || month > 12 || day < 1 || day > 31 ||
+      hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60 ||
+      (sign != '+' && sign != '-') || offset_hours < 0 || offset_hours > 23 || offset_minutes < 0 ||
+      offset_minutes > 59) {
     return std::nullopt;
   }
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_sec = second;
-  const long long offset = (offset_hours * 3600LL + offset_minutes * 60LL) * (sign == '-' ? -1 : 1);
-  return std::chrono::system_clock::from_time_t(timegm(&tm)) - std::chrono::seconds(offset);
+  const std::chrono::year_month_day date{std::chrono::year(year),
+                                         std::chrono::month(static_cast<unsigned>(month)),
+                                         std::chrono::day(static_cast<unsigned>(day))};
+  if (!date.ok()) return std::nullopt;
+  const auto offset = std::chrono::hours(offset_hours) + std::chrono::minutes(offset_minutes);
+  const auto local = std::chrono::sys_days(date) + std::chrono::hours(hour) +
+                     std::chrono::minutes(minute) + std::chrono::seconds(second);
+  const auto utc = sign == '-' ? local + offset : local - offset;
+  return std::chrono::time_point_cast<TimePoint::duration>(utc);
 }
 
 std::string Base64UrlDecode(std::string_view text) {

@@ -52,6 +52,23 @@ TEST(AzureTokenExpiry, RefusesValuesThatWouldOverflowTheClock) {
   EXPECT_FALSE(AzureTokenExpiry(nlohmann::json{{"expires_in", -5}}, now));
   EXPECT_FALSE(AzureTokenExpiry(nlohmann::json{{"expires_on", 999999999999999999LL}}, now));
   EXPECT_FALSE(AzureTokenExpiry(nlohmann::json{{"expires_on", "13/45/2023 99:13:20 +00:00"}}, now));
+  // Found by fuzz/cloud_identity_fuzzer: year 2723 overflowed the nanosecond
+  // clock in from_time_t. So does any epoch past 2262, e.g. 9999-12-31.
+  EXPECT_FALSE(AzureTokenExpiry(nlohmann::json{{"expires_on", "11/14/2723 23:13:20 +00:00"}}, now));
+  EXPECT_FALSE(AzureTokenExpiry(nlohmann::json{{"expires_on", 253402300799LL}}, now));
+  EXPECT_FALSE(AzureTokenExpiry(nlohmann::json{{"expires_on", "253402300799"}}, now));
+  EXPECT_TRUE(AzureTokenExpiry(nlohmann::json{{"expires_on", "12/31/2199 23:59:59 +00:00"}}, now));
+}
+
+TEST(AzureTokenExpiry, AppServiceTimeHonoursTheCalendarAndTheOffset) {
+  const TimePoint now(seconds(1700000000));
+  // No 31 February: timegm would have made it 3 March.
+  EXPECT_FALSE(AzureTokenExpiry(nlohmann::json{{"expires_on", "02/31/2024 10:00:00 +00:00"}}, now));
+  EXPECT_TRUE(AzureTokenExpiry(nlohmann::json{{"expires_on", "02/29/2024 10:00:00 +00:00"}}, now));
+  // 18:13:20 at -05:00 is 23:13:20 UTC.
+  EXPECT_EQ(AzureTokenExpiry(nlohmann::json{{"expires_on", "11/14/2023 18:13:20 -05:00"}}, now),
+            TimePoint(seconds(1700003600)));
+  EXPECT_FALSE(AzureTokenExpiry(nlohmann::json{{"expires_on", "11/14/2023 23:13:20 *00:00"}}, now));
 }
 
 TEST(JwtTenantId, ReadsTheTidClaim) {
