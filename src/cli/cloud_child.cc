@@ -21,6 +21,9 @@ namespace {
 
 std::atomic<bool> g_outside_sigterm{false};
 
+// How long a command has to end after the TTL's SIGTERM before it is killed.
+constexpr std::chrono::seconds kTermGrace{5};
+
 // SIGTERM while no child is being waited for: remember one that came from
 // another process, ignore the watchdog's own (it may land just after the
 // child ended), so that Audex can still record the end.
@@ -81,6 +84,12 @@ Result<int> RunRecordedChild(const CliContext& context, SessionRecorder& recorde
         context.err << "tryaudex: error: " << recorded.error().message << '\n';
       }
       kill(getpid(), SIGTERM);
+      if (wake.wait_for(lock, kTermGrace, [&] { return done; })) return;
+      context.err << fmt::format(
+          "tryaudex: warning: the command did not end within {} s of SIGTERM: killing it "
+          "(SIGKILL)\n",
+          kTermGrace.count());
+      KillWaitedChild();
     });
   }
   auto outcome = RunChild(command, environment);

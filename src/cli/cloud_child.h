@@ -36,7 +36,8 @@ class ScratchDirectory {
 // Runs `command` with exactly `environment`, records session_ended and
 // returns the shell status (child's code, 128+N for signal N, 127/126 when
 // it cannot start). With `deadline`, a command still running after it gets
-// SIGTERM, with a warning on stderr and a ttl_expired audit event first.
+// SIGTERM, with a warning on stderr and a ttl_expired audit event first,
+// and SIGKILL if it is still running 5 s later.
 Result<int> RunRecordedChild(const CliContext& context, SessionRecorder& recorder,
                              const std::vector<std::string>& command,
                              const Environment& environment,

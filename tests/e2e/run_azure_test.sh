@@ -8,7 +8,8 @@
 #   - az, with no `az login`, authenticates with exactly the token Audex
 #     obtained, served by Audex's loopback identity endpoint
 #   - the plan and the warning say that Azure cannot narrow the token
-#   - the TTL is enforced by ending the command (ttl_expired, 143)
+#   - the TTL is enforced by ending the command (ttl_expired, 143; SIGKILL
+#     and 137 for one that ignores SIGTERM)
 #   - the child sees no route to the parent's identity; exit codes pass through
 #   - records carry a token prefix only; no token in AUDEX_HOME or stderr
 #
@@ -107,14 +108,25 @@ check "the child's exit code passes through" test $? -eq 9
 check "a TTL over 1 h is a policy error (3)" test $? -eq 3
 
 # --- the TTL is enforced by ending the command ----------------------------------
+# A command that ignores SIGTERM (it only notes it) runs alongside, so both
+# cases share one minute.
 start=$(date +%s)
+"$BIN" run --provider azure --allow "$ACTION" --ttl 1m -- \
+  bash -c 'trap "echo got-sigterm" TERM; while :; do sleep 1; done' >"$TMP/out6" 2>"$TMP/err6" &
+stubborn=$!
 "$BIN" run --provider azure --allow "$ACTION" --ttl 1m -- sleep 300 >/dev/null 2>"$TMP/err5"
 rc=$?
 took=$(($(date +%s) - start))
+wait "$stubborn"
+rc6=$?
+took6=$(($(date +%s) - start))
 check "the command is ended when the TTL runs out (143 after about 60 s)" \
   bash -c "[ $rc -eq 143 ] && [ $took -ge 59 ] && [ $took -lt 90 ]"
 check "with a warning on stderr" grep -q "TTL has run out: ending the command" "$TMP/err5"
 check "and a ttl_expired audit event" grep -q '"event":"ttl_expired"' "$AUDEX_HOME/audit.jsonl"
+check "a command that ignores SIGTERM gets it, then SIGKILL 5 s later (137)" \
+  bash -c "[ $rc6 -eq 137 ] && [ $took6 -ge 64 ] && [ $took6 -lt 95 ] && grep -q got-sigterm '$TMP/out6'"
+check "with a second warning naming SIGKILL" grep -q "did not end within 5 s of SIGTERM" "$TMP/err6"
 
 "$BIN" health --check azure >"$TMP/health" 2>&1
 rc=$?

@@ -177,6 +177,11 @@ tl::expected<ChildOutcome, SpawnError> RunChild(const std::vector<std::string>& 
   return OutcomeOf(status);
 }
 
+void KillWaitedChild() {
+  const pid_t child = g_child.load();
+  if (child > 0) kill(child, SIGKILL);
+}
+
 tl::expected<CapturedChild, SpawnError> RunChildCapturing(const std::vector<std::string>& argv,
                                                           const Environment& environment,
                                                           const CaptureOptions& options) {

@@ -40,6 +40,10 @@ Environment CurrentEnvironment();
 tl::expected<ChildOutcome, SpawnError> RunChild(const std::vector<std::string>& argv,
                                                 const Environment& environment);
 
+// Sends SIGKILL to the child RunChild is waiting for, if there is one: the
+// last resort of a deadline that SIGTERM did not meet. Safe from any thread.
+void KillWaitedChild();
+
 // What RunChildCapturing keeps of one output stream.
 struct CapturedStream {
   std::string text;        // the first `max_bytes` bytes the child wrote
