@@ -6,8 +6,6 @@
 
 #include <algorithm>
 #include <optional>
-#include <random>
-#include <thread>
 
 #include "core/text.h"
 #include "core/url.h"
@@ -152,14 +150,7 @@ Result<std::string> ParseMessagesReply(std::string_view body) {
 
 AnthropicMessagesClient::AnthropicMessagesClient(HttpClient& http, AnthropicOptions options)
     : http_(http), options_(std::move(options)) {
-  if (!options_.sleep) {
-    options_.sleep = [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); };
-  }
-  if (!options_.random01) {
-    options_.random01 = [generator = std::mt19937_64(std::random_device{}())]() mutable {
-      return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
-    };
-  }
+  FillUnsetRetryHooks(options_.sleep, options_.random01);
 }
 
 Result<std::string> AnthropicMessagesClient::Ask(std::string_view system,

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "adapters/http/http_client.h"
+#include "adapters/http/retry_hooks.h"
 #include "core/http_message.h"
 #include "core/result.h"
 #include "core/retry_policy.h"
@@ -34,8 +35,8 @@ struct AnthropicOptions {
   // A retry-after longer than this is reported rather than waited out.
   std::chrono::seconds max_retry_after{30};
   // Injected so that tests neither wait nor depend on chance.
-  std::function<void(std::chrono::milliseconds)> sleep;
-  std::function<double()> random01;
+  SleepFunction sleep;
+  Random01Function random01;
 };
 
 // The request as sent: headers x-api-key, anthropic-version, content-type;

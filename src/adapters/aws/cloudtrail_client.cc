@@ -155,15 +155,7 @@ Result<std::string> ResolveCloudTrailEndpoint(const EnvLookup& env, std::string_
 
 CloudTrailClient::CloudTrailClient(HttpClient& http, CloudTrailClientOptions options)
     : http_(http), options_(std::move(options)) {
-  if (!options_.sleep) {
-    options_.sleep = [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); };
-  }
-  if (!options_.random01) {
-    options_.random01 = [generator = std::mt19937_64(std::random_device{}())]() mutable {
-      return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
-    };
-  }
-  if (!options_.clock) options_.clock = [] { return std::chrono::system_clock::now(); };
+  FillUnsetRetryHooks(options_.sleep, options_.random01, &options_.clock);
 }
 
 Result<LookupEventsPage> CloudTrailClient::LookupEvents(

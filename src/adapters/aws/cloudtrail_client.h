@@ -14,6 +14,7 @@
 
 #include "adapters/config/paths.h"
 #include "adapters/http/http_client.h"
+#include "adapters/http/retry_hooks.h"
 #include "core/aws_credentials.h"
 #include "core/http_message.h"
 #include "core/observed_call.h"
@@ -58,9 +59,9 @@ struct CloudTrailClientOptions {
   std::string region = "us-east-1";
   // Throttling is expected at 2 requests per second: many patient retries.
   RetryPolicy retry{8, std::chrono::milliseconds(500), std::chrono::milliseconds(8000)};
-  std::function<void(std::chrono::milliseconds)> sleep;
-  std::function<double()> random01;
-  std::function<std::chrono::system_clock::time_point()> clock;
+  SleepFunction sleep;
+  Random01Function random01;
+  ClockFunction clock;
 };
 
 // Not thread-safe. Errors: kCredentials for refusals and unreachable

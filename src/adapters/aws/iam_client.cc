@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "adapters/aws/sts_errors.h"
+#include "adapters/http/retry_hooks.h"
 #include "core/role.h"
 
 namespace audex {
@@ -14,10 +15,7 @@ constexpr std::string_view kIamVersion = "2010-05-08";
 
 IamClient::IamClient(HttpClient& http, IamClientOptions options)
     : http_(http), options_(std::move(options)) {
-  QueryRetry real = RealQueryRetry(options_.retry.policy);
-  if (!options_.retry.sleep) options_.retry.sleep = std::move(real.sleep);
-  if (!options_.retry.random01) options_.retry.random01 = std::move(real.random01);
-  if (!options_.retry.clock) options_.retry.clock = std::move(real.clock);
+  FillUnsetRetryHooks(options_.retry.sleep, options_.retry.random01, &options_.retry.clock);
 }
 
 Result<std::string> IamClient::Call(std::string operation, QueryParameters parameters,

@@ -1,8 +1,5 @@
 #include "adapters/aws/query_api.h"
 
-#include <random>
-#include <thread>
-
 #include <fmt/format.h>
 
 namespace audex {
@@ -24,11 +21,7 @@ HttpRequest QueryFormPost(std::string_view endpoint, const QueryParameters& para
 QueryRetry RealQueryRetry(RetryPolicy policy) {
   QueryRetry retry;
   retry.policy = policy;
-  retry.sleep = [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); };
-  retry.random01 = [generator = std::mt19937_64(std::random_device{}())]() mutable {
-    return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
-  };
-  retry.clock = [] { return std::chrono::system_clock::now(); };
+  FillUnsetRetryHooks(retry.sleep, retry.random01, &retry.clock);
   return retry;
 }
 

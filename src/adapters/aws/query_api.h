@@ -9,6 +9,7 @@
 
 #include "adapters/aws/sts_errors.h"
 #include "adapters/http/http_client.h"
+#include "adapters/http/retry_hooks.h"
 #include "core/aws_credentials.h"
 #include "core/http_message.h"
 #include "core/result.h"
@@ -27,9 +28,9 @@ HttpRequest QueryFormPost(std::string_view endpoint, const QueryParameters& para
 // from a seeded generator and reads the system clock.
 struct QueryRetry {
   RetryPolicy policy;
-  std::function<void(std::chrono::milliseconds)> sleep;
-  std::function<double()> random01;
-  std::function<std::chrono::system_clock::time_point()> clock;
+  SleepFunction sleep;
+  Random01Function random01;
+  ClockFunction clock;
 };
 QueryRetry RealQueryRetry(RetryPolicy policy = {});
 

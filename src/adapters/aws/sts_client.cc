@@ -3,8 +3,6 @@
 #include "adapters/aws/sts_client.h"
 
 #include <algorithm>
-#include <random>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -127,15 +125,7 @@ HttpRequest BuildGetScopedCredentialsHttpRequest(const GetScopedCredentialsReque
 
 StsClient::StsClient(HttpClient& http, StsClientOptions options)
     : http_(http), options_(std::move(options)) {
-  if (!options_.sleep) {
-    options_.sleep = [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); };
-  }
-  if (!options_.random01) {
-    options_.random01 = [generator = std::mt19937_64(std::random_device{}())]() mutable {
-      return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
-    };
-  }
-  if (!options_.clock) options_.clock = [] { return std::chrono::system_clock::now(); };
+  FillUnsetRetryHooks(options_.sleep, options_.random01, &options_.clock);
 }
 
 Result<HttpResponse> StsClient::SendWithRetries(const HttpRequest& unsigned_request,

@@ -11,6 +11,7 @@
 #include "adapters/aws/sts_errors.h"
 #include "adapters/aws/sts_xml.h"
 #include "adapters/http/http_client.h"
+#include "adapters/http/retry_hooks.h"
 #include "core/aws_credentials.h"
 #include "core/http_message.h"
 #include "core/result.h"
@@ -61,9 +62,9 @@ struct StsClientOptions {
   RetryPolicy retry;
   // Injected so that tests neither wait nor depend on chance; the defaults
   // sleep for real, draw from a seeded generator and read the system clock.
-  std::function<void(std::chrono::milliseconds)> sleep;
-  std::function<double()> random01;
-  std::function<std::chrono::system_clock::time_point()> clock;
+  SleepFunction sleep;
+  Random01Function random01;
+  ClockFunction clock;
 };
 
 // Not thread-safe (one per thread). Errors are kCredentials (kUsage for an
