@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <set>
+#include <string_view>
 
 #include "core/glob.h"
 #include "core/text.h"
@@ -11,78 +13,81 @@
 namespace audex {
 namespace {
 
-// Permission groups the roles share, as the roles page lists them.
-#define AUDEX_MULTIPART                                                \
-  "storage.multipartUploads.abort", "storage.multipartUploads.create", \
-      "storage.multipartUploads.list", "storage.multipartUploads.listParts"
-#define AUDEX_FOLDERS                                                        \
-  "storage.folders.create", "storage.folders.delete", "storage.folders.get", \
-      "storage.folders.list", "storage.folders.rename"
-#define AUDEX_OBJECTS_USER                                                   \
-  "storage.objects.create", "storage.objects.delete", "storage.objects.get", \
-      "storage.objects.list", "storage.objects.restore", "storage.objects.update"
-#define AUDEX_OBJECTS_ADMIN                                                                        \
-  AUDEX_OBJECTS_USER, "storage.objects.getIamPolicy", "storage.objects.overrideUnlockedRetention", \
-      "storage.objects.setIamPolicy", "storage.objects.setRetention"
-#define AUDEX_MANAGED_FOLDERS_ADMIN                                                               \
-  "storage.managedFolders.create", "storage.managedFolders.delete", "storage.managedFolders.get", \
-      "storage.managedFolders.getIamPolicy", "storage.managedFolders.list",                       \
-      "storage.managedFolders.setIamPolicy"
-#define AUDEX_BUCKETS_ALL                                                                         \
-  "storage.buckets.create", "storage.buckets.createTagBinding", "storage.buckets.delete",         \
-      "storage.buckets.deleteTagBinding", "storage.buckets.enableObjectRetention",                \
-      "storage.buckets.get", "storage.buckets.getIamPolicy", "storage.buckets.getObjectInsights", \
-      "storage.buckets.list", "storage.buckets.listEffectiveTags",                                \
-      "storage.buckets.listTagBindings", "storage.buckets.restore",                               \
-      "storage.buckets.setIamPolicy", "storage.buckets.update"
+using Group = std::vector<std::string_view>;
 
-std::vector<StorageRole> BuildTable() {
-  std::vector<StorageRole> roles = {
-      {"roles/storage.admin",
-       {AUDEX_BUCKETS_ALL, AUDEX_FOLDERS, AUDEX_MANAGED_FOLDERS_ADMIN, AUDEX_MULTIPART,
-        AUDEX_OBJECTS_ADMIN}},
-      {"roles/storage.bucketViewer", {"storage.buckets.get", "storage.buckets.list"}},
-      {"roles/storage.legacyBucketOwner",
-       {"storage.buckets.get", "storage.buckets.getIamPolicy", "storage.buckets.setIamPolicy",
-        "storage.buckets.update", AUDEX_MULTIPART, "storage.objects.create",
-        "storage.objects.delete", "storage.objects.list", "storage.objects.restore"}},
-      {"roles/storage.legacyBucketReader",
-       {"storage.buckets.get", "storage.multipartUploads.list", "storage.objects.list"}},
-      {"roles/storage.legacyBucketWriter",
-       {"storage.buckets.get", AUDEX_MULTIPART, "storage.objects.create", "storage.objects.delete",
-        "storage.objects.list", "storage.objects.restore"}},
-      {"roles/storage.legacyObjectOwner",
-       {"storage.objects.get", "storage.objects.getIamPolicy", "storage.objects.setIamPolicy",
-        "storage.objects.update"}},
-      {"roles/storage.legacyObjectReader", {"storage.objects.get"}},
-      {"roles/storage.objectAdmin",
-       {AUDEX_FOLDERS, AUDEX_MANAGED_FOLDERS_ADMIN, AUDEX_MULTIPART, AUDEX_OBJECTS_ADMIN}},
-      {"roles/storage.objectCreator",
-       {"storage.folders.create", "storage.managedFolders.create", "storage.multipartUploads.abort",
-        "storage.multipartUploads.create", "storage.multipartUploads.listParts",
-        "storage.objects.create"}},
-      {"roles/storage.objectUser",
-       {AUDEX_FOLDERS, "storage.managedFolders.create", "storage.managedFolders.delete",
-        "storage.managedFolders.get", "storage.managedFolders.list", AUDEX_MULTIPART,
-        AUDEX_OBJECTS_USER}},
-      {"roles/storage.objectViewer",
-       {"storage.folders.get", "storage.folders.list", "storage.managedFolders.get",
-        "storage.managedFolders.list", "storage.objects.get", "storage.objects.list"}},
-  };
-  for (StorageRole& role : roles) {
-    std::sort(role.permissions.begin(), role.permissions.end());
-    role.permissions.erase(std::unique(role.permissions.begin(), role.permissions.end()),
-                           role.permissions.end());
-  }
-  return roles;
+// The groups' union, sorted and without repeats (the views are of literals).
+Group Union(std::initializer_list<Group> groups) {
+  std::set<std::string_view> all;
+  for (const Group& group : groups) all.insert(group.begin(), group.end());
+  return {all.begin(), all.end()};
 }
 
-#undef AUDEX_MULTIPART
-#undef AUDEX_FOLDERS
-#undef AUDEX_OBJECTS_USER
-#undef AUDEX_OBJECTS_ADMIN
-#undef AUDEX_MANAGED_FOLDERS_ADMIN
-#undef AUDEX_BUCKETS_ALL
+std::vector<StorageRole> BuildTable() {
+  // Permission groups the roles share, as the roles page lists them.
+  const Group multipart = {"storage.multipartUploads.abort", "storage.multipartUploads.create",
+                           "storage.multipartUploads.list", "storage.multipartUploads.listParts"};
+  const Group folders = {"storage.folders.create", "storage.folders.delete", "storage.folders.get",
+                         "storage.folders.list", "storage.folders.rename"};
+  const Group objects_user = {"storage.objects.create",  "storage.objects.delete",
+                              "storage.objects.get",     "storage.objects.list",
+                              "storage.objects.restore", "storage.objects.update"};
+  const Group objects_admin_extra = {
+      "storage.objects.getIamPolicy", "storage.objects.overrideUnlockedRetention",
+      "storage.objects.setIamPolicy", "storage.objects.setRetention"};
+  const Group managed_folders_admin = {
+      "storage.managedFolders.create", "storage.managedFolders.delete",
+      "storage.managedFolders.get",    "storage.managedFolders.getIamPolicy",
+      "storage.managedFolders.list",   "storage.managedFolders.setIamPolicy"};
+  const Group buckets_all = {"storage.buckets.create",
+                             "storage.buckets.createTagBinding",
+                             "storage.buckets.delete",
+                             "storage.buckets.deleteTagBinding",
+                             "storage.buckets.enableObjectRetention",
+                             "storage.buckets.get",
+                             "storage.buckets.getIamPolicy",
+                             "storage.buckets.getObjectInsights",
+                             "storage.buckets.list",
+                             "storage.buckets.listEffectiveTags",
+                             "storage.buckets.listTagBindings",
+                             "storage.buckets.restore",
+                             "storage.buckets.setIamPolicy",
+                             "storage.buckets.update"};
+  return {
+      {"roles/storage.admin", Union({buckets_all, folders, managed_folders_admin, multipart,
+                                     objects_user, objects_admin_extra})},
+      {"roles/storage.bucketViewer", Union({{"storage.buckets.get", "storage.buckets.list"}})},
+      {"roles/storage.legacyBucketOwner",
+       Union({{"storage.buckets.get", "storage.buckets.getIamPolicy",
+               "storage.buckets.setIamPolicy", "storage.buckets.update", "storage.objects.create",
+               "storage.objects.delete", "storage.objects.list", "storage.objects.restore"},
+              multipart})},
+      {"roles/storage.legacyBucketReader",
+       Union({{"storage.buckets.get", "storage.multipartUploads.list", "storage.objects.list"}})},
+      {"roles/storage.legacyBucketWriter",
+       Union({{"storage.buckets.get", "storage.objects.create", "storage.objects.delete",
+               "storage.objects.list", "storage.objects.restore"},
+              multipart})},
+      {"roles/storage.legacyObjectOwner",
+       Union({{"storage.objects.get", "storage.objects.getIamPolicy",
+               "storage.objects.setIamPolicy", "storage.objects.update"}})},
+      {"roles/storage.legacyObjectReader", Union({{"storage.objects.get"}})},
+      {"roles/storage.objectAdmin",
+       Union({folders, managed_folders_admin, multipart, objects_user, objects_admin_extra})},
+      {"roles/storage.objectCreator",
+       Union({{"storage.folders.create", "storage.managedFolders.create",
+               "storage.multipartUploads.abort", "storage.multipartUploads.create",
+               "storage.multipartUploads.listParts", "storage.objects.create"}})},
+      {"roles/storage.objectUser",
+       Union({folders,
+              {"storage.managedFolders.create", "storage.managedFolders.delete",
+               "storage.managedFolders.get", "storage.managedFolders.list"},
+              multipart,
+              objects_user})},
+      {"roles/storage.objectViewer",
+       Union({{"storage.folders.get", "storage.folders.list", "storage.managedFolders.get",
+               "storage.managedFolders.list", "storage.objects.get", "storage.objects.list"}})},
+  };
+}
 
 // Expands one pattern against the known permissions.
 std::vector<std::string> Expand(const std::string& pattern, const std::vector<std::string>& known) {
