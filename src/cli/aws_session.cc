@@ -22,7 +22,8 @@
 
 namespace audex {
 
-Result<PlannedRun> PlanRunRequest(const RunOptions& options, const CliContext& context) {
+Result<PlannedRun> PlanRunRequest(const RunOptions& options, const CliContext& context,
+                                  const LoadedConfiguration* configuration) {
   PlannedRun planned;
   AccessRequest& request = planned.request;
   if (options.provider) {
@@ -41,9 +42,13 @@ Result<PlannedRun> PlanRunRequest(const RunOptions& options, const CliContext& c
     if (!parsed) return UsageError("--ttl: " + parsed.error().message);
     ttl = *parsed;
   }
-  auto loaded = LoadConfigurationFor(context);
-  if (!loaded) return tl::unexpected(loaded.error());
-  planned.loaded = std::move(*loaded);
+  if (configuration != nullptr) {
+    planned.loaded = *configuration;
+  } else {
+    auto loaded = LoadConfigurationFor(context);
+    if (!loaded) return tl::unexpected(loaded.error());
+    planned.loaded = std::move(*loaded);
+  }
   auto plan =
       PlanSession(request, ttl, planned.loaded.config, planned.loaded.profiles, planned.loaded.deny,
                   options.command, &BuiltinAwsActions(), !options.no_compress);

@@ -42,9 +42,11 @@ struct PlannedRun {
   SessionPlan plan;
 };
 
-// Parses --provider/--ttl, loads the configuration and plans the session
-// (policy, TTL, child variables). Warnings are printed on stderr.
-Result<PlannedRun> PlanRunRequest(const RunOptions& options, const CliContext& context);
+// Parses --provider/--ttl, loads the configuration (or uses `configuration`,
+// the one a caller already checked its own rules against) and plans the
+// session (policy, TTL, child variables). Warnings are printed on stderr.
+Result<PlannedRun> PlanRunRequest(const RunOptions& options, const CliContext& context,
+                                  const LoadedConfiguration* configuration = nullptr);
 
 // Where an AWS session's credentials come from and go to.
 struct AwsTarget {

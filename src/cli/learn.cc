@@ -279,7 +279,7 @@ Result<int> RunLearn(const LearnOptions& options, const CliContext& context) {
   }
   RunOptions run = options.run;
   run.unscoped_allowed = true;
-  auto planned = PlanRunRequest(run, context);
+  auto planned = PlanRunRequest(run, context, options.configuration);
   if (!planned) return tl::unexpected(planned.error());
   if (planned->plan.request.provider != Provider::kAws) {
     return UsageError(

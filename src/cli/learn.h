@@ -31,6 +31,9 @@ struct LearnOptions {
   // so they can be masked before the output goes anywhere.
   std::optional<CaptureOptions> capture;
   std::function<void(const AwsSession&, AwsSession::CapturedRun&)> on_captured;
+  // For tryaudex mcp: the configuration its guard rails were checked
+  // against, used instead of reading the files again.
+  const LoadedConfiguration* configuration = nullptr;
 };
 
 void AddLearnCommand(CLI::App& app, LearnOptions& options);

@@ -124,9 +124,11 @@ class McpServer {
   ToolOutcome Failed(const McpCall& call, const Error& error, const std::string& warnings);
   // The guard rails every command-running tool passes (mcp_allowed_commands,
   // mcp_max_ttl, mcp_allowed_profiles, mcp_allowed_roles); a refusal or
-  // failure is the tool's outcome.
+  // failure is the tool's outcome. On admission `configuration` holds what
+  // was checked, and the call runs with exactly that.
   std::optional<ToolOutcome> Admit(const McpCall& call, const McpRunArguments& request,
-                                   const CliContext& context, const std::ostringstream& err);
+                                   const CliContext& context, const std::ostringstream& err,
+                                   LoadedConfiguration& configuration);
   void Log(const std::string& message) const {
     context_.err << "tryaudex mcp: " << message << '\n';
   }
@@ -320,7 +322,8 @@ ToolOutcome McpServer::Failed(const McpCall& call, const Error& error,
 
 std::optional<ToolOutcome> McpServer::Admit(const McpCall& call, const McpRunArguments& request,
                                             const CliContext& context,
-                                            const std::ostringstream& err) {
+                                            const std::ostringstream& err,
+                                            LoadedConfiguration& configuration) {
   auto loaded = LoadConfigurationFor(context);
   if (!loaded) return Failed(call, loaded.error(), err.str());
   std::chrono::seconds ttl = loaded->config.ttl.value_or(kDefaultTtl);
@@ -335,6 +338,7 @@ std::optional<ToolOutcome> McpServer::Admit(const McpCall& call, const McpRunArg
   if (auto refusal = CheckMcpRun(loaded->config, request, ttl, configured_role, config_path)) {
     return Refuse(call, *refusal);
   }
+  configuration = std::move(*loaded);
   return std::nullopt;
 }
 
@@ -360,7 +364,10 @@ ToolOutcome McpServer::Run(const Json& arguments) {
 
   std::ostringstream out, err;
   const CliContext context = ToolContext(out, err);
-  if (auto refused = Admit(*call, request, context, err)) return std::move(*refused);
+  LoadedConfiguration configuration;
+  if (auto refused = Admit(*call, request, context, err, configuration)) {
+    return std::move(*refused);
+  }
 
   RunOptions options;
   options.provider = request.provider;
@@ -370,7 +377,7 @@ ToolOutcome McpServer::Run(const Json& arguments) {
   options.ttl = request.ttl;
   options.role_arn = request.role_arn;
   options.command = request.command;
-  auto planned = PlanRunRequest(options, context);
+  auto planned = PlanRunRequest(options, context, &configuration);
   if (!planned) return Failed(*call, planned.error(), err.str());
   if (planned->plan.request.provider != Provider::kAws) {
     return Failed(*call,
@@ -450,7 +457,10 @@ ToolOutcome McpServer::Learn(const Json& arguments) {
 
   std::ostringstream out, err;
   const CliContext context = ToolContext(out, err);
-  if (auto refused = Admit(*call, request, context, err)) return std::move(*refused);
+  LoadedConfiguration configuration;
+  if (auto refused = Admit(*call, request, context, err, configuration)) {
+    return std::move(*refused);
+  }
 
   LearnOptions options;
   options.run.allow = request.allow;
@@ -459,6 +469,7 @@ ToolOutcome McpServer::Learn(const Json& arguments) {
   options.run.role_arn = request.role_arn;
   options.run.command = request.command;
   options.json = true;
+  options.configuration = &configuration;
   CaptureOptions capture;
   capture.max_bytes = kMaxOutputBytes + kCaptureSlack;
   options.capture = capture;
