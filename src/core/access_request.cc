@@ -154,6 +154,53 @@ Result<std::vector<std::string>> ParseResources(const std::string& list, Provide
   return resources;
 }
 
+// The deny list's patterns for `provider`, with "lambda:@list" selectors
+// replaced by the actions they select (a selector is not a glob); entries
+// that match no AWS action are warned about, since a typo denies nothing.
+Result<std::vector<std::string>> ConcreteDenyPatterns(const DenyList& deny, Provider provider,
+                                                      const ActionUniverse* universe,
+                                                      std::vector<std::string>& warnings) {
+  std::vector<std::string> patterns = DenyPatternsFor(deny, provider);
+  if (universe == nullptr) return patterns;
+  std::vector<std::string> concrete;
+  for (std::string& pattern : patterns) {
+    if (pattern.find(":@") == std::string::npos) {
+      concrete.push_back(std::move(pattern));
+      continue;
+    }
+    auto members = universe->Expand(pattern);
+    if (!members) return tl::unexpected(members.error());
+    concrete.insert(concrete.end(), members->begin(), members->end());
+  }
+  for (const std::string& pattern : concrete) {
+    auto matched = universe->Expand(pattern);
+    if (matched && matched->empty()) {
+      const std::vector<std::string> close = universe->Suggest(pattern);
+      warnings.push_back(
+          fmt::format("deny list entry \"{}\" in {} matches no AWS action{}", pattern, deny.source,
+                      close.empty() ? "" : fmt::format(" (did you mean {}?)", close.front())));
+    }
+  }
+  return concrete;
+}
+
+// The patterns no other one strictly covers, in their order.
+std::vector<std::string> BroadestPatterns(const std::vector<std::string>& patterns, CaseRule rule) {
+  std::vector<std::string> broadest;
+  for (const std::string& pattern : patterns) {
+    const bool covered_by_other =
+        std::any_of(patterns.begin(), patterns.end(), [&](const std::string& other) {
+          return &other != &pattern && GlobCovers(other, pattern, rule) &&
+                 !GlobCovers(pattern, other, rule);
+        });
+    const bool repeated = std::any_of(broadest.begin(), broadest.end(), [&](const auto& seen) {
+      return GlobCovers(seen, pattern, rule) && GlobCovers(pattern, seen, rule);
+    });
+    if (!covered_by_other && !repeated) broadest.push_back(pattern);
+  }
+  return broadest;
+}
+
 }  // namespace
 
 std::vector<std::string> ResolvedRequest::ActionNames() const {
@@ -174,12 +221,23 @@ Result<ResolvedRequest> ResolveRequest(const AccessRequest& request, const Profi
     ResolvedRequest unscoped;
     unscoped.provider =
         request.provider.value_or(request.default_provider.value_or(Provider::kAws));
-    if (!DenyPatternsFor(deny, unscoped.provider).empty()) {
+    if (DenyPatternsFor(deny, unscoped.provider).empty()) return unscoped;
+    if (unscoped.provider != Provider::kAws) {
       unscoped.warnings.push_back(fmt::format(
-          "without --allow or --profile the session has all the role's permissions; the deny "
-          "list {} is not applied (give --allow to bound the session)",
-          deny.source));
+          "without --allow or --profile the session has all the identity's permissions; {} "
+          "cannot carry the deny list {} (give --allow to bound the session)",
+          ProviderName(unscoped.provider), deny.source));
+      return unscoped;
     }
+    // AWS: the role's permissions minus the deny list, as an explicit Deny
+    // beside an Allow of everything in the session policy.
+    auto concrete = ConcreteDenyPatterns(deny, unscoped.provider, aws_actions, unscoped.warnings);
+    if (!concrete) return tl::unexpected(concrete.error());
+    unscoped.explicit_denies = BroadestPatterns(*concrete, ActionCaseRule(unscoped.provider));
+    unscoped.notes.push_back(fmt::format(
+        "without --allow or --profile the session has the role's permissions minus the deny "
+        "list {}",
+        deny.source));
     return unscoped;
   }
   if (!request.allow && !request.profile) {
@@ -253,31 +311,9 @@ Result<ResolvedRequest> ResolveRequest(const AccessRequest& request, const Profi
   }
 
   // 2. The deny list: remove what it wholly covers.
-  std::vector<std::string> deny_patterns = DenyPatternsFor(deny, resolved.provider);
-  if (universe != nullptr) {
-    // "lambda:@list" is not a glob: deny what it selects, name by name.
-    std::vector<std::string> concrete;
-    for (std::string& pattern : deny_patterns) {
-      if (pattern.find(":@") == std::string::npos) {
-        concrete.push_back(std::move(pattern));
-        continue;
-      }
-      auto members = universe->Expand(pattern);
-      if (!members) return tl::unexpected(members.error());
-      concrete.insert(concrete.end(), members->begin(), members->end());
-    }
-    deny_patterns = std::move(concrete);
-    // A typo in the deny list silently denies nothing: say so.
-    for (const std::string& pattern : deny_patterns) {
-      auto matched = universe->Expand(pattern);
-      if (matched && matched->empty()) {
-        const std::vector<std::string> close = universe->Suggest(pattern);
-        resolved.warnings.push_back(fmt::format(
-            "deny list entry \"{}\" in {} matches no AWS action{}", pattern, deny.source,
-            close.empty() ? "" : fmt::format(" (did you mean {}?)", close.front())));
-      }
-    }
-  }
+  auto concrete_denies = ConcreteDenyPatterns(deny, resolved.provider, universe, resolved.warnings);
+  if (!concrete_denies) return tl::unexpected(concrete_denies.error());
+  const std::vector<std::string>& deny_patterns = *concrete_denies;
   std::vector<GrantedAction> kept;
   for (GrantedAction& granted : wanted) {
     const auto denier =
@@ -326,17 +362,7 @@ Result<ResolvedRequest> ResolveRequest(const AccessRequest& request, const Profi
     if (overlaps && !already) resolved.explicit_denies.push_back(pattern);
   }
   // A later, broader pattern may cover an earlier one: keep only the broadest.
-  std::vector<std::string> broadest;
-  for (const std::string& pattern : resolved.explicit_denies) {
-    const bool covered_by_other =
-        std::any_of(resolved.explicit_denies.begin(), resolved.explicit_denies.end(),
-                    [&](const std::string& other) {
-                      return &other != &pattern && GlobCovers(other, pattern, rule) &&
-                             !GlobCovers(pattern, other, rule);
-                    });
-    if (!covered_by_other) broadest.push_back(pattern);
-  }
-  resolved.explicit_denies = std::move(broadest);
+  resolved.explicit_denies = BroadestPatterns(resolved.explicit_denies, rule);
   if (!resolved.explicit_denies.empty() && resolved.provider != Provider::kAws) {
     resolved.warnings.push_back(fmt::format(
         "WARNING: {} cannot carry an explicit deny in a token, so the deny list entries {} "

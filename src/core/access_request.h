@@ -23,8 +23,10 @@ struct AccessRequest {
   std::optional<std::string> profile;        // --profile NAME
   std::optional<std::string> resource;       // --resource, as typed
   bool allow_unknown = false;                // --allow-unknown: keep actions the catalog lacks
-  // `learn`: without --allow and --profile the session is not narrowed (no
-  // actions, no session policy) instead of that being a usage error.
+  // `learn`: without --allow and --profile the session is not narrowed to
+  // actions instead of that being a usage error: no actions, and on AWS the
+  // deny list (if any) as explicit_denies, so the session policy allows
+  // everything but those.
   bool unscoped_allowed = false;
 };
 

@@ -77,9 +77,33 @@ Result<void> ChooseAwsPolicy(SessionPlan& plan, const ActionUniverse* universe, 
   Candidate as_asked{BuildAwsSessionPolicy(plan.request), "", {}, ""};
   as_asked.json = RenderPolicy(as_asked.document);
   const bool too_large = as_asked.json.size() > kSessionPolicyLimit;
+  const bool unscoped = plan.request.actions.empty();
   std::vector<Candidate> candidates;
   candidates.push_back(std::move(as_asked));
-  if (universe != nullptr && (too_large || !plan.request.explicit_denies.empty())) {
+  if (unscoped && too_large && universe != nullptr && compress) {
+    // Allow * minus a long deny list: the denied actions packed into
+    // wildcards that match exactly them today (AWS adding an action one
+    // matches later only denies more).
+    std::vector<std::string> denied;
+    for (const std::string& pattern : plan.request.explicit_denies) {
+      auto members = universe->Expand(pattern);
+      if (!members) return tl::unexpected(members.error());
+      denied.insert(denied.end(), members->begin(), members->end());
+    }
+    std::sort(denied.begin(), denied.end());
+    denied.erase(std::unique(denied.begin(), denied.end()), denied.end());
+    ResolvedRequest packed = plan.request;
+    packed.explicit_denies.clear();
+    for (const auto& [pattern, count] : universe->Compress(denied)) {
+      packed.explicit_denies.push_back(pattern);
+    }
+    Candidate candidate{BuildAwsSessionPolicy(packed), "", {}, ""};
+    candidate.json = RenderPolicy(candidate.document);
+    candidate.note = fmt::format("the deny list's {} actions are packed into {} wildcards",
+                                 denied.size(), packed.explicit_denies.size());
+    candidates.push_back(std::move(candidate));
+  } else if (!unscoped && universe != nullptr &&
+             (too_large || !plan.request.explicit_denies.empty())) {
     auto effective = EffectiveActions(plan.request, *universe);
     if (!effective) return tl::unexpected(effective.error());
     if (effective->empty()) {
@@ -216,7 +240,9 @@ PolicyDocument BuildAwsSessionPolicy(const ResolvedRequest& request) {
   PolicyDocument document;
   Statement allow;
   allow.effect = Effect::kAllow;
-  allow.actions = SortedCaseInsensitive(request.ActionNames());
+  // No actions: an unscoped request (learn) bounded only by its denies.
+  allow.actions = request.actions.empty() ? std::vector<std::string>{"*"}
+                                          : SortedCaseInsensitive(request.ActionNames());
   allow.resources = request.resources.empty() ? std::vector<std::string>{"*"}
                                               : SortedCaseInsensitive(request.resources);
   allow.resources.erase(std::unique(allow.resources.begin(), allow.resources.end()),
@@ -253,8 +279,10 @@ Result<SessionPlan> PlanSession(const AccessRequest& request,
         fmt::format("{}: {}", ttl_flag ? "--ttl" : "ttl in " + config.source, error.message);
     return tl::unexpected(std::move(error));
   }
-  // An unscoped request (learn without --allow) gets no session policy.
-  if (plan.request.provider == Provider::kAws && !plan.request.actions.empty()) {
+  // An unscoped request (learn without --allow) gets a session policy only
+  // to carry the deny list.
+  if (plan.request.provider == Provider::kAws &&
+      (!plan.request.actions.empty() || !plan.request.explicit_denies.empty())) {
     if (auto chosen = ChooseAwsPolicy(plan, aws_actions, compress); !chosen) {
       return tl::unexpected(chosen.error());
     }

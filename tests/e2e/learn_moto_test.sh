@@ -173,6 +173,26 @@ actions = json.loads(last)["Statement"][0]["Action"]
 sys.exit(0 if sorted(actions) == ["s3:GetObject", "s3:ListBucket"] else f"policy {last!r}")
 PY
 
+# --- without a bound the deny list still applies --------------------------------
+mkdir -p "$AUDEX_HOME"
+printf '[deny]\nactions = ["iam:*", "dynamodb:DeleteTable"]\n' >"$AUDEX_HOME/deny-list.toml"
+"$BIN" learn --role-arn "$ROLE" --json \
+  -- sh -c 'aws s3api list-objects-v2 --bucket learn-data >/dev/null' >"$TMP/denylist.json" \
+  2>"$TMP/denylist.err"
+rc=$?
+rm -f "$AUDEX_HOME/deny-list.toml"
+check "learn without --allow sends Allow * minus the deny list as the session policy" \
+  "$PY" - "$MOTO_URL" "$ROLE" "$rc" <<'PY'
+import json, sys, urllib.request
+assert sys.argv[3] == "0", f"learn exited {sys.argv[3]}"
+data = json.load(urllib.request.urlopen(sys.argv[1] + "/moto-api/data.json"))
+last = json.loads([r.get("policy") for r in data["sts"]["AssumedRole"] if r.get("role_arn") == sys.argv[2]][-1])
+allow, deny = last["Statement"]
+assert allow["Effect"] == "Allow" and allow["Action"] in ("*", ["*"]), last
+assert deny["Effect"] == "Deny" and sorted(deny["Action"]) == ["dynamodb:DeleteTable", "iam:*"], last
+PY
+check "and no warning that the deny list is skipped" bash -c "! grep -qi 'not applied' '$TMP/denylist.err'"
+
 # --- text output -------------------------------------------------------------
 "$BIN" learn --role-arn "$ROLE" -- aws s3api list-objects-v2 --bucket learn-data >"$TMP/text.out" 2>&1
 check "text output lists observed actions and the recommendation" bash -c \
