@@ -193,6 +193,12 @@ Result<int> RunRun(const RunOptions& options, const CliContext& context) {
   auto planned = PlanRunRequest(plan_options, context);
   if (!planned) return tl::unexpected(planned.error());
   if (scoped_ttl) planned->plan.ttl = *scoped_ttl;
+  const UserConfig& config = planned->loaded.config;
+  const bool serve = planned->plan.request.provider == Provider::kAws &&
+                     (options.serve || config.serve.value_or(false));
+  if (serve) {
+    planned->plan.child_variables = ServedChildVariableNames(planned->plan.child_variables);
+  }
   const SessionPlan& plan = planned->plan;
 
   if (options.dry_run) {
@@ -221,8 +227,6 @@ Result<int> RunRun(const RunOptions& options, const CliContext& context) {
     if (!session) return tl::unexpected(session.error());
     return (*session)->RunChild(plan.command);
   }
-  const UserConfig& config = planned->loaded.config;
-  const bool serve = options.serve || config.serve.value_or(false);
   if (options.max_duration && !serve) {
     return UsageError("--max-duration only applies with --serve; add --serve or drop it");
   }

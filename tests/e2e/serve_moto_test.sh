@@ -106,6 +106,16 @@ rc=$?
 check "aws CLI child works across a refresh" bash -c "test $rc -eq 0 && grep -q serve-after '$TMP/out2'"
 
 # --- --max-duration: the endpoint refuses, the log says why ---------------------
+"$BIN" run --serve --dry-run --json --role-arn "$ROLE" --allow s3:ListAllMyBuckets -- true \
+  >"$TMP/plan.json" 2>/dev/null
+check "--serve --dry-run lists the endpoint variables, not the static keys" \
+  "$PY" - "$TMP/plan.json" <<'PY'
+import json, sys
+names = json.load(open(sys.argv[1]))["child_environment"]
+assert "AWS_CONTAINER_CREDENTIALS_FULL_URI" in names and "AWS_CONTAINER_AUTHORIZATION_TOKEN" in names, names
+assert not {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"} & set(names), names
+PY
+
 "$BIN" run --serve --max-duration 1s --role-arn "$ROLE" --allow s3:ListAllMyBuckets -- \
   "$PY" -c '
 import os, time, urllib.error, urllib.request
