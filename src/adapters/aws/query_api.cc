@@ -43,7 +43,14 @@ Result<HttpResponse> SendSignedQuery(HttpClient& http, const HttpRequest& unsign
     const AttemptOutcome outcome = ClassifyStsAttempt(result);
     if (outcome == AttemptOutcome::kSuccess) return std::move(*result);
     const auto delay = NextRetryDelay(retry.policy, outcome, attempt, retry.random01());
-    if (!delay) return tl::unexpected(DescribeStsFailure(result, attempt, context));
+    if (!delay) {
+      // The error quotes the reply's Code and Message cut to a few hundred
+      // characters; a reply echoing the session token (a proxy's echo of
+      // the request) must lose it before the cut, or the token's beginning
+      // survives where no whole token is left to find.
+      if (result) result->body = RedactSecrets(std::move(result->body), base);
+      return tl::unexpected(DescribeStsFailure(result, attempt, context));
+    }
     retry.sleep(*delay);
   }
 }

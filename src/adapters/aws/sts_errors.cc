@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 #include <fmt/format.h>
+
+#include "core/secret.h"
 
 namespace audex {
 namespace {
@@ -236,14 +239,8 @@ Error DescribeStsFailure(const HttpResult& result, int attempts, const StsCallCo
 }
 
 std::string RedactSecrets(std::string text, const AwsCredentials& credentials) {
-  for (const SecretString* secret : {&credentials.secret_access_key, &credentials.session_token}) {
-    const std::string& value = secret->Reveal();
-    if (value.empty()) continue;
-    for (size_t at = text.find(value); at != std::string::npos; at = text.find(value, at + 4)) {
-      text.replace(at, value.size(), "****");
-    }
-  }
-  return text;
+  return RedactSecrets(std::move(text),
+                       {&credentials.secret_access_key, &credentials.session_token}, false);
 }
 
 }  // namespace audex
