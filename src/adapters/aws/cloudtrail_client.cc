@@ -7,7 +7,9 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <vector>
 
+#include "core/secret.h"
 #include "core/sigv4.h"
 #include "core/url.h"
 
@@ -214,7 +216,12 @@ Result<LookupEventsPage> CloudTrailClient::LookupEvents(
           "default --source csm",
           credentials.access_key_id);
     }
-    const std::string message = ErrorMessage(*result);
+    // The reply is quoted: a server (or a proxy) echoing the request's
+    // X-Amz-Security-Token must not pass it on.
+    const std::vector<const SecretString*> secrets = {&credentials.secret_access_key,
+                                                      &credentials.session_token};
+    const std::string message = RedactSecrets(ErrorMessage(*result), secrets, false);
+    type = RedactSecrets(std::move(type), secrets, false);
     return CredentialsError(fmt::format("CloudTrail LookupEvents at {} failed with HTTP {}{}{}{}",
                                         options_.endpoint, result->status,
                                         type.empty() ? "" : " " + type,
