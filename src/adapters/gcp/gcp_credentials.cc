@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "adapters/config/config_files.h"
 #include "core/url.h"
@@ -25,9 +26,13 @@ std::optional<std::string> NonEmpty(const EnvLookup& env, const std::string& nam
   return value;
 }
 
-// Reads {"access_token", "expires_in"} from an OAuth token reply.
+// Reads {"access_token", "expires_in"} from an OAuth token reply. An error
+// reply is quoted without the secrets the request carried (`sent`: a
+// refresh token, a client secret, a signed assertion), should the server
+// echo them.
 Result<GcpAccessToken> ParseOauthTokenReply(const HttpResponse& response, Clock::time_point now,
-                                            const std::string& source, const std::string& what) {
+                                            const std::string& source, const std::string& what,
+                                            const std::vector<const SecretString*>& sent) {
   const Json json = Json::parse(response.body, nullptr, false);
   if (response.status != 200) {
     std::string detail = fmt::format("HTTP {}", response.status);
@@ -42,11 +47,12 @@ Result<GcpAccessToken> ParseOauthTokenReply(const HttpResponse& response, Clock:
         detail = error["message"].get<std::string>();
       }
     }
-    return CredentialsError(fmt::format("{} failed ({}) for {}; {}", what, detail, source,
-                                        detail.find("invalid_grant") != std::string::npos
-                                            ? "the login has expired or was revoked: run `gcloud "
-                                              "auth application-default login` again"
-                                            : "check the credentials file and the endpoint"));
+    const bool invalid_grant = detail.find("invalid_grant") != std::string::npos;
+    return CredentialsError(fmt::format(
+        "{} failed ({}) for {}; {}", what, RedactSecrets(std::move(detail), sent, false), source,
+        invalid_grant ? "the login has expired or was revoked: run `gcloud "
+                        "auth application-default login` again"
+                      : "check the credentials file and the endpoint"));
   }
   if (!json.is_object() || !json.contains("access_token") || !json["access_token"].is_string()) {
     return CredentialsError(
@@ -67,7 +73,8 @@ Result<GcpAccessToken> ParseOauthTokenReply(const HttpResponse& response, Clock:
 
 Result<GcpAccessToken> PostTokenGrant(HttpClient& http, const std::string& url,
                                       const std::string& body, Clock::time_point now,
-                                      const std::string& source, const std::string& what) {
+                                      const std::string& source, const std::string& what,
+                                      const std::vector<const SecretString*>& sent) {
   HttpRequest request;
   request.method = "POST";
   request.url = url;
@@ -78,7 +85,7 @@ Result<GcpAccessToken> PostTokenGrant(HttpClient& http, const std::string& url,
   if (!response) {
     return CredentialsError(fmt::format("{} for {}: {}", what, source, response.error().message));
   }
-  return ParseOauthTokenReply(*response, now, source, what);
+  return ParseOauthTokenReply(*response, now, source, what, sent);
 }
 
 std::string StringField(const Json& json, const char* name) {
@@ -116,7 +123,7 @@ Result<GcpAccessToken> FromAdcFile(const std::string& path, const std::string& t
                                          {"client_secret", client_secret.Reveal()},
                                          {"refresh_token", refresh_token.Reveal()}});
     return PostTokenGrant(http, token_url, body, now, "authorized_user in " + path,
-                          "the refresh-token grant");
+                          "the refresh-token grant", {&client_secret, &refresh_token});
   }
   if (type == "service_account") {
     const std::string email = StringField(json, "client_email");
@@ -137,7 +144,7 @@ Result<GcpAccessToken> FromAdcFile(const std::string& path, const std::string& t
                     {"assertion", jwt->Reveal()}});
     return PostTokenGrant(http, token_url, body, now,
                           fmt::format("service_account {} in {}", email, path),
-                          "the service-account JWT grant");
+                          "the service-account JWT grant", {&*jwt, &key});
   }
   return CredentialsError(
       fmt::format("{}: credentials of type \"{}\" are not supported (only authorized_user and "
@@ -264,7 +271,7 @@ Result<GcpAccessToken> ResolveGcpBaseToken(const EnvLookup& env, HttpClient& htt
   if (response && response->status == 200) {
     return ParseOauthTokenReply(*response, options.now,
                                 "metadata server " + endpoints.metadata_host,
-                                "the metadata server token request");
+                                "the metadata server token request", {});
   }
   return CredentialsError(fmt::format(
       "no Google credentials found: CLOUDSDK_AUTH_ACCESS_TOKEN is unset, {} does not exist, and "

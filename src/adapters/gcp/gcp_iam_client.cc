@@ -16,12 +16,7 @@ using Json = nlohmann::json;
 // Google's messages do not quote tokens, but a reply from a proxy or a
 // test server might: never let one through.
 std::string Redacted(std::string message, const SecretString& secret) {
-  if (secret.empty()) return message;
-  for (size_t at = message.find(secret.Reveal()); at != std::string::npos;
-       at = message.find(secret.Reveal(), at)) {
-    message.replace(at, secret.size(), "****");
-  }
-  return message;
+  return RedactSecrets(std::move(message), {&secret}, false);
 }
 
 // The service account as a path segment, '@' kept as Google's client
