@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "core/rfc3339.h"
 #include "core/url.h"
@@ -41,14 +42,20 @@ std::string EntraError(const HttpResponse& response) {
   return message;
 }
 
+// `sent`: the secrets the request carried (a client secret, an identity
+// header), taken out of a quoted error reply should the server echo them.
 Result<AzureAccessToken> ReadTokenReply(const HttpResult& result, const std::string& source,
-                                        const std::string& fix, TimePoint now) {
+                                        const std::string& fix, TimePoint now,
+                                        const std::vector<SecretString>& sent) {
+  std::vector<const SecretString*> secrets;
+  for (const SecretString& secret : sent) secrets.push_back(&secret);
   if (!result) {
-    return CredentialsError(fmt::format("{}: {}; {}", source, result.error().message, fix));
+    return CredentialsError(fmt::format(
+        "{}: {}; {}", source, RedactSecrets(result.error().message, secrets, false), fix));
   }
   if (result->status != 200) {
-    return CredentialsError(
-        fmt::format("{} refused the token request ({}); {}", source, EntraError(*result), fix));
+    return CredentialsError(fmt::format("{} refused the token request ({}); {}", source,
+                                        RedactSecrets(EntraError(*result), secrets, false), fix));
   }
   const Json json = Json::parse(result->body, nullptr, false);
   if (!json.is_object() || !json.contains("access_token") || !json["access_token"].is_string()) {
@@ -94,7 +101,7 @@ Result<AzureAccessToken> ResolveAzureToken(const EnvLookup& env, const AzureClou
         http.Send(request),
         fmt::format("client credentials of app {} in tenant {}", *client_id, *tenant_id),
         "check AZURE_CLIENT_ID, AZURE_CLIENT_SECRET (it may have expired) and AZURE_TENANT_ID",
-        options.now);
+        options.now, {SecretString(*client_secret)});
     if (token && !token->tenant_id) token->tenant_id = *tenant_id;
     return token;
   }
@@ -107,7 +114,8 @@ Result<AzureAccessToken> ResolveAzureToken(const EnvLookup& env, const AzureClou
                             "api-version=2019-08-01&resource=" + UriEncode(cloud.arm_resource));
     request.headers = {{"X-IDENTITY-HEADER", *identity_header}, {"Accept", "application/json"}};
     return ReadTokenReply(http.Send(request), "managed identity (IDENTITY_ENDPOINT)",
-                          "check that the managed identity is enabled", options.now);
+                          "check that the managed identity is enabled", options.now,
+                          {SecretString(*identity_header)});
   }
   if (const auto msi_endpoint = NonEmpty(env, "MSI_ENDPOINT")) {
     HttpRequest request;
@@ -116,10 +124,12 @@ Result<AzureAccessToken> ResolveAzureToken(const EnvLookup& env, const AzureClou
     request.headers = {{"Metadata", "true"},
                        {"Content-Type", "application/x-www-form-urlencoded"},
                        {"Accept", "application/json"}};
-    if (auto secret = NonEmpty(env, "MSI_SECRET")) request.headers.emplace_back("secret", *secret);
+    const auto secret = NonEmpty(env, "MSI_SECRET");
+    if (secret) request.headers.emplace_back("secret", *secret);
     request.body = FormEncode({{"resource", cloud.arm_resource}});
     return ReadTokenReply(http.Send(request), "managed identity (MSI_ENDPOINT)",
-                          "check that the managed identity is enabled", options.now);
+                          "check that the managed identity is enabled", options.now,
+                          {SecretString(secret.value_or(""))});
   }
 
   std::string cli_problem = "the Azure CLI (az) is not installed";
@@ -160,7 +170,7 @@ Result<AzureAccessToken> ResolveAzureToken(const EnvLookup& env, const AzureClou
   auto reply = imds_http.Send(request);
   if (reply && reply->status == 200) {
     return ReadTokenReply(reply, "managed identity (IMDS)",
-                          "check that the VM has a managed identity", options.now);
+                          "check that the VM has a managed identity", options.now, {});
   }
   return CredentialsError(fmt::format(
       "no Azure credentials found: AZURE_CLIENT_ID/AZURE_CLIENT_SECRET/AZURE_TENANT_ID, "
