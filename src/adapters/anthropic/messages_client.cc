@@ -16,12 +16,7 @@ namespace {
 using Json = nlohmann::json;
 
 std::string Redact(std::string text, const SecretString& key) {
-  if (key.empty()) return text;
-  for (size_t at = text.find(key.Reveal()); at != std::string::npos;
-       at = text.find(key.Reveal(), at)) {
-    text.replace(at, key.size(), "****");
-  }
-  return text;
+  return RedactSecrets(std::move(text), {&key}, false);
 }
 
 std::optional<std::string> Header(const HttpResponse& response, std::string_view name) {
@@ -50,7 +45,9 @@ struct ApiError {
   std::string message;
 };
 
-ApiError ReadApiError(const HttpResponse& response) {
+// The key is taken out of the message before it is cut: a cut through an
+// echoed key would leave its beginning where no whole key is left to find.
+ApiError ReadApiError(const HttpResponse& response, const SecretString& key) {
   ApiError error;
   try {
     const Json body = Json::parse(response.body);
@@ -64,6 +61,7 @@ ApiError ReadApiError(const HttpResponse& response) {
   } catch (const Json::exception&) {
   }
   if (error.type.empty()) error.type = fmt::format("HTTP {}", response.status);
+  error.message = Redact(std::move(error.message), key);
   if (error.message.size() > 300) error.message = error.message.substr(0, 300) + "...";
   for (char& c : error.message) {
     if (c == '\n' || c == '\r') c = ' ';
@@ -192,7 +190,7 @@ Result<std::string> AnthropicMessagesClient::Ask(std::string_view system,
           "or use --offline",
           tries, result.error().message, HttpFailureKindName(result.error().kind));
     } else {
-      const ApiError error = ReadApiError(*result);
+      const ApiError error = ReadApiError(*result, options_.api_key);
       const std::string said =
           error.message.empty() ? error.type : fmt::format("{}: {}", error.type, error.message);
       if (result->status == 401 || result->status == 403) {
