@@ -1,6 +1,7 @@
 // URL splitting and percent-encoding for HTTP requests Audex signs and sends.
 #include "core/url.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -22,8 +23,22 @@ int HexValue(char c) {
   return -1;
 }
 
+// A URL's user information (user:password@) may be a credential: a
+// message quotes the URL with it masked.
+std::string WithoutUserInfo(std::string_view text) {
+  std::string shown(text);
+  const size_t scheme_end = shown.find("://");
+  const size_t start = scheme_end == std::string::npos ? 0 : scheme_end + 3;
+  const size_t authority_end = std::min(shown.find_first_of("/?#", start), shown.size());
+  const size_t at = shown.rfind('@', authority_end == 0 ? 0 : authority_end - 1);
+  if (at != std::string::npos && at >= start && at < authority_end) {
+    shown.replace(start, at - start, "****");
+  }
+  return shown;
+}
+
 tl::unexpected<Error> BadUrl(std::string_view text, std::string_view why) {
-  return UsageError(fmt::format("invalid URL \"{}\": {}", text, why));
+  return UsageError(fmt::format("invalid URL \"{}\": {}", WithoutUserInfo(text), why));
 }
 
 }  // namespace

@@ -48,6 +48,24 @@ TEST(Url, RejectsWhatCannotBeAnEndpoint) {
   }
 }
 
+TEST(Url, ErrorMasksTheUserInformationItRefuses) {
+  // A password in an endpoint URL (AWS_ENDPOINT_URL=https://me:pw@proxy) is
+  // refused, and the message quoting the URL must not repeat it.
+  for (const char* bad : {"https://me:hunter2-secret@proxy.example:8443/path?q=1",
+                          "https://me:hunter2-secret@proxy.example", "me:hunter2-secret@h/x",
+                          "ftp://me:hunter2-secret@h/"}) {
+    SCOPED_TRACE(bad);
+    const auto url = ParseUrl(bad);
+    ASSERT_FALSE(url);
+    EXPECT_EQ(url.error().message.find("hunter2-secret"), std::string::npos) << url.error().message;
+    EXPECT_NE(url.error().message.find("****@"), std::string::npos) << url.error().message;
+  }
+  const auto at_in_path = ParseUrl("https://h:0/users/a@b");
+  ASSERT_FALSE(at_in_path);
+  EXPECT_NE(at_in_path.error().message.find("\"https://h:0/users/a@b\""), std::string::npos)
+      << at_in_path.error().message;
+}
+
 TEST(Url, UriEncodeKeepsOnlyUnreserved) {
   EXPECT_EQ(UriEncode("AZaz09-_.~"), "AZaz09-_.~");
   EXPECT_EQ(UriEncode("a b+c/d=e&f*!'()"), "a%20b%2Bc%2Fd%3De%26f%2A%21%27%28%29");
