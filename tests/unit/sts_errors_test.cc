@@ -107,6 +107,35 @@ TEST(StsErrors, ClassifiesAttempts) {
             AttemptOutcome::kPermanent);
 }
 
+TEST(StsErrors, EchoedSecretLeavesNoPieceEvenWhereTheMessageIsCut) {
+  // A session token longer than the quoted message, after 300 characters
+  // of text: cut first and redacted after, its beginning would remain.
+  std::string token = "IQoJb3JpZ2luX2VjStsErrorsUnitToken";
+  while (token.size() < 600) token += "/Zy+Xw" + std::to_string(token.size());
+  const SecretString secret(token);
+  const Error error = DescribeStsError(
+      StsErrorReply{"AccessDenied", std::string(300, '.') + " token=" + token, "Sender", ""}, 403,
+      Context(), 1, {&secret});
+  EXPECT_EQ(error.message.find(token.substr(0, 12)), std::string::npos) << error.message;
+  EXPECT_NE(error.message.find("token=****"), std::string::npos) << error.message;
+}
+
+TEST(StsErrors, EchoedSecretWrittenWithXmlCharacterReferencesIsRedactedToo) {
+  // The reply text holds the token as character references (&#47; for
+  // '/'): only the parsed Message shows it whole.
+  const std::string token = "FwoGZXIvYXdzEXmlToken/abcdefghijklmnop/qrstuvwxyz0123456789";
+  std::string escaped;
+  for (const char c : token) escaped += c == '/' ? std::string("&#47;") : std::string(1, c);
+  const SecretString secret(token);
+  HttpResponse response;
+  response.status = 403;
+  response.body = "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>" +
+                  std::string(380, '.') + escaped + "</Message></Error></ErrorResponse>";
+  const Error error = DescribeStsFailure(HttpResult(response), 1, Context(), {&secret});
+  EXPECT_NE(error.message.find("AccessDenied"), std::string::npos) << error.message;
+  EXPECT_EQ(error.message.find(token.substr(0, 12)), std::string::npos) << error.message;
+}
+
 TEST(StsErrors, RedactSecrets) {
   AwsCredentials credentials;
   credentials.secret_access_key = SecretString("s3cr3t");

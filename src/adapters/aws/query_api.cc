@@ -44,12 +44,10 @@ Result<HttpResponse> SendSignedQuery(HttpClient& http, const HttpRequest& unsign
     if (outcome == AttemptOutcome::kSuccess) return std::move(*result);
     const auto delay = NextRetryDelay(retry.policy, outcome, attempt, retry.random01());
     if (!delay) {
-      // The error quotes the reply's Code and Message cut to a few hundred
-      // characters; a reply echoing the session token (a proxy's echo of
-      // the request) must lose it before the cut, or the token's beginning
-      // survives where no whole token is left to find.
-      if (result) result->body = RedactSecrets(std::move(result->body), base);
-      return tl::unexpected(DescribeStsFailure(result, attempt, context));
+      // A reply may echo the session token the request carried (a proxy's
+      // echo of the headers): the error quotes it without.
+      return tl::unexpected(DescribeStsFailure(result, attempt, context,
+                                               {&base.secret_access_key, &base.session_token}));
     }
     retry.sleep(*delay);
   }

@@ -203,16 +203,20 @@ AttemptOutcome ClassifyStsAttempt(const HttpResult& result) {
 }
 
 Error DescribeStsError(const StsErrorReply& reply, int http_status, const StsCallContext& context,
-                       int attempts) {
+                       int attempts, const std::vector<const SecretString*>& secrets) {
+  // Redacted before OneLine cuts them: a cut through an echoed token would
+  // leave its beginning where no whole token is left to find.
+  const std::string message = RedactSecrets(reply.message, secrets, false);
   const std::string server_message =
-      reply.message.empty() ? std::string() : fmt::format(" ({})", OneLine(reply.message));
-  return Error{
-      ErrorKind::kCredentials,
-      fmt::format("{} failed{} with {}{}: {}", DescribeStsCall(context), Tries(attempts),
-                  OneLine(reply.code), server_message, Advice(reply, http_status, context))};
+      message.empty() ? std::string() : fmt::format(" ({})", OneLine(message));
+  return Error{ErrorKind::kCredentials,
+               fmt::format("{} failed{} with {}{}: {}", DescribeStsCall(context), Tries(attempts),
+                           OneLine(RedactSecrets(reply.code, secrets, false)), server_message,
+                           Advice(reply, http_status, context))};
 }
 
-Error DescribeStsFailure(const HttpResult& result, int attempts, const StsCallContext& context) {
+Error DescribeStsFailure(const HttpResult& result, int attempts, const StsCallContext& context,
+                         const std::vector<const SecretString*>& secrets) {
   const std::string tries = Tries(attempts);
   if (!result) {
     const std::string_view hint =
@@ -227,7 +231,7 @@ Error DescribeStsFailure(const HttpResult& result, int attempts, const StsCallCo
                     HttpFailureKindName(result.error().kind), result.error().message, hint)};
   }
   if (const auto reply = ParseStsErrorReply(result->body)) {
-    return DescribeStsError(*reply, result->status, context, attempts);
+    return DescribeStsError(*reply, result->status, context, attempts, secrets);
   }
   const bool iam = context.service == "iam";
   return Error{

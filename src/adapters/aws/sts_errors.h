@@ -5,12 +5,14 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "adapters/aws/sts_xml.h"
 #include "adapters/http/http_client.h"
 #include "core/aws_credentials.h"
 #include "core/result.h"
 #include "core/retry_policy.h"
+#include "core/secret.h"
 
 namespace audex {
 
@@ -45,13 +47,16 @@ AttemptOutcome ClassifyStsAttempt(const HttpResult& result);
 
 // The kCredentials error for an STS error reply: the code, the server's
 // message when it gave one, and what to do about it; `attempts` is said
-// when more than one was made.
+// when more than one was made. `secrets` (what the request carried: the
+// session token) are taken out of the quoted code and message before they
+// are cut to length, so that a reply echoing one leaves no piece of it.
 Error DescribeStsError(const StsErrorReply& reply, int http_status, const StsCallContext& context,
-                       int attempts = 1);
+                       int attempts = 1, const std::vector<const SecretString*>& secrets = {});
 
 // The kCredentials error for any failed attempt (no response, an error
 // reply, or a reply that is not an STS document), after `attempts` tries.
-Error DescribeStsFailure(const HttpResult& result, int attempts, const StsCallContext& context);
+Error DescribeStsFailure(const HttpResult& result, int attempts, const StsCallContext& context,
+                         const std::vector<const SecretString*>& secrets = {});
 
 // `text` with every occurrence of the credentials' secret key and session
 // token replaced by "****": a last guard on messages that quote a server.
