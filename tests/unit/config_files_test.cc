@@ -118,6 +118,27 @@ TEST(ParseConfigToml, ReadsKnownKeysAndWarnsAboutOthers) {
   EXPECT_NE(warnings[0].find("/c.toml:5"), std::string::npos);
 }
 
+TEST(ParseConfigToml, SecretsWrittenIntoTheFileAreNeverQuoted) {
+  // A key pasted where Audex does not read one: as an unknown setting (a
+  // warning), unquoted (a TOML syntax error), unterminated, as a bare line
+  // or as the value of a known key. toml++ quotes only number literals and
+  // key names; the messages name the file, the line and the key.
+  const std::string key = "sk-ant-api03-ConfigFileSecret0123456789abcdefghij";
+  for (const std::string& text :
+       {"anthropic_api_key = \"" + key + "\"\n", "anthropic_api_key = " + key + "\n",
+        "anthropic_api_key = \"" + key + "\n", key + "\n", "model = 5\nregion = " + key + "\n",
+        "serve = \"" + key + "\"\n", "mcp_allowed_roles = [\"a\" \"" + key + "\"]\n"}) {
+    SCOPED_TRACE(text);
+    std::vector<std::string> warnings;
+    const auto config = ParseConfigToml(text, "/c.toml", &warnings);
+    std::string said = config ? std::string() : config.error().message;
+    for (const std::string& warning : warnings) said += "\n" + warning;
+    EXPECT_FALSE(said.empty()) << "neither an error nor a warning";
+    EXPECT_EQ(said.find(key.substr(0, 12)), std::string::npos) << said;
+    EXPECT_EQ(said.find(key.substr(key.size() - 12)), std::string::npos) << said;
+  }
+}
+
 TEST(ParseConfigToml, ReadsTheClaudeModelForIntent) {
   std::vector<std::string> warnings;
   auto config = ParseConfigToml("model = \"claude-opus-5-5\"\n", "/c.toml", &warnings);
