@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# "Secrets stay secret" end to end: `tryaudex run` and `tryaudex intent`
+# "Secrets stay secret" end to end: `tryaudex run`, `mcp` and `intent`
 # against a server that refuses every request with the service's own error
 # document, its message echoing the secret the request carried (the base
 # session token in X-Amz-Security-Token; the x-api-key), as an echoing
 # proxy does. No piece of either secret may reach stderr, stdout or any file
-# under AUDEX_HOME (session records, the audit log).
+# under AUDEX_HOME (session records, the audit log), nor `tryaudex mcp`'s
+# replies and its log on stderr.
 #
 #   bash tests/e2e/secret_echo_test.sh path/to/tryaudex
 set -uo pipefail
@@ -100,6 +101,22 @@ check "no piece of the session token in run's stdout, stderr or AUDEX_HOME" \
   no_piece "$AWS_SESSION_TOKEN" "$TMP/run.out" "$TMP/run.err" "$AUDEX_HOME"
 check "no piece of the secret key in run's stdout, stderr or AUDEX_HOME" \
   no_piece "$AWS_SECRET_ACCESS_KEY" "$TMP/run.out" "$TMP/run.err" "$AUDEX_HOME"
+
+# --- mcp: audex_run's STS refusal goes to the agent, stderr and the audit ----
+printf 'role_arn = "arn:aws:iam::123456789012:role/Echo"\nregion = "us-east-1"\nmcp_allowed_commands = ["true"]\n' \
+  >"$AUDEX_HOME/config.toml"
+{
+  echo '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"echo","version":"0"}}}'
+  echo '{"jsonrpc":"2.0","method":"notifications/initialized"}'
+  echo '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"audex_run","arguments":{"allow":"s3:GetObject","command":["true"]}}}'
+  # stdin stays open until the reply is there (at most 10 s).
+  for _ in $(seq 100); do grep -q '"id":2' "$TMP/mcp.out" 2>/dev/null && break; sleep 0.1; done
+} | "$BIN" mcp >"$TMP/mcp.out" 2>"$TMP/mcp.err"
+check "mcp answers the tool call with the STS refusal" \
+  bash -c "grep -q '\"id\":2' '$TMP/mcp.out' && grep -q AccessDenied '$TMP/mcp.out'"
+check "mcp logs the failure on stderr" grep -q AccessDenied "$TMP/mcp.err"
+check "no piece of the session token in mcp's replies, stderr or AUDEX_HOME" \
+  no_piece "$AWS_SESSION_TOKEN" "$TMP/mcp.out" "$TMP/mcp.err" "$AUDEX_HOME"
 
 # --- intent: the Anthropic API refuses, quoting the key ---------------------
 export ANTHROPIC_BASE_URL="$URL"
