@@ -191,16 +191,17 @@ class TempDir {
 
 TEST(SecretEcho, GoogleRefreshGrantErrorEchoingTheRefreshTokenAndClientSecretHoldsNeither) {
   const std::string refresh_token = "1//0gEchoRefreshToken-abcdefghijklmnopqrstuvwxyz0123456789";
-  const std::string client_secret = "GOCSPX-EchoClientSecret0123456789";
+  const std::string client_secret = "GOCSPX-EchoClient+Secret/0123456789";
   // An OAuth 2.0 error reply (RFC 6749 5.2) whose description quotes the
-  // grant it refuses.
+  // grant it refuses, decoded and as sent (form-encoded).
   EchoServer server([](const httplib::Request& request, httplib::Response& response) {
     response.status = 400;
     response.set_content(
         Json{{"error", "invalid_grant"},
              {"error_description",
               "Bad Request: refresh_token=" + request.get_param_value("refresh_token") +
-                  " client_secret=" + request.get_param_value("client_secret")}}
+                  " client_secret=" + request.get_param_value("client_secret") +
+                  " in the request " + request.body}}
             .dump(),
         "application/json");
   });
@@ -256,14 +257,15 @@ TEST(SecretEcho, GoogleGenerateAccessTokenErrorEchoingTheBearerTokenHoldsNoPiece
 }
 
 TEST(SecretEcho, EntraClientCredentialsErrorEchoingTheClientSecretHoldsNoPieceOfIt) {
-  const std::string client_secret = "Echo~Q8Q~ClientSecretValue.0123456789abcdef";
+  const std::string client_secret = "Echo~Q8Q~Client+Secret/Value.0123456789abcdef";
   // Entra ID's error reply: {"error": ..., "error_description": "AADSTS...: ..."}.
   EchoServer server([](const httplib::Request& request, httplib::Response& response) {
     response.status = 401;
     response.set_content(
         Json{{"error", "invalid_client"},
              {"error_description", "AADSTS7000215: Invalid client secret provided: '" +
-                                       request.get_param_value("client_secret") + "'."}}
+                                       request.get_param_value("client_secret") +
+                                       "' in the request " + request.body}}
             .dump(),
         "application/json");
   });

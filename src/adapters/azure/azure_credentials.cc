@@ -42,8 +42,9 @@ std::string EntraError(const HttpResponse& response) {
   return message;
 }
 
-// `sent`: the secrets the request carried (a client secret, an identity
-// header), taken out of a quoted error reply should the server echo them.
+// `sent`: the secrets the request carried (a client secret, also as the
+// form body carried it, an identity header), taken out of a quoted error
+// reply should the server echo them.
 Result<AzureAccessToken> ReadTokenReply(const HttpResult& result, const std::string& source,
                                         const std::string& fix, TimePoint now,
                                         const std::vector<SecretString>& sent) {
@@ -101,7 +102,7 @@ Result<AzureAccessToken> ResolveAzureToken(const EnvLookup& env, const AzureClou
         http.Send(request),
         fmt::format("client credentials of app {} in tenant {}", *client_id, *tenant_id),
         "check AZURE_CLIENT_ID, AZURE_CLIENT_SECRET (it may have expired) and AZURE_TENANT_ID",
-        options.now, {SecretString(*client_secret)});
+        options.now, {SecretString(*client_secret), SecretString(UriEncode(*client_secret))});
     if (token && !token->tenant_id) token->tenant_id = *tenant_id;
     return token;
   }

@@ -122,8 +122,13 @@ Result<GcpAccessToken> FromAdcFile(const std::string& path, const std::string& t
                                          {"client_id", client_id},
                                          {"client_secret", client_secret.Reveal()},
                                          {"refresh_token", refresh_token.Reveal()}});
-    return PostTokenGrant(http, token_url, body, now, "authorized_user in " + path,
-                          "the refresh-token grant", {&client_secret, &refresh_token});
+    // A server echoing the request body quotes them form-encoded
+    // (a refresh token's "1//" as "1%2F%2F").
+    const SecretString client_secret_sent(UriEncode(client_secret.Reveal()));
+    const SecretString refresh_token_sent(UriEncode(refresh_token.Reveal()));
+    return PostTokenGrant(
+        http, token_url, body, now, "authorized_user in " + path, "the refresh-token grant",
+        {&client_secret, &refresh_token, &client_secret_sent, &refresh_token_sent});
   }
   if (type == "service_account") {
     const std::string email = StringField(json, "client_email");
