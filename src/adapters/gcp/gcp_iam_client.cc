@@ -14,9 +14,11 @@ namespace {
 using Json = nlohmann::json;
 
 // Google's messages do not quote tokens, but a reply from a proxy or a
-// test server might: never let one through.
+// test server might: never let one through, whether it echoes the header
+// or the form body (where the token is percent-encoded).
 std::string Redacted(std::string message, const SecretString& secret) {
-  return RedactSecrets(std::move(message), {&secret}, false);
+  const SecretString form_encoded(UriEncode(secret.Reveal()));
+  return RedactSecrets(std::move(message), {&secret, &form_encoded}, false);
 }
 
 // The service account as a path segment, '@' kept as Google's client
