@@ -357,6 +357,16 @@ tx run --dry-run --allow s3:GetObject --bogus -- true
 expect_error 2 "--bogus"
 finish
 
+begin "misspelt option 'run --alow' -> 2, did you mean --allow"
+tx run --dry-run --alow s3:GetObject -- true
+expect_error 2 "--alow" "did you mean --allow"
+finish
+
+begin "run without '--' before the command -> 2, says the command goes after --"
+tx run --dry-run --allow s3:GetObject aws s3 ls
+expect_error 2 "\"aws\"" "goes after --"
+finish
+
 begin "'policies' without list or show -> 2"
 tx policies
 expect_error 2
