@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -334,14 +336,24 @@ Result<std::optional<std::string>> ReadFileIfExists(const std::filesystem::path&
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
   if (status.type() == std::filesystem::file_type::not_found) return std::optional<std::string>();
+  const std::string fix = fmt::format(
+      "; check the owner and permissions of {} and the directories above it (ls -ld), or point "
+      "AUDEX_HOME at a directory you own",
+      path.string());
   if (error) {
-    return UsageError(fmt::format("cannot read {}: {}", path.string(), error.message()));
+    return UsageError(fmt::format("cannot read {}: {}{}", path.string(), error.message(), fix));
   }
   if (!std::filesystem::is_regular_file(status)) {
-    return UsageError(fmt::format("cannot read {}: it is not a regular file", path.string()));
+    return UsageError(fmt::format(
+        "cannot read {}: it is not a regular file; Audex reads its settings from a file of that "
+        "name, so move what is there away",
+        path.string()));
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) return UsageError(fmt::format("cannot read {}: permission denied?", path.string()));
+  if (!in) {
+    return UsageError(
+        fmt::format("cannot read {}: {}{}", path.string(), std::strerror(errno), fix));
+  }
   std::ostringstream content;
   content << in.rdbuf();
   return std::optional<std::string>(content.str());

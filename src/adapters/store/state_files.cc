@@ -12,9 +12,31 @@
 
 namespace audex {
 
+std::string SystemErrorFix(const std::filesystem::path& path, int error_number) {
+  switch (error_number) {
+    case EACCES:
+    case EPERM:
+      return fmt::format(
+          "; check the owner and permissions of {} and the directories above it (ls -ld), or "
+          "point AUDEX_HOME at a directory you own",
+          path.string());
+    case ENOTDIR:
+      return "; a part of that path is a file, not a directory: move the file away, or point "
+             "AUDEX_HOME at a directory";
+    case ENOSPC:
+    case EDQUOT:
+      return "; the disk is full: free some space and try again";
+    case EROFS:
+      return "; the file system is read-only: point AUDEX_HOME at a writable directory";
+    default:
+      return "";
+  }
+}
+
 Error SystemError(std::string_view what, const std::filesystem::path& path, int error_number) {
   return Error{ErrorKind::kState,
-               fmt::format("cannot {} {}: {}", what, path.string(), std::strerror(error_number))};
+               fmt::format("cannot {} {}: {}{}", what, path.string(), std::strerror(error_number),
+                           SystemErrorFix(path, error_number))};
 }
 
 Result<void> MakePrivateDirectory(const std::filesystem::path& directory) {
