@@ -57,6 +57,7 @@ Result<int> RunCredentialProcessCommand(const CredentialRequestOptions& options,
   // base credentials (AWS_PROFILE, or [default]), would start tryaudex
   // without end: each level marks the environment its credential_process
   // inherits, and a marked one refuses.
+  if (options.scope_current && options.role_arn) return UsageError(kScopeCurrentWithRole);
   if (context.env(kNestedVariable)) {
     const AwsSharedFiles files = ResolveAwsSharedFiles(context.env);
     return CredentialsError(fmt::format(

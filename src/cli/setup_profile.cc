@@ -73,6 +73,7 @@ Result<int> RunSetupProfile(const SetupProfileOptions& options, const CliContext
         "setup-profile needs --profile NAME or --allow LIST for the credentials it will issue; "
         "see tryaudex setup-profile --help");
   }
+  if (request.scope_current && request.role_arn) return UsageError(kScopeCurrentWithRole);
   // Plan once now, so a typo is caught here rather than by the AWS CLI
   // later with a less helpful message.
   RunOptions run;
