@@ -60,7 +60,7 @@ Result<std::chrono::milliseconds> ParseWait(const std::string& text) {
 Result<Observation> ObserveWithCloudTrail(const LearnOptions& options, const CliContext& context,
                                           const AwsSession& session,
                                           std::chrono::system_clock::time_point started) {
-  auto wait = ParseWait(options.wait);
+  auto wait = ParseWait(options.wait.value_or("10m"));
   if (!wait) return tl::unexpected(wait.error());
   auto base = ResolveBaseCredentials(context.env);
   if (!base) return tl::unexpected(base.error());
@@ -270,7 +270,13 @@ Result<int> RunLearn(const LearnOptions& options, const CliContext& context) {
         fmt::format("--source {}: give csm (real time) or cloudtrail", options.source));
   }
   if (options.source == "cloudtrail") {
-    if (auto wait = ParseWait(options.wait); !wait) return tl::unexpected(wait.error());
+    if (auto wait = ParseWait(options.wait.value_or("10m")); !wait) {
+      return tl::unexpected(wait.error());
+    }
+  } else if (options.wait) {
+    return UsageError(
+        "--wait only applies with --source cloudtrail (client-side monitoring sees calls as they "
+        "happen); add --source cloudtrail or drop --wait");
   }
   if (options.save_profile) {
     if (auto valid = ValidateSavedProfileName(*options.save_profile); !valid) {

@@ -246,6 +246,10 @@ PY
 rc=$?
 check "no AWS calls: exit 1 and a clear line" bash -c \
   "test $rc -eq 1 && grep -q '^No AWS API calls observed' '$TMP/none.out'"
+"$BIN" learn --role-arn "$ROLE" --wait 5m -- true >/dev/null 2>"$TMP/wait.err"
+rc=$?
+check "--wait without --source cloudtrail: exit 2, not silently ignored" bash -c \
+  "test $rc -eq 2 && grep -q 'add --source cloudtrail or drop --wait' '$TMP/wait.err'"
 
 # --- --save-profile ------------------------------------------------------------
 mkdir -p "$AUDEX_HOME"
