@@ -12,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "adapters/config/paths.h"
+#include "core/text.h"
 #include "core/ttl.h"
 
 namespace audex {
@@ -222,7 +223,25 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
       }
       config.gcp_token_lifetime_extension = flag->get();
     } else if (warnings != nullptr) {
-      warnings->push_back(fmt::format("{}: unknown key \"{}\" ignored", Where(path, node), name));
+      // A misspelt key would otherwise surface later as a missing setting.
+      static const std::vector<std::string> kKnown = {"provider",
+                                                      "ttl",
+                                                      "role_arn",
+                                                      "region",
+                                                      "serve",
+                                                      "cache",
+                                                      "model",
+                                                      "gcp_service_account",
+                                                      "gcp_project",
+                                                      "gcp_token_lifetime_extension",
+                                                      "azure_subscription_id",
+                                                      "mcp_allowed_commands",
+                                                      "mcp_max_ttl",
+                                                      "mcp_allowed_profiles",
+                                                      "mcp_allowed_roles"};
+      const std::string closest = ClosestName(name, kKnown);
+      warnings->push_back(fmt::format("{}: unknown key \"{}\" ignored{}", Where(path, node), name,
+                                      closest.empty() ? "" : " (did you mean " + closest + "?)"));
     }
   }
   return config;
