@@ -184,6 +184,17 @@ int Main(int argc, char** argv) {
     std::string message = e.what();
     if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
       message = ExtrasMessage(args, *leaf, where).value_or(message);
+    } else if (const size_t at = message.find(": At Most 1 required but received");
+               dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr &&
+               at != std::string::npos) {
+      // CLI11 words a repeated option "--allow: At Most 1 required but received 2".
+      const std::string option = message.substr(0, at);
+      message = option + " was given more than once; give it once" +
+                (option == "--allow" || option == "--resource"
+                     ? " with a comma-separated list, e.g. " + option + " " +
+                           (option == "--allow" ? "s3:GetObject,s3:ListBucket"
+                                                : "arn:aws:s3:::a/*,arn:aws:s3:::b/*")
+                     : "");
     }
     return Fail({audex::ErrorKind::kUsage, message + "; see " + where + " --help"});
   }

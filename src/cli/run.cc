@@ -183,6 +183,17 @@ Result<int> RunRun(const RunOptions& options, const CliContext& context) {
   if (options.scope_current && options.role_arn) {
     return UsageError(kScopeCurrentWithRole);
   }
+  // Flags that would otherwise be silently ignored.
+  if (options.json && !options.dry_run) {
+    return UsageError(
+        "--json only prints the plan of --dry-run (a run's output is the command's own); add "
+        "--dry-run or drop --json");
+  }
+  if (options.cache && options.no_cache) {
+    return UsageError(
+        "--cache and --no-cache contradict each other; give one (--no-cache alone also overrides "
+        "cache = true in config.toml)");
+  }
   // GetScopedCredentials takes 1 s to 36 h, not AssumeRole's 15 min to
   // 12 h: the TTL is checked against its bounds, not the plan's.
   RunOptions plan_options = options;
