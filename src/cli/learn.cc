@@ -213,7 +213,8 @@ Result<bool> SaveProfile(const std::string& name, const LearnedPolicy& learned,
   if (profile.description.size() > 200) profile.description.resize(200);
   profile.actions = learned.AllowList();
   profile.resources = resources;
-  const std::filesystem::path path = context.paths.ProfilesFile();
+  // A symlinked profiles.toml (dotfiles) is edited where it points.
+  const std::filesystem::path path = FollowSymlink(context.paths.ProfilesFile());
   auto existing = ReadFileIfExists(path);
   if (!existing) return tl::unexpected(existing.error());
   bool replaced = false;

@@ -117,11 +117,7 @@ Result<int> RunSetupProfile(const SetupProfileOptions& options, const CliContext
 
   // A symlinked config (dotfiles, home-manager) is edited where it points:
   // replacing the link with a file would silently fork the user's config.
-  std::error_code error;
-  std::filesystem::path path = files.config;
-  if (std::filesystem::is_symlink(path, error)) {
-    if (auto target = std::filesystem::weakly_canonical(path, error); !error) path = target;
-  }
+  const std::filesystem::path path = FollowSymlink(files.config);
   const std::string print_instead = fmt::format(
       "or print the stanza with tryaudex setup-profile {} ... --print and add it yourself",
       options.name);
@@ -155,6 +151,7 @@ Result<int> RunSetupProfile(const SetupProfileOptions& options, const CliContext
     }
   }
   const std::string after = SetConfigSection(before, section, values);
+  std::error_code error;
   std::filesystem::create_directories(path.parent_path(), error);
   if (auto written = ReplaceFileAtomically(path, after); !written) {
     return StateError(fmt::format(

@@ -36,6 +36,18 @@ TEST(SystemError, AFileInPlaceOfADirectoryAndAFullDiskSayWhatToDo) {
 
 TEST(SystemError, AnErrnoWithoutAFixAddsNothing) { EXPECT_EQ(SystemErrorFix("/s/x", EINTR), ""); }
 
+TEST(FollowSymlink, ALinkLeadsToItsTargetAndAFileToItself) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("audex-follow-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "dotfiles");
+  std::ofstream(dir / "dotfiles" / "config") << "[profile a]\n";
+  std::filesystem::create_symlink(dir / "dotfiles" / "config", dir / "config");
+  EXPECT_EQ(FollowSymlink(dir / "config"), std::filesystem::canonical(dir / "dotfiles" / "config"));
+  EXPECT_EQ(FollowSymlink(dir / "dotfiles" / "config"), dir / "dotfiles" / "config");
+  EXPECT_EQ(FollowSymlink(dir / "absent"), dir / "absent");
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ReadFileIfExists, ADirectoryInPlaceOfTheFileSaysToMoveIt) {
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("audex-state-files-" + std::to_string(::getpid()));

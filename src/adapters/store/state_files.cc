@@ -33,6 +33,13 @@ std::string SystemErrorFix(const std::filesystem::path& path, int error_number) 
   }
 }
 
+std::filesystem::path FollowSymlink(const std::filesystem::path& path) {
+  std::error_code error;
+  if (!std::filesystem::is_symlink(path, error)) return path;
+  std::filesystem::path target = std::filesystem::weakly_canonical(path, error);
+  return error ? path : target;
+}
+
 Error SystemError(std::string_view what, const std::filesystem::path& path, int error_number) {
   return Error{ErrorKind::kState,
                fmt::format("cannot {} {}: {}{}", what, path.string(), std::strerror(error_number),
