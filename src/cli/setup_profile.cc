@@ -149,6 +149,10 @@ Result<int> RunSetupProfile(const SetupProfileOptions& options, const CliContext
           "choose another profile name, or remove that section first",
           section, path.string(), current->line, Join(lost, ", ")));
     }
+    // The profile's own region stays unless --region replaces it.
+    if (const auto region = current->Get("region"); region && !request.region) {
+      values.emplace_back("region", *region);
+    }
   }
   const std::string after = SetConfigSection(before, section, values);
   std::error_code error;

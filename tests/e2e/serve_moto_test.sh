@@ -174,6 +174,10 @@ env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN AWS_PROFI
   >/dev/null 2>"$TMP/err5d"
 check "credential-process whose base profile runs tryaudex stops at once (exit 4), no loop" \
   bash -c "test $? -eq 4 && grep -q 'which would loop' '$TMP/err5d'"
+printf '[profile regional]\nregion = ap-south-1\n' >>"$HOME/.aws/config"
+"$BIN" setup-profile regional --allow s3:GetObject >/dev/null 2>&1
+check "setup-profile onto a profile holding only a region keeps that region" \
+  bash -c "sed -n '/^\[profile regional\]/,/^\[/p' '$HOME/.aws/config' | grep -q '^region = ap-south-1'"
 mkdir -p "$TMP/dotfiles"
 printf '[profile other]\nregion = eu-west-1\n' >"$TMP/dotfiles/config"
 ln -s "$TMP/dotfiles/config" "$TMP/config.link"
