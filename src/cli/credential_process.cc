@@ -53,11 +53,11 @@ Result<int> RunCredentialProcessCommand(const CredentialRequestOptions& options,
         "credential-process needs --profile NAME or --allow LIST to know what to grant; see "
         "tryaudex credential-process --help");
   }
+  if (options.scope_current && options.role_arn) return UsageError(kScopeCurrentWithRole);
   // A profile whose credential_process runs tryaudex, used as tryaudex's own
   // base credentials (AWS_PROFILE, or [default]), would start tryaudex
   // without end: each level marks the environment its credential_process
   // inherits, and a marked one refuses.
-  if (options.scope_current && options.role_arn) return UsageError(kScopeCurrentWithRole);
   if (context.env(kNestedVariable)) {
     const AwsSharedFiles files = ResolveAwsSharedFiles(context.env);
     return CredentialsError(fmt::format(

@@ -25,7 +25,7 @@ TEST(SystemError, PermissionDeniedNamesThePathAndTheFix) {
   EXPECT_TRUE(Contains(error.message, "cannot open /home/u/.local/state/audex/audit.jsonl"))
       << error.message;
   EXPECT_TRUE(Contains(error.message, "check the owner and permissions")) << error.message;
-  EXPECT_TRUE(Contains(error.message, "AUDEX_HOME")) << error.message;
+  EXPECT_TRUE(Contains(error.message, "ls -ld")) << error.message;
 }
 
 TEST(SystemError, AFileInPlaceOfADirectoryAndAFullDiskSayWhatToDo) {

@@ -357,7 +357,7 @@ Result<std::optional<std::string>> ReadFileIfExists(const std::filesystem::path&
   if (status.type() == std::filesystem::file_type::not_found) return std::optional<std::string>();
   const std::string fix = fmt::format(
       "; check the owner and permissions of {} and the directories above it (ls -ld), or point "
-      "AUDEX_HOME at a directory you own",
+      "AUDEX_HOME at another directory",
       path.string());
   if (error) {
     return UsageError(fmt::format("cannot read {}: {}{}", path.string(), error.message(), fix));

@@ -12,22 +12,22 @@
 
 namespace audex {
 
+// Neutral about whose file it is: the state directory, the configuration
+// directory and ~/.aws/config (setup-profile) all come through here.
 std::string SystemErrorFix(const std::filesystem::path& path, int error_number) {
   switch (error_number) {
     case EACCES:
     case EPERM:
       return fmt::format(
-          "; check the owner and permissions of {} and the directories above it (ls -ld), or "
-          "point AUDEX_HOME at a directory you own",
+          "; check the owner and permissions of {} and the directories above it (ls -ld)",
           path.string());
     case ENOTDIR:
-      return "; a part of that path is a file, not a directory: move the file away, or point "
-             "AUDEX_HOME at a directory";
+      return "; a part of that path is a file, not a directory: move that file away";
     case ENOSPC:
     case EDQUOT:
       return "; the disk is full: free some space and try again";
     case EROFS:
-      return "; the file system is read-only: point AUDEX_HOME at a writable directory";
+      return "; the file system is read-only: make it writable or use another location";
     default:
       return "";
   }

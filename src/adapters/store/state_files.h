@@ -18,15 +18,15 @@ namespace audex {
 // should be, a full or read-only disk).
 Error SystemError(std::string_view what, const std::filesystem::path& path, int error_number);
 
+// That fix ("; check the owner and permissions of ..."), or "" for an errno
+// with no fix to suggest.
+std::string SystemErrorFix(const std::filesystem::path& path, int error_number);
+
 // Where a write to `path` should land: the file a symlink points to, so
 // that a user's symlinked dotfile (~/.aws/config, profiles.toml) is edited in
 // place rather than replaced by a regular file; `path` itself otherwise (or
 // when the link cannot be resolved).
 std::filesystem::path FollowSymlink(const std::filesystem::path& path);
-
-// That fix ("; check the owner and permissions of ..."), or "" for an errno
-// with no fix to suggest.
-std::string SystemErrorFix(const std::filesystem::path& path, int error_number);
 
 // Creates `directory` and any missing parents with mode 0700 (the state
 // holds who ran what with which role). Existing directories are left as
