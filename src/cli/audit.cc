@@ -41,6 +41,10 @@ Result<int> Verify(const CliContext& context, const AuditLog& log) {
                                                             broken.intact_events));
   }
   context.out << '\n';
+  context.err << fmt::format(
+      "tryaudex: note: keep {} as evidence; to start a new log, move audit.jsonl, audit.head and "
+      "audit.key aside together (docs/audit-log-format.md, \"Starting over\")\n",
+      log.LogPath().string());
   return kExitCheckFailed;
 }
 

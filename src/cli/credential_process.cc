@@ -1,11 +1,13 @@
 #include "cli/credential_process.h"
 
 #include <fmt/format.h>
+#include <stdlib.h>
 #include <CLI/CLI.hpp>
 
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "adapters/aws/credential_chain.h"
 #include "cli/aws_session.h"
 #include "cli/exit_codes.h"
 #include "cli/run.h"
@@ -13,6 +15,12 @@
 #include "core/ttl.h"
 
 namespace audex {
+namespace {
+
+// Set while tryaudex credential-process looks for its base credentials.
+constexpr char kNestedVariable[] = "AUDEX_IN_CREDENTIAL_PROCESS";
+
+}  // namespace
 
 void AddCredentialRequestFlags(CLI::App& command, CredentialRequestOptions& options) {
   command.add_option("--allow", options.allow,
@@ -45,6 +53,22 @@ Result<int> RunCredentialProcessCommand(const CredentialRequestOptions& options,
         "credential-process needs --profile NAME or --allow LIST to know what to grant; see "
         "tryaudex credential-process --help");
   }
+  if (options.scope_current && options.role_arn) return UsageError(kScopeCurrentWithRole);
+  // A profile whose credential_process runs tryaudex, used as tryaudex's own
+  // base credentials (AWS_PROFILE, or [default]), would start tryaudex
+  // without end: each level marks the environment its credential_process
+  // inherits, and a marked one refuses.
+  if (context.env(kNestedVariable)) {
+    const AwsSharedFiles files = ResolveAwsSharedFiles(context.env);
+    return CredentialsError(fmt::format(
+        "tryaudex credential-process was started to get the base credentials of another tryaudex "
+        "credential-process: profile \"{}\" in {} runs tryaudex itself, which would loop; give "
+        "tryaudex base credentials of its own (AWS_PROFILE=a profile with keys or SSO, or "
+        "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), and keep the Audex stanza under another "
+        "profile name",
+        files.profile, files.config.string()));
+  }
+  ::setenv(kNestedVariable, "1", 1);
   RunOptions run;
   run.provider = "aws";
   run.allow = options.allow;

@@ -60,7 +60,7 @@ Result<std::chrono::milliseconds> ParseWait(const std::string& text) {
 Result<Observation> ObserveWithCloudTrail(const LearnOptions& options, const CliContext& context,
                                           const AwsSession& session,
                                           std::chrono::system_clock::time_point started) {
-  auto wait = ParseWait(options.wait);
+  auto wait = ParseWait(options.wait.value_or("10m"));
   if (!wait) return tl::unexpected(wait.error());
   auto base = ResolveBaseCredentials(context.env);
   if (!base) return tl::unexpected(base.error());
@@ -213,7 +213,8 @@ Result<bool> SaveProfile(const std::string& name, const LearnedPolicy& learned,
   if (profile.description.size() > 200) profile.description.resize(200);
   profile.actions = learned.AllowList();
   profile.resources = resources;
-  const std::filesystem::path path = context.paths.ProfilesFile();
+  // A symlinked profiles.toml (dotfiles) is edited where it points.
+  const std::filesystem::path path = FollowSymlink(context.paths.ProfilesFile());
   auto existing = ReadFileIfExists(path);
   if (!existing) return tl::unexpected(existing.error());
   bool replaced = false;
@@ -270,7 +271,13 @@ Result<int> RunLearn(const LearnOptions& options, const CliContext& context) {
         fmt::format("--source {}: give csm (real time) or cloudtrail", options.source));
   }
   if (options.source == "cloudtrail") {
-    if (auto wait = ParseWait(options.wait); !wait) return tl::unexpected(wait.error());
+    if (auto wait = ParseWait(options.wait.value_or("10m")); !wait) {
+      return tl::unexpected(wait.error());
+    }
+  } else if (options.wait) {
+    return UsageError(
+        "--wait only applies with --source cloudtrail (client-side monitoring sees calls as they "
+        "happen); add --source cloudtrail or drop --wait");
   }
   if (options.save_profile) {
     if (auto valid = ValidateSavedProfileName(*options.save_profile); !valid) {

@@ -20,9 +20,9 @@ class App;
 namespace audex {
 
 struct LearnOptions {
-  RunOptions run;              // --allow/--profile (optional here), --ttl, --role-arn, ...
-  std::string source = "csm";  // csm | cloudtrail
-  std::string wait = "10m";    // --wait, CloudTrail only
+  RunOptions run;                   // --allow/--profile (optional here), --ttl, --role-arn, ...
+  std::string source = "csm";       // csm | cloudtrail
+  std::optional<std::string> wait;  // --wait, CloudTrail only (default 10m)
   std::optional<std::string> save_profile;
   bool json = false;
   // For tryaudex mcp: run the command with its output captured (stdin

@@ -74,6 +74,35 @@ std::optional<audex::Error> UnknownCommand(const std::string& word,
                           "--help"};
 }
 
+// What CLI11's "arguments were not expected" means for the first such
+// argument, in the user's order: a misspelt option (with the closest one),
+// or, for the commands that run one, a command missing its "--".
+std::optional<std::string> ExtrasMessage(const std::vector<std::string>& args, const CLI::App& leaf,
+                                         const std::string& where) {
+  const std::vector<std::string> extras = leaf.remaining();
+  const auto first = std::find_if(args.begin(), args.end(), [&extras](const std::string& arg) {
+    return std::find(extras.begin(), extras.end(), arg) != extras.end();
+  });
+  if (first == args.end()) return std::nullopt;
+  const std::string& extra = *first;
+  if (extra.size() > 1 && extra[0] == '-') {
+    const std::string name = extra.substr(0, extra.find('='));
+    std::vector<std::string> options;
+    for (const CLI::Option* option : leaf.get_options()) {
+      for (const std::string& long_name : option->get_lnames()) options.push_back("--" + long_name);
+    }
+    const std::string closest = audex::ClosestName(name, options);
+    return "unknown option \"" + name + "\" for " + where +
+           (closest.empty() ? "" : " (did you mean " + closest + "?)");
+  }
+  const std::string command = leaf.get_name();
+  if (command == "run" || command == "learn") {
+    return "unexpected argument \"" + extra + "\": the command to " + command +
+           " goes after --, e.g. tryaudex " + command + " ... -- " + extra;
+  }
+  return "unexpected argument \"" + extra + "\" for " + where;
+}
+
 int Main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   // Everything after the first "--" belongs to the child, untouched.
@@ -147,11 +176,27 @@ int Main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::string where = "tryaudex";
-    for (const CLI::App* sub = &app; !sub->get_subcommands().empty();) {
-      sub = sub->get_subcommands().front();
-      where += " " + sub->get_name();
+    const CLI::App* leaf = &app;
+    while (!leaf->get_subcommands().empty()) {
+      leaf = leaf->get_subcommands().front();
+      where += " " + leaf->get_name();
     }
-    return Fail({audex::ErrorKind::kUsage, std::string(e.what()) + "; see " + where + " --help"});
+    std::string message = e.what();
+    if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+      message = ExtrasMessage(args, *leaf, where).value_or(message);
+    } else if (const size_t at = message.find(": At Most 1 required but received");
+               dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr &&
+               at != std::string::npos) {
+      // CLI11 words a repeated option "--allow: At Most 1 required but received 2".
+      const std::string option = message.substr(0, at);
+      message = option + " was given more than once; give it once" +
+                (option == "--allow" || option == "--resource"
+                     ? " with a comma-separated list, e.g. " + option + " " +
+                           (option == "--allow" ? "s3:GetObject,s3:ListBucket"
+                                                : "arn:aws:s3:::a/*,arn:aws:s3:::b/*")
+                     : "");
+    }
+    return Fail({audex::ErrorKind::kUsage, message + "; see " + where + " --help"});
   }
 
   if (licenses) {

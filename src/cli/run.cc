@@ -180,6 +180,20 @@ Result<int> RunRun(const RunOptions& options, const CliContext& context) {
         "no command to run: put it after --, e.g. tryaudex run --allow s3:ListBucket -- aws s3 "
         "ls");
   }
+  if (options.scope_current && options.role_arn) {
+    return UsageError(kScopeCurrentWithRole);
+  }
+  // Flags that would otherwise be silently ignored.
+  if (options.json && !options.dry_run) {
+    return UsageError(
+        "--json only prints the plan of --dry-run (a run's output is the command's own); add "
+        "--dry-run or drop --json");
+  }
+  if (options.cache && options.no_cache) {
+    return UsageError(
+        "--cache and --no-cache contradict each other; give one (--no-cache alone also overrides "
+        "cache = true in config.toml)");
+  }
   // GetScopedCredentials takes 1 s to 36 h, not AssumeRole's 15 min to
   // 12 h: the TTL is checked against its bounds, not the plan's.
   RunOptions plan_options = options;
@@ -192,6 +206,12 @@ Result<int> RunRun(const RunOptions& options, const CliContext& context) {
   }
   auto planned = PlanRunRequest(plan_options, context);
   if (!planned) return tl::unexpected(planned.error());
+  if (options.scope_current && planned->plan.request.provider != Provider::kAws) {
+    return UsageError(fmt::format(
+        "--scope-current is AWS only (sts:GetScopedCredentials); {} has no such call: drop "
+        "--scope-current",
+        ProviderName(planned->plan.request.provider)));
+  }
   if (scoped_ttl) planned->plan.ttl = *scoped_ttl;
   const UserConfig& config = planned->loaded.config;
   const bool serve = planned->plan.request.provider == Provider::kAws &&

@@ -42,6 +42,12 @@ struct RunOptions {
   std::vector<std::string> command;  // everything after "--"
 };
 
+// --scope-current narrows the caller's own session and assumes no role, so
+// an explicit --role-arn beside it would be silently ignored: refused.
+inline constexpr char kScopeCurrentWithRole[] =
+    "--scope-current narrows your own credentials and assumes no role, so --role-arn would be "
+    "ignored: drop --role-arn, or drop --scope-current to assume the role";
+
 void AddRunCommand(CLI::App& app, RunOptions& options);
 Result<int> RunRun(const RunOptions& options, const CliContext& context);
 

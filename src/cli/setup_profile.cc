@@ -1,6 +1,7 @@
 #include "cli/setup_profile.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
@@ -54,11 +55,25 @@ Result<int> RunSetupProfile(const SetupProfileOptions& options, const CliContext
         "profile name \"{}\" must be letters, digits and _-.@+ (it becomes [profile NAME])",
         options.name));
   }
+  // tryaudex credential-process finds its own base credentials through the
+  // default profile (or AWS_PROFILE's): a stanza there would run tryaudex to
+  // get tryaudex's credentials, again and again.
+  const AwsSharedFiles files = ResolveAwsSharedFiles(context.env);
+  if (options.name == "default" || (files.profile_chosen && options.name == files.profile)) {
+    return UsageError(fmt::format(
+        "profile \"{}\" is where tryaudex itself finds its base credentials ({}), so a "
+        "credential_process running tryaudex there would call itself; choose another profile "
+        "name, e.g. tryaudex setup-profile audex-{} ...",
+        options.name,
+        options.name == "default" ? "when AWS_PROFILE is unset" : "AWS_PROFILE names it",
+        options.name));
+  }
   if (!request.allow && !request.profile) {
     return UsageError(
         "setup-profile needs --profile NAME or --allow LIST for the credentials it will issue; "
         "see tryaudex setup-profile --help");
   }
+  if (request.scope_current && request.role_arn) return UsageError(kScopeCurrentWithRole);
   // Plan once now, so a typo is caught here rather than by the AWS CLI
   // later with a less helpful message.
   RunOptions run;
@@ -100,23 +115,55 @@ Result<int> RunSetupProfile(const SetupProfileOptions& options, const CliContext
     return kExitOk;
   }
 
-  const AwsSharedFiles files = ResolveAwsSharedFiles(context.env);
-  auto existing = ReadFileIfPresent(files.config);
-  if (!existing) return tl::unexpected(existing.error());
+  // A symlinked config (dotfiles, home-manager) is edited where it points:
+  // replacing the link with a file would silently fork the user's config.
+  const std::filesystem::path path = FollowSymlink(files.config);
+  const std::string print_instead = fmt::format(
+      "or print the stanza with tryaudex setup-profile {} ... --print and add it yourself",
+      options.name);
+  if (struct stat info{}; ::stat(path.c_str(), &info) == 0 &&
+                          ((info.st_mode & 0222) == 0 || ::access(path.c_str(), W_OK) != 0)) {
+    return StateError(fmt::format("{} is read-only; make it writable (chmod u+w {}), {}",
+                                  path.string(), path.string(), print_instead));
+  }
+  auto existing = ReadFileIfPresent(path);
+  if (!existing) {
+    return StateError(
+        fmt::format("{}; check its permissions, {}", existing.error().message, print_instead));
+  }
   const std::string before = existing->value_or("");
   // Refuse to rewrite a file Audex cannot read as the AWS CLI would: the
   // edit could land in the wrong place.
-  if (auto parsed = ParseIni(before, files.config.string()); !parsed) {
+  auto parsed = ParseIni(before, path.string());
+  if (!parsed) {
     return UsageError(parsed.error().message + "; fix the file, then run setup-profile again");
+  }
+  // Replacing a profile the user set up another way (SSO, keys, another
+  // credential_process) would lose it; a stanza setup-profile wrote is
+  // rewritten freely.
+  if (const IniSection* current = parsed->Find(section)) {
+    const std::vector<std::string> lost = KeysSetupProfileWouldLose(current->values);
+    if (!lost.empty()) {
+      return UsageError(fmt::format(
+          "[{}] already exists in {} (line {}) with settings setup-profile would replace ({}); "
+          "choose another profile name, or remove that section first",
+          section, path.string(), current->line, Join(lost, ", ")));
+    }
+    // The profile's own region stays unless --region replaces it.
+    if (const auto region = current->Get("region"); region && !request.region) {
+      values.emplace_back("region", *region);
+    }
   }
   const std::string after = SetConfigSection(before, section, values);
   std::error_code error;
-  std::filesystem::create_directories(files.config.parent_path(), error);
-  if (auto written = ReplaceFileAtomically(files.config, after); !written) {
-    return tl::unexpected(written.error());
+  std::filesystem::create_directories(path.parent_path(), error);
+  if (auto written = ReplaceFileAtomically(path, after); !written) {
+    return StateError(fmt::format(
+        "{}; {} is replaced through a new file beside it, so {} must be writable, {}",
+        written.error().message, path.string(), path.parent_path().string(), print_instead));
   }
   context.out << fmt::format("wrote [{}] to {}; try: aws --profile {} sts get-caller-identity\n",
-                             section, files.config.string(), options.name);
+                             section, path.string(), options.name);
   return kExitOk;
 }
 

@@ -1,5 +1,7 @@
 #include "core/aws_config_edit.h"
 
+#include <algorithm>
+
 #include "core/text.h"
 
 namespace audex {
@@ -71,6 +73,21 @@ std::string SetConfigSection(std::string_view text, std::string_view section,
     out += Stanza(section, values);
   }
   return out;
+}
+
+std::vector<std::string> KeysSetupProfileWouldLose(
+    const std::vector<std::pair<std::string, std::string>>& values) {
+  std::vector<std::string> lost;
+  for (const auto& [key, value] : values) {
+    if (key == "region") continue;
+    // setup-profile writes "/abs/path/tryaudex credential-process ...".
+    if (key == "credential_process" && value.find("tryaudex") != std::string::npos &&
+        value.find(" credential-process") != std::string::npos) {
+      continue;
+    }
+    if (std::find(lost.begin(), lost.end(), key) == lost.end()) lost.push_back(key);
+  }
+  return lost;
 }
 
 }  // namespace audex

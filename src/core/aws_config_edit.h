@@ -22,4 +22,12 @@ std::string ConfigSectionName(std::string_view profile);
 std::string SetConfigSection(std::string_view text, std::string_view section,
                              const std::vector<std::pair<std::string, std::string>>& values);
 
+// The keys of an existing section (keys lower-cased, as ParseIni gives them)
+// that replacing it with a `setup-profile` stanza would lose: every key but
+// region (which setup-profile carries over), and credential_process unless
+// it runs `tryaudex credential-process`. Empty: the section is one setup-profile wrote (or
+// has nothing), so rewriting it loses nothing.
+std::vector<std::string> KeysSetupProfileWouldLose(
+    const std::vector<std::pair<std::string, std::string>>& values);
+
 }  // namespace audex

@@ -29,20 +29,34 @@ DriftEntry FromGrant(const RoleGrant& grant) {
                     grant.via,    grant.conditional,       grant.reasons};
 }
 
-// ResolveRequest's messages name run's --allow; drift's flag is
-// --expected-allow (--allow-unknown and the like are left alone).
-std::string RenameAllowFlag(const std::string& message) {
-  constexpr std::string_view kFlag = "--allow";
+// `flag` in `message` as a whole word (not the start of a longer flag such
+// as --allow-unknown) replaced by `replacement`.
+std::string RenameFlag(const std::string& message, std::string_view flag,
+                       std::string_view replacement) {
   std::string out;
   for (size_t i = 0; i < message.size();) {
-    const size_t end = i + kFlag.size();
-    if (message.compare(i, kFlag.size(), kFlag) == 0 &&
+    const size_t end = i + flag.size();
+    if (message.compare(i, flag.size(), flag) == 0 &&
         (end == message.size() || message[end] != '-')) {
-      out += "--expected-allow";
+      out += replacement;
       i = end;
     } else {
       out += message[i++];
     }
+  }
+  return out;
+}
+
+// ResolveRequest's messages name run's flags; drift's are --expected-allow
+// and --expected-policy, and it has no --allow-unknown to suggest.
+std::string RenameRunFlags(const std::string& message) {
+  std::string out = RenameFlag(RenameFlag(message, "--allow", "--expected-allow"), "--profile",
+                               "--expected-policy");
+  constexpr std::string_view kAllowUnknown =
+      "; pass --allow-unknown if it is newer than the catalog";
+  if (const size_t at = out.find(kAllowUnknown); at != std::string::npos) {
+    out.replace(at, kAllowUnknown.size(),
+                "; drift compares only actions the catalog knows, so leave it out");
   }
   return out;
 }
@@ -144,7 +158,7 @@ Result<Expectation> ExpandExpectation(const std::optional<std::string>& profile,
   auto resolved = ResolveRequest(request, profiles, DenyList(), &universe);
   if (!resolved) {
     Error error = resolved.error();
-    error.message = RenameAllowFlag(std::move(error.message));
+    error.message = RenameRunFlags(error.message);
     return tl::unexpected(error);
   }
   for (const RemovedAction& dropped : resolved->dropped) {

@@ -16,7 +16,31 @@ bool IsRoleArn(std::string_view arn) {
     if (c < '0' || c > '9') return false;
   }
   const std::string_view rest = arn.substr(account_end + 1);
+  // IAM names and paths are printable ASCII without blanks (IAM API
+  // reference, Role: RoleName [\w+=,.@-]+, Path \u0021-\u007F).
+  for (char c : rest) {
+    if (c <= ' ' || c >= 0x7f) return false;
+  }
   return rest.substr(0, 5) == "role/" && rest.size() > 5 && rest.back() != '/';
+}
+
+// The role behind an STS assumed-role ARN (what `aws sts
+// get-caller-identity` prints), arn:P:sts::A:assumed-role/NAME/SESSION ->
+// arn:P:iam::A:role/NAME, or "" for anything else. A role path is not part
+// of the session ARN, so it cannot be restored.
+std::string RoleOfAssumedRoleArn(std::string_view arn) {
+  const size_t sts = arn.find(":sts::");
+  if (arn.substr(0, 4) != "arn:" || sts == std::string_view::npos) return "";
+  const size_t account_end = arn.find(':', sts + 6);
+  if (account_end == std::string_view::npos) return "";
+  std::string_view rest = arn.substr(account_end + 1);
+  constexpr std::string_view kPrefix = "assumed-role/";
+  if (rest.substr(0, kPrefix.size()) != kPrefix) return "";
+  rest.remove_prefix(kPrefix.size());
+  const size_t slash = rest.find('/');
+  if (slash == 0 || slash == std::string_view::npos) return "";
+  return fmt::format("{}:iam::{}:role/{}", arn.substr(0, sts),
+                     arn.substr(sts + 6, account_end - sts - 6), rest.substr(0, slash));
 }
 
 }  // namespace
@@ -38,6 +62,12 @@ Result<RoleChoice> ChooseRole(const std::optional<std::string>& flag,
         "in config.toml (e.g. arn:aws:iam::123456789012:role/AudexRole)");
   }
   if (!IsRoleArn(choice.arn)) {
+    if (const std::string role = RoleOfAssumedRoleArn(choice.arn); !role.empty()) {
+      return UsageError(fmt::format(
+          "role \"{}\" from {} is an assumed-role session, not a role; give the role's own ARN, "
+          "{} (with its path, if it has one)",
+          choice.arn, choice.source, role));
+    }
     return UsageError(fmt::format(
         "role \"{}\" from {} is not an IAM role ARN; expected arn:aws:iam::ACCOUNT:role/NAME",
         choice.arn, choice.source));

@@ -246,6 +246,10 @@ PY
 rc=$?
 check "no AWS calls: exit 1 and a clear line" bash -c \
   "test $rc -eq 1 && grep -q '^No AWS API calls observed' '$TMP/none.out'"
+"$BIN" learn --role-arn "$ROLE" --wait 5m -- true >/dev/null 2>"$TMP/wait.err"
+rc=$?
+check "--wait without --source cloudtrail: exit 2, not silently ignored" bash -c \
+  "test $rc -eq 2 && grep -q 'add --source cloudtrail or drop --wait' '$TMP/wait.err'"
 
 # --- --save-profile ------------------------------------------------------------
 mkdir -p "$AUDEX_HOME"
@@ -264,10 +268,14 @@ actions = "s3:*"
 actions = "dynamodb:Query"
 TOML
 PROFILES_FILE="$AUDEX_HOME/profiles.toml"  # AUDEX_HOME holds config and state
-cp "$TMP/profiles.seed" "$PROFILES_FILE"
+# A symlink, as dotfile managers make it: the save edits the file it points to.
+cp "$TMP/profiles.seed" "$TMP/dotfiles-profiles.toml"
+ln -s "$TMP/dotfiles-profiles.toml" "$PROFILES_FILE"
 "$BIN" learn --role-arn "$ROLE" --save-profile learned-list \
   -- aws s3api list-objects-v2 --bucket learn-data >/dev/null 2>"$TMP/save.err"
 check "--save-profile exits 0" test $? -eq 0
+check "--save-profile keeps a symlinked profiles.toml a symlink and edits its target" \
+  bash -c "test -L '$PROFILES_FILE' && grep -q 's3:ListBucket' '$TMP/dotfiles-profiles.toml'"
 check "--save-profile keeps comments and other profiles byte for byte" "$PY" - "$TMP/profiles.seed" "$PROFILES_FILE" <<'PY'
 import sys
 seed, new = open(sys.argv[1]).read(), open(sys.argv[2]).read()

@@ -357,6 +357,31 @@ tx run --dry-run --allow s3:GetObject --bogus -- true
 expect_error 2 "--bogus"
 finish
 
+begin "misspelt option 'run --alow' -> 2, did you mean --allow"
+tx run --dry-run --alow s3:GetObject -- true
+expect_error 2 "--alow" "did you mean --allow"
+finish
+
+begin "run without '--' before the command -> 2, says the command goes after --"
+tx run --dry-run --allow s3:GetObject aws s3 ls
+expect_error 2 "\"aws\"" "goes after --"
+finish
+
+begin "run --allow twice -> 2, says to give one comma-separated list"
+tx run --dry-run --allow s3:GetObject --allow s3:PutObject -- true
+expect_error 2 "more than once" "comma-separated"
+finish
+
+begin "run --json without --dry-run -> 2, not silently ignored"
+tx run --json --allow s3:GetObject -- true
+expect_error 2 "add --dry-run or drop --json"
+finish
+
+begin "run --cache --no-cache -> 2, contradictory"
+tx run --cache --no-cache --allow s3:GetObject -- true
+expect_error 2 "contradict"
+finish
+
 begin "'policies' without list or show -> 2"
 tx policies
 expect_error 2

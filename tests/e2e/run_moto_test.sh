@@ -125,6 +125,19 @@ rc=$?
 check "health --check aws: exit 0, names the key's source and the caller" \
   bash -c "test $rc -eq 0 && grep -q 'from environment' '$TMP/out6' && grep -q 'user/audex-tester' '$TMP/out6'"
 
+# --- a cut audit log: both refusals say how to start over --------------------
+cp -r "$AUDEX_HOME" "$TMP/cut"
+truncate -s -1 "$TMP/cut/audit.jsonl"
+AUDEX_HOME="$TMP/cut" "$BIN" audit verify >"$TMP/out7" 2>"$TMP/err7"
+rc=$?
+check "cut log: audit verify exits 1 and says how to start a new log" \
+  bash -c "test $rc -eq 1 && grep -q BROKEN '$TMP/out7' && grep -q 'audit.key aside' '$TMP/err7'"
+AUDEX_HOME="$TMP/cut" "$BIN" run --role-arn "$ROLE" --allow s3:GetObject -- true \
+  >/dev/null 2>"$TMP/err8"
+rc=$?
+check "cut log: run exits 5 naming audit verify and how to start over" \
+  bash -c "test $rc -eq 5 && grep -q 'audit verify' '$TMP/err8' && grep -q 'audit.key aside' '$TMP/err8'"
+
 # --- no secret anywhere -------------------------------------------------------
 cat "$TMP"/err* >"$TMP/all-stderr"
 for secret in "$SESSION_SECRET" "$SESSION_TOKEN" "$BASE_SECRET"; do

@@ -116,7 +116,19 @@ rc=$?
 check "the global endpoint is refused with exit 2" bash -c "test $rc -eq 2 && grep -q 'regional' '$TMP/err4'"
 
 "$BIN" run --scope-current --allow s3:GetObject --ttl 40h -- true >"$TMP/out5" 2>"$TMP/err5"
-check "a TTL over 36 h is refused with exit 2" test $? -eq 2
+check "a TTL over 36 h is refused with exit 3 (outside the provider's bounds)" test $? -eq 3
+"$BIN" run --scope-current --role-arn arn:aws:iam::123456789012:role/R --allow s3:GetObject \
+  -- true >/dev/null 2>"$TMP/err6"
+check "--scope-current with --role-arn: exit 2, says which to drop" \
+  bash -c "test $? -eq 2 && grep -q 'drop --role-arn' '$TMP/err6'"
+"$BIN" credential-process --scope-current --role-arn arn:aws:iam::123456789012:role/R \
+  --allow s3:GetObject >/dev/null 2>"$TMP/err7"
+check "credential-process --scope-current with --role-arn: exit 2" \
+  bash -c "test $? -eq 2 && grep -q 'drop --role-arn' '$TMP/err7'"
+"$BIN" run --scope-current --provider gcp --allow storage:read --dry-run -- true >/dev/null \
+  2>"$TMP/err8"
+check "--scope-current with GCP: exit 2, AWS only" \
+  bash -c "test $? -eq 2 && grep -q 'AWS only' '$TMP/err8'"
 
 cat "$TMP"/err* "$TMP"/out* >"$TMP/all"
 for secret in scoped-e2e-secret scoped-e2e-token base-e2e-secret base-e2e-session-token; do

@@ -162,6 +162,28 @@ check "setup-profile wrote a credential_process line" \
 aws --profile scoped sts get-caller-identity --output json >"$TMP/out5" 2>"$TMP/err5"
 check "aws --profile scoped gets the assumed role through credential_process" \
   bash -c "grep -q 'assumed-role/AudexRole/audex-' '$TMP/out5'"
+cp "$HOME/.aws/config" "$TMP/config.before"
+"$BIN" setup-profile keep --allow s3:GetObject >/dev/null 2>"$TMP/err5b"
+check "setup-profile refuses to replace a profile it did not write (exit 2), file unchanged" \
+  bash -c "test $? -eq 2 && grep -q 'already exists' '$TMP/err5b' && cmp -s '$TMP/config.before' '$HOME/.aws/config'"
+"$BIN" setup-profile default --allow s3:GetObject >/dev/null 2>"$TMP/err5c"
+check "setup-profile refuses the default profile, where tryaudex finds its own credentials" \
+  bash -c "test $? -eq 2 && grep -q 'would call itself' '$TMP/err5c' && cmp -s '$TMP/config.before' '$HOME/.aws/config'"
+env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN AWS_PROFILE=scoped \
+  timeout 20 "$BIN" credential-process --role-arn "$ROLE" --allow s3:GetObject \
+  >/dev/null 2>"$TMP/err5d"
+check "credential-process whose base profile runs tryaudex stops at once (exit 4), no loop" \
+  bash -c "test $? -eq 4 && grep -q 'which would loop' '$TMP/err5d'"
+printf '[profile regional]\nregion = ap-south-1\n' >>"$HOME/.aws/config"
+"$BIN" setup-profile regional --allow s3:GetObject >/dev/null 2>&1
+check "setup-profile onto a profile holding only a region keeps that region" \
+  bash -c "sed -n '/^\[profile regional\]/,/^\[/p' '$HOME/.aws/config' | grep -q '^region = ap-south-1'"
+mkdir -p "$TMP/dotfiles"
+printf '[profile other]\nregion = eu-west-1\n' >"$TMP/dotfiles/config"
+ln -s "$TMP/dotfiles/config" "$TMP/config.link"
+AWS_CONFIG_FILE="$TMP/config.link" "$BIN" setup-profile linked --allow s3:GetObject >/dev/null 2>&1
+check "setup-profile edits a symlinked config where it points and keeps the link" \
+  bash -c "test -L '$TMP/config.link' && grep -q '^\[profile linked\]' '$TMP/dotfiles/config'"
 
 # --- the cache ------------------------------------------------------------------------
 CP=("$BIN" credential-process --role-arn "$ROLE")

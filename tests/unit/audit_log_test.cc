@@ -144,6 +144,8 @@ TEST_F(AuditLogTest, RefusesToSealOverACutOrShortenedLog) {
   auto appended = Log().Append(Event("x"));
   ASSERT_FALSE(appended.has_value());
   EXPECT_NE(appended.error().message.find("cut short"), std::string::npos);
+  // The refusal names the way out, or no session can start again.
+  EXPECT_NE(appended.error().message.find("audit.key aside"), std::string::npos);
 
   WriteText(path, text.substr(0, text.rfind('\n', text.size() - 2) + 1));  // last line removed
   appended = Log().Append(Event("x"));

@@ -56,5 +56,26 @@ TEST(SetConfigSection, DoesNotTouchASectionWithALongerName) {
   EXPECT_EQ(after.substr(0, before.size()), before);
 }
 
+TEST(KeysSetupProfileWouldLose, NothingForAStanzaSetupProfileWrote) {
+  EXPECT_TRUE(KeysSetupProfileWouldLose(kValues).empty());
+  EXPECT_TRUE(KeysSetupProfileWouldLose({}).empty());
+}
+
+TEST(KeysSetupProfileWouldLose, NamesAnSsoProfilesSettings) {
+  const std::vector<std::string> lost =
+      KeysSetupProfileWouldLose({{"sso_start_url", "https://x.awsapps.com/start"},
+                                 {"sso_account_id", "111111111111"},
+                                 {"region", "eu-west-1"},
+                                 {"sso_role_name", "Admin"}});
+  EXPECT_EQ(lost, (std::vector<std::string>{"sso_start_url", "sso_account_id", "sso_role_name"}));
+}
+
+TEST(KeysSetupProfileWouldLose, AnotherCredentialProcessIsLost) {
+  EXPECT_EQ(KeysSetupProfileWouldLose({{"credential_process", "aws-vault export --format=json x"}}),
+            std::vector<std::string>{"credential_process"});
+  EXPECT_EQ(KeysSetupProfileWouldLose({{"aws_access_key_id", "AKIA"}, {"aws_access_key_id", "B"}}),
+            std::vector<std::string>{"aws_access_key_id"});
+}
+
 }  // namespace
 }  // namespace audex

@@ -139,6 +139,21 @@ TEST(ParseConfigToml, SecretsWrittenIntoTheFileAreNeverQuoted) {
   }
 }
 
+TEST(ParseConfigToml, AMisspeltKeySuggestsTheKnownOne) {
+  std::vector<std::string> warnings;
+  auto config = ParseConfigToml("rol_arn = \"arn:aws:iam::1:role/r\"\nfuture_key = true\n",
+                                "/c.toml", &warnings);
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  ASSERT_EQ(warnings.size(), 2u);
+  for (const std::string& warning : warnings) {
+    if (warning.find("\"rol_arn\"") != std::string::npos) {
+      EXPECT_NE(warning.find("did you mean role_arn?"), std::string::npos) << warning;
+    } else {
+      EXPECT_EQ(warning.find("did you mean"), std::string::npos) << warning;
+    }
+  }
+}
+
 TEST(ParseConfigToml, ReadsTheClaudeModelForIntent) {
   std::vector<std::string> warnings;
   auto config = ParseConfigToml("model = \"claude-opus-5-5\"\n", "/c.toml", &warnings);

@@ -310,5 +310,20 @@ RC_GTEST_PROP(DriftProperties, RandomSetsAndDeniedExtras, ()) {
   RC_ASSERT(!report.HasDrift());
 }
 
+TEST(ExpandExpectation, ErrorsNameDriftsOwnFlags) {
+  auto typo = ExpandExpectation(std::nullopt, "s3:GetObjekt", ProfileCatalog(), Small());
+  ASSERT_FALSE(typo);
+  EXPECT_NE(typo.error().message.find("in --expected-allow"), std::string::npos)
+      << typo.error().message;
+  // drift has no --allow-unknown: it must not be suggested.
+  EXPECT_EQ(typo.error().message.find("--allow-unknown"), std::string::npos)
+      << typo.error().message;
+  auto empty = ExpandExpectation(std::nullopt, "", ProfileCatalog(), Small());
+  ASSERT_FALSE(empty);
+  EXPECT_NE(empty.error().message.find("--expected-policy"), std::string::npos)
+      << empty.error().message;
+  EXPECT_EQ(empty.error().message.find("--profile"), std::string::npos) << empty.error().message;
+}
+
 }  // namespace
 }  // namespace audex

@@ -30,13 +30,26 @@ TEST(ChooseRole, MissingNamesAllThreePlaces) {
 TEST(ChooseRole, ChecksTheArnShape) {
   EXPECT_TRUE(ChooseRole("arn:aws:iam:::role/AudexDemoRole", {}, {}, "").has_value());  // radosgw
   EXPECT_TRUE(ChooseRole("arn:aws-cn:iam::123:role/path/to/R", {}, {}, "").has_value());
-  for (const char* bad : {"AudexRole", "arn:aws:iam::123:user/bob", "arn:aws:s3:::bucket",
-                          "arn:aws:iam::12a:role/x", "arn:aws:iam::123:role/"}) {
+  for (const char* bad :
+       {"AudexRole", "arn:aws:iam::123:user/bob", "arn:aws:s3:::bucket", "arn:aws:iam::12a:role/x",
+        "arn:aws:iam::123:role/", "arn:aws:iam::123:role/a b", "arn:aws:iam::123:role/a\n"}) {
     const auto checked = ChooseRole(std::string(bad), {}, {}, "");
     ASSERT_FALSE(checked.has_value()) << bad;
     EXPECT_NE(checked.error().message.find(bad), std::string::npos);
     EXPECT_NE(checked.error().message.find("--role-arn"), std::string::npos);
   }
+}
+
+TEST(ChooseRole, AnAssumedRoleArnNamesTheRoleBehindIt) {
+  const auto checked =
+      ChooseRole("arn:aws:sts::123456789012:assumed-role/Deploy/alice@example.com", {}, {}, "");
+  ASSERT_FALSE(checked.has_value());
+  EXPECT_EQ(checked.error().kind, ErrorKind::kUsage);
+  EXPECT_NE(checked.error().message.find("assumed-role session"), std::string::npos)
+      << checked.error().message;
+  EXPECT_NE(checked.error().message.find("arn:aws:iam::123456789012:role/Deploy "),
+            std::string::npos)
+      << checked.error().message;
 }
 
 }  // namespace

@@ -162,6 +162,27 @@ TEST_F(SessionStoreTest, RecorderWritesEventsInOrderAndKeepsTheFileCurrent) {
                         "6666666666666666 credentials_failed"}));
 }
 
+// A sessions directory that cannot be written (here a file in its place)
+// fails the start, and the log does not keep a session_created that never
+// ends: it is followed by credentials_failed naming the cause.
+TEST_F(SessionStoreTest, ASessionFileThatCannotBeWrittenClosesTheSessionInTheLog) {
+  AuditLog log(state_);
+  const SessionStore store(state_);
+  std::filesystem::create_directories(state_);
+  std::ofstream(store.Directory()) << "not a directory";
+  auto recorder = SessionRecorder::Begin(log, store, SystemClock(),
+                                         RecordWith("7777777777777777", "2026-05-01T12:00:00Z"));
+  ASSERT_FALSE(recorder.has_value());
+  const auto files = log.Read();
+  ASSERT_TRUE(files.has_value());
+  EXPECT_TRUE(VerifyAuditChain(*files).has_value());
+  std::vector<std::string> events;
+  for (const NumberedLine& line : ParseAuditLog(*files->log)) {
+    if (line.line->event.session_id == "7777777777777777") events.push_back(line.line->event.name);
+  }
+  EXPECT_EQ(events, (std::vector<std::string>{"session_created", "credentials_failed"}));
+}
+
 TEST_F(SessionStoreTest, NoFileUnderTheStateDirectoryHoldsAnIssuedSecret) {
   const std::string secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzSECRETzKEY";
   const std::string session_token = "FwoGZXIvYXdzEBEaDSESSIONzTOKENzVALUEzzz";

@@ -50,6 +50,9 @@ TEST(GetScopedCredentialsRequest, DurationBoundsAreOneSecondTo36Hours) {
   EXPECT_TRUE(ValidateGetScopedCredentialsRequest({"", std::chrono::seconds(129600)}));
   EXPECT_FALSE(ValidateGetScopedCredentialsRequest({"", std::chrono::seconds(0)}));
   EXPECT_FALSE(ValidateGetScopedCredentialsRequest({"", std::chrono::seconds(129601)}));
+  // A TTL outside the provider's bounds is a policy error (exit 3), as for AssumeRole.
+  EXPECT_EQ(ValidateGetScopedCredentialsRequest({"", std::chrono::seconds(0)}).error().kind,
+            ErrorKind::kPolicy);
 }
 
 TEST(ParseGetScopedCredentialsReply, ReadsCredentialsAndScopedSession) {

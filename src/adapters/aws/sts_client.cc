@@ -104,7 +104,9 @@ HttpRequest BuildGetCallerIdentityHttpRequest(std::string_view endpoint) {
 Result<void> ValidateGetScopedCredentialsRequest(const GetScopedCredentialsRequest& request) {
   if (request.duration &&
       (request.duration->count() < 1 || *request.duration > kMaxScopedDuration)) {
-    return UsageError(fmt::format(
+    // Exit 3 like AssumeRole's bounds: README "Exit codes", TTL outside the
+    // provider's bounds.
+    return PolicyError(fmt::format(
         "a TTL of {} s is outside what STS GetScopedCredentials allows (1 s to 129600 s); use "
         "--ttl between 1s and 36h",
         request.duration->count()));

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -10,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "adapters/config/paths.h"
+#include "core/text.h"
 #include "core/ttl.h"
 
 namespace audex {
@@ -220,7 +223,25 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
       }
       config.gcp_token_lifetime_extension = flag->get();
     } else if (warnings != nullptr) {
-      warnings->push_back(fmt::format("{}: unknown key \"{}\" ignored", Where(path, node), name));
+      // A misspelt key would otherwise surface later as a missing setting.
+      static const std::vector<std::string> kKnown = {"provider",
+                                                      "ttl",
+                                                      "role_arn",
+                                                      "region",
+                                                      "serve",
+                                                      "cache",
+                                                      "model",
+                                                      "gcp_service_account",
+                                                      "gcp_project",
+                                                      "gcp_token_lifetime_extension",
+                                                      "azure_subscription_id",
+                                                      "mcp_allowed_commands",
+                                                      "mcp_max_ttl",
+                                                      "mcp_allowed_profiles",
+                                                      "mcp_allowed_roles"};
+      const std::string closest = ClosestName(name, kKnown);
+      warnings->push_back(fmt::format("{}: unknown key \"{}\" ignored{}", Where(path, node), name,
+                                      closest.empty() ? "" : " (did you mean " + closest + "?)"));
     }
   }
   return config;
@@ -334,14 +355,24 @@ Result<std::optional<std::string>> ReadFileIfExists(const std::filesystem::path&
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
   if (status.type() == std::filesystem::file_type::not_found) return std::optional<std::string>();
+  const std::string fix = fmt::format(
+      "; check the owner and permissions of {} and the directories above it (ls -ld), or point "
+      "AUDEX_HOME at another directory",
+      path.string());
   if (error) {
-    return UsageError(fmt::format("cannot read {}: {}", path.string(), error.message()));
+    return UsageError(fmt::format("cannot read {}: {}{}", path.string(), error.message(), fix));
   }
   if (!std::filesystem::is_regular_file(status)) {
-    return UsageError(fmt::format("cannot read {}: it is not a regular file", path.string()));
+    return UsageError(fmt::format(
+        "cannot read {}: it is not a regular file; Audex reads its settings from a file of that "
+        "name, so move what is there away",
+        path.string()));
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) return UsageError(fmt::format("cannot read {}: permission denied?", path.string()));
+  if (!in) {
+    return UsageError(
+        fmt::format("cannot read {}: {}{}", path.string(), std::strerror(errno), fix));
+  }
   std::ostringstream content;
   content << in.rdbuf();
   return std::optional<std::string>(content.str());

@@ -16,7 +16,10 @@
 namespace audex {
 namespace {
 
-constexpr std::string_view kVerifyHint = "; run tryaudex audit verify to find the first bad line";
+constexpr std::string_view kVerifyHint =
+    "; run tryaudex audit verify to find the first bad line; to start over, keep the log as "
+    "evidence and move audit.jsonl, audit.head and audit.key aside together "
+    "(docs/audit-log-format.md, \"Starting over\")";
 
 // The size of the log and its last line without the '\n' (nullopt when the
 // log is empty), read backwards from the end in growing chunks.

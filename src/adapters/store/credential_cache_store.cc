@@ -99,12 +99,14 @@ Result<size_t> CredentialCacheStore::Clear() const {
       if (std::filesystem::remove(entry.path(), error)) ++removed;
     }
     if (error) {
-      return StateError(fmt::format("cannot clear {}: {}", directory().string(), error.message()));
+      return StateError(fmt::format("cannot clear {}: {}{}", directory().string(), error.message(),
+                                    SystemErrorFix(directory(), error.value())));
     }
   }
   std::filesystem::remove(key_path(), error);
   if (error) {
-    return StateError(fmt::format("cannot remove {}: {}", key_path().string(), error.message()));
+    return StateError(fmt::format("cannot remove {}: {}{}", key_path().string(), error.message(),
+                                  SystemErrorFix(key_path(), error.value())));
   }
   return removed;
 }

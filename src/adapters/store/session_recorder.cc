@@ -12,8 +12,16 @@ SessionRecorder::SessionRecorder(AuditLog& log, const SessionStore& store, Clock
 Result<SessionRecorder> SessionRecorder::Begin(AuditLog& log, const SessionStore& store,
                                                Clock clock, SessionRecord record) {
   SessionRecorder recorder(log, store, std::move(clock), std::move(record));
-  if (auto recorded = recorder.Record(SessionCreatedEvent(recorder.record_)); !recorded) {
-    return tl::unexpected(recorded.error());
+  if (auto appended = log.Append(SessionCreatedEvent(recorder.record_)); !appended) {
+    return tl::unexpected(appended.error());
+  }
+  if (auto saved = store.Save(recorder.record_); !saved) {
+    // session_created is in the log: close it there as failed, or it stays
+    // open forever for anyone reading the log (the session never starts).
+    MarkFailed(recorder.record_, "the session file could not be written: " + saved.error().message,
+               recorder.clock_());
+    (void)log.Append(CredentialsFailedEvent(recorder.record_));
+    return tl::unexpected(saved.error());
   }
   return recorder;
 }

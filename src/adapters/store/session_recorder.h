@@ -25,8 +25,10 @@ namespace audex {
 
 class SessionRecorder {
  public:
-  // Appends session_created and writes the record (status active). The log
-  // and store must outlive the recorder.
+  // Appends session_created and writes the record (status active). When the
+  // record cannot be written it appends credentials_failed too, so the log
+  // holds no session that never ends, and fails. The log and store must
+  // outlive the recorder.
   static Result<SessionRecorder> Begin(AuditLog& log, const SessionStore& store, Clock clock,
                                        SessionRecord record);
 

@@ -12,9 +12,38 @@
 
 namespace audex {
 
+// Neutral about whose file it is: the state directory, the configuration
+// directory and ~/.aws/config (setup-profile) all come through here.
+std::string SystemErrorFix(const std::filesystem::path& path, int error_number) {
+  switch (error_number) {
+    case EACCES:
+    case EPERM:
+      return fmt::format(
+          "; check the owner and permissions of {} and the directories above it (ls -ld)",
+          path.string());
+    case ENOTDIR:
+      return "; a part of that path is a file, not a directory: move that file away";
+    case ENOSPC:
+    case EDQUOT:
+      return "; the disk is full: free some space and try again";
+    case EROFS:
+      return "; the file system is read-only: make it writable or use another location";
+    default:
+      return "";
+  }
+}
+
+std::filesystem::path FollowSymlink(const std::filesystem::path& path) {
+  std::error_code error;
+  if (!std::filesystem::is_symlink(path, error)) return path;
+  std::filesystem::path target = std::filesystem::weakly_canonical(path, error);
+  return error ? path : target;
+}
+
 Error SystemError(std::string_view what, const std::filesystem::path& path, int error_number) {
   return Error{ErrorKind::kState,
-               fmt::format("cannot {} {}: {}", what, path.string(), std::strerror(error_number))};
+               fmt::format("cannot {} {}: {}{}", what, path.string(), std::strerror(error_number),
+                           SystemErrorFix(path, error_number))};
 }
 
 Result<void> MakePrivateDirectory(const std::filesystem::path& directory) {

@@ -13,8 +13,20 @@
 
 namespace audex {
 
-// "cannot WHAT PATH: strerror(errno)", as a kState error.
+// "cannot WHAT PATH: strerror(errno)", as a kState error, followed by the
+// fix for the errors a user causes (permissions, a file where a directory
+// should be, a full or read-only disk).
 Error SystemError(std::string_view what, const std::filesystem::path& path, int error_number);
+
+// That fix ("; check the owner and permissions of ..."), or "" for an errno
+// with no fix to suggest.
+std::string SystemErrorFix(const std::filesystem::path& path, int error_number);
+
+// Where a write to `path` should land: the file a symlink points to, so
+// that a user's symlinked dotfile (~/.aws/config, profiles.toml) is edited in
+// place rather than replaced by a regular file; `path` itself otherwise (or
+// when the link cannot be resolved).
+std::filesystem::path FollowSymlink(const std::filesystem::path& path);
 
 // Creates `directory` and any missing parents with mode 0700 (the state
 // holds who ran what with which role). Existing directories are left as
