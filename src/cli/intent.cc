@@ -114,6 +114,11 @@ Result<int> RunIntent(const IntentOptions& options, const CliContext& context) {
       context.err << "tryaudex: note: ANTHROPIC_API_KEY is not set, so the offline parser "
                      "answers; set it to ask Claude\n";
     }
+    if (options.model) {
+      context.err << fmt::format(
+          "tryaudex: warning: --model {} is not used: the offline parser answers{}\n",
+          *options.model, options.offline ? " (--offline)" : "");
+    }
     auto parsed = ParseIntentOffline(sentence, provider);
     if (!parsed) return tl::unexpected(parsed.error());
     PrintWarnings(context, parsed->warnings);

@@ -11,6 +11,7 @@
 #include "cli/exit_codes.h"
 #include "cli/gcp_session.h"
 #include "cli/serve.h"
+#include "core/role.h"
 #include "core/session_plan.h"
 #include "core/shell_quote.h"
 #include "core/text.h"
@@ -214,10 +215,33 @@ Result<int> RunRun(const RunOptions& options, const CliContext& context) {
   }
   if (scoped_ttl) planned->plan.ttl = *scoped_ttl;
   const UserConfig& config = planned->loaded.config;
-  const bool serve = planned->plan.request.provider == Provider::kAws &&
-                     (options.serve || config.serve.value_or(false));
+  const Provider provider = planned->plan.request.provider;
+  if (provider != Provider::kAws && (options.serve || options.max_duration)) {
+    return UsageError(fmt::format(
+        "--serve and --max-duration are for AWS (they renew AWS credentials from a loopback "
+        "endpoint); this {} session ends at its TTL: drop {}",
+        provider == Provider::kGcp ? "GCP" : "Azure",
+        options.serve && options.max_duration ? "both"
+        : options.serve                       ? "--serve"
+                                              : "--max-duration"));
+  }
+  // serve = true in config.toml applies to AWS runs only.
+  const bool serve = provider == Provider::kAws && (options.serve || config.serve.value_or(false));
+  if (options.max_duration && !serve) {
+    return UsageError("--max-duration only applies with --serve; add --serve or drop it");
+  }
+  std::optional<ServeSettings> serve_settings;
   if (serve) {
+    auto settings = ParseServeSettings(options.max_duration, context);
+    if (!settings) return tl::unexpected(settings.error());
+    serve_settings = *settings;
     planned->plan.child_variables = ServedChildVariableNames(planned->plan.child_variables);
+  }
+  // --dry-run needs no role, but one given must be a role ARN.
+  if (options.role_arn && provider == Provider::kAws) {
+    if (auto role = ChooseRole(options.role_arn, std::nullopt, std::nullopt, ""); !role) {
+      return tl::unexpected(role.error());
+    }
   }
   const SessionPlan& plan = planned->plan;
 
@@ -246,15 +270,6 @@ Result<int> RunRun(const RunOptions& options, const CliContext& context) {
     auto session = AzureSession::Start(context, *planned, *target);
     if (!session) return tl::unexpected(session.error());
     return (*session)->RunChild(plan.command);
-  }
-  if (options.max_duration && !serve) {
-    return UsageError("--max-duration only applies with --serve; add --serve or drop it");
-  }
-  std::optional<ServeSettings> serve_settings;
-  if (serve) {
-    auto settings = ParseServeSettings(options.max_duration, context);
-    if (!settings) return tl::unexpected(settings.error());
-    serve_settings = *settings;
   }
   AwsIssueOptions issue;
   issue.use_cache = !options.no_cache && (options.cache || config.cache.value_or(false));

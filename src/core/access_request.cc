@@ -17,11 +17,11 @@ namespace {
 Result<Provider> ChooseProvider(const AccessRequest& request, const Profile* profile) {
   if (profile != nullptr && profile->provider) {
     if (request.provider && *request.provider != *profile->provider) {
-      return UsageError(fmt::format(
-          "profile \"{}\" is for {} but --provider {} was given; drop --provider or "
-          "choose a {} profile (tryaudex policies list --provider {})",
-          profile->name, ProviderName(*profile->provider), ProviderName(*request.provider),
-          ProviderName(*request.provider), ProviderName(*request.provider)));
+      return UsageError(
+          fmt::format("profile \"{}\" is for {} but --provider {} was given; drop --provider or "
+                      "choose one of its profiles (tryaudex policies list --provider {})",
+                      profile->name, ProviderName(*profile->provider),
+                      ProviderName(*request.provider), ProviderName(*request.provider)));
     }
     return *profile->provider;
   }

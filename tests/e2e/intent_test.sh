@@ -73,6 +73,9 @@ check "founding example 2 from unquoted words, word for word" diff "$out" - <<'E
 }
 EOF2
 check "--offline: no note about the key" bash -c "! grep -q ANTHROPIC_API_KEY '$err'"
+intent --offline --model claude-test-model "Read only from my-bucket in S3"
+check "--offline with --model: answers, and says the model is not used" \
+  bash -c "test $rc -eq 0 && grep -q 'model claude-test-model is not used' '$err'"
 intent --offline "Read from S3 but never delete anything"
 check "unsure sentence: JSON still, confidence low on stderr" \
   bash -c "test $rc -eq 0 && grep -q 'confidence: low' '$err' && grep -q 'negated' '$err'"

@@ -115,6 +115,15 @@ names = json.load(open(sys.argv[1]))["child_environment"]
 assert "AWS_CONTAINER_CREDENTIALS_FULL_URI" in names and "AWS_CONTAINER_AUTHORIZATION_TOKEN" in names, names
 assert not {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"} & set(names), names
 PY
+"$BIN" run --serve --max-duration 5x --dry-run --allow s3:ListAllMyBuckets -- true 2>"$TMP/usage1"
+check "--dry-run still checks --max-duration (exit 2)" \
+  bash -c "test $? -eq 2 && grep -q 'max-duration: invalid duration' '$TMP/usage1'"
+"$BIN" run --dry-run --role-arn not-a-role --allow s3:ListAllMyBuckets -- true 2>"$TMP/usage2"
+check "--dry-run still checks --role-arn (exit 2)" \
+  bash -c "test $? -eq 2 && grep -q 'not an IAM role ARN' '$TMP/usage2'"
+"$BIN" run --provider gcp --serve --allow storage:read --dry-run -- true 2>"$TMP/usage3"
+check "--serve for a GCP run is refused, not ignored (exit 2)" \
+  bash -c "test $? -eq 2 && grep -q 'this GCP session ends at its TTL: drop --serve' '$TMP/usage3'"
 
 "$BIN" run --serve --max-duration 1s --role-arn "$ROLE" --allow s3:ListAllMyBuckets -- \
   "$PY" -c '
