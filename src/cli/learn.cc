@@ -215,6 +215,12 @@ Result<bool> SaveProfile(const std::string& name, const LearnedPolicy& learned,
   profile.resources = resources;
   // A symlinked profiles.toml (dotfiles) is edited where it points.
   const std::filesystem::path path = FollowSymlink(context.paths.ProfilesFile());
+  if (auto writable = RefuseReadOnlyFile(path,
+                                         "or add the printed --allow list to a profile "
+                                         "yourself");
+      !writable) {
+    return tl::unexpected(writable.error());
+  }
   auto existing = ReadFileIfExists(path);
   if (!existing) return tl::unexpected(existing.error());
   bool replaced = false;
@@ -282,6 +288,12 @@ Result<int> RunLearn(const LearnOptions& options, const CliContext& context) {
   if (options.save_profile) {
     if (auto valid = ValidateSavedProfileName(*options.save_profile); !valid) {
       return tl::unexpected(valid.error());
+    }
+    // Before the command runs, not after it: the save would fail then.
+    if (auto writable = RefuseReadOnlyFile(FollowSymlink(context.paths.ProfilesFile()),
+                                           "or drop --save-profile");
+        !writable) {
+      return tl::unexpected(writable.error());
     }
   }
   RunOptions run = options.run;

@@ -1,8 +1,6 @@
 #include "cli/setup_profile.h"
 
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -121,10 +119,8 @@ Result<int> RunSetupProfile(const SetupProfileOptions& options, const CliContext
   const std::string print_instead = fmt::format(
       "or print the stanza with tryaudex setup-profile {} ... --print and add it yourself",
       options.name);
-  if (struct stat info{}; ::stat(path.c_str(), &info) == 0 &&
-                          ((info.st_mode & 0222) == 0 || ::access(path.c_str(), W_OK) != 0)) {
-    return StateError(fmt::format("{} is read-only; make it writable (chmod u+w {}), {}",
-                                  path.string(), path.string(), print_instead));
+  if (auto writable = RefuseReadOnlyFile(path, print_instead); !writable) {
+    return tl::unexpected(writable.error());
   }
   auto existing = ReadFileIfPresent(path);
   if (!existing) {

@@ -388,6 +388,12 @@ check "--resource without --allow: exit 2" bash -c "test $? -eq 2 && grep -q 'gi
 "$BIN" learn --role-arn "$ROLE" --save-profile 'bad name' -- true 2>"$TMP/usage3"
 check "--save-profile with a bad name: exit 2 before anything runs" \
   bash -c "test $? -eq 2 && grep -q 'profile name' '$TMP/usage3'"
+chmod 444 "$TMP/dotfiles-profiles.toml"
+"$BIN" learn --role-arn "$ROLE" --save-profile ro-test -- touch "$TMP/ran-anyway" 2>"$TMP/usage4"
+rc=$?
+chmod 644 "$TMP/dotfiles-profiles.toml"
+check "--save-profile into a read-only profiles.toml: exit 5 before anything runs, file untouched" \
+  bash -c "test $rc -eq 5 && grep -q 'is read-only; make it writable' '$TMP/usage4' && test ! -e '$TMP/ran-anyway' && ! grep -q ro-test '$TMP/dotfiles-profiles.toml'"
 
 # --- the record ------------------------------------------------------------------
 "$BIN" audit verify >"$TMP/verify" 2>&1

@@ -151,4 +151,12 @@ Result<void> LockFile(int fd, bool exclusive, const std::filesystem::path& path)
   return {};
 }
 
+Result<void> RefuseReadOnlyFile(const std::filesystem::path& path, std::string_view instead) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return {};
+  if ((info.st_mode & 0222) != 0 && ::access(path.c_str(), W_OK) == 0) return {};
+  return StateError(fmt::format("{} is read-only; make it writable (chmod u+w {}), {}",
+                                path.string(), path.string(), instead));
+}
+
 }  // namespace audex

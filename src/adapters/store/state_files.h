@@ -28,6 +28,12 @@ std::string SystemErrorFix(const std::filesystem::path& path, int error_number);
 // when the link cannot be resolved).
 std::filesystem::path FollowSymlink(const std::filesystem::path& path);
 
+// A kState error when `path` exists and is read-only (no write bit, or not
+// writable by this user): whoever made it so meant it, and replacing it
+// through a rename would override that. `instead` is appended to the
+// message as another way forward ("or ...").
+Result<void> RefuseReadOnlyFile(const std::filesystem::path& path, std::string_view instead);
+
 // Creates `directory` and any missing parents with mode 0700 (the state
 // holds who ran what with which role). Existing directories are left as
 // they are.
