@@ -1,12 +1,15 @@
+// The endpoint's rules; the HTTP server is the loopback endpoint module's
+// (adapters/credserver), loaded only when an Azure session starts, so other
+// commands do not load cpp-httplib and its OpenSSL, zlib and brotli.
 #include "adapters/azure/local_identity_endpoint.h"
-
-#include <httplib.h>
 
 #include <fmt/format.h>
 
 #include <atomic>
 #include <nlohmann/json.hpp>
-#include <thread>
+
+#include "adapters/credserver/credential_server.h"
+#include "core/served_credentials.h"
 
 namespace audex {
 
@@ -15,21 +18,35 @@ struct LocalIdentityEndpoint::State {
   std::chrono::system_clock::time_point token_expiry;
   std::chrono::system_clock::time_point serve_until;
   SecretString secret;
-  httplib::Server server;
-  std::thread thread;
-  int port = 0;
+  std::unique_ptr<LoopbackEndpoint> endpoint;
   std::atomic<int> served{0};
+
+  CredentialReply Handle(const EndpointRequest& request) {
+    const std::string prefix = "/" + secret.Reveal();
+    if (request.method == "POST" && request.path == prefix + "/msi/token") {
+      if (request.metadata != "true") {
+        return {400,
+                R"({"error":"invalid_request","error_description":"Metadata: true is required"})"};
+      }
+      return Serve(request.resource);
+    }
+    if (request.method == "GET" && request.path == prefix + "/identity/token") {
+      if (!AuthorizationMatches(secret.Reveal(), request.identity_header)) {
+        return {401, R"({"error":"unauthorized","error_description":"wrong X-IDENTITY-HEADER"})"};
+      }
+      return Serve(request.resource);
+    }
+    return {404, R"({"error":"not_found","error_description":"no such endpoint"})"};
+  }
 
   // The reply both protocols share (App Service 2019-08-01 and the
   // Cloud Shell style MSI_ENDPOINT): expires_on as epoch seconds in a string.
-  void Serve(const std::string& resource, httplib::Response& response) {
+  CredentialReply Serve(const std::string& resource) {
     const auto now = std::chrono::system_clock::now();
     if (now >= serve_until) {
-      response.status = 403;
-      response.set_content(
-          R"({"error":"session_expired","error_description":"the Audex session's TTL has run out"})",
-          "application/json");
-      return;
+      return {
+          403,
+          R"({"error":"session_expired","error_description":"the Audex session's TTL has run out"})"};
     }
     const long long expires_on =
         std::chrono::duration_cast<std::chrono::seconds>(token_expiry.time_since_epoch()).count();
@@ -41,7 +58,7 @@ struct LocalIdentityEndpoint::State {
                                  {"resource", resource},
                                  {"token_type", "Bearer"}};
     ++served;
-    response.set_content(body.dump(), "application/json");
+    return {200, body.dump()};
   }
 };
 
@@ -49,8 +66,7 @@ LocalIdentityEndpoint::LocalIdentityEndpoint(std::unique_ptr<State> state)
     : state_(std::move(state)) {}
 
 LocalIdentityEndpoint::~LocalIdentityEndpoint() {
-  state_->server.stop();
-  if (state_->thread.joinable()) state_->thread.join();
+  if (state_->endpoint) state_->endpoint->Stop();
 }
 
 Result<std::unique_ptr<LocalIdentityEndpoint>> LocalIdentityEndpoint::Start(
@@ -62,49 +78,23 @@ Result<std::unique_ptr<LocalIdentityEndpoint>> LocalIdentityEndpoint::Start(
   state->serve_until = serve_until;
   state->secret = std::move(secret);
   State* raw = state.get();
-  const std::string prefix = "/" + raw->secret.Reveal();
-  raw->server.Post(
-      prefix + "/msi/token", [raw](const httplib::Request& request, httplib::Response& response) {
-        if (request.get_header_value("Metadata") != "true") {
-          response.status = 400;
-          response.set_content(
-              R"({"error":"invalid_request","error_description":"Metadata: true is required"})",
-              "application/json");
-          return;
-        }
-        raw->Serve(request.get_param_value("resource"), response);
-      });
-  raw->server.Get(prefix + "/identity/token", [raw](const httplib::Request& request,
-                                                    httplib::Response& response) {
-    if (request.get_header_value("X-IDENTITY-HEADER") != raw->secret.Reveal()) {
-      response.status = 401;
-      response.set_content(
-          R"({"error":"unauthorized","error_description":"wrong X-IDENTITY-HEADER"})",
-          "application/json");
-      return;
-    }
-    raw->Serve(request.get_param_value("resource"), response);
-  });
-  raw->port = raw->server.bind_to_any_port("127.0.0.1");
-  if (raw->port <= 0) {
-    return StateError(
-        "cannot open a loopback port for the session's identity endpoint; is 127.0.0.1 "
-        "available?");
+  auto endpoint = LoopbackEndpoint::Start(
+      [raw](const EndpointRequest& request) { return raw->Handle(request); },
+      "an Azure session needs it to hand the token to the command");
+  if (!endpoint) {
+    return StateError(fmt::format("the session's identity endpoint: {}", endpoint.error().message));
   }
-  raw->thread = std::thread([raw] { raw->server.listen_after_bind(); });
-  // cpp-httplib 0.11 has no wait_until_ready(): poll, bounded.
-  for (int i = 0; i < 500 && !raw->server.is_running(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  raw->endpoint = std::move(*endpoint);
   return std::unique_ptr<LocalIdentityEndpoint>(new LocalIdentityEndpoint(std::move(state)));
 }
 
 std::string LocalIdentityEndpoint::MsiEndpoint() const {
-  return fmt::format("http://127.0.0.1:{}/{}/msi/token", state_->port, state_->secret.Reveal());
+  return fmt::format("http://127.0.0.1:{}/{}/msi/token", state_->endpoint->port(),
+                     state_->secret.Reveal());
 }
 
 std::string LocalIdentityEndpoint::IdentityEndpoint() const {
-  return fmt::format("http://127.0.0.1:{}/{}/identity/token", state_->port,
+  return fmt::format("http://127.0.0.1:{}/{}/identity/token", state_->endpoint->port(),
                      state_->secret.Reveal());
 }
 

@@ -4,9 +4,12 @@
 // and brotli; linked into tryaudex it added six shared libraries to every
 // start: `tryaudex --version` went from 300 to 420 page faults and from a
 // median of 12.0 ms to 22.4 ms (hyperfine, 200 runs, busy 2-core machine).
-// Only `run --serve` needs a server, so the server lives in
+// Only `run --serve` and Azure sessions need a server, so the server lives in
 // libaudex_credserver.so, opened with dlopen on first use, as libcurl is
 // (adapters/http); with it, --version is back at 12.7 ms and 312 faults.
+// (The Azure identity endpoint once linked cpp-httplib again: 11.9 M
+// instructions for --version, median 5.4 ms; through this module, 7.0 M and
+// 3.9 ms. The test build.no_server_libraries keeps it so.)
 #include "adapters/credserver/credential_server.h"
 
 #include <dlfcn.h>
@@ -48,6 +51,8 @@ std::vector<std::filesystem::path> ModuleCandidates() {
   return candidates;
 }
 
+// The module's entry points; null with `*error` (ending in a fix) when it
+// cannot be loaded.
 const EndpointApi* Endpoint(std::string* error) {
   static std::string load_error;
   static const EndpointApi* const api = []() -> const EndpointApi* {
@@ -76,8 +81,8 @@ const EndpointApi* Endpoint(std::string* error) {
       return &loaded;
     }
     load_error = fmt::format(
-        "the --serve endpoint module {} is missing (looked in {}); reinstall Audex, or drop "
-        "--serve to pass the credentials in the environment",
+        "the loopback endpoint module {} is missing (looked in {}); "
+        "reinstall Audex",
         kModuleName, tried);
     return nullptr;
   }();
@@ -87,39 +92,59 @@ const EndpointApi* Endpoint(std::string* error) {
 
 }  // namespace
 
-Result<std::unique_ptr<CredentialServer>> CredentialServer::Start(SecretString token,
-                                                                  Responder respond) {
+Result<std::unique_ptr<LoopbackEndpoint>> LoopbackEndpoint::Start(EndpointHandler handler,
+                                                                  std::string_view otherwise) {
   std::string error;
   const EndpointApi* api = Endpoint(&error);
-  if (api == nullptr) return StateError(error);
+  if (api == nullptr) return StateError(fmt::format("{}, or {}", error, otherwise));
+  std::unique_ptr<LoopbackEndpoint> endpoint(new LoopbackEndpoint);
+  endpoint->handler_ = std::move(handler);
+  endpoint->handle_ = api->start(&endpoint->handler_, &endpoint->port_);
+  if (endpoint->handle_ == nullptr) {
+    return StateError(
+        fmt::format("cannot listen on 127.0.0.1 (is the loopback interface up?); {}", otherwise));
+  }
+  return endpoint;
+}
+
+void LoopbackEndpoint::Stop() {
+  if (handle_ == nullptr) return;
+  Endpoint(nullptr)->stop(handle_);
+  handle_ = nullptr;
+}
+
+LoopbackEndpoint::~LoopbackEndpoint() { Stop(); }
+
+Result<std::unique_ptr<CredentialServer>> CredentialServer::Start(SecretString token,
+                                                                  Responder respond) {
   std::unique_ptr<CredentialServer> server(new CredentialServer);
   server->token_ = std::move(token);
   server->respond_ = std::move(respond);
   CredentialServer* self = server.get();
-  server->handler_ = [self](const std::string& authorization) -> CredentialReply {
+  auto handler = [self](const EndpointRequest& request) -> CredentialReply {
+    if (request.method != "GET" || request.path != "/credentials") {
+      return {404, R"({"code":"NotFound","message":"only GET /credentials is served"})"};
+    }
     // The SDKs send the token as the whole Authorization header value.
-    if (!AuthorizationMatches(self->token_.Reveal(), authorization)) {
+    if (!AuthorizationMatches(self->token_.Reveal(), request.authorization)) {
       return {
           403,
           R"({"code":"AccessDenied","message":"missing or wrong AWS_CONTAINER_AUTHORIZATION_TOKEN"})"};
     }
     return self->respond_();
   };
-  int port = 0;
-  server->handle_ = api->start(&server->handler_, &port);
-  if (server->handle_ == nullptr) {
-    return StateError(
-        "cannot listen on 127.0.0.1 for the --serve credential endpoint; drop --serve to pass "
-        "the credentials in the environment");
+  auto endpoint = LoopbackEndpoint::Start(
+      std::move(handler), "drop --serve to pass the credentials in the environment");
+  if (!endpoint) {
+    return StateError(fmt::format("the --serve credential endpoint: {}", endpoint.error().message));
   }
-  server->url_ = fmt::format("http://127.0.0.1:{}/credentials", port);
+  server->endpoint_ = std::move(*endpoint);
+  server->url_ = fmt::format("http://127.0.0.1:{}/credentials", server->endpoint_->port());
   return server;
 }
 
 void CredentialServer::Stop() {
-  if (handle_ == nullptr) return;
-  Endpoint(nullptr)->stop(handle_);
-  handle_ = nullptr;
+  if (endpoint_) endpoint_->Stop();
 }
 
 CredentialServer::~CredentialServer() { Stop(); }

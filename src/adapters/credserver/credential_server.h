@@ -9,12 +9,40 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "adapters/credserver/endpoint_module.h"
 #include "core/result.h"
 #include "core/secret.h"
 
 namespace audex {
+
+// A loopback HTTP server from the endpoint module: 127.0.0.1 on a port the
+// kernel picks, a thread of its own, every request to `handler`. Used by
+// CredentialServer and by the Azure session's identity endpoint.
+class LoopbackEndpoint {
+ public:
+  // Loads the module and starts serving. kState if the module cannot be
+  // loaded or no port can be bound; the message ends with `otherwise`, the
+  // user's way around it ("drop --serve to ...").
+  static Result<std::unique_ptr<LoopbackEndpoint>> Start(EndpointHandler handler,
+                                                         std::string_view otherwise);
+
+  int port() const { return port_; }
+
+  // Stops listening and joins the thread. Idempotent; the destructor calls it.
+  void Stop();
+
+  ~LoopbackEndpoint();
+  LoopbackEndpoint(const LoopbackEndpoint&) = delete;
+  LoopbackEndpoint& operator=(const LoopbackEndpoint&) = delete;
+
+ private:
+  LoopbackEndpoint() = default;
+  EndpointHandler handler_;
+  void* handle_ = nullptr;
+  int port_ = 0;
+};
 
 class CredentialServer {
  public:
@@ -42,8 +70,7 @@ class CredentialServer {
   CredentialServer() = default;
   SecretString token_;
   Responder respond_;
-  EndpointHandler handler_;
-  void* handle_ = nullptr;
+  std::unique_ptr<LoopbackEndpoint> endpoint_;
   std::string url_;
 };
 

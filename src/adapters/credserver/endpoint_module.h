@@ -1,8 +1,9 @@
 // The boundary between tryaudex and libaudex_credserver.so, the module that
-// holds cpp-httplib's server (credential_server.cc says why it is a module
-// opened with dlopen). Both sides are built together by this project, with
-// the same compiler and libstdc++, so C++ types cross it; the two entry
-// points have C linkage only so that dlsym can find them by name.
+// holds cpp-httplib's server for every loopback endpoint Audex serves to a
+// child (run --serve's AWS credentials, an Azure session's token);
+// credential_server.cc says why it is a module opened with dlopen. Both sides are built together by
+// this project, with the same compiler and libstdc++, so C++ types cross it; the two entry points
+// have C linkage only so that dlsym can find them by name.
 #pragma once
 
 #include <functional>
@@ -16,9 +17,19 @@ struct CredentialReply {
   std::string body;
 };
 
-// Called for every GET /credentials with the request's Authorization
-// header value ("" when absent); the module serialises the calls.
-using EndpointHandler = std::function<CredentialReply(const std::string& authorization)>;
+// What the handlers look at in one request; "" for what is absent.
+struct EndpointRequest {
+  std::string method;           // "GET" or "POST"
+  std::string path;             // without the query
+  std::string authorization;    // Authorization (the container-credentials token)
+  std::string metadata;         // Metadata (Azure MSI_ENDPOINT: "true")
+  std::string identity_header;  // X-IDENTITY-HEADER (Azure IDENTITY_ENDPOINT)
+  std::string resource;         // the `resource` query or form parameter
+};
+
+// Called for every GET and POST on any path; the module serialises the
+// calls. The handler decides everything, 404s included.
+using EndpointHandler = std::function<CredentialReply(const EndpointRequest& request)>;
 
 }  // namespace audex
 

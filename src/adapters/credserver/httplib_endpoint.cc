@@ -1,6 +1,6 @@
 // libaudex_credserver.so: cpp-httplib's server behind the two entry points
-// of endpoint_module.h. It knows nothing of tokens or credentials: the
-// handler in tryaudex decides every reply.
+// of endpoint_module.h. It knows nothing of tokens, paths or credentials:
+// the handler in tryaudex decides every reply.
 #include <httplib.h>
 
 #include <chrono>
@@ -28,16 +28,24 @@ extern "C" __attribute__((visibility("default"))) void* AudexEndpointStart(
   // A child makes one or two fetches at a time; a small pool keeps the
   // thread count low.
   endpoint->server.new_task_queue = [] { return new httplib::ThreadPool(2); };
-  endpoint->server.Get("/credentials",
-                       [endpoint](const httplib::Request& request, httplib::Response& response) {
-                         audex::CredentialReply reply;
-                         {
-                           std::lock_guard lock(endpoint->handler_mutex);
-                           reply = (*endpoint->handler)(request.get_header_value("Authorization"));
-                         }
-                         response.status = reply.status;
-                         response.set_content(reply.body, "application/json");
-                       });
+  const auto handle = [endpoint](const httplib::Request& request, httplib::Response& response) {
+    audex::EndpointRequest asked;
+    asked.method = request.method;
+    asked.path = request.path;
+    asked.authorization = request.get_header_value("Authorization");
+    asked.metadata = request.get_header_value("Metadata");
+    asked.identity_header = request.get_header_value("X-IDENTITY-HEADER");
+    asked.resource = request.get_param_value("resource");
+    audex::CredentialReply reply;
+    {
+      std::lock_guard lock(endpoint->handler_mutex);
+      reply = (*endpoint->handler)(asked);
+    }
+    response.status = reply.status;
+    response.set_content(reply.body, "application/json");
+  };
+  endpoint->server.Get(".*", handle);
+  endpoint->server.Post(".*", handle);
   const int bound = endpoint->server.bind_to_any_port("127.0.0.1");
   if (bound <= 0) {
     delete endpoint;
