@@ -49,12 +49,22 @@ Result<PlannedRun> PlanRunRequest(const RunOptions& options, const CliContext& c
     if (!loaded) return tl::unexpected(loaded.error());
     planned.loaded = std::move(*loaded);
   }
-  auto plan =
-      PlanSession(request, ttl, planned.loaded.config, planned.loaded.profiles, planned.loaded.deny,
-                  options.command, &BuiltinAwsActions(), !options.no_compress);
+  // GetScopedCredentials takes 1 s to 36 h, not AssumeRole's 15 min to
+  // 12 h: its TTL is checked when the session starts
+  // (ValidateGetScopedCredentialsRequest), not against the plan's bounds.
+  auto plan = PlanSession(request, options.scope_current ? std::nullopt : ttl,
+                          planned.loaded.config, planned.loaded.profiles, planned.loaded.deny,
+                          options.command, &BuiltinAwsActions(), !options.no_compress);
   if (!plan) return tl::unexpected(plan.error());
   planned.plan = std::move(*plan);
+  if (options.scope_current && ttl) planned.plan.ttl = *ttl;
   PrintWarnings(context, planned.plan.request.warnings);
+  if (options.scope_current && planned.plan.request.provider != Provider::kAws) {
+    return UsageError(fmt::format(
+        "--scope-current is AWS only (sts:GetScopedCredentials); {} has no such call: drop "
+        "--scope-current",
+        ProviderName(planned.plan.request.provider)));
+  }
   return planned;
 }
 

@@ -44,7 +44,9 @@ struct PlannedRun {
 
 // Parses --provider/--ttl, loads the configuration (or uses `configuration`,
 // the one a caller already checked its own rules against) and plans the
-// session (policy, TTL, child variables). Warnings are printed on stderr.
+// session (policy, TTL, child variables). With scope_current the TTL is
+// GetScopedCredentials' (checked at issue), and the provider must be AWS.
+// Warnings are printed on stderr.
 Result<PlannedRun> PlanRunRequest(const RunOptions& options, const CliContext& context,
                                   const LoadedConfiguration* configuration = nullptr);
 

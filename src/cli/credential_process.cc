@@ -75,17 +75,10 @@ Result<int> RunCredentialProcessCommand(const CredentialRequestOptions& options,
   run.profile = options.profile;
   run.resource = options.resource;
   run.allow_unknown = options.allow_unknown;
-  std::optional<std::chrono::seconds> scoped_ttl;
-  if (options.scope_current && options.ttl) {
-    auto parsed = ParseTtl(*options.ttl);
-    if (!parsed) return UsageError("--ttl: " + parsed.error().message);
-    scoped_ttl = *parsed;
-  } else {
-    run.ttl = options.ttl;
-  }
+  run.ttl = options.ttl;
+  run.scope_current = options.scope_current;
   auto planned = PlanRunRequest(run, context);
   if (!planned) return tl::unexpected(planned.error());
-  if (scoped_ttl) planned->plan.ttl = *scoped_ttl;
   auto target = ResolveAwsTarget(options.role_arn, options.region, context, planned->loaded.config,
                                  !options.scope_current);
   if (!target) return tl::unexpected(target.error());

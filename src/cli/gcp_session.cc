@@ -46,6 +46,13 @@ CurlHttpOptions GcpHttpOptions(const EnvLookup& env) {
   return options;
 }
 
+CurlHttpOptions GcpMetadataHttpOptions(const EnvLookup& env) {
+  CurlHttpOptions options = GcpHttpOptions(env);
+  options.timeouts.connect = std::chrono::milliseconds(1000);
+  options.timeouts.total = std::chrono::milliseconds(3000);
+  return options;
+}
+
 Result<GcpTarget> ResolveGcpTarget(const std::optional<std::string>& role_arn,
                                    const CliContext& context, const UserConfig& config) {
   GcpTarget target;
@@ -82,11 +89,7 @@ Result<std::unique_ptr<GcpSession>> GcpSession::Start(const CliContext& context,
                                                       const GcpTarget& target) {
   PrintWarnings(context, planned.plan.enforcement_warnings);
   CurlHttpClient http(GcpHttpOptions(context.env));
-  CurlHttpOptions metadata_options = GcpHttpOptions(context.env);
-  // Off Google Cloud nothing answers at the metadata address: give up fast.
-  metadata_options.timeouts.connect = std::chrono::milliseconds(1000);
-  metadata_options.timeouts.total = std::chrono::milliseconds(3000);
-  CurlHttpClient metadata_http(metadata_options);
+  CurlHttpClient metadata_http(GcpMetadataHttpOptions(context.env));
   auto base = ResolveGcpBaseToken(context.env, http, metadata_http);
   if (!base) return tl::unexpected(base.error());
   auto random = RandomBytes(kSessionIdRandomBytes);

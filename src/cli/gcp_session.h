@@ -40,6 +40,10 @@ Result<GcpTarget> ResolveGcpTarget(const std::optional<std::string>& role_arn,
 // (gcloud's own setting), else AWS_CA_BUNDLE.
 CurlHttpOptions GcpHttpOptions(const EnvLookup& env);
 
+// The same for the metadata server, with short timeouts: off Google Cloud
+// nothing answers at its address, so the base-token search gives up fast.
+CurlHttpOptions GcpMetadataHttpOptions(const EnvLookup& env);
+
 class GcpSession {
  public:
   static Result<std::unique_ptr<GcpSession>> Start(const CliContext& context,

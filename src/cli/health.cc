@@ -54,10 +54,7 @@ void CheckGcp(const HealthOptions& options, const CliContext& context, const Use
       context.env("AUDEX_GCP_PROJECT").value_or(config.gcp_project.value_or(""));
   add("project", project.empty() ? "none (set AUDEX_GCP_PROJECT or gcp_project)" : project, true);
   CurlHttpClient http(GcpHttpOptions(context.env));
-  CurlHttpOptions metadata_options = GcpHttpOptions(context.env);
-  metadata_options.timeouts.connect = std::chrono::milliseconds(1000);
-  metadata_options.timeouts.total = std::chrono::milliseconds(3000);
-  CurlHttpClient metadata_http(metadata_options);
+  CurlHttpClient metadata_http(GcpMetadataHttpOptions(context.env));
   auto base = ResolveGcpBaseToken(context.env, http, metadata_http);
   add("base_token", base ? "from " + base->source : base.error().message, base.has_value());
   if (!base || !target) return;
@@ -158,15 +155,7 @@ Result<int> RunHealth(const HealthOptions& options, const CliContext& context) {
         identity.has_value());
   }
 
-  if (options.json) {
-    report["healthy"] = healthy;
-    context.out << report.dump(2) << '\n';
-  } else {
-    for (const auto& [key, value] : lines) {
-      context.out << fmt::format("{:<17} {}\n", key, value);
-    }
-  }
-  return healthy ? kExitOk : kExitCredentials;
+  return print();
 }
 
 }  // namespace audex

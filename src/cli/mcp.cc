@@ -342,6 +342,20 @@ std::optional<ToolOutcome> McpServer::Admit(const McpCall& call, const McpRunArg
   return std::nullopt;
 }
 
+// What a command-running tool asked for, as `tryaudex run` options
+// (audex_learn's parser has already refused provider and resource).
+RunOptions RunOptionsFor(const McpRunArguments& request) {
+  RunOptions options;
+  options.provider = request.provider;
+  options.allow = request.allow;
+  options.profile = request.profile;
+  options.resource = request.resource;
+  options.ttl = request.ttl;
+  options.role_arn = request.role_arn;
+  options.command = request.command;
+  return options;
+}
+
 // A captured stream as the agent may see it: the session's secrets masked,
 // cut at kMaxOutputBytes.
 std::string AgentVisible(const CapturedStream& stream,
@@ -369,14 +383,7 @@ ToolOutcome McpServer::Run(const Json& arguments) {
     return std::move(*refused);
   }
 
-  RunOptions options;
-  options.provider = request.provider;
-  options.allow = request.allow;
-  options.profile = request.profile;
-  options.resource = request.resource;
-  options.ttl = request.ttl;
-  options.role_arn = request.role_arn;
-  options.command = request.command;
+  const RunOptions options = RunOptionsFor(request);
   auto planned = PlanRunRequest(options, context, &configuration);
   if (!planned) return Failed(*call, planned.error(), err.str());
   if (planned->plan.request.provider != Provider::kAws) {
@@ -463,11 +470,7 @@ ToolOutcome McpServer::Learn(const Json& arguments) {
   }
 
   LearnOptions options;
-  options.run.allow = request.allow;
-  options.run.profile = request.profile;
-  options.run.ttl = request.ttl;
-  options.run.role_arn = request.role_arn;
-  options.run.command = request.command;
+  options.run = RunOptionsFor(request);
   options.json = true;
   options.configuration = &configuration;
   CaptureOptions capture;

@@ -195,25 +195,8 @@ Result<int> RunRun(const RunOptions& options, const CliContext& context) {
         "--cache and --no-cache contradict each other; give one (--no-cache alone also overrides "
         "cache = true in config.toml)");
   }
-  // GetScopedCredentials takes 1 s to 36 h, not AssumeRole's 15 min to
-  // 12 h: the TTL is checked against its bounds, not the plan's.
-  RunOptions plan_options = options;
-  std::optional<std::chrono::seconds> scoped_ttl;
-  if (options.scope_current && options.ttl) {
-    auto parsed = ParseTtl(*options.ttl);
-    if (!parsed) return UsageError("--ttl: " + parsed.error().message);
-    scoped_ttl = *parsed;
-    plan_options.ttl.reset();
-  }
-  auto planned = PlanRunRequest(plan_options, context);
+  auto planned = PlanRunRequest(options, context);
   if (!planned) return tl::unexpected(planned.error());
-  if (options.scope_current && planned->plan.request.provider != Provider::kAws) {
-    return UsageError(fmt::format(
-        "--scope-current is AWS only (sts:GetScopedCredentials); {} has no such call: drop "
-        "--scope-current",
-        ProviderName(planned->plan.request.provider)));
-  }
-  if (scoped_ttl) planned->plan.ttl = *scoped_ttl;
   const UserConfig& config = planned->loaded.config;
   const Provider provider = planned->plan.request.provider;
   if (provider != Provider::kAws && (options.serve || options.max_duration)) {

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <array>
 #include <charconv>
 #include <ostream>
 
@@ -17,12 +15,6 @@ namespace audex {
 namespace {
 
 constexpr size_t kTokenBytes = 32;
-
-// Static keys would win over the endpoint in every SDK's chain, and they
-// cannot be renewed: the served child gets none of them.
-constexpr std::array<std::string_view, 5> kStaticKeyVariables = {
-    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
-    "AWS_CREDENTIAL_EXPIRATION"};
 
 std::string ErrorJson(std::string_view code, std::string_view message) {
   return fmt::format(R"({{"code":"{}","message":"{}"}})", code, message);
@@ -49,28 +41,6 @@ Result<ServeSettings> ParseServeSettings(const std::optional<std::string>& max_d
     settings.refresh_after = std::chrono::seconds(seconds);
   }
   return settings;
-}
-
-std::vector<std::string> ServedChildVariableNames(const std::vector<std::string>& usual) {
-  std::vector<std::string> names;
-  for (const std::string& name : usual) {
-    if (std::find(kStaticKeyVariables.begin(), kStaticKeyVariables.end(), name) ==
-        kStaticKeyVariables.end()) {
-      names.push_back(name);
-    }
-  }
-  names.insert(names.begin(),
-               {"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN"});
-  return names;
-}
-
-Environment ServedChildEnvironment(const Environment& usual, const std::string& url,
-                                   const SecretString& token) {
-  Environment environment = usual;
-  for (std::string_view name : kStaticKeyVariables) UnsetVariable(environment, name);
-  SetVariable(environment, "AWS_CONTAINER_CREDENTIALS_FULL_URI", url);
-  SetVariable(environment, "AWS_CONTAINER_AUTHORIZATION_TOKEN", token.Reveal());
-  return environment;
 }
 
 Result<int> RunChildServed(AwsSession& session, const std::vector<std::string>& command,

@@ -27,16 +27,6 @@ struct ServeSettings {
 Result<ServeSettings> ParseServeSettings(const std::optional<std::string>& max_duration,
                                          const CliContext& context);
 
-// The names of the child's variables for --serve, for the plan: `usual`
-// without the static keys, plus the two endpoint variables.
-std::vector<std::string> ServedChildVariableNames(const std::vector<std::string>& usual);
-
-// The child's environment for --serve: the session's usual environment
-// without the static keys, plus AWS_CONTAINER_CREDENTIALS_FULL_URI and
-// AWS_CONTAINER_AUTHORIZATION_TOKEN.
-Environment ServedChildEnvironment(const Environment& usual, const std::string& url,
-                                   const SecretString& token);
-
 // Starts the endpoint, records serve_started, runs the child, stops the
 // endpoint before session_ended is written, and returns the child's
 // status as AwsSession::RunChild does.

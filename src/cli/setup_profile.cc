@@ -80,7 +80,8 @@ Result<int> RunSetupProfile(const SetupProfileOptions& options, const CliContext
   run.profile = request.profile;
   run.resource = request.resource;
   run.allow_unknown = request.allow_unknown;
-  if (!request.scope_current) run.ttl = request.ttl;
+  run.ttl = request.ttl;
+  run.scope_current = request.scope_current;
   auto planned = PlanRunRequest(run, context);
   if (!planned) return tl::unexpected(planned.error());
 

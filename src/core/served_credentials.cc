@@ -4,12 +4,42 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <array>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
 #include "core/rfc3339.h"
 
 namespace audex {
+namespace {
+
+constexpr std::array<std::string_view, 5> kStaticKeyVariables = {
+    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION"};
+
+}  // namespace
+
+std::vector<std::string> ServedChildVariableNames(const std::vector<std::string>& usual) {
+  std::vector<std::string> names = {"AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                                    "AWS_CONTAINER_AUTHORIZATION_TOKEN"};
+  for (const std::string& name : usual) {
+    if (std::find(kStaticKeyVariables.begin(), kStaticKeyVariables.end(), name) ==
+        kStaticKeyVariables.end()) {
+      names.push_back(name);
+    }
+  }
+  return names;
+}
+
+Environment ServedChildEnvironment(const Environment& usual, const std::string& url,
+                                   const SecretString& token) {
+  Environment environment = usual;
+  for (std::string_view name : kStaticKeyVariables) UnsetVariable(environment, name);
+  SetVariable(environment, "AWS_CONTAINER_CREDENTIALS_FULL_URI", url);
+  SetVariable(environment, "AWS_CONTAINER_AUTHORIZATION_TOKEN", token.Reveal());
+  return environment;
+}
 
 bool AuthorizationMatches(std::string_view expected, std::string_view presented) {
   if (expected.empty() || presented.size() != expected.size()) return false;

@@ -13,6 +13,8 @@
 #include <string_view>
 
 #include "core/aws_credentials.h"
+#include "core/child_env.h"
+#include "core/secret.h"
 
 namespace audex {
 
@@ -23,6 +25,17 @@ inline constexpr std::chrono::hours kDefaultServeMaxDuration{12};
 // cannot find the token byte by byte from response times. An empty
 // expected token matches nothing.
 bool AuthorizationMatches(std::string_view expected, std::string_view presented);
+
+// The names of the child's variables when served, for the plan: `usual`
+// without the static keys, plus the two endpoint variables.
+std::vector<std::string> ServedChildVariableNames(const std::vector<std::string>& usual);
+
+// The served child's environment: the session's usual environment without
+// the static keys (they would win over the endpoint in every SDK's chain,
+// and cannot be renewed), plus AWS_CONTAINER_CREDENTIALS_FULL_URI and
+// AWS_CONTAINER_AUTHORIZATION_TOKEN.
+Environment ServedChildEnvironment(const Environment& usual, const std::string& url,
+                                   const SecretString& token);
 
 // The JSON body the SDKs expect. Holds secrets: it goes to the child only.
 std::string ContainerCredentialsJson(const AwsCredentials& credentials);

@@ -33,6 +33,31 @@ TEST(AuthorizationMatches, OnlyTheExactToken) {
   EXPECT_FALSE(AuthorizationMatches("", ""));
 }
 
+TEST(ServedChildEnvironment, SwapsTheStaticKeysForTheEndpoint) {
+  const Environment usual = {{"PATH", "/bin"},
+                             {"AWS_ACCESS_KEY_ID", "ASIAEXAMPLE"},
+                             {"AWS_SECRET_ACCESS_KEY", "secret"},
+                             {"AWS_SESSION_TOKEN", "token"},
+                             {"AWS_SECURITY_TOKEN", "token"},
+                             {"AWS_CREDENTIAL_EXPIRATION", "2026-01-01T00:00:00Z"},
+                             {"AWS_REGION", "eu-west-1"}};
+  const Environment served =
+      ServedChildEnvironment(usual, "http://127.0.0.1:1/credentials", SecretString("tok"));
+  const Environment expected = {
+      {"PATH", "/bin"},
+      {"AWS_REGION", "eu-west-1"},
+      {"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/credentials"},
+      {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "tok"}};
+  EXPECT_EQ(served, expected);
+}
+
+TEST(ServedChildVariableNames, TheEndpointVariablesInsteadOfTheStaticKeys) {
+  EXPECT_EQ(ServedChildVariableNames(
+                {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION"}),
+            (std::vector<std::string>{"AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                                      "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_REGION"}));
+}
+
 TEST(ContainerCredentialsJson, HasTheFieldsTheSdksRead) {
   AwsCredentials credentials;
   credentials.access_key_id = "ASIAEXAMPLE";
