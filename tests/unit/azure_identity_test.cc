@@ -9,6 +9,7 @@
 #include "adapters/azure/azure_credentials.h"
 #include "core/child_env.h"
 #include "core/url.h"
+#include "scripted_http.h"
 
 namespace audex {
 namespace {
@@ -123,33 +124,19 @@ TEST(ComputeAzureChildEnvironment, ReplacesTheParentsIdentityWithTheSessionEndpo
   }
 }
 
-class ScriptedHttp : public HttpClient {
- public:
-  std::vector<HttpRequest> requests;
-  std::vector<HttpResponse> replies;
-  HttpResult Send(const HttpRequest& request) override {
-    requests.push_back(request);
-    if (replies.empty()) return tl::unexpected(HttpFailure{HttpFailureKind::kConnect, "refused"});
-    HttpResponse reply = replies.front();
-    replies.erase(replies.begin());
-    return reply;
-  }
+// Off the script, a refused connection (as from an unreachable server).
+struct ScriptedHttp : ScriptedHttpClient {
+  ScriptedHttp() { when_done = {HttpFailureKind::kConnect, "refused"}; }
 };
 
-EnvLookup Env(std::map<std::string, std::string> values) {
-  return [values](const std::string& name) -> std::optional<std::string> {
-    auto it = values.find(name);
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  };
-}
+EnvLookup Env(std::map<std::string, std::string> values) { return MapEnv(std::move(values)); }
 
 AzureCloud Public() { return *ResolveAzureCloud(std::nullopt, "http://127.0.0.1:9"); }
 
 TEST(ResolveAzureToken, ClientCredentialsGrantForArm) {
   ScriptedHttp http, imds;
-  http.replies.push_back(
-      {200, {}, R"({"token_type":"Bearer","expires_in":3599,"access_token":"tok-1"})"});
+  http.script.push_back(
+      HttpResponse{200, {}, R"({"token_type":"Bearer","expires_in":3599,"access_token":"tok-1"})"});
   auto token = ResolveAzureToken(Env({{"AZURE_CLIENT_ID", "app"},
                                       {"AZURE_CLIENT_SECRET", "s3cret"},
                                       {"AZURE_TENANT_ID", "t1"}}),
@@ -157,21 +144,21 @@ TEST(ResolveAzureToken, ClientCredentialsGrantForArm) {
   ASSERT_TRUE(token) << token.error().message;
   EXPECT_EQ(token->token.Reveal(), "tok-1");
   EXPECT_EQ(token->tenant_id, "t1");
-  ASSERT_EQ(http.requests.size(), 1u);
-  EXPECT_EQ(http.requests[0].url, "http://127.0.0.1:9/t1/oauth2/v2.0/token");
-  EXPECT_NE(http.requests[0].body.find("grant_type=client_credentials"), std::string::npos);
-  EXPECT_NE(
-      http.requests[0].body.find("scope=" + UriEncode("https://management.azure.com/.default")),
-      std::string::npos);
+  ASSERT_EQ(http.sent.size(), 1u);
+  EXPECT_EQ(http.sent[0].url, "http://127.0.0.1:9/t1/oauth2/v2.0/token");
+  EXPECT_NE(http.sent[0].body.find("grant_type=client_credentials"), std::string::npos);
+  EXPECT_NE(http.sent[0].body.find("scope=" + UriEncode("https://management.azure.com/.default")),
+            std::string::npos);
   EXPECT_EQ(token->source.find("s3cret"), std::string::npos);
 }
 
 TEST(ResolveAzureToken, RefusedSecretGivesEntrasReasonWithoutTheSecret) {
   ScriptedHttp http, imds;
-  http.replies.push_back({401,
-                          {},
-                          "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: "
-                          "Invalid client secret provided.\\r\\nTrace ID: abc\"}"});
+  http.script.push_back(
+      HttpResponse{401,
+                   {},
+                   "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: "
+                   "Invalid client secret provided.\\r\\nTrace ID: abc\"}"});
   auto token = ResolveAzureToken(Env({{"AZURE_CLIENT_ID", "app"},
                                       {"AZURE_CLIENT_SECRET", "s3cret"},
                                       {"AZURE_TENANT_ID", "t1"}}),
@@ -188,30 +175,30 @@ TEST(ResolveAzureToken, HalfAServicePrincipalIsAnError) {
   auto token = ResolveAzureToken(Env({{"AZURE_CLIENT_SECRET", "s3cret"}}), Public(), http, imds);
   ASSERT_FALSE(token);
   EXPECT_NE(token.error().message.find("AZURE_TENANT_ID"), std::string::npos);
-  EXPECT_TRUE(http.requests.empty());
+  EXPECT_TRUE(http.sent.empty());
 }
 
 TEST(ResolveAzureToken, ManagedIdentityEndpoints) {
   ScriptedHttp http, imds;
-  http.replies.push_back(
-      {200, {}, R"({"access_token":"tok-2","expires_on":"1900000000","token_type":"Bearer"})"});
+  http.script.push_back(HttpResponse{
+      200, {}, R"({"access_token":"tok-2","expires_on":"1900000000","token_type":"Bearer"})"});
   auto token = ResolveAzureToken(
       Env({{"IDENTITY_ENDPOINT", "http://127.0.0.1:4/id"}, {"IDENTITY_HEADER", "h"}}), Public(),
       http, imds);
   ASSERT_TRUE(token) << token.error().message;
   EXPECT_EQ(token->expiration, TimePoint(seconds(1900000000)));
-  EXPECT_EQ(http.requests[0].url.rfind("http://127.0.0.1:4/id?api-version=2019-08-01&resource=", 0),
+  EXPECT_EQ(http.sent[0].url.rfind("http://127.0.0.1:4/id?api-version=2019-08-01&resource=", 0),
             0u);
-  EXPECT_EQ(http.requests[0].headers[0].first, "X-IDENTITY-HEADER");
+  EXPECT_EQ(http.sent[0].headers[0].first, "X-IDENTITY-HEADER");
 
-  http.replies.push_back(
-      {200, {}, R"({"access_token":"tok-3","expires_on":"1900000000","token_type":"Bearer"})"});
+  http.script.push_back(HttpResponse{
+      200, {}, R"({"access_token":"tok-3","expires_on":"1900000000","token_type":"Bearer"})"});
   auto msi =
       ResolveAzureToken(Env({{"MSI_ENDPOINT", "http://127.0.0.1:4/msi"}}), Public(), http, imds);
   ASSERT_TRUE(msi) << msi.error().message;
   EXPECT_EQ(msi->token.Reveal(), "tok-3");
-  EXPECT_EQ(http.requests[1].method, "POST");
-  EXPECT_EQ(http.requests[1].body, "resource=" + UriEncode("https://management.azure.com/"));
+  EXPECT_EQ(http.sent[1].method, "POST");
+  EXPECT_EQ(http.sent[1].body, "resource=" + UriEncode("https://management.azure.com/"));
 }
 
 TEST(ResolveAzureToken, AzureCliThenImds) {
@@ -233,11 +220,12 @@ TEST(ResolveAzureToken, AzureCliThenImds) {
   options.run_cli = [](const std::string&, std::string_view) -> Result<std::string> {
     return CredentialsError("az failed");
   };
-  imds.replies.push_back({200, {}, R"({"access_token":"tok-imds","expires_on":"1900000000"})"});
+  imds.script.push_back(
+      HttpResponse{200, {}, R"({"access_token":"tok-imds","expires_on":"1900000000"})"});
   auto from_imds = ResolveAzureToken(Env({}), Public(), http, imds, options);
   ASSERT_TRUE(from_imds) << from_imds.error().message;
   EXPECT_EQ(from_imds->token.Reveal(), "tok-imds");
-  EXPECT_EQ(imds.requests[0].headers[0].first, "Metadata");
+  EXPECT_EQ(imds.sent[0].headers[0].first, "Metadata");
 
   auto nothing = ResolveAzureToken(Env({}), Public(), http, imds, options);
   ASSERT_FALSE(nothing);

@@ -8,29 +8,13 @@
 #include <deque>
 #include <nlohmann/json.hpp>
 
+#include "scripted_http.h"
+
 namespace audex {
 namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-class ScriptedHttpClient : public HttpClient {
- public:
-  std::deque<HttpResult> script;
-  std::vector<HttpRequest> sent;
-  std::function<HttpResult(const HttpRequest&)> fallback;
-
-  HttpResult Send(const HttpRequest& request) override {
-    sent.push_back(request);
-    if (script.empty()) {
-      if (fallback) return fallback(request);
-      return tl::unexpected(HttpFailure{HttpFailureKind::kOther, "script ended"});
-    }
-    HttpResult next = std::move(script.front());
-    script.pop_front();
-    return next;
-  }
-};
 
 std::string Header(const HttpRequest& request, std::string_view name) {
   for (const auto& [key, value] : request.headers) {

@@ -15,30 +15,17 @@
 
 #include "adapters/gcp/gcp_iam_client.h"
 #include "core/url.h"
+#include "scripted_http.h"
 
 namespace audex {
 namespace {
 
-class ScriptedHttp : public HttpClient {
- public:
-  std::vector<HttpRequest> requests;
-  std::vector<HttpResponse> replies;
-  HttpResult Send(const HttpRequest& request) override {
-    requests.push_back(request);
-    if (replies.empty()) return tl::unexpected(HttpFailure{HttpFailureKind::kConnect, "refused"});
-    HttpResponse reply = replies.front();
-    replies.erase(replies.begin());
-    return reply;
-  }
+// Off the script, a refused connection (as from an unreachable server).
+struct ScriptedHttp : ScriptedHttpClient {
+  ScriptedHttp() { when_done = {HttpFailureKind::kConnect, "refused"}; }
 };
 
-EnvLookup Env(std::map<std::string, std::string> values) {
-  return [values](const std::string& name) -> std::optional<std::string> {
-    auto it = values.find(name);
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  };
-}
+EnvLookup Env(std::map<std::string, std::string> values) { return MapEnv(std::move(values)); }
 
 std::string Base64UrlDecode(std::string text) {
   for (char& c : text) c = c == '-' ? '+' : c == '_' ? '/' : c;
@@ -145,24 +132,24 @@ TEST_F(GcpTokenChain, EnvironmentTokenComesFirst) {
                                    http, metadata);
   ASSERT_TRUE(token) << token.error().message;
   EXPECT_EQ(token->token.Reveal(), "ya29.env");
-  EXPECT_TRUE(http.requests.empty());
+  EXPECT_TRUE(http.sent.empty());
 }
 
 TEST_F(GcpTokenChain, AuthorizedUserRefreshesAtTheOverriddenTokenUrl) {
   ScriptedHttp http, metadata;
   Write(
       R"({"type":"authorized_user","client_id":"cid","client_secret":"csecret","refresh_token":"1//refresh"})");
-  http.replies.push_back(
-      {200, {}, R"({"access_token":"ya29.user","expires_in":3599,"token_type":"Bearer"})"});
+  http.script.push_back(HttpResponse{
+      200, {}, R"({"access_token":"ya29.user","expires_in":3599,"token_type":"Bearer"})"});
   auto token = ResolveGcpBaseToken(Env({{"CLOUDSDK_CONFIG", (dir_ / "gcloud").string()},
                                         {"AUDEX_GCP_OAUTH_TOKEN_URL", "http://127.0.0.1:9/token"}}),
                                    http, metadata);
   ASSERT_TRUE(token) << token.error().message;
   EXPECT_EQ(token->token.Reveal(), "ya29.user");
   EXPECT_TRUE(token->expiration.has_value());
-  ASSERT_EQ(http.requests.size(), 1u);
-  EXPECT_EQ(http.requests[0].url, "http://127.0.0.1:9/token");
-  const auto form = DecodeForm(http.requests[0].body);
+  ASSERT_EQ(http.sent.size(), 1u);
+  EXPECT_EQ(http.sent[0].url, "http://127.0.0.1:9/token");
+  const auto form = DecodeForm(http.sent[0].body);
   EXPECT_EQ(form.at("grant_type"), "refresh_token");
   EXPECT_EQ(form.at("refresh_token"), "1//refresh");
   EXPECT_EQ(form.at("client_id"), "cid");
@@ -178,14 +165,14 @@ TEST_F(GcpTokenChain, ServiceAccountKeySendsASignedJwt) {
                          {"private_key", key.private_pem},
                          {"token_uri", "http://127.0.0.1:8/token"}};
   std::ofstream(dir_ / "key.json") << file.dump();
-  http.replies.push_back({200, {}, R"({"access_token":"ya29.sa","expires_in":3600})"});
+  http.script.push_back(HttpResponse{200, {}, R"({"access_token":"ya29.sa","expires_in":3600})"});
   auto token = ResolveGcpBaseToken(
       Env({{"GOOGLE_APPLICATION_CREDENTIALS", (dir_ / "key.json").string()}}), http, metadata);
   ASSERT_TRUE(token) << token.error().message;
   EXPECT_EQ(token->token.Reveal(), "ya29.sa");
-  ASSERT_EQ(http.requests.size(), 1u);
-  EXPECT_EQ(http.requests[0].url, "http://127.0.0.1:8/token");
-  const auto form = DecodeForm(http.requests[0].body);
+  ASSERT_EQ(http.sent.size(), 1u);
+  EXPECT_EQ(http.sent[0].url, "http://127.0.0.1:8/token");
+  const auto form = DecodeForm(http.sent[0].body);
   EXPECT_EQ(form.at("grant_type"), "urn:ietf:params:oauth:grant-type:jwt-bearer");
   EXPECT_EQ(std::count(form.at("assertion").begin(), form.at("assertion").end(), '.'), 2);
 }
@@ -194,10 +181,10 @@ TEST_F(GcpTokenChain, RefusedRefreshSaysToLogInAgainWithoutTheSecret) {
   ScriptedHttp http, metadata;
   Write(
       R"({"type":"authorized_user","client_id":"cid","client_secret":"csecret","refresh_token":"1//refresh"})");
-  http.replies.push_back(
-      {400,
-       {},
-       R"({"error":"invalid_grant","error_description":"Token has been expired or revoked."})"});
+  http.script.push_back(HttpResponse{
+      400,
+      {},
+      R"({"error":"invalid_grant","error_description":"Token has been expired or revoked."})"});
   auto token =
       ResolveGcpBaseToken(Env({{"CLOUDSDK_CONFIG", (dir_ / "gcloud").string()}}), http, metadata);
   ASSERT_FALSE(token);
@@ -209,18 +196,18 @@ TEST_F(GcpTokenChain, RefusedRefreshSaysToLogInAgainWithoutTheSecret) {
 
 TEST_F(GcpTokenChain, FallsBackToTheMetadataServer) {
   ScriptedHttp http, metadata;
-  metadata.replies.push_back(
-      {200, {}, R"({"access_token":"ya29.gce","expires_in":3000,"token_type":"Bearer"})"});
+  metadata.script.push_back(HttpResponse{
+      200, {}, R"({"access_token":"ya29.gce","expires_in":3000,"token_type":"Bearer"})"});
   auto token = ResolveGcpBaseToken(
       Env({{"CLOUDSDK_CONFIG", (dir_ / "gcloud").string()}, {"GCE_METADATA_HOST", "127.0.0.1:7"}}),
       http, metadata);
   ASSERT_TRUE(token) << token.error().message;
   EXPECT_EQ(token->token.Reveal(), "ya29.gce");
-  ASSERT_EQ(metadata.requests.size(), 1u);
-  EXPECT_EQ(metadata.requests[0].url,
+  ASSERT_EQ(metadata.sent.size(), 1u);
+  EXPECT_EQ(metadata.sent[0].url,
             "http://127.0.0.1:7/computeMetadata/v1/instance/service-accounts/default/token");
-  EXPECT_EQ(metadata.requests[0].headers.at(0).first, "Metadata-Flavor");
-  EXPECT_EQ(metadata.requests[0].headers.at(0).second, "Google");
+  EXPECT_EQ(metadata.sent[0].headers.at(0).first, "Metadata-Flavor");
+  EXPECT_EQ(metadata.sent[0].headers.at(0).second, "Google");
 }
 
 TEST_F(GcpTokenChain, NothingFoundListsWhereItLooked) {
@@ -234,8 +221,8 @@ TEST_F(GcpTokenChain, NothingFoundListsWhereItLooked) {
 
 TEST(GenerateAccessToken, SendsTheBaseTokenAndLifetime) {
   ScriptedHttp http;
-  http.replies.push_back(
-      {200, {}, R"({"accessToken":"ya29.minted","expireTime":"2030-01-01T00:15:00Z"})"});
+  http.script.push_back(HttpResponse{
+      200, {}, R"({"accessToken":"ya29.minted","expireTime":"2030-01-01T00:15:00Z"})"});
   GcpEndpoints endpoints;
   endpoints.iamcredentials_url = "http://127.0.0.1:5/";
   GcpAccessToken base{SecretString("ya29.base"), std::nullopt, "test"};
@@ -244,20 +231,20 @@ TEST(GenerateAccessToken, SendsTheBaseTokenAndLifetime) {
   ASSERT_TRUE(token) << token.error().message;
   EXPECT_EQ(token->token.Reveal(), "ya29.minted");
   ASSERT_TRUE(token->expiration);
-  EXPECT_EQ(http.requests[0].url,
+  EXPECT_EQ(http.sent[0].url,
             "http://127.0.0.1:5/v1/projects/-/serviceAccounts/"
             "sa@p.iam.gserviceaccount.com:generateAccessToken");
-  const auto body = nlohmann::json::parse(http.requests[0].body);
+  const auto body = nlohmann::json::parse(http.sent[0].body);
   EXPECT_EQ(body["lifetime"], "900s");
   EXPECT_EQ(body["scope"][0], kCloudPlatformScope);
 }
 
 TEST(GenerateAccessToken, PermissionDeniedNamesTheRoleToGrant) {
   ScriptedHttp http;
-  http.replies.push_back(
-      {403,
-       {},
-       R"({"error":{"code":403,"message":"Permission 'iam.serviceAccounts.getAccessToken' denied","status":"PERMISSION_DENIED"}})"});
+  http.script.push_back(HttpResponse{
+      403,
+      {},
+      R"({"error":{"code":403,"message":"Permission 'iam.serviceAccounts.getAccessToken' denied","status":"PERMISSION_DENIED"}})"});
   GcpEndpoints endpoints;
   endpoints.iamcredentials_url = "http://127.0.0.1:5";
   auto token =

@@ -11,23 +11,10 @@
 
 #include "adapters/aws/sts_endpoint.h"
 #include "core/url.h"
+#include "scripted_http.h"
 
 namespace audex {
 namespace {
-
-class ScriptedHttpClient : public HttpClient {
- public:
-  std::deque<HttpResult> script;
-  std::vector<HttpRequest> sent;
-
-  HttpResult Send(const HttpRequest& request) override {
-    sent.push_back(request);
-    if (script.empty()) return tl::unexpected(HttpFailure{HttpFailureKind::kOther, "script ended"});
-    HttpResult next = std::move(script.front());
-    script.pop_front();
-    return next;
-  }
-};
 
 const std::string kSecret = "IAM/SECRET+KEY/0123456789abcdefghijklmn";
 

@@ -8,6 +8,7 @@
 
 #include "core/rfc3339.h"
 #include "core/url.h"
+#include "scripted_http.h"
 
 namespace audex {
 namespace {
@@ -16,20 +17,6 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 // Replays scripted results and records what it was sent.
-class ScriptedHttpClient : public HttpClient {
- public:
-  std::deque<HttpResult> script;
-  std::vector<HttpRequest> sent;
-
-  HttpResult Send(const HttpRequest& request) override {
-    sent.push_back(request);
-    if (script.empty()) return tl::unexpected(HttpFailure{HttpFailureKind::kOther, "script ended"});
-    HttpResult next = std::move(script.front());
-    script.pop_front();
-    return next;
-  }
-};
-
 HttpResult Reply(int status, std::string body) { return HttpResponse{status, {}, std::move(body)}; }
 HttpResult Failure(HttpFailureKind kind) {
   return tl::unexpected(HttpFailure{kind, "http://127.0.0.1:1: simulated"});
