@@ -8,7 +8,7 @@
 
 #include "adapters/credserver/credential_server.h"
 #include "adapters/http/curl_http_client.h"
-#include "core/served_credentials.h"
+#include "core/credentials/served_credentials.h"
 
 namespace audex {
 namespace {

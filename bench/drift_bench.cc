@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "catalog/catalog_universe.h"
-#include "core/drift.h"
+#include "core/policy/drift.h"
 
 namespace {
 

@@ -22,7 +22,7 @@
 
 #include "adapters/aws/csm_listener.h"
 #include "catalog/learned_policy.h"
-#include "core/csm_event.h"
+#include "core/wire/csm_event.h"
 
 namespace {
 

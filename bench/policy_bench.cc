@@ -13,14 +13,14 @@
 #include <vector>
 
 #include "adapters/config/config_files.h"
-#include "core/access_request.h"
-#include "core/deny_list.h"
-#include "core/glob.h"
-#include "core/policy_document.h"
-#include "core/profile.h"
-#include "core/session_plan.h"
-#include "core/text.h"
-#include "core/user_config.h"
+#include "core/base/text.h"
+#include "core/plan/session_plan.h"
+#include "core/plan/user_config.h"
+#include "core/policy/access_request.h"
+#include "core/policy/deny_list.h"
+#include "core/policy/glob.h"
+#include "core/policy/policy_document.h"
+#include "core/policy/profile.h"
 
 namespace {
 

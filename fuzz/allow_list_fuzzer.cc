@@ -19,18 +19,18 @@
 #include <vector>
 
 #include "adapters/config/config_files.h"
-#include "core/access_request.h"
-#include "core/action_syntax.h"
-#include "core/deny_list.h"
-#include "core/glob.h"
-#include "core/policy_document.h"
-#include "core/policy_evaluator.h"
-#include "core/profile.h"
-#include "core/provider.h"
-#include "core/session_plan.h"
-#include "core/text.h"
-#include "core/ttl.h"
-#include "core/user_config.h"
+#include "core/base/text.h"
+#include "core/plan/session_plan.h"
+#include "core/plan/ttl.h"
+#include "core/plan/user_config.h"
+#include "core/policy/access_request.h"
+#include "core/policy/action_syntax.h"
+#include "core/policy/deny_list.h"
+#include "core/policy/glob.h"
+#include "core/policy/policy_document.h"
+#include "core/policy/policy_evaluator.h"
+#include "core/policy/profile.h"
+#include "core/policy/provider.h"
 
 namespace {
 

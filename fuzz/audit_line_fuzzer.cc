@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/audit_chain.h"
-#include "core/audit_event.h"
+#include "core/audit/audit_chain.h"
+#include "core/audit/audit_event.h"
 
 namespace {
 

@@ -10,7 +10,7 @@
 
 #include "catalog/action_catalog.h"
 #include "catalog/action_compression.h"
-#include "core/glob.h"
+#include "core/policy/glob.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 256) return 0;

@@ -13,10 +13,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/azure_identity.h"
-#include "core/gcp_access_boundary.h"
-#include "core/gcp_storage_roles.h"
-#include "core/url.h"
+#include "core/credentials/azure_identity.h"
+#include "core/policy/gcp_access_boundary.h"
+#include "core/policy/gcp_storage_roles.h"
+#include "core/wire/url.h"
 
 namespace {
 

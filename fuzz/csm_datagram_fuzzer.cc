@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "core/csm_event.h"
+#include "core/wire/csm_event.h"
 
 namespace {
 

@@ -13,7 +13,7 @@
 #include "adapters/aws/iam_xml.h"
 #include "catalog/action_catalog.h"
 #include "catalog/catalog_universe.h"
-#include "core/drift.h"
+#include "core/policy/drift.h"
 
 namespace {
 

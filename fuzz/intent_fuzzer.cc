@@ -13,10 +13,10 @@
 
 #include "catalog/action_catalog.h"
 #include "catalog/intent_check.h"
+#include "core/base/text.h"
 #include "core/intent.h"
 #include "core/intent_offline.h"
-#include "core/resource.h"
-#include "core/text.h"
+#include "core/policy/resource.h"
 
 namespace {
 

@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/jsonrpc.h"
-#include "core/mcp_guard.h"
+#include "core/plan/mcp_guard.h"
+#include "core/wire/jsonrpc.h"
 
 namespace {
 

@@ -16,13 +16,13 @@
 #include <vector>
 
 #include "adapters/config/config_files.h"
-#include "core/access_request.h"
-#include "core/deny_list.h"
-#include "core/policy_document.h"
-#include "core/profile.h"
-#include "core/provider.h"
-#include "core/session_plan.h"
-#include "core/ttl.h"
+#include "core/plan/session_plan.h"
+#include "core/plan/ttl.h"
+#include "core/policy/access_request.h"
+#include "core/policy/deny_list.h"
+#include "core/policy/policy_document.h"
+#include "core/policy/profile.h"
+#include "core/policy/provider.h"
 
 namespace {
 

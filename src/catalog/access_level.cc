@@ -1,6 +1,6 @@
 #include "catalog/access_level.h"
 
-#include "core/text.h"
+#include "core/base/text.h"
 
 namespace audex {
 namespace {

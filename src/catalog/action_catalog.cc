@@ -6,8 +6,8 @@
 #include <map>
 #include <numeric>
 
-#include "core/glob.h"
-#include "core/text.h"
+#include "core/base/text.h"
+#include "core/policy/glob.h"
 
 namespace audex {
 namespace {

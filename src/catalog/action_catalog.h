@@ -16,7 +16,7 @@
 
 #include "catalog/access_level.h"
 #include "catalog/catalog_tables.h"
-#include "core/result.h"
+#include "core/base/result.h"
 
 namespace audex {
 

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "catalog/action_catalog.h"
-#include "core/action_universe.h"
+#include "core/policy/action_universe.h"
 
 namespace audex {
 

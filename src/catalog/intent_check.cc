@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
-#include "core/action_syntax.h"
-#include "core/glob.h"
-#include "core/resource.h"
-#include "core/text.h"
+#include "core/base/text.h"
+#include "core/policy/action_syntax.h"
+#include "core/policy/glob.h"
+#include "core/policy/resource.h"
 
 namespace audex {
 namespace {

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "catalog/action_catalog.h"
+#include "core/base/result.h"
 #include "core/intent.h"
-#include "core/provider.h"
-#include "core/result.h"
+#include "core/policy/provider.h"
 
 namespace audex {
 

@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "core/text.h"
+#include "core/base/text.h"
 
 namespace audex {
 namespace {

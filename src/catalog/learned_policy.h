@@ -11,7 +11,7 @@
 
 #include "catalog/action_catalog.h"
 #include "catalog/operation_map.h"
-#include "core/observed_call.h"
+#include "core/wire/observed_call.h"
 
 namespace audex {
 

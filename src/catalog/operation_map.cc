@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "core/text.h"
+#include "core/base/text.h"
 
 namespace audex {
 namespace {

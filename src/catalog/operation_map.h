@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "catalog/action_catalog.h"
-#include "core/observed_call.h"
+#include "core/wire/observed_call.h"
 
 namespace audex {
 

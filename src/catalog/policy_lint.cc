@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "core/glob.h"
-#include "core/text.h"
+#include "core/base/text.h"
+#include "core/policy/glob.h"
 
 namespace audex {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "catalog/action_catalog.h"
-#include "core/policy_document.h"
+#include "core/policy/policy_document.h"
 
 namespace audex {
 

@@ -1,6 +1,10 @@
 // `tryaudex audit verify|show` (audit.h).
 #include "cli/audit.h"
 
+#include <memory>
+
+#include "cli/command.h"
+
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -9,10 +13,10 @@
 #include <set>
 
 #include "adapters/store/audit_log.h"
-#include "cli/exit_codes.h"
-#include "core/audit_chain.h"
-#include "core/session_id.h"
-#include "core/text.h"
+#include "core/audit/audit_chain.h"
+#include "core/audit/session_id.h"
+#include "core/base/exit_codes.h"
+#include "core/base/text.h"
 
 namespace audex {
 namespace {
@@ -144,16 +148,22 @@ Result<int> Show(const AuditOptions& options, const CliContext& context, const A
 
 }  // namespace
 
-void AddAuditCommand(CLI::App& app, AuditOptions& options) {
-  CLI::App* audit = app.add_subcommand("audit", "Check and print the tamper-evident audit log");
-  audit->require_subcommand(1);
-  CLI::App* verify = audit->add_subcommand(
-      "verify", "Check the HMAC chain: exit 0 if intact, 1 naming the first bad line");
-  verify->callback([&options] { options.subcommand = "verify"; });
-  CLI::App* show = audit->add_subcommand("show", "Print the audit events, oldest first");
-  show->add_option("--session", options.session, "Only this session's events (id or prefix)");
-  show->add_flag("--json", options.json, "Print JSON");
-  show->callback([&options] { options.subcommand = "show"; });
+CommandSpec AuditCommand() {
+  return {"audit", "Check and print the tamper-evident audit log", false,
+          [](CLI::App& audit_command) -> CommandRunner {
+            auto options = std::make_shared<AuditOptions>();
+            CLI::App* audit = &audit_command;
+            audit->require_subcommand(1);
+            CLI::App* verify = audit->add_subcommand(
+                "verify", "Check the HMAC chain: exit 0 if intact, 1 naming the first bad line");
+            verify->callback([options] { options->subcommand = "verify"; });
+            CLI::App* show = audit->add_subcommand("show", "Print the audit events, oldest first");
+            show->add_option("--session", options->session,
+                             "Only this session's events (id or prefix)");
+            show->add_flag("--json", options->json, "Print JSON");
+            show->callback([options] { options->subcommand = "show"; });
+            return [options](const Invocation& call) { return RunAudit(*options, call.context); };
+          }};
 }
 
 Result<int> RunAudit(const AuditOptions& options, const CliContext& context) {

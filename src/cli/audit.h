@@ -23,7 +23,6 @@ struct AuditOptions {
   bool json = false;
 };
 
-void AddAuditCommand(CLI::App& app, AuditOptions& options);
 Result<int> RunAudit(const AuditOptions& options, const CliContext& context);
 
 }  // namespace audex

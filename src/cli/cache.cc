@@ -1,21 +1,30 @@
 #include "cli/cache.h"
 
+#include <memory>
+
+#include "cli/command.h"
+
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include <ostream>
 
 #include "adapters/store/credential_cache_store.h"
-#include "cli/exit_codes.h"
+#include "core/base/exit_codes.h"
 
 namespace audex {
 
-void AddCacheCommand(CLI::App& app, CacheOptions& options) {
-  CLI::App* cache = app.add_subcommand("cache", "Manage the encrypted credential cache");
-  cache->require_subcommand(1);
-  CLI::App* clear =
-      cache->add_subcommand("clear", "Remove every cached credential and the cache key");
-  clear->callback([&options] { options.subcommand = "clear"; });
+CommandSpec CacheCommand() {
+  return {"cache", "Manage the encrypted credential cache", false,
+          [](CLI::App& cache_command) -> CommandRunner {
+            auto options = std::make_shared<CacheOptions>();
+            CLI::App* cache = &cache_command;
+            cache->require_subcommand(1);
+            CLI::App* clear =
+                cache->add_subcommand("clear", "Remove every cached credential and the cache key");
+            clear->callback([options] { options->subcommand = "clear"; });
+            return [options](const Invocation& call) { return RunCache(*options, call.context); };
+          }};
 }
 
 Result<int> RunCache(const CacheOptions& options, const CliContext& context) {

@@ -16,7 +16,6 @@ struct CacheOptions {
   std::string subcommand;  // "clear"
 };
 
-void AddCacheCommand(CLI::App& app, CacheOptions& options);
 Result<int> RunCache(const CacheOptions& options, const CliContext& context);
 
 }  // namespace audex

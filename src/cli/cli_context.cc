@@ -2,21 +2,22 @@
 
 #include <ostream>
 
+#include "session/planner.h"
+
 namespace audex {
 
+NoticeSink PrintNotices(std::ostream& err) {
+  return [&err](NoticeLevel level, const std::string& message) {
+    err << NoticeLine(level, message) << '\n';
+  };
+}
+
 Result<LoadedConfiguration> LoadConfigurationFor(const CliContext& context) {
-  std::vector<std::string> warnings;
-  auto loaded = LoadConfiguration(context.paths, &warnings);
-  PrintWarnings(context, warnings);
-  return loaded;
+  return LoadConfigurationNoting(context.world);
 }
 
 void PrintWarnings(const CliContext& context, const std::vector<std::string>& warnings) {
-  for (const std::string& warning : warnings) {
-    // Loud warnings carry their own "WARNING:" prefix.
-    context.err << "tryaudex: " << (warning.rfind("WARNING", 0) == 0 ? "" : "warning: ") << warning
-                << '\n';
-  }
+  for (const std::string& warning : warnings) context.world.Warn(warning);
 }
 
 }  // namespace audex

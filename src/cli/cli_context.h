@@ -1,5 +1,7 @@
-// What every command receives from main(): the environment, the paths, and
-// where to write. Commands read files only through the adapters.
+// What every command receives from main(): the world the engine acts on
+// (its environment snapshot, Audex's paths, clocks, clients) and where to
+// write. Commands parse flags, call the engine or the adapters, and render
+// what comes back.
 #pragma once
 
 #include <iosfwd>
@@ -8,15 +10,27 @@
 
 #include "adapters/config/config_files.h"
 #include "adapters/config/paths.h"
+#include "session/world.h"
 
 namespace audex {
 
 struct CliContext {
-  EnvLookup env;
-  AudexPaths paths;
+  CliContext(World& the_world, std::ostream& out_stream, std::ostream& err_stream)
+      : world(the_world),
+        env(the_world.env),
+        paths(the_world.paths),
+        out(out_stream),
+        err(err_stream) {}
+
+  World& world;
+  const EnvLookup& env;
+  const AudexPaths& paths;
   std::ostream& out;
   std::ostream& err;
 };
+
+// How the CLI shows the engine's notices: one NoticeLine each on `err`.
+NoticeSink PrintNotices(std::ostream& err);
 
 // Loads the configuration files and prints their warnings on stderr.
 Result<LoadedConfiguration> LoadConfigurationFor(const CliContext& context);

@@ -4,15 +4,16 @@
 #include <stdlib.h>
 #include <CLI/CLI.hpp>
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "adapters/aws/credential_chain.h"
-#include "cli/aws_session.h"
-#include "cli/exit_codes.h"
-#include "cli/run.h"
-#include "core/rfc3339.h"
-#include "core/ttl.h"
+#include "cli/command.h"
+#include "core/base/exit_codes.h"
+#include "core/base/rfc3339.h"
+#include "core/plan/ttl.h"
+#include "session/session.h"
 
 namespace audex {
 namespace {
@@ -23,37 +24,54 @@ constexpr char kNestedVariable[] = "AUDEX_IN_CREDENTIAL_PROCESS";
 }  // namespace
 
 void AddCredentialRequestFlags(CLI::App& command, CredentialRequestOptions& options) {
-  command.add_option("--allow", options.allow,
+  SessionRequest& request = options.request;
+  command.add_option("--allow", request.allow,
                      "Comma-separated actions, wildcards or universal names");
-  command.add_option("--profile", options.profile, "A built-in or custom profile name");
-  command.add_option("--resource", options.resource, "Comma-separated resource ARNs");
-  command.add_option("--ttl", options.ttl, "Credential lifetime: 15m, 1h (default 15m)");
-  command.add_option("--role-arn", options.role_arn,
+  command.add_option("--profile", request.profile, "A built-in or custom profile name");
+  command.add_option("--resource", request.resource, "Comma-separated resource ARNs");
+  command.add_option("--ttl", request.ttl, "Credential lifetime: 15m, 1h (default 15m)");
+  command.add_option("--role-arn", request.role_arn,
                      "Role to assume (else AUDEX_ROLE_ARN, else role_arn in config.toml)");
-  command.add_option("--region", options.region, "AWS region for STS");
-  command.add_option("--source-identity", options.source_identity, "STS SourceIdentity");
-  command.add_flag("--allow-unknown", options.allow_unknown,
+  command.add_option("--region", request.region, "AWS region for STS");
+  command.add_option("--source-identity", request.source_identity, "STS SourceIdentity");
+  command.add_flag("--allow-unknown", request.allow_unknown,
                    "Send AWS actions the action catalog does not know yet (warned)");
   command.add_flag("--no-cache", options.no_cache, "Ask STS every time; never use the cache");
-  command.add_flag("--scope-current", options.scope_current,
+  command.add_flag("--scope-current", request.scope_current,
                    "Narrow your own temporary credentials instead of assuming a role");
 }
 
-void AddCredentialProcessCommand(CLI::App& app, CredentialRequestOptions& options) {
-  CLI::App* command =
-      app.add_subcommand("credential-process",
-                         "Print scoped credentials as credential_process JSON (for ~/.aws/config)");
-  AddCredentialRequestFlags(*command, options);
+CommandSpec CredentialProcessCommand() {
+  return {"credential-process",
+          "Print scoped credentials as credential_process JSON (for ~/.aws/config)", false,
+          [](CLI::App& command) -> CommandRunner {
+            auto options = std::make_shared<CredentialRequestOptions>();
+            AddCredentialRequestFlags(command, *options);
+            return [options](const Invocation& call) {
+              return RunCredentialProcessCommand(*options, call.context);
+            };
+          }};
+}
+
+Result<SessionRequest> CredentialRequestFor(const CredentialRequestOptions& options,
+                                            std::string_view command) {
+  if (!options.request.allow && !options.request.profile) {
+    return UsageError(fmt::format(
+        "{} needs --profile NAME or --allow LIST to know what to grant; see tryaudex {} --help",
+        command, command));
+  }
+  SessionRequest request = options.request;
+  request.provider = "aws";
+  request.cache = options.no_cache ? CacheChoice::kOff : CacheChoice::kOn;
+  request.serve = false;
+  request.command.clear();
+  return request;
 }
 
 Result<int> RunCredentialProcessCommand(const CredentialRequestOptions& options,
                                         const CliContext& context) {
-  if (!options.allow && !options.profile) {
-    return UsageError(
-        "credential-process needs --profile NAME or --allow LIST to know what to grant; see "
-        "tryaudex credential-process --help");
-  }
-  if (options.scope_current && options.role_arn) return UsageError(kScopeCurrentWithRole);
+  auto request = CredentialRequestFor(options, "credential-process");
+  if (!request) return tl::unexpected(request.error());
   // A profile whose credential_process runs tryaudex, used as tryaudex's own
   // base credentials (AWS_PROFILE, or [default]), would start tryaudex
   // without end: each level marks the environment its credential_process
@@ -69,26 +87,12 @@ Result<int> RunCredentialProcessCommand(const CredentialRequestOptions& options,
         files.profile, files.config.string()));
   }
   ::setenv(kNestedVariable, "1", 1);
-  RunOptions run;
-  run.provider = "aws";
-  run.allow = options.allow;
-  run.profile = options.profile;
-  run.resource = options.resource;
-  run.allow_unknown = options.allow_unknown;
-  run.ttl = options.ttl;
-  run.scope_current = options.scope_current;
-  auto planned = PlanRunRequest(run, context);
+  auto planned = PlanRequest(*request, context.world);
   if (!planned) return tl::unexpected(planned.error());
-  auto target = ResolveAwsTarget(options.role_arn, options.region, context, planned->loaded.config,
-                                 !options.scope_current);
-  if (!target) return tl::unexpected(target.error());
-  AwsIssueOptions issue;
-  issue.use_cache = !options.no_cache;
-  issue.scope_current = options.scope_current;
-  auto session = AwsSession::Start(context, *planned, *target, options.source_identity, issue);
+  auto session = Session::Start(*planned, context.world);
   if (!session) return tl::unexpected(session.error());
 
-  const AwsCredentials& credentials = (*session)->credentials();
+  const AwsCredentials credentials = (*session)->CurrentCredentials();
   nlohmann::ordered_json json;
   json["Version"] = 1;
   json["AccessKeyId"] = credentials.access_key_id;

@@ -5,10 +5,8 @@
 // credential cache unless --no-cache. Errors go to stderr, without secrets.
 #pragma once
 
-#include <optional>
-#include <string>
-
 #include "cli/cli_context.h"
+#include "core/plan/session_request.h"
 
 namespace CLI {
 class App;
@@ -19,22 +17,19 @@ namespace audex {
 // The request flags shared with `setup-profile`, which writes them into
 // the credential_process line.
 struct CredentialRequestOptions {
-  std::optional<std::string> allow;
-  std::optional<std::string> profile;
-  std::optional<std::string> resource;
-  std::optional<std::string> ttl;
-  std::optional<std::string> role_arn;
-  std::optional<std::string> region;
-  std::optional<std::string> source_identity;
-  bool allow_unknown = false;
+  SessionRequest request;  // AWS; --allow/--profile, --ttl, --role-arn, ...
   bool no_cache = false;
-  bool scope_current = false;
 };
 
 // Adds the shared flags to `command`.
 void AddCredentialRequestFlags(CLI::App& command, CredentialRequestOptions& options);
 
-void AddCredentialProcessCommand(CLI::App& app, CredentialRequestOptions& options);
+// The request credential-process plans: AWS, cached unless --no-cache, no
+// child. kUsage without --profile or --allow (`command` names the command
+// for the message).
+Result<SessionRequest> CredentialRequestFor(const CredentialRequestOptions& options,
+                                            std::string_view command);
+
 Result<int> RunCredentialProcessCommand(const CredentialRequestOptions& options,
                                         const CliContext& context);
 

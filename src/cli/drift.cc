@@ -1,5 +1,9 @@
 #include "cli/drift.h"
 
+#include <memory>
+
+#include "cli/command.h"
+
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -9,14 +13,13 @@
 
 #include "adapters/aws/credential_chain.h"
 #include "adapters/aws/iam_client.h"
-#include "adapters/aws/sts_endpoint.h"
 #include "adapters/http/curl_http_client.h"
 #include "catalog/catalog_universe.h"
-#include "cli/exit_codes.h"
-#include "cli/http_options.h"
-#include "core/drift.h"
-#include "core/role.h"
-#include "core/text.h"
+#include "core/base/exit_codes.h"
+#include "core/base/text.h"
+#include "core/plan/aws_endpoints.h"
+#include "core/plan/role.h"
+#include "core/policy/drift.h"
 
 namespace audex {
 namespace {
@@ -210,20 +213,25 @@ Result<void> ValidateDriftOptions(const DriftOptions& options) {
   return {};
 }
 
-void AddDriftCommand(CLI::App& app, DriftOptions& options) {
-  CLI::App* drift = app.add_subcommand(
-      "drift", "Compare what an IAM role really allows with the profile it should match");
-  drift->add_option("--role-arn", options.role_arn,
-                    "The role to read (else AUDEX_ROLE_ARN, else role_arn in config.toml)");
-  drift->add_option("--expected-policy", options.expected_policy,
-                    "A built-in or custom profile the role should match");
-  drift->add_option("--expected-allow", options.expected_allow,
-                    "Comma-separated actions the role should allow (as run --allow)");
-  drift->add_flag("--all-profiles", options.all_profiles,
-                  "Compare with every AWS profile and name the closest");
-  drift->add_option("--region", options.region, "AWS region (selects the IAM partition)");
-  drift->add_flag("--verbose", options.verbose, "List every action, also behind wildcards");
-  drift->add_flag("--json", options.json, "Print JSON");
+CommandSpec DriftCommand() {
+  return {
+      "drift", "Compare what an IAM role really allows with the profile it should match", false,
+      [](CLI::App& drift_command) -> CommandRunner {
+        auto options = std::make_shared<DriftOptions>();
+        CLI::App* drift = &drift_command;
+        drift->add_option("--role-arn", options->role_arn,
+                          "The role to read (else AUDEX_ROLE_ARN, else role_arn in config.toml)");
+        drift->add_option("--expected-policy", options->expected_policy,
+                          "A built-in or custom profile the role should match");
+        drift->add_option("--expected-allow", options->expected_allow,
+                          "Comma-separated actions the role should allow (as run --allow)");
+        drift->add_flag("--all-profiles", options->all_profiles,
+                        "Compare with every AWS profile and name the closest");
+        drift->add_option("--region", options->region, "AWS region (selects the IAM partition)");
+        drift->add_flag("--verbose", options->verbose, "List every action, also behind wildcards");
+        drift->add_flag("--json", options->json, "Print JSON");
+        return [options](const Invocation& call) { return RunDrift(*options, call.context); };
+      }};
 }
 
 Result<int> RunDrift(const DriftOptions& options, const CliContext& context) {
@@ -248,10 +256,9 @@ Result<int> RunDrift(const DriftOptions& options, const CliContext& context) {
 
   // 2. Which role, where IAM is, and who asks.
   const UserConfig& config = loaded->config;
-  auto role = ChooseRole(options.role_arn, context.env("AUDEX_ROLE_ARN"), config.role_arn,
-                         config.source.empty() ? "config.toml" : config.source);
+  auto role = ResolveRole(options.role_arn, context.env, config);
   if (!role) {
-    // ChooseRole speaks for run; drift reads the role rather than assuming it.
+    // ResolveRole speaks for run; drift reads the role rather than assuming it.
     Error error = role.error();
     constexpr std::string_view kRunWords = "no role to assume";
     if (error.message.starts_with(kRunWords)) {
@@ -268,11 +275,11 @@ Result<int> RunDrift(const DriftOptions& options, const CliContext& context) {
   if (!base) return tl::unexpected(base.error());
 
   // 3. Read the role and everything that decides what it may do.
-  CurlHttpClient http(HttpOptionsFrom(context.env));
+  std::unique_ptr<HttpClient> http = context.world.http(HttpOptionsFrom(context.env));
   IamClientOptions iam_options;
   iam_options.endpoint = endpoint->url;
   iam_options.signing_region = endpoint->signing_region;
-  IamClient iam(http, std::move(iam_options));
+  IamClient iam(*http, std::move(iam_options));
   auto fetched = FetchRole(iam, role->arn, *base);
   if (!fetched) return tl::unexpected(fetched.error());
   auto policies = ParseRolePolicies(*fetched, role->arn);

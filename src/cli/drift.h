@@ -28,7 +28,6 @@ struct DriftOptions {
 // Exactly one of --expected-policy, --expected-allow and --all-profiles (kUsage).
 Result<void> ValidateDriftOptions(const DriftOptions& options);
 
-void AddDriftCommand(CLI::App& app, DriftOptions& options);
 // kExitOk when the role matches, kExitCheckFailed when it drifts; errors as
 // documented (usage 2, policy 3, credentials or IAM 4).
 Result<int> RunDrift(const DriftOptions& options, const CliContext& context);

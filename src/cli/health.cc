@@ -1,5 +1,9 @@
 #include "cli/health.h"
 
+#include <memory>
+
+#include "cli/command.h"
+
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -8,30 +12,32 @@
 
 #include "adapters/aws/credential_chain.h"
 #include "adapters/aws/sts_client.h"
-#include "adapters/aws/sts_endpoint.h"
+#include "adapters/azure/azure_cli_config.h"
 #include "adapters/gcp/gcp_credentials.h"
 #include "adapters/gcp/gcp_iam_client.h"
 #include "adapters/http/curl_http_client.h"
-#include "cli/azure_session.h"
-#include "cli/exit_codes.h"
-#include "cli/gcp_session.h"
-#include "cli/http_options.h"
-#include "core/rfc3339.h"
-#include "core/role.h"
+#include "core/base/exit_codes.h"
+#include "core/base/rfc3339.h"
+#include "core/plan/aws_endpoints.h"
+#include "core/plan/role.h"
 
 #include <functional>
 
 namespace audex {
 
-void AddHealthCommand(CLI::App& app, HealthOptions& options) {
-  CLI::App* health = app.add_subcommand(
-      "health", "Check the credentials, identity, region and role Audex would use");
-  health->add_option("--check", options.check, "The provider to check (aws, gcp, azure)")
-      ->check(CLI::IsMember({"aws", "gcp", "azure"}));
-  health->add_option("--role-arn", options.role_arn,
-                     "Role to report (else AUDEX_ROLE_ARN, config)");
-  health->add_option("--region", options.region, "AWS region");
-  health->add_flag("--json", options.json, "Print JSON");
+CommandSpec HealthCommand() {
+  return {"health", "Check the credentials, identity, region and role Audex would use", false,
+          [](CLI::App& health_command) -> CommandRunner {
+            auto options = std::make_shared<HealthOptions>();
+            CLI::App* health = &health_command;
+            health->add_option("--check", options->check, "The provider to check (aws, gcp, azure)")
+                ->check(CLI::IsMember({"aws", "gcp", "azure"}));
+            health->add_option("--role-arn", options->role_arn,
+                               "Role to report (else AUDEX_ROLE_ARN, config)");
+            health->add_option("--region", options->region, "AWS region");
+            health->add_flag("--json", options->json, "Print JSON");
+            return [options](const Invocation& call) { return RunHealth(*options, call.context); };
+          }};
 }
 
 namespace {
@@ -42,7 +48,7 @@ using HealthAdd = std::function<void(const std::string&, const std::string&, boo
 // generateAccessToken (60 s) to prove the impersonation works.
 void CheckGcp(const HealthOptions& options, const CliContext& context, const UserConfig& config,
               const HealthAdd& add) {
-  auto target = ResolveGcpTarget(options.role_arn, context, config);
+  auto target = ResolveGcpTarget(options.role_arn, context.env, config);
   add("service_account",
       target ? fmt::format("{} (from {})", target->service_account, target->source)
              : target.error().message,
@@ -53,12 +59,13 @@ void CheckGcp(const HealthOptions& options, const CliContext& context, const Use
   const std::string project =
       context.env("AUDEX_GCP_PROJECT").value_or(config.gcp_project.value_or(""));
   add("project", project.empty() ? "none (set AUDEX_GCP_PROJECT or gcp_project)" : project, true);
-  CurlHttpClient http(GcpHttpOptions(context.env));
-  CurlHttpClient metadata_http(GcpMetadataHttpOptions(context.env));
-  auto base = ResolveGcpBaseToken(context.env, http, metadata_http);
+  std::unique_ptr<HttpClient> http = context.world.http(GcpHttpOptions(context.env));
+  std::unique_ptr<HttpClient> metadata_http =
+      context.world.http(GcpMetadataHttpOptions(context.env));
+  auto base = ResolveGcpBaseToken(context.env, *http, *metadata_http);
   add("base_token", base ? "from " + base->source : base.error().message, base.has_value());
   if (!base || !target) return;
-  auto minted = GenerateAccessToken(http, endpoints, *base, target->service_account,
+  auto minted = GenerateAccessToken(*http, endpoints, *base, target->service_account,
                                     std::chrono::seconds(60));
   add("impersonation",
       minted ? fmt::format("generateAccessToken as {} works", target->service_account)
@@ -69,7 +76,7 @@ void CheckGcp(const HealthOptions& options, const CliContext& context, const Use
 // Azure: the cloud, the subscription, and the token Audex would start from
 // (its source and expiry, never its value).
 void CheckAzure(const CliContext& context, const UserConfig& config, const HealthAdd& add) {
-  auto target = ResolveAzureTarget(context, config);
+  auto target = ResolveAzureTarget(context.env, config);
   if (!target) {
     add("cloud", target.error().message, false);
     return;
@@ -80,7 +87,9 @@ void CheckAzure(const CliContext& context, const UserConfig& config, const Healt
       target->subscription_id.empty() ? "none (set AZURE_SUBSCRIPTION_ID)"
                                       : target->subscription_id,
       true);
-  auto token = FindAzureToken(context, target->cloud);
+  std::unique_ptr<HttpClient> http = context.world.http(AzureHttpOptions(context.env));
+  std::unique_ptr<HttpClient> imds_http = context.world.http(AzureImdsHttpOptions(context.env));
+  auto token = FindAzureToken(context.env, target->cloud, *http, *imds_http);
   add("token",
       token ? fmt::format("from {}{}", token->source,
                           token->expiration ? ", expires " + FormatRfc3339(*token->expiration)
@@ -132,8 +141,7 @@ Result<int> RunHealth(const HealthOptions& options, const CliContext& context) {
   if (!endpoint) return tl::unexpected(endpoint.error());
   add("sts_endpoint", fmt::format("{} (from {})", endpoint->url, endpoint->source), true);
 
-  auto role = ChooseRole(options.role_arn, context.env("AUDEX_ROLE_ARN"), config.role_arn,
-                         config.source.empty() ? "config.toml" : config.source);
+  auto role = ResolveRole(options.role_arn, context.env, config);
   add("role", role ? fmt::format("{} (from {})", role->arn, role->source) : role.error().message,
       role.has_value());
 
@@ -143,11 +151,11 @@ Result<int> RunHealth(const HealthOptions& options, const CliContext& context) {
   } else {
     add("base_credentials", fmt::format("access key {} from {}", base->access_key_id, base->source),
         true);
-    CurlHttpClient http(HttpOptionsFrom(context.env));
+    std::unique_ptr<HttpClient> http = context.world.http(HttpOptionsFrom(context.env));
     StsClientOptions sts_options;
     sts_options.endpoint = endpoint->url;
     sts_options.region = region->region;
-    StsClient sts(http, std::move(sts_options));
+    StsClient sts(*http, std::move(sts_options));
     auto identity = sts.GetCallerIdentity(*base);
     add("caller_identity",
         identity ? fmt::format("{} (account {})", identity->arn, identity->account)

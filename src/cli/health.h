@@ -21,7 +21,6 @@ struct HealthOptions {
   bool json = false;
 };
 
-void AddHealthCommand(CLI::App& app, HealthOptions& options);
 Result<int> RunHealth(const HealthOptions& options, const CliContext& context);
 
 }  // namespace audex

@@ -1,5 +1,9 @@
 #include "cli/intent.h"
 
+#include <memory>
+
+#include "cli/command.h"
+
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -9,30 +13,38 @@
 #include "adapters/http/curl_http_client.h"
 #include "catalog/intent_check.h"
 #include "cli/run.h"
+#include "core/base/text.h"
 #include "core/intent.h"
 #include "core/intent_offline.h"
-#include "core/text.h"
 
 namespace audex {
 
-void AddIntentCommand(CLI::App& app, IntentOptions& options) {
-  CLI::App* intent = app.add_subcommand(
+CommandSpec IntentCommand() {
+  return {
       "intent",
       "Turn a sentence into a checked least-privilege policy: tryaudex intent \"Read only from "
-      "my-bucket in S3\" [--run -- CMD...]");
-  intent->add_option("sentence", options.words, "What the command needs, in one sentence");
-  intent->add_option("--provider", options.provider, "aws (default), gcp or azure");
-  intent->add_option(
-      "--model", options.model,
-      fmt::format("Claude model (else `model` in config.toml, else {})", kAnthropicDefaultModel));
-  intent->add_flag("--offline", options.offline,
-                   "Use the built-in rule-based parser, even when ANTHROPIC_API_KEY is set");
-  intent->add_flag("--run", options.run,
-                   "Run the command after -- with the result, as tryaudex run would");
-  intent->add_option("--ttl", options.ttl, "With --run: session lifetime (default 15m)");
-  intent->add_option("--role-arn", options.role_arn, "With --run: the role to assume");
-  intent->add_option("--region", options.region, "With --run: the AWS region");
-  intent->add_flag("--dry-run", options.dry_run, "With --run: print the plan and stop");
+      "my-bucket in S3\" [--run -- CMD...]",
+      true, [](CLI::App& intent_command) -> CommandRunner {
+        auto options = std::make_shared<IntentOptions>();
+        CLI::App* intent = &intent_command;
+        intent->add_option("sentence", options->words, "What the command needs, in one sentence");
+        intent->add_option("--provider", options->provider, "aws (default), gcp or azure");
+        intent->add_option("--model", options->model,
+                           fmt::format("Claude model (else `model` in config.toml, else {})",
+                                       kAnthropicDefaultModel));
+        intent->add_flag("--offline", options->offline,
+                         "Use the built-in rule-based parser, even when ANTHROPIC_API_KEY is set");
+        intent->add_flag("--run", options->run,
+                         "Run the command after -- with the result, as tryaudex run would");
+        intent->add_option("--ttl", options->ttl, "With --run: session lifetime (default 15m)");
+        intent->add_option("--role-arn", options->role_arn, "With --run: the role to assume");
+        intent->add_option("--region", options->region, "With --run: the AWS region");
+        intent->add_flag("--dry-run", options->dry_run, "With --run: print the plan and stop");
+        return [options](const Invocation& call) {
+          options->command = call.command;
+          return RunIntent(*options, call.context);
+        };
+      }};
 }
 
 namespace {
@@ -62,8 +74,8 @@ Result<Proposal> AskClaude(const std::string& sentence, Provider provider,
   CurlHttpOptions http_options;
   // One short answer, but the model may think first: a minute per attempt.
   http_options.timeouts = {std::chrono::seconds(5), std::chrono::seconds(60)};
-  CurlHttpClient http(http_options);
-  AnthropicMessagesClient client(http, anthropic);
+  std::unique_ptr<HttpClient> http = context.world.http(http_options);
+  AnthropicMessagesClient client(*http, anthropic);
   auto text = client.Ask(IntentSystemPrompt(provider), sentence);
   if (!text) return tl::unexpected(text.error());
   auto policy = ParseIntentReply(*text);
@@ -141,14 +153,17 @@ Result<int> RunIntent(const IntentOptions& options, const CliContext& context) {
   // stdout belongs to the command from here on.
   context.err << "tryaudex: intent: " << json << '\n';
   RunOptions run;
-  run.provider = std::string(ProviderName(provider));
-  run.allow = Join(checked->policy.actions, ",");
-  if (!checked->policy.resources.empty()) run.resource = Join(checked->policy.resources, ",");
-  run.ttl = options.ttl;
-  run.role_arn = options.role_arn;
-  run.region = options.region;
+  SessionRequest& request = run.request;
+  request.provider = std::string(ProviderName(provider));
+  request.allow = Join(checked->policy.actions, ",");
+  if (!checked->policy.resources.empty()) {
+    request.resource = Join(checked->policy.resources, ",");
+  }
+  request.ttl = options.ttl;
+  request.role_arn = options.role_arn;
+  request.region = options.region;
+  request.command = options.command;
   run.dry_run = options.dry_run;
-  run.command = options.command;
   return RunRun(run, context);
 }
 

@@ -32,7 +32,6 @@ struct IntentOptions {
   std::vector<std::string> command;  // everything after "--"
 };
 
-void AddIntentCommand(CLI::App& app, IntentOptions& options);
 Result<int> RunIntent(const IntentOptions& options, const CliContext& context);
 
 }  // namespace audex

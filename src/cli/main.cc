@@ -8,26 +8,18 @@
 #include <functional>
 #include <iostream>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "adapters/process/child_process.h"
 #include "catalog/action_catalog.h"
-#include "cli/audit.h"
-#include "cli/cache.h"
 #include "cli/cli_context.h"
-#include "cli/credential_process.h"
-#include "cli/drift.h"
-#include "cli/exit_codes.h"
-#include "cli/health.h"
-#include "cli/intent.h"
-#include "cli/learn.h"
-#include "cli/mcp.h"
-#include "cli/policies.h"
-#include "cli/run.h"
-#include "cli/sessions.h"
-#include "cli/setup_profile.h"
-#include "core/text.h"
+#include "cli/command.h"
+#include "core/base/exit_codes.h"
+#include "core/base/text.h"
+#include "session/world.h"
 
 namespace {
 
@@ -123,35 +115,17 @@ int Main(int argc, char** argv) {
   bool licenses = false;
   app.add_flag("--licenses", licenses, "Print the licences of data built into tryaudex");
   app.require_subcommand(0, 1);
-  app.footer(
-      "Exit codes: 0 ok (or the command's own code), 1 check failed (audit verify; drift found; "
-      "learn saw no AWS call), 2 usage or "
-      "configuration error, 3 policy error, 4 credentials or cloud error, 5 audit log or session "
-      "store error, 126/127 command not runnable/not found, 128+N command killed by signal N.");
-  audex::RunOptions run_options;
-  audex::PoliciesOptions policies_options;
-  audex::AddRunCommand(app, run_options);
-  audex::AddPoliciesCommand(app, policies_options);
-  audex::SessionsOptions sessions_options;
-  audex::AddSessionsCommand(app, sessions_options);
-  audex::AuditOptions audit_options;
-  audex::AddAuditCommand(app, audit_options);
-  audex::HealthOptions health_options;
-  audex::AddHealthCommand(app, health_options);
-  audex::LearnOptions learn_options;
-  audex::AddLearnCommand(app, learn_options);
-  audex::CredentialRequestOptions credential_process_options;
-  audex::AddCredentialProcessCommand(app, credential_process_options);
-  audex::SetupProfileOptions setup_profile_options;
-  audex::AddSetupProfileCommand(app, setup_profile_options);
-  audex::CacheOptions cache_options;
-  audex::AddCacheCommand(app, cache_options);
-  audex::IntentOptions intent_options;
-  audex::AddIntentCommand(app, intent_options);
-  audex::DriftOptions drift_options;
-  audex::AddDriftCommand(app, drift_options);
-  audex::McpOptions mcp_options;
-  audex::AddMcpCommand(app, mcp_options);
+  std::vector<std::string> meanings;
+  for (const audex::ExitCodeMeaning& meaning : audex::ExitCodeMeanings()) {
+    meanings.push_back(fmt::format("{} {}", meaning.code, meaning.meaning));
+  }
+  app.footer("Exit codes: " + audex::Join(meanings, ", ") + ".");
+  // The command table: each command adds its flags and hands back its runner.
+  const std::span<const audex::CommandSpec> specs = audex::Commands();
+  std::vector<audex::CommandRunner> runners;
+  for (const audex::CommandSpec& spec : specs) {
+    runners.push_back(spec.define(*app.add_subcommand(spec.name, spec.summary)));
+  }
 
   const std::vector<std::string> commands = SubcommandNames(app);
   const std::string word = NthWord(args, 0);
@@ -211,44 +185,18 @@ int Main(int argc, char** argv) {
          "no command given; commands: " + audex::Join(commands, ", ") + "; see tryaudex --help"});
   }
 
-  audex::CliContext context{audex::ProcessEnvironment(),
-                            audex::ResolvePaths(audex::ProcessEnvironment()), std::cout, std::cerr};
-  Result<int> outcome = 0;
-  if (app.got_subcommand("run")) {
-    run_options.command = std::move(child);
-    outcome = audex::RunRun(run_options, context);
-  } else if (app.got_subcommand("learn")) {
-    learn_options.run.command = std::move(child);
-    outcome = audex::RunLearn(learn_options, context);
-  } else if (app.got_subcommand("intent")) {
-    intent_options.command = std::move(child);
-    outcome = audex::RunIntent(intent_options, context);
-  } else {
-    if (!child.empty()) {
-      return Fail({audex::ErrorKind::kUsage,
-                   "only tryaudex run, learn and intent --run take a command after --; see "
-                   "tryaudex --help"});
-    }
-    if (app.got_subcommand("health")) {
-      outcome = audex::RunHealth(health_options, context);
-    } else if (app.got_subcommand("sessions")) {
-      outcome = audex::RunSessions(sessions_options, context);
-    } else if (app.got_subcommand("audit")) {
-      outcome = audex::RunAudit(audit_options, context);
-    } else if (app.got_subcommand("credential-process")) {
-      outcome = audex::RunCredentialProcessCommand(credential_process_options, context);
-    } else if (app.got_subcommand("setup-profile")) {
-      outcome = audex::RunSetupProfile(setup_profile_options, context);
-    } else if (app.got_subcommand("cache")) {
-      outcome = audex::RunCache(cache_options, context);
-    } else if (app.got_subcommand("drift")) {
-      outcome = audex::RunDrift(drift_options, context);
-    } else if (app.got_subcommand("mcp")) {
-      outcome = audex::RunMcp(mcp_options, context, std::cin);
-    } else {
-      outcome = audex::RunPolicies(policies_options, context);
-    }
+  size_t chosen = 0;
+  while (!app.got_subcommand(specs[chosen].name)) ++chosen;
+  const audex::CommandSpec& spec = specs[chosen];
+  if (!spec.takes_command && !child.empty()) {
+    return Fail({audex::ErrorKind::kUsage,
+                 "only tryaudex run, learn and intent --run take a command after --; see "
+                 "tryaudex --help"});
   }
+  audex::World world =
+      audex::SystemWorld(audex::CurrentEnvironment(), audex::PrintNotices(std::cerr));
+  const audex::CliContext context(world, std::cout, std::cerr);
+  const Result<int> outcome = runners[chosen](audex::Invocation{context, std::move(child)});
   std::cout.flush();
   if (!outcome) return Fail(outcome.error());
   return *outcome;

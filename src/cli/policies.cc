@@ -1,19 +1,25 @@
 #include "cli/policies.h"
 
+#include <memory>
+
+#include "cli/command.h"
+
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "adapters/files/files.h"
 #include "catalog/access_level.h"
 #include "catalog/action_catalog.h"
 #include "catalog/catalog_universe.h"
 #include "catalog/policy_lint.h"
-#include "cli/exit_codes.h"
-#include "core/action_syntax.h"
-#include "core/session_plan.h"
-#include "core/text.h"
+#include "catalog/profile_views.h"
+#include "core/base/exit_codes.h"
+#include "core/base/text.h"
+#include "core/plan/session_plan.h"
+#include "core/policy/action_syntax.h"
 
 namespace audex {
 namespace {
@@ -30,18 +36,6 @@ std::string SourceLabel(const Profile& profile, const ProfileCatalog& catalog) {
                                           : profile.source;
 }
 
-OrderedJson ProfileJson(const Profile& profile, const ProfileCatalog& catalog) {
-  OrderedJson json;
-  json["name"] = profile.name;
-  json["provider"] = profile.provider ? OrderedJson(ProviderName(*profile.provider)) : nullptr;
-  json["description"] = profile.description;
-  json["actions"] = profile.actions;
-  json["resources"] = profile.resources;
-  json["source"] = profile.source;
-  json["shadows_builtin"] = catalog.IsShadowed(profile.name);
-  return json;
-}
-
 Result<int> List(const PoliciesOptions& options, const CliContext& context,
                  const LoadedConfiguration& loaded) {
   std::optional<Provider> only;
@@ -50,15 +44,10 @@ Result<int> List(const PoliciesOptions& options, const CliContext& context,
     if (!parsed) return tl::unexpected(parsed.error());
     only = *parsed;
   }
-  const std::vector<const Profile*> all = loaded.profiles.All();
-  const auto wanted = [&](const Profile& profile) {
-    return !only || !profile.provider || *profile.provider == *only;
-  };
+  const std::vector<const Profile*> all = ProfilesFor(loaded.profiles, only);
   if (options.json) {
     OrderedJson list = OrderedJson::array();
-    for (const Profile* profile : all) {
-      if (wanted(*profile)) list.push_back(ProfileJson(*profile, loaded.profiles));
-    }
+    for (const Profile* profile : all) list.push_back(ProfileJson(*profile, loaded.profiles));
     context.out << list.dump(2) << '\n';
     return kExitOk;
   }
@@ -70,7 +59,7 @@ Result<int> List(const PoliciesOptions& options, const CliContext& context,
   const auto print_group = [&](std::string_view title, auto belongs) {
     bool any = false;
     for (const Profile* profile : all) {
-      if (!wanted(*profile) || !belongs(*profile)) continue;
+      if (!belongs(*profile)) continue;
       if (!any) context.out << title << '\n';
       any = true;
       context.out << fmt::format("  {:<{}}  {:<{}}  {}\n", profile->name, name_width,
@@ -102,20 +91,9 @@ Result<int> Show(const PoliciesOptions& options, const CliContext& context,
   const Profile* profile = *found;
   // The document the profile produces is exactly what `run` would send,
   // deny list included.
-  AccessRequest request;
-  request.profile = profile->name;
-  auto plan = PlanSession(request, std::nullopt, loaded.config, loaded.profiles, loaded.deny, {},
-                          &BuiltinAwsActions());
+  auto plan = PlanForProfile(*profile, loaded.config, loaded.profiles, loaded.deny);
   if (options.json) {
-    OrderedJson json = ProfileJson(*profile, loaded.profiles);
-    if (plan && plan->policy) {
-      json["policy"] = OrderedJson::parse(plan->policy_json);
-      json["policy_size"] = plan->policy_json.size();
-    } else {
-      json["policy"] = nullptr;
-      if (!plan) json["policy_error"] = plan.error().message;
-    }
-    context.out << json.dump(2) << '\n';
+    context.out << ProfileWithPolicyJson(*profile, loaded.profiles, plan).dump(2) << '\n';
     return kExitOk;
   }
   context.out << fmt::format("Profile:      {}\n", profile->name);
@@ -148,39 +126,20 @@ Result<int> Show(const PoliciesOptions& options, const CliContext& context,
 
 // `policies expand`: every action each pattern grants today, with counts.
 Result<int> Expand(const PoliciesOptions& options, const CliContext& context) {
-  const ActionCatalog& catalog = ActionCatalog::Builtin();
-  OrderedJson json = OrderedJson::array();
-  for (const std::string& pattern : options.patterns) {
-    if (auto checked = CheckActionSyntax(Provider::kAws, pattern, "policies expand"); !checked) {
-      return tl::unexpected(checked.error());
-    }
-    auto ids = catalog.Expand(pattern);
-    if (!ids) return tl::unexpected(ids.error());
-    if (ids->empty()) {
-      const std::vector<std::string> close = catalog.Suggest(pattern);
-      return PolicyError(
-          fmt::format("\"{}\" matches no AWS action in the catalog{}", pattern,
-                      close.empty() ? "" : fmt::format(" (did you mean {}?)", Join(close, ", "))));
-    }
-    OrderedJson actions = OrderedJson::array();
-    if (!options.json) {
-      context.out << fmt::format("{}: {} action{}\n", pattern, ids->size(),
-                                 ids->size() == 1 ? "" : "s");
-    }
-    for (ActionId id : *ids) {
-      const Action action = catalog.Get(id);
-      const std::string levels = FormatAccessLevels(action.access_levels());
-      if (options.json) {
-        actions.push_back({{"action", action.FullName()}, {"access_level", levels}});
-      } else {
-        context.out << fmt::format("  {:<60}  {}\n", action.FullName(), levels);
-      }
-    }
-    if (options.json) {
-      json.push_back({{"pattern", pattern}, {"count", ids->size()}, {"actions", actions}});
+  auto expanded = ExpandPatterns(ActionCatalog::Builtin(), options.patterns);
+  if (!expanded) return tl::unexpected(expanded.error());
+  if (options.json) {
+    context.out << ExpandedPatternsJson(*expanded).dump(2) << '\n';
+    return kExitOk;
+  }
+  for (const ExpandedPattern& entry : *expanded) {
+    context.out << fmt::format("{}: {} action{}\n", entry.pattern, entry.actions.size(),
+                               entry.actions.size() == 1 ? "" : "s");
+    for (const Action& action : entry.actions) {
+      context.out << fmt::format("  {:<60}  {}\n", action.FullName(),
+                                 FormatAccessLevels(action.access_levels()));
     }
   }
-  if (options.json) context.out << json.dump(2) << '\n';
   return kExitOk;
 }
 
@@ -213,28 +172,37 @@ Result<int> Validate(const PoliciesOptions& options, const CliContext& context,
 
 }  // namespace
 
-void AddPoliciesCommand(CLI::App& app, PoliciesOptions& options) {
-  CLI::App* policies = app.add_subcommand("policies", "List and show permission profiles");
-  policies->require_subcommand(1);
-  CLI::App* list = policies->add_subcommand("list", "List built-in and custom profiles");
-  list->add_option("--provider", options.provider, "Only profiles for aws, gcp or azure");
-  list->add_flag("--json", options.json, "Print JSON");
-  list->callback([&options] { options.subcommand = "list"; });
-  CLI::App* show = policies->add_subcommand("show", "Show a profile and the policy it produces");
-  show->add_option("name", options.name, "Profile name")->required();
-  show->add_flag("--json", options.json, "Print JSON");
-  show->callback([&options] { options.subcommand = "show"; });
-  CLI::App* expand =
-      policies->add_subcommand("expand", "Print the AWS actions each pattern grants today");
-  expand->add_option("patterns", options.patterns, "Patterns: s3:Get*, s3:@read, ec2:Describe*")
-      ->required();
-  expand->add_flag("--json", options.json, "Print JSON");
-  expand->callback([&options] { options.subcommand = "expand"; });
-  CLI::App* validate =
-      policies->add_subcommand("validate", "Lint an IAM policy document against the catalog");
-  validate->add_option("--file", options.file, "The policy document (JSON)")->required();
-  validate->add_flag("--json", options.json, "Print JSON");
-  validate->callback([&options] { options.subcommand = "validate"; });
+CommandSpec PoliciesCommand() {
+  return {
+      "policies", "List and show permission profiles", false,
+      [](CLI::App& policies_command) -> CommandRunner {
+        auto options = std::make_shared<PoliciesOptions>();
+        CLI::App* policies = &policies_command;
+        policies->require_subcommand(1);
+        CLI::App* list = policies->add_subcommand("list", "List built-in and custom profiles");
+        list->add_option("--provider", options->provider, "Only profiles for aws, gcp or azure");
+        list->add_flag("--json", options->json, "Print JSON");
+        list->callback([options] { options->subcommand = "list"; });
+        CLI::App* show =
+            policies->add_subcommand("show", "Show a profile and the policy it produces");
+        show->add_option("name", options->name, "Profile name")->required();
+        show->add_flag("--json", options->json, "Print JSON");
+        show->callback([options] { options->subcommand = "show"; });
+        CLI::App* expand =
+            policies->add_subcommand("expand", "Print the AWS actions each pattern grants today");
+        expand
+            ->add_option("patterns", options->patterns,
+                         "Patterns: s3:Get*, s3:@read, ec2:Describe*")
+            ->required();
+        expand->add_flag("--json", options->json, "Print JSON");
+        expand->callback([options] { options->subcommand = "expand"; });
+        CLI::App* validate =
+            policies->add_subcommand("validate", "Lint an IAM policy document against the catalog");
+        validate->add_option("--file", options->file, "The policy document (JSON)")->required();
+        validate->add_flag("--json", options->json, "Print JSON");
+        validate->callback([options] { options->subcommand = "validate"; });
+        return [options](const Invocation& call) { return RunPolicies(*options, call.context); };
+      }};
 }
 
 Result<int> RunPolicies(const PoliciesOptions& options, const CliContext& context) {
@@ -243,7 +211,7 @@ Result<int> RunPolicies(const PoliciesOptions& options, const CliContext& contex
   if (options.subcommand == "show") return Show(options, context, *loaded);
   if (options.subcommand == "expand") return Expand(options, context);
   if (options.subcommand == "validate") {
-    auto text = ReadFileIfExists(options.file);
+    auto text = ReadFileIfPresent(options.file, ErrorKind::kUsage);
     if (!text) return tl::unexpected(text.error());
     if (!*text) return UsageError(fmt::format("--file {}: no such file", options.file));
     return Validate(options, context, **text);

@@ -24,7 +24,6 @@ struct PoliciesOptions {
   bool json = false;
 };
 
-void AddPoliciesCommand(CLI::App& app, PoliciesOptions& options);
 Result<int> RunPolicies(const PoliciesOptions& options, const CliContext& context);
 
 }  // namespace audex

@@ -1,6 +1,10 @@
 // `tryaudex sessions list|show` (sessions.h).
 #include "cli/sessions.h"
 
+#include <memory>
+
+#include "cli/command.h"
+
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -9,26 +13,15 @@
 #include <ostream>
 
 #include "adapters/store/session_store.h"
-#include "cli/exit_codes.h"
-#include "core/rfc3339.h"
-#include "core/text.h"
-#include "core/ttl.h"
+#include "core/base/exit_codes.h"
+#include "core/base/rfc3339.h"
+#include "core/base/text.h"
+#include "core/plan/ttl.h"
 
 namespace audex {
 namespace {
 
 using OrderedJson = nlohmann::ordered_json;
-
-// The record as stored, with the state the clock gives it after "status".
-OrderedJson SessionJson(const SessionRecord& record, TimePoint now) {
-  OrderedJson stored = SessionRecordJson(record);
-  OrderedJson json;
-  for (auto it = stored.begin(); it != stored.end(); ++it) {
-    json[it.key()] = it.value();
-    if (it.key() == "status") json["state"] = SessionStateName(StateAt(record, now));
-  }
-  return json;
-}
 
 // The command as a user would type it again: arguments with spaces or
 // shell characters in single quotes.
@@ -77,7 +70,7 @@ Result<int> List(const SessionsOptions& options, const CliContext& context,
   }
   if (options.json) {
     OrderedJson list = OrderedJson::array();
-    for (const SessionRecord* record : shown) list.push_back(SessionJson(*record, now));
+    for (const SessionRecord* record : shown) list.push_back(SessionStateJson(*record, now));
     context.out << list.dump(2) << '\n';
     return kExitOk;
   }
@@ -104,7 +97,7 @@ Result<int> Show(const SessionsOptions& options, const CliContext& context,
   if (!loaded) return tl::unexpected(loaded.error());
   const SessionRecord& record = *loaded;
   if (options.json) {
-    context.out << SessionJson(record, now).dump(2) << '\n';
+    context.out << SessionStateJson(record, now).dump(2) << '\n';
     return kExitOk;
   }
   const SessionState state = StateAt(record, now);
@@ -139,17 +132,23 @@ Result<int> Show(const SessionsOptions& options, const CliContext& context,
 
 }  // namespace
 
-void AddSessionsCommand(CLI::App& app, SessionsOptions& options) {
-  CLI::App* sessions = app.add_subcommand("sessions", "List and show recorded sessions");
-  sessions->require_subcommand(1);
-  CLI::App* list = sessions->add_subcommand("list", "List sessions, newest first");
-  list->add_flag("--all", options.all, "Ended, failed and expired sessions too");
-  list->add_flag("--json", options.json, "Print JSON");
-  list->callback([&options] { options.subcommand = "list"; });
-  CLI::App* show = sessions->add_subcommand("show", "Show one session");
-  show->add_option("id", options.id, "Session id, or its unique beginning")->required();
-  show->add_flag("--json", options.json, "Print JSON");
-  show->callback([&options] { options.subcommand = "show"; });
+CommandSpec SessionsCommand() {
+  return {"sessions", "List and show recorded sessions", false,
+          [](CLI::App& sessions_command) -> CommandRunner {
+            auto options = std::make_shared<SessionsOptions>();
+            CLI::App* sessions = &sessions_command;
+            sessions->require_subcommand(1);
+            CLI::App* list = sessions->add_subcommand("list", "List sessions, newest first");
+            list->add_flag("--all", options->all, "Ended, failed and expired sessions too");
+            list->add_flag("--json", options->json, "Print JSON");
+            list->callback([options] { options->subcommand = "list"; });
+            CLI::App* show = sessions->add_subcommand("show", "Show one session");
+            show->add_option("id", options->id, "Session id, or its unique beginning")->required();
+            show->add_flag("--json", options->json, "Print JSON");
+            show->callback([options] { options->subcommand = "show"; });
+            return
+                [options](const Invocation& call) { return RunSessions(*options, call.context); };
+          }};
 }
 
 Result<int> RunSessions(const SessionsOptions& options, const CliContext& context) {

@@ -19,7 +19,6 @@ struct SessionsOptions {
   std::string id;  // show: an id or the unique beginning of one
 };
 
-void AddSessionsCommand(CLI::App& app, SessionsOptions& options);
 Result<int> RunSessions(const SessionsOptions& options, const CliContext& context);
 
 }  // namespace audex

@@ -1,5 +1,9 @@
 #include "cli/setup_profile.h"
 
+#include <memory>
+
+#include "cli/command.h"
+
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -8,14 +12,13 @@
 #include <ostream>
 
 #include "adapters/aws/credential_chain.h"
-#include "adapters/aws/ini_file.h"
-#include "adapters/store/state_files.h"
-#include "cli/aws_session.h"
-#include "cli/exit_codes.h"
-#include "cli/run.h"
-#include "core/aws_config_edit.h"
-#include "core/shell_quote.h"
-#include "core/text.h"
+#include "adapters/config/ini_file.h"
+#include "adapters/files/files.h"
+#include "core/base/exit_codes.h"
+#include "core/base/shell_quote.h"
+#include "core/base/text.h"
+#include "core/wire/aws_config_edit.h"
+#include "session/planner.h"
 
 namespace audex {
 namespace {
@@ -36,17 +39,24 @@ bool IsProfileNameChar(char c) {
 
 }  // namespace
 
-void AddSetupProfileCommand(CLI::App& app, SetupProfileOptions& options) {
-  CLI::App* command = app.add_subcommand(
-      "setup-profile",
-      "Write an AWS profile that gets scoped credentials from tryaudex (credential_process)");
-  command->add_option("name", options.name, "The AWS profile to write")->required();
-  AddCredentialRequestFlags(*command, options.request);
-  command->add_flag("--print", options.print, "Print the stanza instead of writing the file");
+CommandSpec SetupProfileCommand() {
+  return {"setup-profile",
+          "Write an AWS profile that gets scoped credentials from tryaudex (credential_process)",
+          false, [](CLI::App& command_command) -> CommandRunner {
+            auto options = std::make_shared<SetupProfileOptions>();
+            CLI::App* command = &command_command;
+            command->add_option("name", options->name, "The AWS profile to write")->required();
+            AddCredentialRequestFlags(*command, options->issue);
+            command->add_flag("--print", options->print,
+                              "Print the stanza instead of writing the file");
+            return [options](const Invocation& call) {
+              return RunSetupProfile(*options, call.context);
+            };
+          }};
 }
 
 Result<int> RunSetupProfile(const SetupProfileOptions& options, const CliContext& context) {
-  const CredentialRequestOptions& request = options.request;
+  const SessionRequest& request = options.issue.request;
   if (options.name.empty() ||
       !std::all_of(options.name.begin(), options.name.end(), IsProfileNameChar)) {
     return UsageError(fmt::format(
@@ -66,23 +76,13 @@ Result<int> RunSetupProfile(const SetupProfileOptions& options, const CliContext
         options.name == "default" ? "when AWS_PROFILE is unset" : "AWS_PROFILE names it",
         options.name));
   }
-  if (!request.allow && !request.profile) {
-    return UsageError(
-        "setup-profile needs --profile NAME or --allow LIST for the credentials it will issue; "
-        "see tryaudex setup-profile --help");
-  }
-  if (request.scope_current && request.role_arn) return UsageError(kScopeCurrentWithRole);
   // Plan once now, so a typo is caught here rather than by the AWS CLI
   // later with a less helpful message.
-  RunOptions run;
-  run.provider = "aws";
-  run.allow = request.allow;
-  run.profile = request.profile;
-  run.resource = request.resource;
-  run.allow_unknown = request.allow_unknown;
-  run.ttl = request.ttl;
-  run.scope_current = request.scope_current;
-  auto planned = PlanRunRequest(run, context);
+  auto planned_request = CredentialRequestFor(options.issue, "setup-profile");
+  if (!planned_request) return tl::unexpected(planned_request.error());
+  PlanSettings settings;
+  settings.will_issue = false;  // the role may be configured later
+  auto planned = PlanRequest(*planned_request, context.world, settings);
   if (!planned) return tl::unexpected(planned.error());
 
   std::vector<std::string> command = {SelfPath(), "credential-process"};
@@ -100,7 +100,7 @@ Result<int> RunSetupProfile(const SetupProfileOptions& options, const CliContext
   add("--region", request.region);
   add("--source-identity", request.source_identity);
   if (request.allow_unknown) command.push_back("--allow-unknown");
-  if (request.no_cache) command.push_back("--no-cache");
+  if (options.issue.no_cache) command.push_back("--no-cache");
   if (request.scope_current) command.push_back("--scope-current");
   std::vector<std::string> quoted;
   for (const std::string& arg : command) quoted.push_back(ShellQuote(arg));

@@ -18,11 +18,10 @@ namespace audex {
 
 struct SetupProfileOptions {
   std::string name;
-  CredentialRequestOptions request;
-  bool print = false;  // print the stanza instead of writing it
+  CredentialRequestOptions issue;  // what credential-process will be asked for
+  bool print = false;              // print the stanza instead of writing it
 };
 
-void AddSetupProfileCommand(CLI::App& app, SetupProfileOptions& options);
 Result<int> RunSetupProfile(const SetupProfileOptions& options, const CliContext& context);
 
 }  // namespace audex

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/text.h"
+#include "core/base/text.h"
 
 namespace audex {
 namespace {

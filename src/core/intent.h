@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/provider.h"
-#include "core/result.h"
+#include "core/base/result.h"
+#include "core/policy/provider.h"
 
 namespace audex {
 

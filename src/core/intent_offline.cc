@@ -12,9 +12,9 @@
 #include <optional>
 #include <set>
 
-#include "core/action_syntax.h"
-#include "core/text.h"
-#include "core/universal.h"
+#include "core/base/text.h"
+#include "core/policy/action_syntax.h"
+#include "core/policy/universal.h"
 
 namespace audex {
 namespace {

@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/base/result.h"
 #include "core/intent.h"
-#include "core/provider.h"
-#include "core/result.h"
+#include "core/policy/provider.h"
 
 namespace audex {
 

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "catalog/action_catalog.h"
-#include "core/profile.h"
-#include "core/text.h"
+#include "core/base/text.h"
+#include "core/policy/profile.h"
 
 namespace audex {
 namespace {

@@ -10,7 +10,7 @@
 
 #include "catalog/action_catalog.h"
 #include "catalog/action_compression.h"
-#include "core/glob.h"
+#include "core/policy/glob.h"
 #include "fixture_catalog.h"
 
 namespace audex {

@@ -14,7 +14,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "core/csm_event.h"
+#include "core/wire/csm_event.h"
 
 namespace audex {
 namespace {

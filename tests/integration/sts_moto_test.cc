@@ -22,8 +22,8 @@
 
 #include "adapters/aws/sts_client.h"
 #include "adapters/http/curl_http_client.h"
-#include "core/sigv4.h"
-#include "core/url.h"
+#include "core/wire/sigv4.h"
+#include "core/wire/url.h"
 
 extern char** environ;
 

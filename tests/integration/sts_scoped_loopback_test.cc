@@ -12,7 +12,7 @@
 
 #include "adapters/aws/sts_client.h"
 #include "adapters/http/curl_http_client.h"
-#include "core/rfc3339.h"
+#include "core/base/rfc3339.h"
 
 namespace audex {
 namespace {

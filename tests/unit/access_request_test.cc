@@ -1,10 +1,10 @@
-#include "core/access_request.h"
+#include "core/policy/access_request.h"
 
 #include <gtest/gtest.h>
 
-#include "core/session_plan.h"
-#include "core/text.h"
-#include "core/ttl.h"
+#include "core/base/text.h"
+#include "core/plan/session_plan.h"
+#include "core/plan/ttl.h"
 
 namespace audex {
 namespace {

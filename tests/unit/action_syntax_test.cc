@@ -1,4 +1,4 @@
-#include "core/action_syntax.h"
+#include "core/policy/action_syntax.h"
 
 #include <gtest/gtest.h>
 

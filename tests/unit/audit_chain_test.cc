@@ -2,7 +2,7 @@
 // byte anywhere, a line deleted, swapped, duplicated, forged or inserted,
 // the file cut at any byte, the head or key missing) is reported, at the
 // first line it affects.
-#include "core/audit_chain.h"
+#include "core/audit/audit_chain.h"
 
 #include <gtest/gtest.h>
 #include <rapidcheck.h>

@@ -1,11 +1,11 @@
 // The canonical text of audit lines: a fixed spelling, pinned by a worked
 // example that docs/audit-log-format.md repeats, and a parser that accepts
 // that spelling and nothing else.
-#include "core/audit_event.h"
+#include "core/audit/audit_event.h"
 
 #include <gtest/gtest.h>
 
-#include "core/audit_chain.h"
+#include "core/audit/audit_chain.h"
 
 namespace audex {
 namespace {

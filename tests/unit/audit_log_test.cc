@@ -13,7 +13,7 @@
 #include <sstream>
 #include <thread>
 
-#include "core/rfc3339.h"
+#include "core/base/rfc3339.h"
 
 namespace audex {
 namespace {

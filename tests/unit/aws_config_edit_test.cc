@@ -1,6 +1,6 @@
 // setup-profile's edit of ~/.aws/config: one section written, every other
 // byte kept (core/aws_config_edit.h).
-#include "core/aws_config_edit.h"
+#include "core/wire/aws_config_edit.h"
 
 #include <gtest/gtest.h>
 

@@ -1,14 +1,14 @@
 // Azure clouds, token expiry forms, the child's environment and the token
 // sources with a scripted HTTP client.
-#include "core/azure_identity.h"
+#include "core/credentials/azure_identity.h"
 
 #include <gtest/gtest.h>
 
 #include <map>
 
 #include "adapters/azure/azure_credentials.h"
-#include "core/child_env.h"
-#include "core/url.h"
+#include "core/credentials/child_env.h"
+#include "core/wire/url.h"
 #include "scripted_http.h"
 
 namespace audex {

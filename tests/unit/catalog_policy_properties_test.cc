@@ -10,10 +10,10 @@
 
 #include "catalog/action_catalog.h"
 #include "catalog/catalog_universe.h"
-#include "core/glob.h"
-#include "core/policy_evaluator.h"
-#include "core/session_plan.h"
-#include "core/text.h"
+#include "core/base/text.h"
+#include "core/plan/session_plan.h"
+#include "core/policy/glob.h"
+#include "core/policy/policy_evaluator.h"
 
 namespace audex {
 namespace {

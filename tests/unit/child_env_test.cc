@@ -1,4 +1,4 @@
-#include "core/child_env.h"
+#include "core/credentials/child_env.h"
 
 #include <gtest/gtest.h>
 

@@ -4,9 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/session_plan.h"
-#include "core/session_record.h"
-#include "core/ttl.h"
+#include "core/audit/session_record.h"
+#include "core/plan/session_plan.h"
+#include "core/plan/ttl.h"
 
 namespace audex {
 namespace {

@@ -1,10 +1,10 @@
 // The credential cache's pure parts: entry naming, reuse rules, and the
 // AES-256-GCM sealing of entries (core/credential_cache.h).
-#include "core/credential_cache.h"
+#include "core/credentials/credential_cache.h"
 
 #include <gtest/gtest.h>
 
-#include "core/rfc3339.h"
+#include "core/base/rfc3339.h"
 
 namespace audex {
 namespace {

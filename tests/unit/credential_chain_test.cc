@@ -9,7 +9,7 @@
 #include <fstream>
 #include <map>
 
-#include "core/rfc3339.h"
+#include "core/base/rfc3339.h"
 
 namespace audex {
 namespace {

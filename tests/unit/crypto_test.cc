@@ -1,6 +1,6 @@
 // SHA-256 and HMAC-SHA256 against the published vectors (FIPS 180-2
 // examples, RFC 4231).
-#include "core/crypto.h"
+#include "core/base/crypto.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // CSM datagrams as botocore sends them, and collecting one session's calls.
-#include "core/csm_event.h"
+#include "core/wire/csm_event.h"
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>

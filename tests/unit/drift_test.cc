@@ -2,7 +2,7 @@
 // Allow minus Deny, NotAction, boundaries, conditional grants, comparison
 // with the expected set, grouping and ranking; and properties against the
 // built-in catalog and profiles.
-#include "core/drift.h"
+#include "core/policy/drift.h"
 
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -13,9 +13,9 @@
 #include "catalog/access_level.h"
 #include "catalog/action_catalog.h"
 #include "catalog/catalog_universe.h"
-#include "core/access_request.h"
-#include "core/policy_evaluator.h"
-#include "core/profile.h"
+#include "core/policy/access_request.h"
+#include "core/policy/policy_evaluator.h"
+#include "core/policy/profile.h"
 
 namespace audex {
 namespace {

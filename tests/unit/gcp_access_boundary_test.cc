@@ -1,11 +1,11 @@
-#include "core/gcp_access_boundary.h"
+#include "core/policy/gcp_access_boundary.h"
 
 #include <gtest/gtest.h>
 
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "core/url.h"
+#include "core/wire/url.h"
 
 namespace audex {
 namespace {

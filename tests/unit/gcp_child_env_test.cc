@@ -3,7 +3,7 @@
 
 #include <map>
 
-#include "core/child_env.h"
+#include "core/credentials/child_env.h"
 
 namespace audex {
 namespace {

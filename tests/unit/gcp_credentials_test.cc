@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/gcp/gcp_iam_client.h"
-#include "core/url.h"
+#include "core/wire/url.h"
 #include "scripted_http.h"
 
 namespace audex {

@@ -1,4 +1,4 @@
-#include "core/gcp_storage_roles.h"
+#include "core/policy/gcp_storage_roles.h"
 
 #include <gtest/gtest.h>
 

@@ -9,8 +9,8 @@
 #include <deque>
 #include <map>
 
-#include "adapters/aws/sts_endpoint.h"
-#include "core/url.h"
+#include "core/plan/aws_endpoints.h"
+#include "core/wire/url.h"
 #include "scripted_http.h"
 
 namespace audex {

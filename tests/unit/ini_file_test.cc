@@ -1,5 +1,5 @@
 // The AWS shared-file INI dialect.
-#include "adapters/aws/ini_file.h"
+#include "adapters/config/ini_file.h"
 
 #include <gtest/gtest.h>
 

@@ -8,7 +8,7 @@
 
 #include "catalog/action_catalog.h"
 #include "catalog/intent_check.h"
-#include "core/text.h"
+#include "core/base/text.h"
 
 namespace audex {
 namespace {

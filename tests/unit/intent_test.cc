@@ -6,8 +6,8 @@
 
 #include "catalog/action_catalog.h"
 #include "catalog/intent_check.h"
+#include "core/base/text.h"
 #include "core/intent_offline.h"
-#include "core/text.h"
 
 namespace audex {
 namespace {

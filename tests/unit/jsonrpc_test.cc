@@ -1,4 +1,4 @@
-#include "core/jsonrpc.h"
+#include "core/wire/jsonrpc.h"
 
 #include <gtest/gtest.h>
 

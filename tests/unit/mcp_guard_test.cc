@@ -1,9 +1,9 @@
-#include "core/mcp_guard.h"
+#include "core/plan/mcp_guard.h"
 
 #include <gtest/gtest.h>
 
-#include "core/mcp_protocol.h"
-#include "core/secret.h"
+#include "core/base/secret.h"
+#include "core/wire/mcp_protocol.h"
 
 namespace audex {
 namespace {

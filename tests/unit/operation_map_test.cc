@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/text.h"
+#include "core/base/text.h"
 
 namespace audex {
 namespace {

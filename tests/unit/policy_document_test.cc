@@ -1,8 +1,8 @@
-#include "core/policy_document.h"
+#include "core/policy/policy_document.h"
 
 #include <gtest/gtest.h>
 
-#include "core/policy_evaluator.h"
+#include "core/policy/policy_evaluator.h"
 
 namespace audex {
 namespace {

@@ -5,11 +5,11 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
-#include "core/access_request.h"
-#include "core/glob.h"
-#include "core/policy_evaluator.h"
-#include "core/session_plan.h"
-#include "core/text.h"
+#include "core/base/text.h"
+#include "core/plan/session_plan.h"
+#include "core/policy/access_request.h"
+#include "core/policy/glob.h"
+#include "core/policy/policy_evaluator.h"
 
 namespace audex {
 namespace {

@@ -1,5 +1,5 @@
 // Saving a learned profile into profiles.toml keeps every other byte.
-#include "core/profile_toml_edit.h"
+#include "core/wire/profile_toml_edit.h"
 
 #include <gtest/gtest.h>
 

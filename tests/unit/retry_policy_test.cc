@@ -1,5 +1,5 @@
 // The retry decision: what is retried, how often, and how long to wait.
-#include "core/retry_policy.h"
+#include "core/base/retry_policy.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // RFC 3339 timestamps as STS, moto and radosgw write them.
-#include "core/rfc3339.h"
+#include "core/base/rfc3339.h"
 
 #include <gtest/gtest.h>
 

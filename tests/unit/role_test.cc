@@ -1,4 +1,4 @@
-#include "core/role.h"
+#include "core/plan/role.h"
 
 #include <gtest/gtest.h>
 

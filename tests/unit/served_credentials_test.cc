@@ -1,12 +1,12 @@
 // The --serve endpoint's decisions: the token check, the reply's JSON and
 // when to refresh or refuse (core/served_credentials.h).
-#include "core/served_credentials.h"
+#include "core/credentials/served_credentials.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "core/rfc3339.h"
+#include "core/base/rfc3339.h"
 
 namespace audex {
 namespace {

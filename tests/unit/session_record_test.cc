@@ -1,11 +1,11 @@
 // Session ids and session records: the id alphabet, the record's life from
 // active to ended or failed, what the clock makes of it, and its file.
-#include "core/session_record.h"
+#include "core/audit/session_record.h"
 
 #include <gtest/gtest.h>
 
-#include "core/rfc3339.h"
-#include "core/session_id.h"
+#include "core/audit/session_id.h"
+#include "core/base/rfc3339.h"
 
 namespace audex {
 namespace {

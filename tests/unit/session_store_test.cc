@@ -14,8 +14,8 @@
 
 #include "adapters/store/random_bytes.h"
 #include "adapters/store/session_recorder.h"
-#include "core/rfc3339.h"
-#include "core/session_id.h"
+#include "core/audit/session_id.h"
+#include "core/base/rfc3339.h"
 
 namespace audex {
 namespace {

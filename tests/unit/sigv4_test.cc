@@ -1,7 +1,7 @@
 // SigV4 signing checked three ways: AWS's published test-suite signatures,
 // botocore's signer run on the same inputs at test time, and the rules
 // (header replacement, query rewriting, session token) directly.
-#include "core/sigv4.h"
+#include "core/wire/sigv4.h"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -15,7 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/rfc3339.h"
+#include "core/base/rfc3339.h"
 
 namespace audex {
 namespace {

@@ -6,8 +6,8 @@
 
 #include <deque>
 
-#include "core/rfc3339.h"
-#include "core/url.h"
+#include "core/base/rfc3339.h"
+#include "core/wire/url.h"
 #include "scripted_http.h"
 
 namespace audex {

@@ -4,7 +4,7 @@
 
 #include "adapters/aws/sts_client.h"
 #include "adapters/aws/sts_xml.h"
-#include "core/rfc3339.h"
+#include "core/base/rfc3339.h"
 
 namespace audex {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/rfc3339.h"
+#include "core/base/rfc3339.h"
 
 namespace audex {
 namespace {

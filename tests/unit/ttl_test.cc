@@ -1,4 +1,4 @@
-#include "core/ttl.h"
+#include "core/plan/ttl.h"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
-#include "core/universal.h"
+#include "core/policy/universal.h"
 
 #include <gtest/gtest.h>
 
-#include "core/action_syntax.h"
-#include "core/text.h"
+#include "core/base/text.h"
+#include "core/policy/action_syntax.h"
 
 namespace audex {
 namespace {

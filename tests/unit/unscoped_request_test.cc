@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 
 #include "catalog/catalog_universe.h"
-#include "core/access_request.h"
-#include "core/policy_evaluator.h"
-#include "core/session_plan.h"
+#include "core/plan/session_plan.h"
+#include "core/policy/access_request.h"
+#include "core/policy/policy_evaluator.h"
 
 namespace audex {
 namespace {

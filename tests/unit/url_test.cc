@@ -1,5 +1,5 @@
 // URL splitting and the percent-encoding rules of SigV4 and STS form bodies.
-#include "core/url.h"
+#include "core/wire/url.h"
 
 #include <gtest/gtest.h>
 

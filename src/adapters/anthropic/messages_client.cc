@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <optional>
 
-#include "core/text.h"
-#include "core/url.h"
+#include "core/base/text.h"
+#include "core/wire/url.h"
 
 namespace audex {
 namespace {
@@ -70,28 +70,15 @@ ApiError ReadApiError(const HttpResponse& response, const SecretString& key) {
 }
 
 AttemptOutcome Classify(const HttpResult& result) {
-  if (!result) {
-    switch (result.error().kind) {
-      case HttpFailureKind::kConnect:
-        return AttemptOutcome::kConnectionFailure;
-      case HttpFailureKind::kTimeout:
-        return AttemptOutcome::kTimeout;
-      default:
-        return AttemptOutcome::kPermanent;
-    }
+  const AttemptOutcome outcome = ClassifyHttpResult(result);
+  // A spend cap is a 429 too, but waiting does not lift it (it comes
+  // without retry-after; Anthropic's "Errors" page). 529 "overloaded" is a
+  // server error like 500 and 503.
+  if (outcome == AttemptOutcome::kThrottled &&
+      result->body.find("enforced_spend_limit_reached") != std::string::npos) {
+    return AttemptOutcome::kClientError;
   }
-  const int status = result->status;
-  if (status >= 200 && status < 300) return AttemptOutcome::kSuccess;
-  if (status == 429) {
-    // A spend cap is a 429 too, but waiting does not lift it (it comes
-    // without retry-after; Anthropic's "Errors" page).
-    if (result->body.find("enforced_spend_limit_reached") != std::string::npos) {
-      return AttemptOutcome::kClientError;
-    }
-    return AttemptOutcome::kThrottled;
-  }
-  if (status >= 500) return AttemptOutcome::kServerError;  // 500, 503, 529 overloaded
-  return AttemptOutcome::kClientError;
+  return outcome;
 }
 
 }  // namespace

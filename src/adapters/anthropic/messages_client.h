@@ -12,10 +12,10 @@
 
 #include "adapters/http/http_client.h"
 #include "adapters/http/retry_hooks.h"
-#include "core/http_message.h"
-#include "core/result.h"
-#include "core/retry_policy.h"
-#include "core/secret.h"
+#include "core/base/result.h"
+#include "core/base/retry_policy.h"
+#include "core/base/secret.h"
+#include "core/wire/http_message.h"
 
 namespace audex {
 

@@ -9,7 +9,7 @@
 
 #include <pugixml.hpp>
 
-#include "core/text.h"
+#include "core/base/text.h"
 
 namespace audex::aws_xml {
 

@@ -9,9 +9,9 @@
 #include <thread>
 #include <vector>
 
-#include "core/secret.h"
-#include "core/sigv4.h"
-#include "core/url.h"
+#include "core/base/secret.h"
+#include "core/wire/sigv4.h"
+#include "core/wire/url.h"
 
 namespace audex {
 namespace {
@@ -180,21 +180,12 @@ Result<LookupEventsPage> CloudTrailClient::LookupEvents(
     }
     ++requests_;
     HttpResult result = http_.Send(*signed_request);
-    AttemptOutcome outcome = AttemptOutcome::kSuccess;
+    AttemptOutcome outcome = ClassifyHttpResult(result);
     std::string type;
-    if (!result) {
-      outcome = result.error().kind == HttpFailureKind::kConnect
-                    ? AttemptOutcome::kConnectionFailure
-                : result.error().kind == HttpFailureKind::kTimeout ? AttemptOutcome::kTimeout
-                                                                   : AttemptOutcome::kPermanent;
-    } else if (result->status >= 500) {
-      outcome = AttemptOutcome::kServerError;
+    if (result && result->status >= 400) {
+      // CloudTrail throttles with an error type, on a 400 or a 5xx.
       type = ErrorType(*result);
       if (IsThrottling(type)) outcome = AttemptOutcome::kThrottled;
-    } else if (result->status >= 400) {
-      type = ErrorType(*result);
-      outcome = IsThrottling(type) || result->status == 429 ? AttemptOutcome::kThrottled
-                                                            : AttemptOutcome::kClientError;
     }
     if (outcome == AttemptOutcome::kThrottled) ++throttled_;
     if (outcome == AttemptOutcome::kSuccess) return ParseLookupEventsReply(result->body);

@@ -15,11 +15,11 @@
 #include "adapters/config/paths.h"
 #include "adapters/http/http_client.h"
 #include "adapters/http/retry_hooks.h"
-#include "core/aws_credentials.h"
-#include "core/http_message.h"
-#include "core/observed_call.h"
-#include "core/result.h"
-#include "core/retry_policy.h"
+#include "core/base/result.h"
+#include "core/base/retry_policy.h"
+#include "core/credentials/aws_credentials.h"
+#include "core/wire/http_message.h"
+#include "core/wire/observed_call.h"
 
 namespace audex {
 

@@ -12,9 +12,9 @@
 
 #include <fmt/format.h>
 
-#include "adapters/aws/ini_file.h"
-#include "core/rfc3339.h"
-#include "core/text.h"
+#include "adapters/config/ini_file.h"
+#include "core/base/rfc3339.h"
+#include "core/base/text.h"
 
 namespace audex {
 namespace {

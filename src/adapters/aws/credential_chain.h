@@ -10,8 +10,8 @@
 
 #include "adapters/aws/credential_process.h"
 #include "adapters/config/paths.h"
-#include "core/aws_credentials.h"
-#include "core/result.h"
+#include "core/base/result.h"
+#include "core/credentials/aws_credentials.h"
 
 namespace audex {
 

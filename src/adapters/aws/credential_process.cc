@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "core/rfc3339.h"
+#include "core/base/rfc3339.h"
 
 extern char** environ;
 

@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/result.h"
+#include "core/base/result.h"
 
 namespace audex {
 

@@ -4,7 +4,7 @@
 
 #include "adapters/aws/sts_errors.h"
 #include "adapters/http/retry_hooks.h"
-#include "core/role.h"
+#include "core/plan/role.h"
 
 namespace audex {
 namespace {

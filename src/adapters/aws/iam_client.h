@@ -11,8 +11,8 @@
 #include "adapters/aws/iam_xml.h"
 #include "adapters/aws/query_api.h"
 #include "adapters/http/http_client.h"
-#include "core/aws_credentials.h"
-#include "core/result.h"
+#include "core/base/result.h"
+#include "core/credentials/aws_credentials.h"
 
 namespace audex {
 

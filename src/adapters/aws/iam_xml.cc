@@ -4,8 +4,8 @@
 #include <pugixml.hpp>
 
 #include "adapters/aws/aws_xml.h"
-#include "core/text.h"
-#include "core/url.h"
+#include "core/base/text.h"
+#include "core/wire/url.h"
 
 namespace audex {
 namespace {

@@ -10,12 +10,12 @@
 #include "adapters/aws/sts_errors.h"
 #include "adapters/http/http_client.h"
 #include "adapters/http/retry_hooks.h"
-#include "core/aws_credentials.h"
-#include "core/http_message.h"
-#include "core/result.h"
-#include "core/retry_policy.h"
-#include "core/sigv4.h"
-#include "core/url.h"
+#include "core/base/result.h"
+#include "core/base/retry_policy.h"
+#include "core/credentials/aws_credentials.h"
+#include "core/wire/http_message.h"
+#include "core/wire/sigv4.h"
+#include "core/wire/url.h"
 
 namespace audex {
 

@@ -12,45 +12,19 @@
 #include "adapters/aws/sts_xml.h"
 #include "adapters/http/http_client.h"
 #include "adapters/http/retry_hooks.h"
-#include "core/aws_credentials.h"
-#include "core/http_message.h"
-#include "core/result.h"
-#include "core/retry_policy.h"
+#include "core/base/result.h"
+#include "core/base/retry_policy.h"
+#include "core/credentials/aws_credentials.h"
+#include "core/plan/sts_request.h"
+#include "core/wire/http_message.h"
 
 namespace audex {
-
-struct AssumeRoleRequest {
-  std::string role_arn;
-  std::string role_session_name;  // 2..64 of [A-Za-z0-9+=,.@_-]; carries the session id
-  std::chrono::seconds duration_seconds{900};  // 900..43200, and at most the role's maximum
-  std::string policy;                          // the session policy JSON, minified; empty for none
-  std::optional<std::string> source_identity;
-};
-
-// Checks what STS would refuse anyway, so the user hears it before a round
-// trip (kUsage): session name charset and length, duration range, source
-// identity charset and length.
-Result<void> ValidateAssumeRoleRequest(const AssumeRoleRequest& request);
 
 // The unsigned Query API form post for AssumeRole at `endpoint`. Every
 // value is percent-encoded with %20 for spaces (Ceph radosgw does not
 // decode '+').
 HttpRequest BuildAssumeRoleHttpRequest(const AssumeRoleRequest& request, std::string_view endpoint);
 HttpRequest BuildGetCallerIdentityHttpRequest(std::string_view endpoint);
-
-// sts:GetScopedCredentials (API reference, November 2026): narrows the
-// caller's own temporary credentials by a scope-down policy, without
-// assuming a role. Regional endpoints only; the base credentials must be
-// temporary (they carry a session token).
-struct GetScopedCredentialsRequest {
-  std::string policy;                            // the scope-down policy JSON; empty for none
-  std::optional<std::chrono::seconds> duration;  // 1..129600 s; absent: the caller's own expiry
-};
-
-inline constexpr std::chrono::seconds kMaxScopedDuration{129600};
-
-// kUsage for a duration outside 1..129600 s.
-Result<void> ValidateGetScopedCredentialsRequest(const GetScopedCredentialsRequest& request);
 
 // Action=GetScopedCredentials&Version=2011-06-15[&Policy=...][&DurationSeconds=N].
 HttpRequest BuildGetScopedCredentialsHttpRequest(const GetScopedCredentialsRequest& request,

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "core/secret.h"
+#include "core/base/secret.h"
 
 namespace audex {
 namespace {
@@ -178,28 +178,15 @@ bool IsThrottlingCode(std::string_view code) {
 }
 
 AttemptOutcome ClassifyStsAttempt(const HttpResult& result) {
-  if (!result) {
-    switch (result.error().kind) {
-      case HttpFailureKind::kConnect:
-        return AttemptOutcome::kConnectionFailure;
-      case HttpFailureKind::kTimeout:
-        return AttemptOutcome::kTimeout;
-      case HttpFailureKind::kTls:
-      case HttpFailureKind::kOther:
-        return AttemptOutcome::kPermanent;
+  const AttemptOutcome outcome = ClassifyHttpResult(result);
+  // STS also throttles with a 400 and an error code.
+  if (outcome == AttemptOutcome::kClientError) {
+    if (const auto reply = ParseStsErrorReply(result->body);
+        reply && IsThrottlingCode(reply->code)) {
+      return AttemptOutcome::kThrottled;
     }
-    return AttemptOutcome::kPermanent;
   }
-  const int status = result->status;
-  if (status >= 200 && status < 300) return AttemptOutcome::kSuccess;
-  if (status >= 500) return AttemptOutcome::kServerError;
-  if (status == 429) return AttemptOutcome::kThrottled;
-  if (const auto reply = ParseStsErrorReply(result->body); reply && IsThrottlingCode(reply->code)) {
-    return AttemptOutcome::kThrottled;
-  }
-  if (status >= 400) return AttemptOutcome::kClientError;
-  // 1xx or 3xx: STS never redirects; something else answered.
-  return AttemptOutcome::kPermanent;
+  return outcome;
 }
 
 Error DescribeStsError(const StsErrorReply& reply, int http_status, const StsCallContext& context,

@@ -9,10 +9,10 @@
 
 #include "adapters/aws/sts_xml.h"
 #include "adapters/http/http_client.h"
-#include "core/aws_credentials.h"
-#include "core/result.h"
-#include "core/retry_policy.h"
-#include "core/secret.h"
+#include "core/base/result.h"
+#include "core/base/retry_policy.h"
+#include "core/base/secret.h"
+#include "core/credentials/aws_credentials.h"
 
 namespace audex {
 

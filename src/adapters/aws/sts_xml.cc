@@ -9,8 +9,8 @@
 #include <pugixml.hpp>
 
 #include "adapters/aws/aws_xml.h"
-#include "core/rfc3339.h"
-#include "core/text.h"
+#include "core/base/rfc3339.h"
+#include "core/base/text.h"
 
 namespace audex {
 namespace {

@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/aws_credentials.h"
-#include "core/result.h"
+#include "core/base/result.h"
+#include "core/credentials/aws_credentials.h"
 
 namespace audex {
 

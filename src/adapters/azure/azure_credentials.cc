@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "core/rfc3339.h"
-#include "core/url.h"
+#include "core/base/rfc3339.h"
+#include "core/wire/url.h"
 
 namespace audex {
 namespace {

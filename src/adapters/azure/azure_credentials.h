@@ -11,9 +11,9 @@
 
 #include "adapters/config/paths.h"
 #include "adapters/http/http_client.h"
-#include "core/azure_identity.h"
-#include "core/result.h"
-#include "core/secret.h"
+#include "core/base/result.h"
+#include "core/base/secret.h"
+#include "core/credentials/azure_identity.h"
 
 namespace audex {
 

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/credserver/credential_server.h"
-#include "core/served_credentials.h"
+#include "core/credentials/served_credentials.h"
 
 namespace audex {
 

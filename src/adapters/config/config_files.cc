@@ -12,8 +12,9 @@
 #include <toml++/toml.h>
 
 #include "adapters/config/paths.h"
-#include "core/text.h"
-#include "core/ttl.h"
+#include "adapters/files/files.h"
+#include "core/base/text.h"
+#include "core/plan/ttl.h"
 
 namespace audex {
 namespace {
@@ -351,56 +352,43 @@ Result<DenyList> ParseDenyListToml(std::string_view text, const std::string& pat
   return MakeDenyList(std::move(patterns), path);
 }
 
-Result<std::optional<std::string>> ReadFileIfExists(const std::filesystem::path& path) {
-  std::error_code error;
-  const auto status = std::filesystem::status(path, error);
-  if (status.type() == std::filesystem::file_type::not_found) return std::optional<std::string>();
-  const std::string fix = fmt::format(
-      "; check the owner and permissions of {} and the directories above it (ls -ld), or point "
-      "AUDEX_HOME at another directory",
-      path.string());
-  if (error) {
-    return UsageError(fmt::format("cannot read {}: {}{}", path.string(), error.message(), fix));
-  }
-  if (!std::filesystem::is_regular_file(status)) {
-    return UsageError(fmt::format(
-        "cannot read {}: it is not a regular file; Audex reads its settings from a file of that "
-        "name, so move what is there away",
-        path.string()));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return UsageError(
-        fmt::format("cannot read {}: {}{}", path.string(), std::strerror(errno), fix));
-  }
-  std::ostringstream content;
-  content << in.rdbuf();
-  return std::optional<std::string>(content.str());
-}
-
 }  // namespace audex
 
 namespace audex {
+
+namespace {
+
+// Audex's own settings files: a file that cannot be read can also be
+// avoided by pointing AUDEX_HOME elsewhere.
+Result<std::optional<std::string>> ReadSettingsFile(const std::filesystem::path& path) {
+  auto text = ReadFileIfPresent(path, ErrorKind::kUsage);
+  if (!text) {
+    return UsageError(text.error().message + " (or point AUDEX_HOME at another directory)");
+  }
+  return text;
+}
+
+}  // namespace
 
 Result<LoadedConfiguration> LoadConfiguration(const AudexPaths& paths,
                                               std::vector<std::string>* warnings) {
   LoadedConfiguration loaded{UserConfig{}, ProfileCatalog{},
                              DenyList{{}, paths.DenyListFile().string()}};
-  auto config_text = ReadFileIfExists(paths.ConfigFile());
+  auto config_text = ReadSettingsFile(paths.ConfigFile());
   if (!config_text) return tl::unexpected(config_text.error());
   if (*config_text) {
     auto config = ParseConfigToml(**config_text, paths.ConfigFile().string(), warnings);
     if (!config) return tl::unexpected(config.error());
     loaded.config = std::move(*config);
   }
-  auto profiles_text = ReadFileIfExists(paths.ProfilesFile());
+  auto profiles_text = ReadSettingsFile(paths.ProfilesFile());
   if (!profiles_text) return tl::unexpected(profiles_text.error());
   if (*profiles_text) {
     auto profiles = ParseProfilesToml(**profiles_text, paths.ProfilesFile().string());
     if (!profiles) return tl::unexpected(profiles.error());
     loaded.profiles = ProfileCatalog(std::move(*profiles));
   }
-  auto deny_text = ReadFileIfExists(paths.DenyListFile());
+  auto deny_text = ReadSettingsFile(paths.DenyListFile());
   if (!deny_text) return tl::unexpected(deny_text.error());
   if (*deny_text) {
     auto deny = ParseDenyListToml(**deny_text, paths.DenyListFile().string());

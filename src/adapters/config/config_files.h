@@ -9,10 +9,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/deny_list.h"
-#include "core/profile.h"
-#include "core/result.h"
-#include "core/user_config.h"
+#include "core/base/result.h"
+#include "core/plan/user_config.h"
+#include "core/policy/deny_list.h"
+#include "core/policy/profile.h"
 
 namespace audex {
 
@@ -29,10 +29,6 @@ Result<std::vector<Profile>> ParseProfilesToml(std::string_view text, const std:
 
 // deny-list.toml: [deny] actions = [...].
 Result<DenyList> ParseDenyListToml(std::string_view text, const std::string& path);
-
-// The whole file, or nullopt when it does not exist. Other failures
-// (permissions, a directory) are errors naming the path.
-Result<std::optional<std::string>> ReadFileIfExists(const std::filesystem::path& path);
 
 }  // namespace audex
 

@@ -1,16 +1,6 @@
 #include "adapters/config/paths.h"
 
-#include <cstdlib>
-
 namespace audex {
-
-EnvLookup ProcessEnvironment() {
-  return [](const std::string& name) -> std::optional<std::string> {
-    const char* value = std::getenv(name.c_str());
-    if (value == nullptr) return std::nullopt;
-    return std::string(value);
-  };
-}
 
 AudexPaths ResolvePaths(const EnvLookup& env) {
   if (const auto home = env("AUDEX_HOME"); home && !home->empty()) {

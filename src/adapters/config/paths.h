@@ -3,17 +3,11 @@
 #pragma once
 
 #include <filesystem>
-#include <functional>
-#include <optional>
 #include <string>
 
+#include "core/base/env.h"
+
 namespace audex {
-
-// A read-only view of the process environment, passed in so that path
-// resolution can be tested without touching the real one.
-using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
-
-EnvLookup ProcessEnvironment();
 
 struct AudexPaths {
   std::filesystem::path config_dir;  // config.toml, profiles.toml, deny-list.toml

@@ -21,7 +21,7 @@
 
 #include <fmt/format.h>
 
-#include "core/served_credentials.h"
+#include "core/credentials/served_credentials.h"
 
 namespace audex {
 namespace {

@@ -12,8 +12,8 @@
 #include <string_view>
 
 #include "adapters/credserver/endpoint_module.h"
-#include "core/result.h"
-#include "core/secret.h"
+#include "core/base/result.h"
+#include "core/base/secret.h"
 
 namespace audex {
 

@@ -1,4 +1,5 @@
 #include "adapters/gcp/gcp_credentials.h"
+#include "adapters/files/files.h"
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
@@ -10,21 +11,13 @@
 #include <vector>
 
 #include "adapters/config/config_files.h"
-#include "core/url.h"
+#include "core/wire/url.h"
 
 namespace audex {
 namespace {
 
 using Clock = std::chrono::system_clock;
 using Json = nlohmann::json;
-
-constexpr const char* kDefaultOauthTokenUrl = "https://oauth2.googleapis.com/token";
-
-std::optional<std::string> NonEmpty(const EnvLookup& env, const std::string& name) {
-  auto value = env(name);
-  if (!value || value->empty()) return std::nullopt;
-  return value;
-}
 
 // Reads {"access_token", "expires_in"} from an OAuth token reply. An error
 // reply is quoted without the secrets the request carried (`sent`: a
@@ -220,46 +213,45 @@ Result<SecretString> SignServiceAccountJwt(const SecretString& private_key_pem,
   return SecretString(signing_input + "." + Base64UrlEncode(signature));
 }
 
-GcpEndpoints ResolveGcpEndpoints(const EnvLookup& env) {
-  GcpEndpoints endpoints;
-  if (auto url = NonEmpty(env, "AUDEX_GCP_OAUTH_TOKEN_URL")) {
-    endpoints.oauth_token_url = *url;
-    endpoints.oauth_token_url_overridden = true;
-  } else {
-    endpoints.oauth_token_url = kDefaultOauthTokenUrl;
+CurlHttpOptions GcpHttpOptions(const EnvLookup& env) {
+  CurlHttpOptions options = HttpOptionsFrom(env);
+  if (auto bundle = NonEmptyVariable(env, "CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE")) {
+    options.ca_bundle = *bundle;
   }
-  endpoints.iamcredentials_url = NonEmpty(env, "AUDEX_GCP_IAMCREDENTIALS_URL")
-                                     .value_or("https://iamcredentials.googleapis.com/");
-  endpoints.sts_url =
-      NonEmpty(env, "AUDEX_GCP_STS_URL").value_or("https://sts.googleapis.com/v1/token");
-  endpoints.metadata_host = NonEmpty(env, "GCE_METADATA_HOST").value_or("metadata.google.internal");
-  return endpoints;
+  return options;
+}
+
+CurlHttpOptions GcpMetadataHttpOptions(const EnvLookup& env) {
+  CurlHttpOptions options = GcpHttpOptions(env);
+  options.timeouts.connect = std::chrono::milliseconds(1000);
+  options.timeouts.total = std::chrono::milliseconds(3000);
+  return options;
 }
 
 std::string AdcFilePath(const EnvLookup& env, bool* named_by_variable) {
-  if (auto path = NonEmpty(env, "GOOGLE_APPLICATION_CREDENTIALS")) {
+  if (auto path = NonEmptyVariable(env, "GOOGLE_APPLICATION_CREDENTIALS")) {
     if (named_by_variable != nullptr) *named_by_variable = true;
     return *path;
   }
   if (named_by_variable != nullptr) *named_by_variable = false;
   const std::filesystem::path config =
-      NonEmpty(env, "CLOUDSDK_CONFIG")
-          .value_or(
-              (std::filesystem::path(NonEmpty(env, "HOME").value_or("/")) / ".config" / "gcloud")
-                  .string());
+      NonEmptyVariable(env, "CLOUDSDK_CONFIG")
+          .value_or((std::filesystem::path(NonEmptyVariable(env, "HOME").value_or("/")) /
+                     ".config" / "gcloud")
+                        .string());
   return (std::filesystem::path(config) / "application_default_credentials.json").string();
 }
 
 Result<GcpAccessToken> ResolveGcpBaseToken(const EnvLookup& env, HttpClient& http,
                                            HttpClient& metadata_http,
                                            const GcpTokenSourceOptions& options) {
-  if (auto token = NonEmpty(env, "CLOUDSDK_AUTH_ACCESS_TOKEN")) {
+  if (auto token = NonEmptyVariable(env, "CLOUDSDK_AUTH_ACCESS_TOKEN")) {
     return GcpAccessToken{SecretString(*token), std::nullopt, "CLOUDSDK_AUTH_ACCESS_TOKEN"};
   }
   const GcpEndpoints endpoints = ResolveGcpEndpoints(env);
   bool named = false;
   const std::string adc = AdcFilePath(env, &named);
-  auto text = ReadFileIfExists(adc);
+  auto text = ReadFileIfPresent(adc, ErrorKind::kUsage);
   if (!text) return CredentialsError(text.error().message);
   if (*text) return FromAdcFile(adc, **text, http, endpoints, options.now);
   if (named) {

@@ -7,10 +7,11 @@
 #include <optional>
 #include <string>
 
-#include "adapters/config/paths.h"
+#include "adapters/http/curl_http_client.h"
 #include "adapters/http/http_client.h"
-#include "core/result.h"
-#include "core/secret.h"
+#include "core/base/result.h"
+#include "core/base/secret.h"
+#include "core/credentials/gcp_target.h"
 
 namespace audex {
 
@@ -23,15 +24,13 @@ struct GcpAccessToken {
   std::string source;
 };
 
-struct GcpEndpoints {
-  std::string oauth_token_url;  // AUDEX_GCP_OAUTH_TOKEN_URL, else the file's token_uri
-  bool oauth_token_url_overridden = false;
-  std::string iamcredentials_url;  // AUDEX_GCP_IAMCREDENTIALS_URL (base, e.g. http://h:p/)
-  std::string sts_url;             // AUDEX_GCP_STS_URL (the whole token URL)
-  std::string metadata_host;       // GCE_METADATA_HOST, else metadata.google.internal
-};
+// The HTTP client settings for Google calls: CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE
+// (gcloud's own setting), else AWS_CA_BUNDLE.
+CurlHttpOptions GcpHttpOptions(const EnvLookup& env);
 
-GcpEndpoints ResolveGcpEndpoints(const EnvLookup& env);
+// The same for the metadata server, with short timeouts: off Google Cloud
+// nothing answers at its address, so the base-token search gives up fast.
+CurlHttpOptions GcpMetadataHttpOptions(const EnvLookup& env);
 
 // The Application Default Credentials file, as Google's libraries find it:
 // GOOGLE_APPLICATION_CREDENTIALS, else CLOUDSDK_CONFIG (default

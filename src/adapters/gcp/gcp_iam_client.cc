@@ -4,9 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/gcp_access_boundary.h"
-#include "core/rfc3339.h"
-#include "core/url.h"
+#include "core/base/rfc3339.h"
+#include "core/policy/gcp_access_boundary.h"
+#include "core/wire/url.h"
 
 namespace audex {
 namespace {

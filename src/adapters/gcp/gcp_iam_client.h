@@ -8,7 +8,7 @@
 
 #include "adapters/gcp/gcp_credentials.h"
 #include "adapters/http/http_client.h"
-#include "core/result.h"
+#include "core/base/result.h"
 
 namespace audex {
 

@@ -9,8 +9,8 @@
 
 #include <fmt/format.h>
 
-#include "core/text.h"
-#include "core/url.h"
+#include "core/base/text.h"
+#include "core/wire/url.h"
 
 namespace audex {
 namespace {
@@ -223,6 +223,12 @@ HttpResult CurlHttpClient::Send(const HttpRequest& request) {
   api->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   response.status = static_cast<int>(status);
   return response;
+}
+
+CurlHttpOptions HttpOptionsFrom(const EnvLookup& env) {
+  CurlHttpOptions options;
+  if (auto bundle = NonEmptyVariable(env, "AWS_CA_BUNDLE")) options.ca_bundle = *bundle;
+  return options;
 }
 
 }  // namespace audex

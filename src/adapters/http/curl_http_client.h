@@ -6,6 +6,7 @@
 #include <string>
 
 #include "adapters/http/http_client.h"
+#include "core/base/env.h"
 
 namespace audex {
 
@@ -16,6 +17,12 @@ struct CurlHttpOptions {
   // private endpoint or a test server with its own certificate authority).
   std::optional<std::string> ca_bundle;
 };
+
+// The settings a user controls through the environment, read the way the
+// AWS CLI reads them: AWS_CA_BUNDLE, a PEM file of certificate authorities
+// to trust instead of the system's (corporate TLS proxies, private
+// endpoints).
+CurlHttpOptions HttpOptionsFrom(const EnvLookup& env);
 
 // Thread safety: one instance per thread; each Send uses its own handle.
 // Proxies follow libcurl's usual environment variables (https_proxy,

@@ -17,4 +17,24 @@ const char* HttpFailureKindName(HttpFailureKind kind) {
   return "request failure";
 }
 
+AttemptOutcome ClassifyHttpResult(const HttpResult& result) {
+  if (!result) {
+    switch (result.error().kind) {
+      case HttpFailureKind::kConnect:
+        return AttemptOutcome::kConnectionFailure;
+      case HttpFailureKind::kTimeout:
+        return AttemptOutcome::kTimeout;
+      case HttpFailureKind::kTls:
+      case HttpFailureKind::kOther:
+        break;
+    }
+    return AttemptOutcome::kPermanent;
+  }
+  const int status = result->status;
+  if (status >= 200 && status < 300) return AttemptOutcome::kSuccess;
+  if (status == 429) return AttemptOutcome::kThrottled;
+  if (status >= 500) return AttemptOutcome::kServerError;
+  return AttemptOutcome::kClientError;
+}
+
 }  // namespace audex

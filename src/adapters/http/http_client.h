@@ -8,7 +8,8 @@
 
 #include <tl/expected.hpp>
 
-#include "core/http_message.h"
+#include "core/base/retry_policy.h"
+#include "core/wire/http_message.h"
 
 namespace audex {
 
@@ -44,5 +45,12 @@ class HttpClient {
 };
 
 const char* HttpFailureKindName(HttpFailureKind kind);
+
+// How one attempt ended as far as retrying goes, by HTTP's own rules: no
+// connection or a reset is a connection failure, a timeout a timeout, TLS
+// and other failures permanent; 2xx success, 429 throttled, 5xx a server
+// error, any other status a client error. Clients refine it with what
+// their service says in the body (a throttling error code, a spend cap).
+AttemptOutcome ClassifyHttpResult(const HttpResult& result);
 
 }  // namespace audex

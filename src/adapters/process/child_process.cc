@@ -29,7 +29,8 @@ void Forward(int signal_number, siginfo_t* info, void*) {
   if (child > 0) kill(child, signal_number);
 }
 
-// Looks argv[0] up in the PATH the child will see, as execvp would.
+}  // namespace
+
 std::string FindProgram(const std::string& name, const Environment& environment) {
   if (name.find('/') != std::string::npos) return name;
   std::string path = "/usr/local/bin:/usr/bin:/bin";
@@ -48,6 +49,8 @@ std::string FindProgram(const std::string& name, const Environment& environment)
   }
   return "";
 }
+
+namespace {
 
 // argv and the environment as posix_spawn wants them; the vectors point
 // into the strings, so the struct is not copied.

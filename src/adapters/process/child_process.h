@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "core/child_env.h"
-#include "core/result.h"
+#include "core/base/env.h"
+#include "core/base/result.h"
 
 namespace audex {
 
@@ -32,6 +32,11 @@ struct SpawnError {
 
 // A snapshot of this process's environment, in order.
 Environment CurrentEnvironment();
+
+// Where argv[0] `name` would be found in `environment`'s PATH, as execvp
+// looks (default /usr/local/bin:/usr/bin:/bin); a name with a '/' is
+// itself; "" when nothing of that name exists there.
+std::string FindProgram(const std::string& name, const Environment& environment);
 
 // Spawns argv[0] (searched in the child's PATH) with exactly `environment`,
 // forwards SIGINT, SIGTERM, SIGHUP and SIGQUIT that other processes send to

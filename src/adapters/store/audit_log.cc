@@ -9,9 +9,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "adapters/files/files.h"
 #include "adapters/store/random_bytes.h"
-#include "adapters/store/state_files.h"
-#include "core/rfc3339.h"
+#include "core/base/rfc3339.h"
 
 namespace audex {
 namespace {

@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <functional>
 
-#include "core/audit_chain.h"
-#include "core/audit_event.h"
-#include "core/result.h"
+#include "core/audit/audit_chain.h"
+#include "core/audit/audit_event.h"
+#include "core/base/result.h"
 
 namespace audex {
 

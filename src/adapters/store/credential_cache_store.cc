@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "adapters/files/files.h"
 #include "adapters/store/random_bytes.h"
-#include "adapters/store/state_files.h"
 
 namespace audex {
 

@@ -9,8 +9,8 @@
 #include <optional>
 #include <string>
 
-#include "core/credential_cache.h"
-#include "core/result.h"
+#include "core/base/result.h"
+#include "core/credentials/credential_cache.h"
 
 namespace audex {
 

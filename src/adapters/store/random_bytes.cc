@@ -3,7 +3,7 @@
 
 #include <openssl/rand.h>
 
-#include "core/session_id.h"
+#include "core/audit/session_id.h"
 
 namespace audex {
 

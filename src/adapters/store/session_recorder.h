@@ -18,8 +18,8 @@
 
 #include "adapters/store/audit_log.h"
 #include "adapters/store/session_store.h"
-#include "core/result.h"
-#include "core/session_record.h"
+#include "core/audit/session_record.h"
+#include "core/base/result.h"
 
 namespace audex {
 

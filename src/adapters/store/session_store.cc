@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "adapters/store/state_files.h"
-#include "core/session_id.h"
-#include "core/text.h"
+#include "adapters/files/files.h"
+#include "core/audit/session_id.h"
+#include "core/base/text.h"
 
 namespace audex {
 namespace {

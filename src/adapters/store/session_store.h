@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/result.h"
-#include "core/session_record.h"
+#include "core/audit/session_record.h"
+#include "core/base/result.h"
 
 namespace audex {
 

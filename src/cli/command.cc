@@ -1,0 +1,23 @@
+#include "cli/command.h"
+
+namespace audex {
+
+std::span<const CommandSpec> Commands() {
+  static const CommandSpec kCommands[] = {
+      RunCommand(),
+      PoliciesCommand(),
+      SessionsCommand(),
+      AuditCommand(),
+      HealthCommand(),
+      LearnCommand(),
+      CredentialProcessCommand(),
+      SetupProfileCommand(),
+      CacheCommand(),
+      IntentCommand(),
+      DriftCommand(),
+      McpCommand(),
+  };
+  return kCommands;
+}
+
+}  // namespace audex

@@ -1,0 +1,108 @@
+// SessionRecord: what Audex remembers about one session (what was asked,
+// what was granted, what ran, how it ended) and the steps by which it goes
+// from active to ended or failed. It holds the access key *id* only: no
+// field can carry a secret key, a session token or the audit key.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/base/result.h"
+#include "core/credentials/aws_credentials.h"
+#include "core/plan/session_plan.h"
+#include "core/policy/access_request.h"
+
+namespace audex {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+// What the session file records; `SessionState` adds the clock's view.
+enum class SessionStatus { kActive, kEnded, kFailed };
+
+std::string_view SessionStatusName(SessionStatus status);
+
+struct SessionRecord {
+  std::string id;
+  TimePoint created;
+  TimePoint expires;  // planned from the TTL, then the credentials' own expiry
+  std::chrono::seconds ttl{0};
+  Provider provider = Provider::kAws;
+  std::optional<std::string> profile;
+  std::string role;                            // role ARN; empty when none applies
+  std::vector<std::string> requested_actions;  // --allow as typed, item by item
+  std::vector<std::string> actions;            // granted, after profiles and the deny list
+  std::vector<std::string> resources;          // empty means every resource
+  std::optional<std::string> policy;           // the session policy document, JSON
+  std::vector<std::string> command;
+  SessionStatus status = SessionStatus::kActive;
+  std::optional<TimePoint> ended;
+  std::optional<int> exit_code;        // the child exited with this code
+  std::optional<int> signal;           // a signal killed the child
+  std::optional<std::string> failure;  // why no credentials were issued
+  std::optional<std::string> access_key_id;
+  std::optional<std::string> agent_id;  // AUDEX_AGENT_ID
+  // GCP and Azure: the first kTokenPrefixLength characters of the access
+  // token, enough to tell tokens apart in a log, never the token.
+  std::optional<std::string> token_prefix;
+};
+
+// What `run` knows when a session begins, besides the plan.
+struct SessionStart {
+  std::string id;  // from SessionIdFromRandom
+  TimePoint now;
+  std::string role;
+  std::optional<std::string> agent_id;
+};
+
+// An active record: created now, expiring after the plan's TTL.
+SessionRecord NewSessionRecord(const AccessRequest& asked, const SessionPlan& plan,
+                               const SessionStart& start);
+
+// The parts of issued credentials that may be recorded.
+struct IssuedCredentials {
+  std::string access_key_id;  // AWS; empty for token providers
+  std::optional<TimePoint> expiration;
+  std::string source;                                      // "sts:AssumeRole"
+  std::optional<std::string> token_prefix = std::nullopt;  // GCP, Azure: TokenPrefix(token)
+};
+
+inline constexpr size_t kTokenPrefixLength = 8;
+
+// The first kTokenPrefixLength characters of an access token (all of it
+// when shorter than twice that, so a short test token is never recorded
+// whole: then only half). Tokens are hundreds of characters; eight of them
+// identify without granting anything.
+std::string TokenPrefix(std::string_view token);
+
+// Copies the key id, expiry and source; the secret parts stay behind.
+IssuedCredentials DescribeIssued(const AwsCredentials& credentials);
+
+void MarkCredentialsIssued(SessionRecord& record, const IssuedCredentials& issued);
+// `reason` must name what went wrong without quoting any secret.
+void MarkFailed(SessionRecord& record, std::string reason, TimePoint now);
+void MarkEnded(SessionRecord& record, std::optional<int> exit_code, std::optional<int> signal,
+               TimePoint now);
+
+// What `sessions list` shows. An active record whose credentials have
+// expired is "expired": its process may have died without recording an end.
+enum class SessionState { kActive, kExpired, kEnded, kFailed };
+
+SessionState StateAt(const SessionRecord& record, TimePoint now);
+std::string_view SessionStateName(SessionState state);
+
+// The session file's JSON (docs/audit-log-format.md, "Session files").
+nlohmann::ordered_json SessionRecordJson(const SessionRecord& record);
+
+// The record as stored, with the state the clock gives it after "status":
+// what `sessions list|show --json` print and audex_sessions returns.
+nlohmann::ordered_json SessionStateJson(const SessionRecord& record, TimePoint now);
+
+// Reads a session file back. Errors are kState and name the bad field.
+Result<SessionRecord> ParseSessionRecord(std::string_view text);
+
+}  // namespace audex

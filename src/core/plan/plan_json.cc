@@ -1,0 +1,62 @@
+#include "core/plan/plan_json.h"
+
+#include "core/base/text.h"
+#include "core/plan/ttl.h"
+
+namespace audex {
+namespace {
+
+using OrderedJson = nlohmann::ordered_json;
+
+OrderedJson RemovedJson(const std::vector<RemovedAction>& removed) {
+  OrderedJson list = OrderedJson::array();
+  for (const RemovedAction& item : removed) {
+    list.push_back({{"action", item.action}, {"origin", item.origin}, {"reason", item.reason}});
+  }
+  return list;
+}
+
+}  // namespace
+
+OrderedJson SessionPlanJson(const SessionPlan& plan, bool with_command) {
+  const ResolvedRequest& request = plan.request;
+  OrderedJson json;
+  json["provider"] = ProviderName(request.provider);
+  json["profile"] = request.profile_name ? OrderedJson(*request.profile_name) : nullptr;
+  json["ttl"] = FormatTtl(plan.ttl);
+  json["ttl_seconds"] = plan.ttl.count();
+  OrderedJson actions = OrderedJson::array();
+  for (const GrantedAction& granted : request.actions) {
+    OrderedJson entry = {{"action", granted.action}, {"origin", granted.origin}};
+    if (granted.matches) entry["matches"] = *granted.matches;
+    actions.push_back(std::move(entry));
+  }
+  json["actions"] = std::move(actions);
+  json["allow"] = Join(request.ActionNames(), ",");
+  json["denied"] = RemovedJson(request.denied);
+  json["covered"] = RemovedJson(request.covered);
+  json["dropped"] = RemovedJson(request.dropped);
+  json["policy_notes"] = plan.policy_notes;
+  json["explicit_deny"] = request.explicit_denies;
+  json["resources"] = request.resources;
+  if (plan.policy) {
+    json["policy"] = OrderedJson::parse(plan.policy_json);
+    json["policy_size"] = plan.policy_json.size();
+    json["policy_limit"] = kSessionPolicyLimit;
+  } else {
+    json["policy"] = nullptr;
+  }
+  json["enforced"] = plan.enforced;
+  json["not_enforced"] = plan.not_enforced;
+  if (plan.access_boundary) {
+    json["access_boundary"] = OrderedJson::parse(*plan.access_boundary);
+    json["access_boundary_roles"] = plan.boundary_roles;
+  }
+  json["child_environment"] = plan.child_variables;
+  if (with_command) json["command"] = plan.command;
+  json["warnings"] = request.warnings;
+  json["notes"] = request.notes;
+  return json;
+}
+
+}  // namespace audex

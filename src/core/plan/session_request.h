@@ -1,0 +1,44 @@
+// SessionRequest: what a caller asks a session for, in the words of the
+// flags — the one request shape `run`, `learn`, `credential-process`,
+// `setup-profile`, the MCP tools and the team server all fill in.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace audex {
+
+// Whether issued credentials may come from (and go to) the encrypted cache
+// (docs/credential-cache.md).
+enum class CacheChoice {
+  kConfigDefault,  // `cache` in config.toml, else off (run: each run is its own STS session)
+  kOn,             // --cache, and credential-process unless --no-cache
+  kOff,            // --no-cache
+};
+
+struct SessionRequest {
+  std::optional<std::string> provider;  // --provider
+  std::optional<std::string> allow;     // --allow, as typed
+  std::optional<std::string> profile;   // --profile NAME
+  std::optional<std::string> resource;  // --resource, as typed
+  std::optional<std::string> ttl;       // --ttl, as typed
+  std::optional<std::string> role_arn;  // --role-arn (GCP: the service account)
+  std::optional<std::string> region;    // --region
+  std::optional<std::string> source_identity;
+  bool allow_unknown = false;     // keep AWS actions the catalog does not know
+  bool unscoped_allowed = false;  // learn: no --allow/--profile means no narrowing
+  bool no_compress = false;       // never pack the policy into new wildcards
+  // sts:GetScopedCredentials on the caller's own session instead of
+  // AssumeRole (README, "--scope-current").
+  bool scope_current = false;
+  CacheChoice cache = CacheChoice::kConfigDefault;
+  // --serve: the child fetches renewable credentials from a loopback
+  // endpoint. Unset: `serve` in config.toml decides (run); the other faces
+  // set false.
+  std::optional<bool> serve;
+  std::optional<std::string> max_duration;  // --max-duration, with --serve
+  std::vector<std::string> command;         // everything after "--"
+};
+
+}  // namespace audex

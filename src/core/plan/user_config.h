@@ -1,0 +1,36 @@
+// The user's settings from config.toml, already checked by the loader.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/policy/provider.h"
+
+namespace audex {
+
+struct UserConfig {
+  std::optional<Provider> provider;
+  std::optional<std::chrono::seconds> ttl;
+  std::optional<std::string> role_arn;
+  std::optional<std::string> region;
+  std::optional<bool> serve;         // run as with --serve (README, "--serve")
+  std::optional<bool> cache;         // run as with --cache (README, "Credential cache")
+  std::optional<std::string> model;  // the Claude model for tryaudex intent
+  // Guard rails for `tryaudex mcp` (core/mcp_guard.h). Unset allowed
+  // commands means an agent may run nothing.
+  std::optional<std::vector<std::string>> mcp_allowed_commands;
+  std::optional<std::chrono::seconds> mcp_max_ttl;
+  std::optional<std::vector<std::string>> mcp_allowed_profiles;
+  std::vector<std::string> mcp_allowed_roles;      // besides the configured role
+  std::optional<std::string> gcp_service_account;  // else AUDEX_GCP_SERVICE_ACCOUNT
+  std::optional<std::string> gcp_project;          // else AUDEX_GCP_PROJECT
+  std::optional<std::string> azure_subscription_id;
+  // The organisation allows service-account tokens up to 12 h (org policy
+  // constraints/iam.allowServiceAccountCredentialLifetimeExtension).
+  bool gcp_token_lifetime_extension = false;
+  std::string source;  // the file, for messages; empty when there is none
+};
+
+}  // namespace audex

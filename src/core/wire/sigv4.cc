@@ -1,0 +1,261 @@
+// SigV4 signing, following AWS's "Create a signed AWS API request" steps:
+// canonical request → string to sign → derived key → signature.
+#include "core/wire/sigv4.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/base/crypto.h"
+#include "core/base/text.h"
+#include "core/wire/url.h"
+
+namespace audex {
+namespace {
+
+using std::chrono::system_clock;
+
+constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
+
+// Hop-by-hop headers and User-Agent may be changed by proxies on the way, so
+// signing them would break the signature; botocore leaves out the same set.
+constexpr std::array<std::string_view, 11> kUnsignedHeaders = {"connection",
+                                                               "expect",
+                                                               "keep-alive",
+                                                               "proxy-authenticate",
+                                                               "proxy-authorization",
+                                                               "te",
+                                                               "trailer",
+                                                               "transfer-encoding",
+                                                               "upgrade",
+                                                               "user-agent",
+                                                               "x-amzn-trace-id"};
+
+bool IsUnsignedHeader(std::string_view lower_name) {
+  return std::find(kUnsignedHeaders.begin(), kUnsignedHeaders.end(), lower_name) !=
+         kUnsignedHeaders.end();
+}
+
+void RemoveHeader(HttpHeaders& headers, std::string_view lower_name) {
+  std::erase_if(headers, [&](const auto& header) { return ToLower(header.first) == lower_name; });
+}
+
+const std::string* FindHeader(const HttpHeaders& headers, std::string_view lower_name) {
+  for (const auto& [name, value] : headers) {
+    if (ToLower(name) == lower_name) return &value;
+  }
+  return nullptr;
+}
+
+// SigV4's Trimall: leading and trailing blanks removed, inner runs of
+// whitespace collapsed to one space.
+std::string TrimAll(std::string_view value) {
+  std::string out;
+  bool pending_space = false;
+  for (const char c : value) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+// RFC 3986 section 5.2.4 dot-segment removal; AWS also wants repeated
+// slashes collapsed (as botocore's normalize_url_path does).
+std::string NormalizePath(std::string_view path) {
+  std::vector<std::string_view> segments;
+  size_t start = 0;
+  while (start <= path.size()) {
+    const size_t end = std::min(path.find('/', start), path.size());
+    const std::string_view segment = path.substr(start, end - start);
+    if (segment == "..") {
+      if (!segments.empty()) segments.pop_back();
+    } else if (!segment.empty() && segment != ".") {
+      segments.push_back(segment);
+    }
+    start = end + 1;
+  }
+  std::string normalized = "/";
+  for (size_t i = 0; i < segments.size(); ++i) {
+    if (i > 0) normalized.push_back('/');
+    normalized += segments[i];
+  }
+  if (!segments.empty() && path.size() > 1 && path.back() == '/') normalized.push_back('/');
+  return normalized;
+}
+
+std::string CanonicalQuery(std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  size_t start = 0;
+  while (start <= query.size()) {
+    const size_t end = std::min(query.find('&', start), query.size());
+    const std::string_view pair = query.substr(start, end - start);
+    if (!pair.empty()) {
+      const size_t equals = pair.find('=');
+      const std::string_view name = pair.substr(0, equals);
+      const std::string_view value =
+          equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1);
+      pairs.emplace_back(UriEncode(PercentDecode(name)), UriEncode(PercentDecode(value)));
+    }
+    start = end + 1;
+  }
+  // Sorted by encoded name, then by encoded value for repeated names.
+  std::sort(pairs.begin(), pairs.end());
+  std::string canonical;
+  for (const auto& [name, value] : pairs) {
+    if (!canonical.empty()) canonical.push_back('&');
+    canonical += name;
+    canonical.push_back('=');
+    canonical += value;
+  }
+  return canonical;
+}
+
+// The request with every header SigV4 adds (except Authorization), its URL
+// rewritten with the canonical query string.
+struct PreparedRequest {
+  HttpRequest request;
+  Url url;
+  std::string canonical_query;
+  std::string payload_hash;
+  std::string amz_date;
+};
+
+Result<PreparedRequest> Prepare(HttpRequest request, const AwsCredentials& credentials,
+                                system_clock::time_point now, const SigV4Options& options) {
+  auto url = ParseUrl(request.url);
+  if (!url) return tl::unexpected(url.error());
+
+  PreparedRequest prepared;
+  prepared.amz_date = FormatAmzDate(now);
+  prepared.canonical_query = CanonicalQuery(url->query);
+  request.url = Origin(*url) + url->path;
+  if (!prepared.canonical_query.empty()) request.url += "?" + prepared.canonical_query;
+
+  for (const std::string_view name : {"authorization", "x-amz-date", "x-amz-security-token"}) {
+    RemoveHeader(request.headers, name);
+  }
+  if (options.content_sha256_header) RemoveHeader(request.headers, "x-amz-content-sha256");
+
+  // A caller-supplied X-Amz-Content-Sha256 (e.g. S3's UNSIGNED-PAYLOAD) is
+  // the payload hash by definition; otherwise the body is hashed.
+  if (const std::string* given = FindHeader(request.headers, "x-amz-content-sha256")) {
+    prepared.payload_hash = *given;
+  } else {
+    prepared.payload_hash = Sha256Hex(request.body);
+  }
+  if (FindHeader(request.headers, "host") == nullptr) {
+    request.headers.emplace_back("Host", HostHeaderValue(*url));
+  }
+  request.headers.emplace_back("X-Amz-Date", prepared.amz_date);
+  if (!credentials.session_token.empty()) {
+    request.headers.emplace_back("X-Amz-Security-Token", credentials.session_token.Reveal());
+  }
+  if (options.content_sha256_header) {
+    request.headers.emplace_back("X-Amz-Content-Sha256", prepared.payload_hash);
+  }
+  prepared.request = std::move(request);
+  prepared.url = std::move(*url);
+  return prepared;
+}
+
+SigV4Signature Sign(const PreparedRequest& prepared, const AwsCredentials& credentials,
+                    const SigV4Scope& scope) {
+  // Canonical headers: lower-cased names, sorted; values of a repeated name
+  // joined with ',' in the order they appear.
+  std::vector<std::pair<std::string, std::string>> headers;
+  for (const auto& [name, value] : prepared.request.headers) {
+    std::string lower = ToLower(TrimAll(name));
+    if (IsUnsignedHeader(lower)) continue;
+    const auto existing = std::find_if(headers.begin(), headers.end(),
+                                       [&](const auto& header) { return header.first == lower; });
+    if (existing == headers.end()) {
+      headers.emplace_back(std::move(lower), TrimAll(value));
+    } else {
+      existing->second += "," + TrimAll(value);
+    }
+  }
+  std::sort(headers.begin(), headers.end());
+
+  std::string canonical_headers;
+  std::string signed_headers;
+  for (const auto& [name, value] : headers) {
+    canonical_headers += fmt::format("{}:{}\n", name, value);
+    if (!signed_headers.empty()) signed_headers.push_back(';');
+    signed_headers += name;
+  }
+
+  // S3 signs the path as sent; every other service signs it normalized and
+  // encoded again (AWS SigV4 docs, "Canonical URI").
+  const std::string canonical_uri =
+      scope.service == "s3" ? prepared.url.path : UriEncode(NormalizePath(prepared.url.path), true);
+
+  std::string method = prepared.request.method;
+  std::transform(method.begin(), method.end(), method.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  const std::string canonical_request =
+      fmt::format("{}\n{}\n{}\n{}\n{}\n{}", method, canonical_uri, prepared.canonical_query,
+                  canonical_headers, signed_headers, prepared.payload_hash);
+
+  const std::string date = prepared.amz_date.substr(0, 8);
+  const std::string credential_scope =
+      fmt::format("{}/{}/{}/aws4_request", date, scope.region, scope.service);
+  const std::string string_to_sign = fmt::format("{}\n{}\n{}\n{}", kAlgorithm, prepared.amz_date,
+                                                 credential_scope, Sha256Hex(canonical_request));
+
+  const std::string date_key = HmacSha256("AWS4" + credentials.secret_access_key.Reveal(), date);
+  const std::string region_key = HmacSha256(date_key, scope.region);
+  const std::string service_key = HmacSha256(region_key, scope.service);
+  const std::string signing_key = HmacSha256(service_key, "aws4_request");
+  const std::string signature = HexEncode(HmacSha256(signing_key, string_to_sign));
+
+  SigV4Signature result;
+  result.canonical_request = SecretString(canonical_request);
+  result.string_to_sign = string_to_sign;
+  result.signed_headers = signed_headers;
+  result.signature = signature;
+  result.authorization =
+      fmt::format("{} Credential={}/{}, SignedHeaders={}, Signature={}", kAlgorithm,
+                  credentials.access_key_id, credential_scope, signed_headers, signature);
+  return result;
+}
+
+}  // namespace
+
+std::string FormatAmzDate(system_clock::time_point time) {
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(time);
+  const auto days = std::chrono::floor<std::chrono::days>(seconds);
+  const std::chrono::year_month_day date{days};
+  const std::chrono::hh_mm_ss clock{seconds - days};
+  return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z", static_cast<int>(date.year()),
+                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                     clock.hours().count(), clock.minutes().count(), clock.seconds().count());
+}
+
+Result<SigV4Signature> ComputeSigV4(const HttpRequest& request, const AwsCredentials& credentials,
+                                    const SigV4Scope& scope, system_clock::time_point now,
+                                    const SigV4Options& options) {
+  auto prepared = Prepare(request, credentials, now, options);
+  if (!prepared) return tl::unexpected(prepared.error());
+  return Sign(*prepared, credentials, scope);
+}
+
+Result<HttpRequest> SignV4(HttpRequest request, const AwsCredentials& credentials,
+                           const SigV4Scope& scope, system_clock::time_point now,
+                           const SigV4Options& options) {
+  auto prepared = Prepare(std::move(request), credentials, now, options);
+  if (!prepared) return tl::unexpected(prepared.error());
+  const SigV4Signature signature = Sign(*prepared, credentials, scope);
+  prepared->request.headers.emplace_back("Authorization", signature.authorization);
+  return std::move(prepared->request);
+}
+
+}  // namespace audex

@@ -1,0 +1,123 @@
+#include "session/planner.h"
+
+#include <fmt/format.h>
+
+#include "adapters/aws/credential_chain.h"
+#include "catalog/catalog_universe.h"
+#include "core/plan/ttl.h"
+
+namespace audex {
+namespace {
+
+void NoteWarnings(const World& world, const std::vector<std::string>& warnings) {
+  for (const std::string& warning : warnings) world.Warn(warning);
+}
+
+// --serve renews AWS credentials; GCP and Azure sessions end at their TTL.
+Result<void> RefuseServeOffAws(const SessionRequest& request, Provider provider) {
+  const bool serve = request.serve.value_or(false);
+  if (provider == Provider::kAws || (!serve && !request.max_duration)) return {};
+  return UsageError(fmt::format(
+      "--serve and --max-duration are for AWS (they renew AWS credentials from a loopback "
+      "endpoint); this {} session ends at its TTL: drop {}",
+      provider == Provider::kGcp ? "GCP" : "Azure",
+      serve && request.max_duration ? "both"
+      : serve                       ? "--serve"
+                                    : "--max-duration"));
+}
+
+}  // namespace
+
+Result<LoadedConfiguration> LoadConfigurationNoting(const World& world) {
+  std::vector<std::string> warnings;
+  auto loaded = LoadConfiguration(world.paths, &warnings);
+  NoteWarnings(world, warnings);
+  return loaded;
+}
+
+Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& world,
+                                   const PlanSettings& settings) {
+  PlannedSession planned;
+  AccessRequest& access = planned.access;
+  if (request.provider) {
+    auto parsed = ParseProviderOption(*request.provider, "--provider");
+    if (!parsed) return tl::unexpected(parsed.error());
+    access.provider = *parsed;
+  }
+  access.allow = request.allow;
+  access.profile = request.profile;
+  access.resource = request.resource;
+  access.allow_unknown = request.allow_unknown;
+  access.unscoped_allowed = request.unscoped_allowed;
+  std::optional<std::chrono::seconds> ttl;
+  if (request.ttl) {
+    auto parsed = ParseTtl(*request.ttl);
+    if (!parsed) return UsageError("--ttl: " + parsed.error().message);
+    ttl = *parsed;
+  }
+  if (settings.configuration != nullptr) {
+    planned.loaded = *settings.configuration;
+  } else {
+    auto loaded = LoadConfigurationNoting(world);
+    if (!loaded) return tl::unexpected(loaded.error());
+    planned.loaded = std::move(*loaded);
+  }
+  const UserConfig& config = planned.loaded.config;
+  // GetScopedCredentials takes 1 s to 36 h, not AssumeRole's 15 min to
+  // 12 h: its TTL is checked by the issue plan, not against the plan's
+  // bounds.
+  auto plan = PlanSession(access, request.scope_current ? std::nullopt : ttl, config,
+                          planned.loaded.profiles, planned.loaded.deny, request.command,
+                          &BuiltinAwsActions(), !request.no_compress);
+  if (!plan) return tl::unexpected(plan.error());
+  planned.plan = std::move(*plan);
+  SessionPlan& session = planned.plan;
+  if (request.scope_current && ttl) session.ttl = *ttl;
+  NoteWarnings(world, session.request.warnings);
+  const Provider provider = session.request.provider;
+  if (request.scope_current && provider != Provider::kAws) {
+    return UsageError(fmt::format(
+        "--scope-current is AWS only (sts:GetScopedCredentials); {} has no such call: drop "
+        "--scope-current",
+        ProviderName(provider)));
+  }
+  if (auto refused = RefuseServeOffAws(request, provider); !refused) {
+    return tl::unexpected(refused.error());
+  }
+
+  switch (provider) {
+    case Provider::kAws: {
+      AwsIssueInputs inputs;
+      inputs.need_role = settings.will_issue;
+      inputs.env = world.env;
+      inputs.config = config;
+      inputs.aws_profile_region = AwsProfileRegion(ResolveAwsSharedFiles(world.env));
+      inputs.ttl = session.ttl;
+      inputs.policy = session.policy_json;
+      auto issue = PlanAwsIssue(request, inputs);
+      if (!issue) return tl::unexpected(issue.error());
+      if (issue->serve) {
+        session.child_variables = ServedChildVariableNames(session.child_variables);
+      }
+      session.aws = std::move(*issue);
+      break;
+    }
+    case Provider::kGcp: {
+      if (!settings.will_issue) break;
+      auto target = ResolveGcpTarget(request.role_arn, world.env, config);
+      if (!target) return tl::unexpected(target.error());
+      session.gcp = std::move(*target);
+      break;
+    }
+    case Provider::kAzure: {
+      if (!settings.will_issue) break;
+      auto target = ResolveAzureTarget(world.env, config);
+      if (!target) return tl::unexpected(target.error());
+      session.azure = std::move(*target);
+      break;
+    }
+  }
+  return planned;
+}
+
+}  // namespace audex

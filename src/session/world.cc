@@ -1,0 +1,36 @@
+#include "session/world.h"
+
+#include "adapters/store/random_bytes.h"
+
+namespace audex {
+
+std::string NoticeLine(NoticeLevel level, const std::string& message) {
+  switch (level) {
+    case NoticeLevel::kWarning:
+      // Loud warnings carry their own "WARNING:" prefix.
+      return "tryaudex: " + std::string(message.rfind("WARNING", 0) == 0 ? "" : "warning: ") +
+             message;
+    case NoticeLevel::kError:
+      return "tryaudex: error: " + message;
+    case NoticeLevel::kInfo:
+      break;
+  }
+  return "tryaudex: " + message;
+}
+
+World SystemWorld(Environment environment, NoticeSink notify) {
+  World world;
+  world.env = LookupIn(environment);
+  world.paths = ResolvePaths(world.env);
+  world.environment = std::move(environment);
+  world.clock = SystemClock();
+  world.random = RandomBytes;
+  world.http = [](const CurlHttpOptions& options) -> std::unique_ptr<HttpClient> {
+    return std::make_unique<CurlHttpClient>(options);
+  };
+  world.children = &SystemChildRunner();
+  world.notify = std::move(notify);
+  return world;
+}
+
+}  // namespace audex

@@ -1,0 +1,76 @@
+// The messages of the state directory's file operations name the fix for
+// the errors a user causes (adapters/files/files.h), and the
+// configuration reader does the same (adapters/config/config_files.h).
+#include "adapters/files/files.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+
+#include "adapters/config/config_files.h"
+
+namespace audex {
+namespace {
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST(SystemError, PermissionDeniedNamesThePathAndTheFix) {
+  const Error error = SystemError("open", "/home/u/.local/state/audex/audit.jsonl", EACCES);
+  EXPECT_EQ(error.kind, ErrorKind::kState);
+  EXPECT_TRUE(Contains(error.message, "cannot open /home/u/.local/state/audex/audit.jsonl"))
+      << error.message;
+  EXPECT_TRUE(Contains(error.message, "check the owner and permissions")) << error.message;
+  EXPECT_TRUE(Contains(error.message, "ls -ld")) << error.message;
+}
+
+TEST(SystemError, AFileInPlaceOfADirectoryAndAFullDiskSayWhatToDo) {
+  EXPECT_TRUE(Contains(SystemError("list", "/s/sessions", ENOTDIR).message, "not a directory"));
+  EXPECT_TRUE(Contains(SystemError("write", "/s/audit.jsonl", ENOSPC).message, "free some space"));
+  EXPECT_TRUE(Contains(SystemError("write", "/s/audit.jsonl", EROFS).message, "read-only"));
+}
+
+TEST(SystemError, AnErrnoWithoutAFixAddsNothing) { EXPECT_EQ(SystemErrorFix("/s/x", EINTR), ""); }
+
+TEST(FollowSymlink, ALinkLeadsToItsTargetAndAFileToItself) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("audex-follow-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "dotfiles");
+  std::ofstream(dir / "dotfiles" / "config") << "[profile a]\n";
+  std::filesystem::create_symlink(dir / "dotfiles" / "config", dir / "config");
+  EXPECT_EQ(FollowSymlink(dir / "config"), std::filesystem::canonical(dir / "dotfiles" / "config"));
+  EXPECT_EQ(FollowSymlink(dir / "dotfiles" / "config"), dir / "dotfiles" / "config");
+  EXPECT_EQ(FollowSymlink(dir / "absent"), dir / "absent");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ReadFileIfPresent, ADirectoryInPlaceOfTheFileSaysToMoveIt) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("audex-state-files-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "config.toml");
+  auto read = ReadFileIfPresent(dir / "config.toml", ErrorKind::kUsage);
+  std::filesystem::remove_all(dir);
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().kind, ErrorKind::kUsage);
+  EXPECT_TRUE(Contains(read.error().message, "move what is there away")) << read.error().message;
+}
+
+TEST(ReadFileIfPresent, AnUnreadableFileNamesTheFix) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root reads a mode 000 file";
+  const std::filesystem::path file = std::filesystem::temp_directory_path() /
+                                     ("audex-unreadable-" + std::to_string(::getpid()) + ".toml");
+  std::ofstream(file) << "ttl = \"15m\"\n";
+  std::filesystem::permissions(file, std::filesystem::perms::none);
+  auto read = ReadFileIfPresent(file, ErrorKind::kUsage);
+  std::filesystem::remove(file);
+  ASSERT_FALSE(read);
+  EXPECT_TRUE(Contains(read.error().message, "check the owner and permissions"))
+      << read.error().message;
+}
+
+}  // namespace
+}  // namespace audex
