@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/cli_context.h"
+#include "session/role_drift.h"
 
 namespace CLI {
 class App;
@@ -16,17 +17,12 @@ class App;
 namespace audex {
 
 struct DriftOptions {
-  std::optional<std::string> role_arn;
-  std::optional<std::string> expected_policy;  // a built-in or custom profile
-  std::optional<std::string> expected_allow;   // an --allow-style list
-  bool all_profiles = false;
-  std::optional<std::string> region;
+  DriftRequest request;
   bool verbose = false;
   bool json = false;
 };
 
 // Exactly one of --expected-policy, --expected-allow and --all-profiles (kUsage).
-Result<void> ValidateDriftOptions(const DriftOptions& options);
 
 // kExitOk when the role matches, kExitCheckFailed when it drifts; errors as
 // documented (usage 2, policy 3, credentials or IAM 4).

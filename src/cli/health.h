@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli/cli_context.h"
+#include "session/health.h"
 
 namespace CLI {
 class App;
@@ -15,9 +16,7 @@ class App;
 namespace audex {
 
 struct HealthOptions {
-  std::string check = "aws";
-  std::optional<std::string> role_arn;
-  std::optional<std::string> region;
+  HealthRequest request;
   bool json = false;
 };
 

@@ -34,7 +34,10 @@ AttemptOutcome ClassifyHttpResult(const HttpResult& result) {
   if (status >= 200 && status < 300) return AttemptOutcome::kSuccess;
   if (status == 429) return AttemptOutcome::kThrottled;
   if (status >= 500) return AttemptOutcome::kServerError;
-  return AttemptOutcome::kClientError;
+  if (status >= 400) return AttemptOutcome::kClientError;
+  // A redirect or an informational status: no redirect is followed, and
+  // trying again would get the same.
+  return AttemptOutcome::kPermanent;
 }
 
 }  // namespace audex

@@ -49,7 +49,7 @@ const char* HttpFailureKindName(HttpFailureKind kind);
 // How one attempt ended as far as retrying goes, by HTTP's own rules: no
 // connection or a reset is a connection failure, a timeout a timeout, TLS
 // and other failures permanent; 2xx success, 429 throttled, 5xx a server
-// error, any other status a client error. Clients refine it with what
+// error, any other 4xx a client error, 1xx and 3xx permanent. Clients refine it with what
 // their service says in the body (a throttling error code, a spend cap).
 AttemptOutcome ClassifyHttpResult(const HttpResult& result);
 
