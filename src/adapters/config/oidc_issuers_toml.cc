@@ -65,8 +65,10 @@ Result<TrustedIssuer> ReadIssuer(const toml::node& node, const std::string& path
   TrustedIssuer issuer;
   issuer.source = TomlWhere(path, node);
   bool kind_given = false;
-  for (const auto& [field_key, field] : *table) {
-    const std::string name(field_key.str());
+  for (const auto& entry : *table) {
+    // Not a structured binding: clang 14 cannot capture one in a lambda.
+    const std::string name(entry.first.str());
+    const toml::node& field = entry.second;
     const std::string key = prefix + "." + name;
     const auto string_field = [&](std::string& out, std::string_view example) -> Result<void> {
       auto value = TomlString(field, path, key, example);

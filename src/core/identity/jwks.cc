@@ -5,10 +5,27 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/identity/jwt.h"
 #include "core/text.h"
 
 namespace audex {
 namespace {
+
+// The base64url members of RSA, EC and symmetric JWKs (RFC 7518 §6).
+constexpr const char* kKeyMaterial[] = {"n", "e", "d", "p", "q", "dp", "dq", "qi", "x", "y", "k"};
+
+// The first key-material member that is not unpadded base64url, if any.
+// cjose 0.6.2's decoder assert()s (aborting the process) on some malformed
+// base64, such as a '=' after 4n+1 characters (found by fuzz/jwt_fuzzer),
+// so nothing it would choke on is handed to it.
+std::string BadKeyMaterial(const nlohmann::json& key) {
+  for (const char* member : kKeyMaterial) {
+    const auto it = key.find(member);
+    if (it == key.end()) continue;
+    if (!it->is_string() || !Base64UrlDecode(it->get_ref<const std::string&>())) return member;
+  }
+  return {};
+}
 
 std::string MemberText(const nlohmann::json& key, const char* name) {
   const auto it = key.find(name);
@@ -56,6 +73,11 @@ Result<JsonWebKeySet> ParseJwks(std::string_view text, std::string_view source) 
     if (!entry.use.empty() && entry.use != "sig") {
       set.skipped.push_back(
           fmt::format("key {}: for use \"{}\", not signatures", entry.kid, entry.use));
+      continue;
+    }
+    if (const std::string member = BadKeyMaterial(key); !member.empty()) {
+      set.skipped.push_back(
+          fmt::format("key {}: \"{}\" is not unpadded base64url (RFC 7517)", entry.kid, member));
       continue;
     }
     if (FindKey(set, entry.kid) != nullptr) {
