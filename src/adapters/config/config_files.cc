@@ -12,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "adapters/config/paths.h"
+#include "adapters/config/toml_fields.h"
 #include "adapters/files/files.h"
 #include "core/base/text.h"
 #include "core/plan/ttl.h"
@@ -396,6 +397,27 @@ Result<LoadedConfiguration> LoadConfiguration(const AudexPaths& paths,
     loaded.deny = std::move(*deny);
   }
   return loaded;
+}
+
+}  // namespace audex
+
+// The shared field readers (toml_fields.h) are the ones above.
+namespace audex {
+
+Result<toml::table> ParseTomlText(std::string_view text, const std::string& path) {
+  return ParseToml(text, path);
+}
+
+std::string TomlWhere(const std::string& path, const toml::node& node) { return Where(path, node); }
+
+Result<std::string> TomlString(const toml::node& node, const std::string& path,
+                               std::string_view key, std::string_view example) {
+  return RequireString(node, path, key, example);
+}
+
+Result<std::vector<std::string>> TomlStringList(const toml::node& node, const std::string& path,
+                                                std::string_view key, std::string_view example) {
+  return RequireStringList(node, path, key, example);
 }
 
 }  // namespace audex

@@ -62,6 +62,22 @@ Result<std::string> CredentialCacheStore::LoadOrCreateKey() const {
   return StateError(fmt::format("cannot create {}", path.string()));
 }
 
+Result<std::optional<std::string>> CredentialCacheStore::LookupEntry(
+    const std::string& name) const {
+  const std::filesystem::path path = directory() / name;
+  auto sealed = ReadFileIfPresent(path);
+  if (!sealed) return tl::unexpected(sealed.error());
+  if (!*sealed) return std::optional<std::string>();
+  auto key = LoadOrCreateKey();
+  if (!key) return tl::unexpected(key.error());
+  auto opened = OpenCacheEntry(**sealed, *key, name);
+  if (!opened) {
+    ::unlink(path.c_str());
+    return std::optional<std::string>();
+  }
+  return std::optional<std::string>(std::move(*opened));
+}
+
 Result<std::optional<CachedCredentials>> CredentialCacheStore::Lookup(
     const std::string& name) const {
   const std::filesystem::path path = directory() / name;
@@ -78,17 +94,37 @@ Result<std::optional<CachedCredentials>> CredentialCacheStore::Lookup(
   return std::optional<CachedCredentials>(std::move(*opened));
 }
 
+Result<void> CredentialCacheStore::StoreEntry(const std::string& name,
+                                              std::string_view plaintext) const {
+  auto key = LoadOrCreateKey();
+  if (!key) return tl::unexpected(key.error());
+  // A fresh random nonce per write: GCM must never reuse one under a key.
+  auto nonce = RandomBytes(kCacheNonceBytes);
+  if (!nonce) return tl::unexpected(nonce.error());
+  auto sealed = SealCacheEntry(plaintext, *key, *nonce, name);
+  if (!sealed) return tl::unexpected(sealed.error());
+  if (auto made = MakePrivateDirectory(directory()); !made) return tl::unexpected(made.error());
+  return ReplaceFileAtomically(directory() / name, *sealed);
+}
+
 Result<void> CredentialCacheStore::Store(const std::string& name,
                                          const CachedCredentials& cached) const {
   auto key = LoadOrCreateKey();
   if (!key) return tl::unexpected(key.error());
-  // A fresh random nonce per write: GCM must never reuse one under a key.
   auto nonce = RandomBytes(kCacheNonceBytes);
   if (!nonce) return tl::unexpected(nonce.error());
   auto sealed = SealCachedCredentials(cached, *key, *nonce, name);
   if (!sealed) return tl::unexpected(sealed.error());
   if (auto made = MakePrivateDirectory(directory()); !made) return tl::unexpected(made.error());
   return ReplaceFileAtomically(directory() / name, *sealed);
+}
+
+Result<void> CredentialCacheStore::Remove(const std::string& name) const {
+  const std::filesystem::path path = directory() / name;
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return tl::unexpected(SystemError("remove", path, errno));
+  }
+  return {};
 }
 
 Result<size_t> CredentialCacheStore::Clear() const {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/base/result.h"
 #include "core/credentials/credential_cache.h"
@@ -25,6 +26,15 @@ class CredentialCacheStore {
 
   // Writes (or replaces) the entry atomically, mode 0600.
   Result<void> Store(const std::string& name, const CachedCredentials& cached) const;
+
+  // The same for any secret kept beside the cache under its key (the login
+  // tokens of `tryaudex login`): the opened plaintext, which the caller
+  // wipes when done, or nullopt. An entry that does not open is removed.
+  Result<std::optional<std::string>> LookupEntry(const std::string& name) const;
+  Result<void> StoreEntry(const std::string& name, std::string_view plaintext) const;
+
+  // Removes one entry; an absent entry is not an error.
+  Result<void> Remove(const std::string& name) const;
 
   // Removes every entry and the key; returns how many entries there were.
   Result<size_t> Clear() const;

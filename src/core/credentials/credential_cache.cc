@@ -72,7 +72,16 @@ Result<std::string> SealCachedCredentials(const CachedCredentials& cached, std::
       {"source", cached.credentials.source},
       {"session_id",
        cached.session_id}}.dump();
+  auto sealed = SealCacheEntry(plain, key, nonce, entry_name);
+  Wipe(plain);
+  return sealed;
+}
 
+Result<std::string> SealCacheEntry(std::string_view plain, std::string_view key,
+                                   std::string_view nonce, std::string_view entry_name) {
+  if (key.size() != kCacheKeyBytes || nonce.size() != kCacheNonceBytes) {
+    return StateError("credential cache: key or nonce of the wrong size");
+  }
   CipherContext context(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   std::string sealed(kMagic);
   sealed += nonce;
@@ -93,13 +102,12 @@ Result<std::string> SealCachedCredentials(const CachedCredentials& cached, std::
       EVP_EncryptFinal_ex(context.get(), out + written, &final_written) == 1 &&
       EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes,
                           out + written + final_written) == 1;
-  Wipe(plain);
   if (!ok) return StateError("credential cache: encryption failed (OpenSSL)");
   return sealed;
 }
 
-Result<CachedCredentials> OpenCachedCredentials(std::string_view sealed, std::string_view key,
-                                                std::string_view entry_name) {
+Result<std::string> OpenCacheEntry(std::string_view sealed, std::string_view key,
+                                   std::string_view entry_name) {
   if (key.size() != kCacheKeyBytes) return StateError("credential cache: key of the wrong size");
   const size_t header = kMagic.size() + kCacheNonceBytes;
   if (sealed.size() < header + kTagBytes || sealed.substr(0, kMagic.size()) != kMagic) {
@@ -131,6 +139,15 @@ Result<CachedCredentials> OpenCachedCredentials(std::string_view sealed, std::st
         "credential cache: entry does not open with the cache key (changed, or written under "
         "another key)");
   }
+  plain.resize(static_cast<size_t>(written + final_written));
+  return plain;
+}
+
+Result<CachedCredentials> OpenCachedCredentials(std::string_view sealed, std::string_view key,
+                                                std::string_view entry_name) {
+  auto opened = OpenCacheEntry(sealed, key, entry_name);
+  if (!opened) return tl::unexpected(opened.error());
+  std::string plain = std::move(*opened);
   nlohmann::json json = nlohmann::json::parse(plain, nullptr, /*allow_exceptions=*/false);
   Wipe(plain);
   CachedCredentials cached;

@@ -52,10 +52,21 @@ inline constexpr std::chrono::seconds kCacheClockSlack{60};
 bool ReusableAt(const CachedCredentials& cached, std::chrono::system_clock::time_point now,
                 std::chrono::seconds margin, std::chrono::seconds ttl);
 
-// "AXC1" | nonce (12) | ciphertext | GCM tag (16). The entry name is the
-// additional authenticated data, so an entry copied under another name
-// does not open. `key` must be kCacheKeyBytes and `nonce` kCacheNonceBytes
-// (kState otherwise).
+// "AXC1" | nonce (12) | ciphertext | GCM tag (16) around any plaintext.
+// The entry name is the additional authenticated data, so an entry copied
+// under another name does not open. `key` must be kCacheKeyBytes and
+// `nonce` kCacheNonceBytes (kState otherwise). Other secrets that live
+// beside the cache (the login tokens of `tryaudex login`) use this too.
+Result<std::string> SealCacheEntry(std::string_view plaintext, std::string_view key,
+                                   std::string_view nonce, std::string_view entry_name);
+
+// The plaintext of what SealCacheEntry wrote; kState when the key is wrong,
+// the bytes were changed or the name differs. The caller wipes the result
+// (OPENSSL_cleanse) when done with it.
+Result<std::string> OpenCacheEntry(std::string_view sealed, std::string_view key,
+                                   std::string_view entry_name);
+
+// A cached issue sealed with SealCacheEntry (its JSON form).
 Result<std::string> SealCachedCredentials(const CachedCredentials& cached, std::string_view key,
                                           std::string_view nonce, std::string_view entry_name);
 
