@@ -25,8 +25,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/identity/trusted_issuer.h"
 #include "core/base/result.h"
+#include "core/identity/trusted_issuer.h"
 
 namespace audex {
 

@@ -10,10 +10,10 @@
 
 #include "adapters/http/http_client.h"
 #include "adapters/http/retry_hooks.h"
-#include "core/identity/device_flow.h"
-#include "core/identity/provider_metadata.h"
 #include "core/base/result.h"
 #include "core/base/secret.h"
+#include "core/identity/device_flow.h"
+#include "core/identity/provider_metadata.h"
 
 namespace audex {
 

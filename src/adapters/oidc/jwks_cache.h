@@ -20,9 +20,9 @@
 
 #include "adapters/http/http_client.h"
 #include "adapters/http/retry_hooks.h"
+#include "core/base/result.h"
 #include "core/identity/jwks.h"
 #include "core/identity/trusted_issuer.h"
-#include "core/base/result.h"
 
 struct _cjose_jwk_int;  // cjose's cjose_jwk_t, kept out of this header
 

@@ -8,8 +8,8 @@
 #include <string_view>
 
 #include "adapters/store/credential_cache_store.h"
-#include "core/identity/login_tokens.h"
 #include "core/base/result.h"
+#include "core/identity/login_tokens.h"
 
 namespace audex {
 

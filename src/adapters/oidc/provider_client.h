@@ -6,8 +6,8 @@
 #include <string_view>
 
 #include "adapters/http/http_client.h"
-#include "core/identity/provider_metadata.h"
 #include "core/base/result.h"
+#include "core/identity/provider_metadata.h"
 
 namespace audex {
 

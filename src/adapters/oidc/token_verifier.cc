@@ -7,9 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/base/rfc3339.h"
 #include "core/identity/jwt.h"
 #include "core/identity/token_checks.h"
-#include "core/base/rfc3339.h"
 
 namespace audex {
 namespace {

@@ -31,10 +31,10 @@
 #include "adapters/http/http_client.h"
 #include "adapters/http/retry_hooks.h"
 #include "adapters/oidc/jwks_cache.h"
+#include "core/base/result.h"
 #include "core/identity/caller.h"
 #include "core/identity/token_refusal.h"
 #include "core/identity/trusted_issuer.h"
-#include "core/base/result.h"
 
 namespace audex {
 

@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/identity/token_refusal.h"
 #include "core/base/text.h"
+#include "core/identity/token_refusal.h"
 
 namespace audex {
 namespace {

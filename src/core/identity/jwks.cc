@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/identity/jwt.h"
 #include "core/base/text.h"
+#include "core/identity/jwt.h"
 
 namespace audex {
 namespace {

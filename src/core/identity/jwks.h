@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/identity/token_refusal.h"
 #include "core/base/result.h"
+#include "core/identity/token_refusal.h"
 
 namespace audex {
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/identity/device_flow.h"
 #include "core/base/result.h"
 #include "core/base/secret.h"
+#include "core/identity/device_flow.h"
 
 namespace audex {
 

@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/base/text.h"
 #include "core/identity/token_refusal.h"
 #include "core/identity/trusted_issuer.h"
-#include "core/base/text.h"
 
 namespace audex {
 

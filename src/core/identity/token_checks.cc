@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/policy/glob.h"
 #include "core/base/rfc3339.h"
 #include "core/base/text.h"
+#include "core/policy/glob.h"
 
 namespace audex {
 namespace {

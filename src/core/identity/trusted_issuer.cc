@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <set>
 
-#include "core/policy/glob.h"
 #include "core/base/text.h"
+#include "core/policy/glob.h"
 #include "core/wire/url.h"
 
 namespace audex {
