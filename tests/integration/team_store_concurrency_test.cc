@@ -6,6 +6,7 @@
 // several processes may still open the file).
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -153,6 +154,103 @@ TEST_P(TeamStoreConcurrency, ABucketOfTenGivesExactlyTenAcrossReplicas) {
   ASSERT_EQ(failures_, 0) << first_failure_;
   EXPECT_EQ(allowed.load(), 10);
   EXPECT_EQ(refused.load(), 70);
+}
+
+TEST_P(TeamStoreConcurrency, AFailedBodyInABatchTakesBackOnlyItself) {
+  // A's body holds the replica's batch open until B, C and D have queued
+  // behind it; they then run as one batch, one transaction, in which B's
+  // body fails after it has written. This replica's clock ticks a second
+  // at every reading, and a batch reads it once: C's and D's events share
+  // a time that differs from A's only if they were committed together.
+  TeamStoreOptions options;
+  options.audit_key = TestAuditKey();
+  options.clock = [ticks = std::make_shared<std::atomic<int64_t>>(1'777'636'800)] {
+    return FromUnixSeconds(ticks->fetch_add(1));
+  };
+  auto opened = OpenTeamStore(url_, std::move(options));
+  ASSERT_TRUE(opened) << opened.error().message;
+  TeamStore& replica = **opened;
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool a_inside = false;
+  bool release = false;
+  const std::string a_session = NewId();
+  std::thread a([&] {
+    auto done = replica.Transact([&](TeamTransaction& tx) -> Result<void> {
+      auto appended = tx.AppendAudit(Event(a_session, "request_refused"));
+      if (!appended) return tl::unexpected(appended.error());
+      std::unique_lock lock(mutex);
+      a_inside = true;
+      changed.notify_all();
+      changed.wait(lock, [&] { return release; });
+      return {};
+    });
+    if (!done) Failed(done.error());
+  });
+  {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return a_inside; });
+  }
+  const Grant b = MakeGrant(NewId(), "b", clock_.now());
+  const Grant c = MakeGrant(NewId(), "c", clock_.now());
+  const Grant d = MakeGrant(NewId(), "d", clock_.now());
+  std::optional<Result<void>> b_result;
+  std::vector<std::thread> others;
+  others.emplace_back([&] {
+    b_result = replica.Transact([&](TeamTransaction& tx) -> Result<void> {
+      if (auto inserted = tx.InsertGrant(b, Event(b.id, "grant_requested")); !inserted) {
+        return inserted;
+      }
+      return CredentialsError("B gives up");
+    });
+  });
+  for (const Grant* grant : {&c, &d}) {
+    others.emplace_back([&, grant] {
+      auto done = replica.Transact([&](TeamTransaction& tx) {
+        return tx.InsertGrant(*grant, Event(grant->id, "grant_requested"));
+      });
+      if (!done) Failed(done.error());
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // B, C and D queue up
+  {
+    std::lock_guard lock(mutex);
+    release = true;
+  }
+  changed.notify_all();
+  a.join();
+  for (std::thread& thread : others) thread.join();
+  ASSERT_EQ(failures_, 0) << first_failure_;
+  ASSERT_TRUE(b_result);
+  ASSERT_FALSE(*b_result);
+  EXPECT_EQ(b_result->error().message, "B gives up");
+
+  EXPECT_FALSE(*replica.GetGrant(b.id));
+  EXPECT_TRUE(*replica.GetGrant(c.id));
+  EXPECT_TRUE(*replica.GetGrant(d.id));
+  auto lines = replica.ReadAudit({});
+  ASSERT_TRUE(lines);
+  ASSERT_EQ(lines->size(), 3u);
+  std::map<std::string, std::string> ts_of;
+  for (const AuditLine& line : *lines) ts_of[line.event.session_id] = line.event.ts;
+  EXPECT_EQ(ts_of.size(), 3u);
+  EXPECT_EQ(ts_of.count(a_session) + ts_of.count(c.id) + ts_of.count(d.id), 3u);
+  EXPECT_EQ(ts_of[c.id], ts_of[d.id]) << "C and D were not committed in one batch";
+  EXPECT_NE(ts_of[a_session], ts_of[c.id]);
+  auto verdict = b_->VerifyAudit();
+  ASSERT_TRUE(verdict && *verdict);
+  EXPECT_EQ(**verdict, 3u);
+}
+
+TEST_P(TeamStoreConcurrency, ABodyThatCallsTheStoreIsRefused) {
+  auto nested = a_->Transact([&](TeamTransaction&) -> Result<void> {
+    auto inner = a_->AppendAudit(Event(NewId(), "request_refused"));
+    if (inner) return StateError("the nested call was not refused");
+    return tl::unexpected(inner.error());
+  });
+  ASSERT_FALSE(nested);
+  EXPECT_NE(nested.error().message.find("use its TeamTransaction"), std::string::npos)
+      << nested.error().message;
 }
 
 TEST_P(TeamStoreConcurrency, JtiRaceHasOneWinner) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <deque>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -642,17 +643,70 @@ Result<ChainTip> TeamStore::ChainTipForAppend(SqlConnection& connection) {
   return *head;
 }
 
+// Group commit. Every write transaction of every replica waits for the
+// chain's head and then for its own commit to reach the disk (an fsync,
+// milliseconds), so one transaction per commit would cap a replica at a few
+// hundred writes a second. Instead the callers of one replica combine: the
+// first to find no batch running runs the bodies queued so far, each in a
+// savepoint of one database transaction, and commits them together; the
+// others wait for their result. A body that fails is rolled back to its
+// savepoint alone. No thread of its own: the batch runs on a caller's.
+struct TeamStore::PendingBody {
+  const std::function<Result<void>(TeamTransaction&)>* body = nullptr;
+  std::optional<Result<void>> result;
+};
+
+namespace {
+// Set while a thread runs Transact bodies: a body that calls Transact
+// would wait for the batch it is part of.
+thread_local bool running_bodies = false;
+constexpr size_t kMaxBatch = 128;
+}  // namespace
+
 Result<void> TeamStore::RunTransaction(const std::function<Result<void>(TeamTransaction&)>& body) {
+  if (running_bodies) {
+    return StateError("bug: a Transact body called the TeamStore; use its TeamTransaction");
+  }
   if (options_.audit_key.size() != kAuditKeySize) {
     return StateError(fmt::format(
         "the store {} was opened without the audit key, so it cannot record events; give the "
         "server its audit key file",
         display()));
   }
+  PendingBody mine{&body, std::nullopt};
+  std::unique_lock lock(batch_mutex_);
+  batch_queue_.push_back(&mine);
+  for (;;) {
+    if (mine.result) return std::move(*mine.result);
+    if (batch_running_) {
+      batch_done_.wait(lock);
+      continue;
+    }
+    batch_running_ = true;
+    const size_t count = std::min(batch_queue_.size(), kMaxBatch);
+    std::vector<PendingBody*> batch(batch_queue_.begin(),
+                                    batch_queue_.begin() + static_cast<long>(count));
+    batch_queue_.erase(batch_queue_.begin(), batch_queue_.begin() + static_cast<long>(count));
+    lock.unlock();
+    running_bodies = true;
+    RunBatch(batch);
+    running_bodies = false;
+    lock.lock();
+    batch_running_ = false;
+    batch_done_.notify_all();
+  }
+}
+
+void TeamStore::RunBatch(const std::vector<PendingBody*>& batch) {
+  const auto fail_all = [&](const Error& error) {
+    for (PendingBody* pending : batch) {
+      if (!pending->result || *pending->result) pending->result = tl::unexpected(error);
+    }
+  };
   std::optional<ConnectionPool::Lease> lease;
   for (int attempt = 0;; ++attempt) {
     auto acquired = pool_->Acquire();
-    if (!acquired) return tl::unexpected(acquired.error());
+    if (!acquired) return fail_all(acquired.error());
     auto begun = (*acquired)->Exec(dialect_.begin_write, {});
     if (begun) {
       lease.emplace(std::move(*acquired));
@@ -664,41 +718,71 @@ Result<void> TeamStore::RunTransaction(const std::function<Result<void>(TeamTran
       pool_->DropIdle();
       continue;
     }
-    return tl::unexpected(FailureOf(display(), "start a transaction", begun.error()));
+    return fail_all(FailureOf(display(), "start a transaction", begun.error()));
   }
   SqlConnection& connection = **lease;
-  const auto rollback = [&](Error error) -> Result<void> {
+  const auto abandon = [&](const Error& error) {
     connection.Exec("ROLLBACK", {});
     if (connection.Broken()) pool_->DropIdle();
-    return tl::unexpected(std::move(error));
+    fail_all(error);
   };
 
   auto tip = ChainTipForAppend(connection);
-  if (!tip) return rollback(tip.error());
+  if (!tip) return abandon(tip.error());
   TeamTransaction tx(connection, dialect_, *tip, options_.audit_key.Reveal(), options_.clock(),
                      display());
-  if (auto done = body(tx); !done) return rollback(done.error());
+  // A savepoint per body only when there are others to protect.
+  const bool savepoints = batch.size() > 1;
+  for (PendingBody* pending : batch) {
+    if (savepoints) {
+      if (auto saved = connection.Exec("SAVEPOINT audex_body", {}); !saved) {
+        return abandon(FailureOf(display(), "start a transaction", saved.error()));
+      }
+    }
+    const ChainTip tip_before = tx.tip_;
+    const uint64_t appended_before = tx.appended_;
+    auto done = (*pending->body)(tx);
+    if (done && savepoints) {
+      if (auto released = connection.Exec("RELEASE SAVEPOINT audex_body", {}); !released) {
+        return abandon(FailureOf(display(), "finish a change", released.error()));
+      }
+    }
+    if (done) continue;
+    pending->result = tl::unexpected(done.error());
+    if (!savepoints) return abandon(done.error());
+    // Undo this body's statements (and its place in the chain) only.
+    auto undone = connection.Exec("ROLLBACK TO SAVEPOINT audex_body", {});
+    if (!undone) return abandon(FailureOf(display(), "undo a failed change", undone.error()));
+    connection.Exec("RELEASE SAVEPOINT audex_body", {});
+    tx.tip_ = tip_before;
+    tx.appended_ = appended_before;
+  }
   if (tx.appended_ == 0) {
     // Nothing was recorded, so nothing was changed: every change appends.
     connection.Exec("ROLLBACK", {});
-    return {};
+    for (PendingBody* pending : batch) {
+      if (!pending->result) pending->result = Result<void>();
+    }
+    return;
   }
   if (auto moved = Run(connection, display(), "move the audit chain's head",
                        "UPDATE audit_chain_head SET seq = $1, head = $2 WHERE id = 1",
                        {static_cast<int64_t>(tx.tip_.seq),
                         FormatChainHead(tx.tip_, options_.audit_key.Reveal())});
       !moved) {
-    return rollback(moved.error());
+    return abandon(moved.error());
   }
   if (auto committed = connection.Exec("COMMIT", {}); !committed) {
     // A COMMIT whose reply was lost may have committed. The caller must
     // treat it as not done (and issue nothing); a retry finds the state.
     if (committed.error().code == SqlError::Code::kConnection) pool_->DropIdle();
     connection.Exec("ROLLBACK", {});
-    return tl::unexpected(FailureOf(
-        display(), "commit (the change may or may not have been recorded)", committed.error()));
+    return fail_all(FailureOf(display(), "commit (the change may or may not have been recorded)",
+                              committed.error()));
   }
-  return {};
+  for (PendingBody* pending : batch) {
+    if (!pending->result) pending->result = Result<void>();
+  }
 }
 
 Result<uint64_t> TeamStore::AppendAudit(AuditEvent event) {
@@ -1357,7 +1441,11 @@ Result<ChainTip> TeamStore::ExportAuditJsonl(
     if (auto sent = sink(text); !sent) return tl::unexpected(sent.error());
     after = static_cast<uint64_t>(rows->back().Int(0));
     auto last = ParseAuditLine(rows->back().Text(1));
-    tip = last ? ChainTip{last->seq, last->mac} : ChainTip{after, std::string(kGenesisMac)};
+    if (!last) {
+      return StateError(fmt::format("the store {}'s audit event {} is damaged ({}){}", display(),
+                                    after, last.error().message, kVerifyHint));
+    }
+    tip = ChainTip{last->seq, last->mac};
     if (rows->size() < kExportBatch) break;
   }
   return tip;

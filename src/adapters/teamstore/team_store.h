@@ -19,16 +19,22 @@
 //
 // Threads: a TeamStore may be shared by any number of threads. Each call
 // borrows one connection from a pool (TeamStoreOptions::max_connections,
-// waiting up to connection_wait when all are out) for its duration; a
-// Transact holds its connection until it commits. The body of a Transact
-// must use only its TeamTransaction, never the TeamStore: a second
-// connection would wait for the first one's locks.
+// waiting up to connection_wait when all are out) for its duration.
+// Concurrent Transacts of one TeamStore are committed in groups: one
+// caller's thread runs the bodies queued so far, each in a savepoint of one
+// database transaction, with one commit (one fsync) for all; the others
+// wait for their own result. So a body may run on another thread than its
+// caller's (which waits meanwhile), and must use only its TeamTransaction,
+// never the TeamStore (refused: it would wait for its own batch).
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -143,9 +149,10 @@ using AuditVerdict = tl::expected<uint64_t, ChainBreak>;
 
 // One write transaction, open for the body of TeamStore::Transact. Each
 // changing method appends its `event` (stamped with the store's clock) to
-// the audit chain before making its change; both commit when the body
-// returns a value, and neither does when it returns an error. A method
-// that changes nothing (returns false or 0) writes no event either.
+// the audit chain together with its change; both commit when the body
+// returns a value, and neither does when it returns an error (other
+// bodies committed in the same group are not affected). A method that
+// changes nothing (returns false or 0) writes no event either.
 class TeamTransaction {
  public:
   TeamTransaction(const TeamTransaction&) = delete;
@@ -245,8 +252,10 @@ class TeamStore {
   Result<MigrationReport> Migrate(const MigrationObserver& observer = {},
                                   std::optional<int> target = std::nullopt);
 
-  // Runs `body` in one write transaction and commits what it did (see
-  // TeamTransaction); returns what `body` returned. Needs the audit key.
+  // Runs `body` in a write transaction and commits what it did (see
+  // TeamTransaction), before it returns; returns what `body` returned.
+  // Needs the audit key. An error from the commit itself means the change
+  // may or may not be recorded: act as if it was not (issue nothing).
   // `body` is any callable taking TeamTransaction& and returning a Result.
   template <typename Body>
   std::invoke_result_t<Body&, TeamTransaction&> Transact(Body&& body) {
@@ -343,7 +352,9 @@ class TeamStore {
                                                           TeamStoreOptions options);
   TeamStore(StoreUrl url, TeamStoreOptions options, std::unique_ptr<ConnectionPool> pool);
 
+  struct PendingBody;
   Result<void> RunTransaction(const std::function<Result<void>(TeamTransaction&)>& body);
+  void RunBatch(const std::vector<PendingBody*>& batch);
   // Where the next event goes, after checking that the head row and the
   // last event agree under the key; locks the head (PostgreSQL).
   Result<ChainTip> ChainTipForAppend(SqlConnection& connection);
@@ -358,6 +369,12 @@ class TeamStore {
   TeamStoreOptions options_;
   std::unique_ptr<ConnectionPool> pool_;
   const SqlDialect& dialect_;
+  // Group commit (RunTransaction): bodies waiting for a batch, and whether
+  // one is running.
+  std::mutex batch_mutex_;
+  std::condition_variable batch_done_;
+  std::deque<PendingBody*> batch_queue_;
+  bool batch_running_ = false;
 };
 
 // Opens the store at `url` (ParseStoreUrl: sqlite:///PATH, a plain path,
