@@ -6,6 +6,11 @@
 // the audit chain: append, read, export, verify, and tampering found.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <set>
 
 #include "adapters/teamstore/team_schema.h"
@@ -719,6 +724,57 @@ TEST_P(TeamStoreTest, AuditAppendsReadsExportsAndVerifies) {
   EXPECT_EQ(**stored, 6u);
 }
 
+// Runs `tryaudex audit verify` on the state directory `home`; its exit
+// status and what it printed.
+std::pair<int, std::string> TryaudexAuditVerify(const std::filesystem::path& home) {
+  const std::string command =
+      fmt::format("AUDEX_HOME='{}' '{}' audit verify 2>&1", home.string(), AUDEX_TRYAUDEX);
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return {-1, "popen failed"};
+  std::string output;
+  char buffer[512];
+  while (size_t got = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, got);
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+void WritePrivateFile(const std::filesystem::path& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST_P(TeamStoreTest, AnExportedChainPassesTryaudexAuditVerify) {
+  Migrate();
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(store_->AppendAudit(Event(NewId(), "grant_issued", {{"caller", "alice"}})));
+  }
+  std::string exported;
+  auto tip = store_->ExportAuditJsonl([&](std::string_view text) -> Result<void> {
+    exported += text;
+    return {};
+  });
+  ASSERT_TRUE(tip) << tip.error().message;
+  // The three files of a state directory (docs/audit-log-format.md).
+  const std::filesystem::path home = dir_.path() / "export";
+  std::filesystem::create_directory(home);
+  std::filesystem::permissions(home, std::filesystem::perms::owner_all);
+  const std::string key = TestAuditKey().Reveal();
+  WritePrivateFile(home / "audit.jsonl", exported);
+  WritePrivateFile(home / "audit.head", FormatChainHead(*tip, key));
+  WritePrivateFile(home / "audit.key", key);
+  const auto [status, output] = TryaudexAuditVerify(home);
+  EXPECT_EQ(status, 0) << output;
+  EXPECT_NE(output.find("OK: 4 events, chain intact"), std::string::npos) << output;
+
+  std::string altered = exported;
+  altered.replace(altered.find("alice", altered.find("\"seq\":3,")), 5, "bobby");
+  WritePrivateFile(home / "audit.jsonl", altered);
+  const auto [broken_status, broken_output] = TryaudexAuditVerify(home);
+  EXPECT_EQ(broken_status, 1) << broken_output;
+  EXPECT_NE(broken_output.find("BROKEN: line 3"), std::string::npos) << broken_output;
+}
+
 TEST_P(TeamStoreTest, VerifyFindsAnAlteredLineAndAppendsRefuseADamagedEnd) {
   Migrate();
   for (int i = 0; i < 5; ++i) {
@@ -794,6 +850,64 @@ TEST_P(TeamStoreTest, AnotherAuditKeyNeitherAppendsNorVerifies) {
   EXPECT_EQ((*reader)->ReadAudit({})->size(), 1u);
   EXPECT_FALSE((*reader)->AppendAudit(Event(NewId(), "grant_issued")));
   EXPECT_EQ(Tip(), 1u);
+}
+
+}  // namespace
+}  // namespace audex::testing
+
+namespace audex::testing {
+namespace {
+
+// The cluster of team_store_test.sh, restarted on the same port: every
+// connection in the store's pool is cut. Reads and transactions carry on
+// (their first statement is retried on a fresh connection); a lone write
+// is not retried, since it may have been carried out, and fails once.
+TEST(TeamStorePostgres, CarriesOnAfterTheDatabaseRestarts) {
+  const char* cluster = std::getenv("AUDEX_TEST_PG_DIR");
+  const char* local_cloud = std::getenv("AUDEX_TEST_LOCAL_CLOUD");
+  ASSERT_TRUE(cluster && local_cloud) << "run through tests/integration/team_store_test.sh";
+  const auto restart = [&] {
+    return std::system(
+        fmt::format("'{}' postgres restart '{}' >/dev/null 2>&1", local_cloud, cluster).c_str());
+  };
+  TempDir dir;
+  auto url = FreshStoreUrl(Db::kPostgres, dir);
+  ASSERT_TRUE(url) << url.error().message;
+  TeamStoreOptions options;
+  options.audit_key = TestAuditKey();
+  auto opened = OpenTeamStore(*url, options);
+  ASSERT_TRUE(opened) << opened.error().message;
+  TeamStore& store = **opened;
+  ASSERT_TRUE(store.Migrate());
+  const Grant grant = MakeGrant(NewId(), "alice", FromUnixSeconds(1'777'636'800));
+  ASSERT_TRUE(store.Transact([&](TeamTransaction& tx) {
+    return tx.InsertGrant(grant, Event(grant.id, "grant_requested"));
+  }));
+
+  ASSERT_EQ(restart(), 0);
+  auto appended = store.AppendAudit(Event(grant.id, "grant_issued"));
+  EXPECT_TRUE(appended) << appended.error().message;
+
+  ASSERT_EQ(restart(), 0);
+  auto read = store.GetGrant(grant.id);
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_TRUE(*read);
+  EXPECT_TRUE(store.Ping());
+
+  ASSERT_EQ(restart(), 0);
+  const auto now = FromUnixSeconds(1'777'636'800);
+  auto lone_write = store.RememberJti("https://issuer.example", "j1", now + seconds(60), now);
+  ASSERT_FALSE(lone_write);
+  EXPECT_EQ(lone_write.error().kind, ErrorKind::kState);
+  EXPECT_NE(lone_write.error().message.find("check that the database is running"),
+            std::string::npos)
+      << lone_write.error().message;
+  EXPECT_EQ(store.RememberJti("https://issuer.example", "j1", now + seconds(60), now), true);
+
+  auto verdict = store.VerifyAudit();
+  ASSERT_TRUE(verdict) << verdict.error().message;
+  ASSERT_TRUE(*verdict) << verdict->error().problem;
+  EXPECT_EQ(**verdict, 2u);
 }
 
 }  // namespace

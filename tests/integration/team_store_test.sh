@@ -24,5 +24,8 @@ if ! LOCAL_CLOUD_TIMEOUT=60 "$root/scripts/local-cloud" postgres start "$dir" >"
   exit 1
 fi
 AUDEX_TEST_PG_URL=$(sed -n 's/^PG_URL=//p' "$dir/postgres.env")
-export AUDEX_TEST_PG_URL
+# For a test that restarts the cluster under the store's feet.
+AUDEX_TEST_PG_DIR=$dir
+AUDEX_TEST_LOCAL_CLOUD=$root/scripts/local-cloud
+export AUDEX_TEST_PG_URL AUDEX_TEST_PG_DIR AUDEX_TEST_LOCAL_CLOUD
 "$binary" --gtest_filter="$filter"

@@ -371,6 +371,21 @@ Error NewerSchema(std::string_view store, int current) {
                   store, current, LatestSchemaVersion())};
 }
 
+// Runs the reads in `read` on a pooled connection; once more on a fresh
+// one when the first turns out to have died while idle (the database
+// restarted), which every pooled connection then has: they are dropped.
+template <typename Read>
+auto OnLiveConnection(ConnectionPool& pool, Read&& read)
+    -> decltype(read(std::declval<SqlConnection&>())) {
+  for (int attempt = 0;; ++attempt) {
+    auto lease = pool.Acquire();
+    if (!lease) return tl::unexpected(lease.error());
+    auto result = read(**lease);
+    if (result || !(*lease)->Broken() || attempt > 0) return result;
+    pool.DropIdle();
+  }
+}
+
 }  // namespace
 
 const SqlDialect& DialectFor(SqlBackend backend) {
@@ -456,9 +471,9 @@ Result<void> TeamStore::Ping() {
 // ================================================================ schema
 
 Result<SchemaStatus> TeamStore::CheckSchema() {
-  auto lease = pool_->Acquire();
-  if (!lease) return tl::unexpected(lease.error());
-  auto current = SchemaVersion(**lease, display(), dialect_);
+  auto current = OnLiveConnection(*pool_, [&](SqlConnection& connection) {
+    return SchemaVersion(connection, display(), dialect_);
+  });
   if (!current) return tl::unexpected(current.error());
   if (*current > LatestSchemaVersion()) return tl::unexpected(NewerSchema(display(), *current));
   SchemaStatus status;
@@ -973,15 +988,15 @@ Result<std::optional<Grant>> TeamTransaction::GetGrant(std::string_view id) {
 }
 
 Result<std::optional<Grant>> TeamStore::GetGrant(std::string_view id) {
-  auto lease = pool_->Acquire();
-  if (!lease) return tl::unexpected(lease.error());
-  return LoadGrant(**lease, display(), "id", id);
+  return OnLiveConnection(*pool_, [&](SqlConnection& connection) {
+    return LoadGrant(connection, display(), "id", id);
+  });
 }
 
 Result<std::optional<Grant>> TeamStore::FindGrantByCredentialsToken(std::string_view token_sha256) {
-  auto lease = pool_->Acquire();
-  if (!lease) return tl::unexpected(lease.error());
-  return LoadGrant(**lease, display(), "credentials_token_sha256", token_sha256);
+  return OnLiveConnection(*pool_, [&](SqlConnection& connection) {
+    return LoadGrant(connection, display(), "credentials_token_sha256", token_sha256);
+  });
 }
 
 Result<Page<Grant>> TeamStore::ListGrants(const GrantFilter& filter, const PageRequest& page) {
@@ -1110,9 +1125,8 @@ Result<std::optional<ApprovalRequest>> TeamTransaction::GetApprovalRequest(std::
 }
 
 Result<std::optional<ApprovalRequest>> TeamStore::GetApprovalRequest(std::string_view id) {
-  auto lease = pool_->Acquire();
-  if (!lease) return tl::unexpected(lease.error());
-  return LoadRequest(**lease, display(), id);
+  return OnLiveConnection(
+      *pool_, [&](SqlConnection& connection) { return LoadRequest(connection, display(), id); });
 }
 
 Result<Page<ApprovalRequest>> TeamStore::ListApprovalRequests(const ApprovalFilter& filter,
@@ -1129,27 +1143,27 @@ Result<Page<ApprovalRequest>> TeamStore::ListApprovalRequests(const ApprovalFilt
   AddCursor(where, params, *cursor);
   const size_t limit = PageLimit(page.limit);
   params.push_back(static_cast<int64_t>(limit + 1));
-  auto lease = pool_->Acquire();
-  if (!lease) return tl::unexpected(lease.error());
-  auto rows = Run(**lease, display(), "list approval requests",
-                  fmt::format("SELECT {} FROM approval_requests WHERE {} ORDER BY created_at DESC, "
-                              "id DESC LIMIT ${}",
-                              kRequestColumns, where, params.size()),
-                  params);
-  if (!rows) return tl::unexpected(rows.error());
-  Page<ApprovalRequest> result;
-  for (size_t i = 0; i < rows->size() && i < limit; ++i) {
-    auto request = RequestFromRow((*rows)[i]);
-    if (!request) return tl::unexpected(request.error());
-    if (auto loaded = LoadApprovals(**lease, display(), *request); !loaded) {
-      return tl::unexpected(loaded.error());
+  return OnLiveConnection(*pool_, [&](SqlConnection& connection) -> Result<Page<ApprovalRequest>> {
+    auto rows = Run(connection, display(), "list approval requests",
+                    fmt::format("SELECT {} FROM approval_requests WHERE {} ORDER BY created_at "
+                                "DESC, id DESC LIMIT ${}",
+                                kRequestColumns, where, params.size()),
+                    params);
+    if (!rows) return tl::unexpected(rows.error());
+    Page<ApprovalRequest> result;
+    for (size_t i = 0; i < rows->size() && i < limit; ++i) {
+      auto request = RequestFromRow((*rows)[i]);
+      if (!request) return tl::unexpected(request.error());
+      if (auto loaded = LoadApprovals(connection, display(), *request); !loaded) {
+        return tl::unexpected(loaded.error());
+      }
+      result.items.push_back(std::move(*request));
     }
-    result.items.push_back(std::move(*request));
-  }
-  if (rows->size() > limit) {
-    result.next_cursor = FormatCursor(result.items.back().created_at, result.items.back().id);
-  }
-  return result;
+    if (rows->size() > limit) {
+      result.next_cursor = FormatCursor(result.items.back().created_at, result.items.back().id);
+    }
+    return result;
+  });
 }
 
 // ----------------------------------------------------------- revocations
