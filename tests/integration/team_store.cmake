@@ -15,6 +15,6 @@ add_test(NAME integration.team_store.sqlite
 # team_store_test.sh starts the cluster, passes it to the tests, stops it.
 add_test(NAME integration.team_store.postgres
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/team_store_test.sh
-                 $<TARGET_FILE:audex_team_store_tests> */postgres:TeamStorePostgres.*)
+                 $<TARGET_FILE:audex_team_store_tests> */postgres:TeamStorePostgres.*:TeamStoreMigration.*)
 set_tests_properties(integration.team_store.sqlite PROPERTIES TIMEOUT 180)
 set_tests_properties(integration.team_store.postgres PROPERTIES TIMEOUT 300)

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "adapters/teamstore/team_schema.h"
 #include "team_store_fixture.h"
 
 namespace audex::testing {
@@ -251,6 +252,40 @@ TEST_P(TeamStoreConcurrency, ABodyThatCallsTheStoreIsRefused) {
   ASSERT_FALSE(nested);
   EXPECT_NE(nested.error().message.find("use its TeamTransaction"), std::string::npos)
       << nested.error().message;
+}
+
+TEST(TeamStoreMigration, ReplicasMigratingAtOnceApplyEachMigrationOnce) {
+  for (Db db : {Db::kSqlite, Db::kPostgres}) {
+    TempDir dir;
+    auto url = FreshStoreUrl(db, dir);
+    ASSERT_TRUE(url) << url.error().message;
+    std::vector<std::unique_ptr<TeamStore>> replicas;
+    for (int i = 0; i < 4; ++i) {
+      auto store = OpenTeamStore(*url);
+      ASSERT_TRUE(store) << store.error().message;
+      replicas.push_back(std::move(*store));
+    }
+    std::vector<std::optional<Result<MigrationReport>>> reports(replicas.size());
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < replicas.size(); ++i) {
+      threads.emplace_back([&, i] { reports[i] = replicas[i]->Migrate(); });
+    }
+    for (std::thread& thread : threads) thread.join();
+    std::vector<int> applied;
+    for (const auto& report : reports) {
+      ASSERT_TRUE(*report) << report->error().message;
+      EXPECT_EQ((*report)->to, LatestSchemaVersion());
+      applied.insert(applied.end(), (*report)->applied.begin(), (*report)->applied.end());
+    }
+    std::sort(applied.begin(), applied.end());
+    EXPECT_EQ(applied, (std::vector<int>{1, 2}));
+    auto raw = RawConnection(*url);
+    ASSERT_NE(raw, nullptr);
+    auto versions = raw->Exec("SELECT version FROM schema_version", {});
+    ASSERT_TRUE(versions);
+    EXPECT_EQ(versions->size(), 2u);
+    EXPECT_TRUE(replicas[0]->RequireCurrentSchema());
+  }
 }
 
 TEST_P(TeamStoreConcurrency, JtiRaceHasOneWinner) {

@@ -2,7 +2,9 @@
 // PostgreSQL, reduced to what TeamStore needs: run a statement with
 // parameters and read its rows as text. TeamStore's SQL is written once with
 // PostgreSQL's $1..$n placeholders; the SQLite side maps them to ?1..?n.
-// Internal to adapters/teamstore (and its tests).
+// TeamStore's own plumbing, visible in team_store.h only for its private
+// helpers, and used by the tests to inspect and tamper with rows; the
+// server needs none of it.
 #pragma once
 
 #include <cstdint>

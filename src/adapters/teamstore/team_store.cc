@@ -668,7 +668,8 @@ Result<ChainTip> TeamStore::ChainTipForAppend(SqlConnection& connection) {
 // savepoint alone. No thread of its own: the batch runs on a caller's.
 struct TeamStore::PendingBody {
   const std::function<Result<void>(TeamTransaction&)>* body = nullptr;
-  std::optional<Result<void>> result;
+  std::optional<Result<void>> outcome;  // written by the batch's thread alone
+  std::optional<Result<void>> result;   // published under batch_mutex_, read by the caller
 };
 
 namespace {
@@ -688,7 +689,7 @@ Result<void> TeamStore::RunTransaction(const std::function<Result<void>(TeamTran
         "server its audit key file",
         display()));
   }
-  PendingBody mine{&body, std::nullopt};
+  PendingBody mine{&body, std::nullopt, std::nullopt};
   std::unique_lock lock(batch_mutex_);
   batch_queue_.push_back(&mine);
   for (;;) {
@@ -707,6 +708,7 @@ Result<void> TeamStore::RunTransaction(const std::function<Result<void>(TeamTran
     RunBatch(batch);
     running_bodies = false;
     lock.lock();
+    for (PendingBody* pending : batch) pending->result = std::move(pending->outcome);
     batch_running_ = false;
     batch_done_.notify_all();
   }
@@ -715,7 +717,7 @@ Result<void> TeamStore::RunTransaction(const std::function<Result<void>(TeamTran
 void TeamStore::RunBatch(const std::vector<PendingBody*>& batch) {
   const auto fail_all = [&](const Error& error) {
     for (PendingBody* pending : batch) {
-      if (!pending->result || *pending->result) pending->result = tl::unexpected(error);
+      if (!pending->outcome || *pending->outcome) pending->outcome = tl::unexpected(error);
     }
   };
   std::optional<ConnectionPool::Lease> lease;
@@ -763,7 +765,7 @@ void TeamStore::RunBatch(const std::vector<PendingBody*>& batch) {
       }
     }
     if (done) continue;
-    pending->result = tl::unexpected(done.error());
+    pending->outcome = tl::unexpected(done.error());
     if (!savepoints) return abandon(done.error());
     // Undo this body's statements (and its place in the chain) only.
     auto undone = connection.Exec("ROLLBACK TO SAVEPOINT audex_body", {});
@@ -776,7 +778,7 @@ void TeamStore::RunBatch(const std::vector<PendingBody*>& batch) {
     // Nothing was recorded, so nothing was changed: every change appends.
     connection.Exec("ROLLBACK", {});
     for (PendingBody* pending : batch) {
-      if (!pending->result) pending->result = Result<void>();
+      if (!pending->outcome) pending->outcome = Result<void>();
     }
     return;
   }
@@ -796,7 +798,7 @@ void TeamStore::RunBatch(const std::vector<PendingBody*>& batch) {
                               committed.error()));
   }
   for (PendingBody* pending : batch) {
-    if (!pending->result) pending->result = Result<void>();
+    if (!pending->outcome) pending->outcome = Result<void>();
   }
 }
 
