@@ -1,0 +1,176 @@
+// The team store's SQLite connection (sql_connection.h): one database file
+// in WAL mode, so that readers never wait for the writer and writers queue
+// on the file's lock.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include <cerrno>
+#include <cstring>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "adapters/teamstore/sql_connection.h"
+
+namespace audex {
+namespace {
+
+// How long a writer waits for another connection's write transaction
+// before giving up with kBusy (a write transaction lasts milliseconds).
+constexpr int kBusyTimeoutMs = 10'000;
+
+// PostgreSQL's $1 becomes SQLite's ?1 (same numbering); TeamStore's SQL
+// has no '$' anywhere else.
+std::string SqliteParameters(std::string_view sql) {
+  std::string text(sql);
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] == '$' && text[i + 1] >= '0' && text[i + 1] <= '9') text[i] = '?';
+  }
+  return text;
+}
+
+SqlError::Code CodeFor(int result) {
+  switch (result & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return SqlError::Code::kBusy;
+    case SQLITE_CONSTRAINT:
+      return SqlError::Code::kConstraint;
+    default:
+      return SqlError::Code::kOther;
+  }
+}
+
+class SqliteConnection final : public SqlConnection {
+ public:
+  SqliteConnection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  ~SqliteConnection() override {
+    for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
+    sqlite3_close_v2(db_);
+  }
+
+  SqlResult<SqlRows> Exec(std::string_view sql, const SqlParams& params) override {
+    auto statement = Prepare(sql);
+    if (!statement) return tl::unexpected(statement.error());
+    sqlite3_stmt* stmt = *statement;
+    // Reset on every path, so that the statement holds no lock once done.
+    struct Reset {
+      sqlite3_stmt* stmt;
+      ~Reset() {
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+      }
+    } reset{stmt};
+    for (size_t i = 0; i < params.size(); ++i) {
+      const int index = static_cast<int>(i + 1);
+      int bound = SQLITE_OK;
+      if (const auto* number = std::get_if<int64_t>(&params[i])) {
+        bound = sqlite3_bind_int64(stmt, index, *number);
+      } else if (const auto* text = std::get_if<std::string>(&params[i])) {
+        bound = sqlite3_bind_text(stmt, index, text->data(), static_cast<int>(text->size()),
+                                  SQLITE_TRANSIENT);
+      } else {
+        bound = sqlite3_bind_null(stmt, index);
+      }
+      if (bound != SQLITE_OK) return Failure(bound);
+    }
+    SqlRows rows;
+    const int columns = sqlite3_column_count(stmt);
+    for (;;) {
+      const int step = sqlite3_step(stmt);
+      if (step == SQLITE_DONE) break;
+      if (step != SQLITE_ROW) return Failure(step);
+      SqlRow row;
+      row.cells.reserve(static_cast<size_t>(columns));
+      for (int c = 0; c < columns; ++c) {
+        if (sqlite3_column_type(stmt, c) == SQLITE_NULL) {
+          row.cells.emplace_back();
+          continue;
+        }
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+        row.cells.emplace_back(
+            std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
+      }
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+  SqlResult<void> ExecScript(std::string_view sql) override {
+    char* message = nullptr;
+    const int result = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &message);
+    if (result == SQLITE_OK) return {};
+    SqlError error{CodeFor(result), message ? message : sqlite3_errstr(result)};
+    sqlite3_free(message);
+    return tl::unexpected(std::move(error));
+  }
+
+  bool Broken() const override { return false; }
+  SqlBackend backend() const override { return SqlBackend::kSqlite; }
+
+ private:
+  tl::unexpected<SqlError> Failure(int result) const {
+    return tl::unexpected(SqlError{CodeFor(result), sqlite3_errmsg(db_)});
+  }
+
+  // Statements are prepared once per connection and kept: TeamStore runs
+  // the same few dozen texts over and over.
+  SqlResult<sqlite3_stmt*> Prepare(std::string_view sql) {
+    const std::string key(sql);
+    if (const auto it = statements_.find(key); it != statements_.end()) return it->second;
+    const std::string text = SqliteParameters(sql);
+    sqlite3_stmt* statement = nullptr;
+    const int result = sqlite3_prepare_v3(db_, text.c_str(), static_cast<int>(text.size()),
+                                          SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
+    if (result != SQLITE_OK) return Failure(result);
+    statements_.emplace(key, statement);
+    return statement;
+  }
+
+  sqlite3* db_;
+  std::string path_;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& path) {
+  // Create the file private before SQLite does (it would use the umask);
+  // SQLite gives the -wal and -shm files the database file's mode.
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return StateError(
+        fmt::format("cannot open the store {}: {}; check that its directory exists "
+                    "and is writable",
+                    path, std::strerror(errno)));
+  }
+  ::close(fd);
+  sqlite3* db = nullptr;
+  // NOMUTEX: a connection is used by one thread at a time (TeamStore's pool).
+  const int opened = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (opened != SQLITE_OK) {
+    const std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(opened);
+    sqlite3_close_v2(db);
+    return StateError(fmt::format("cannot open the store {}: {}", path, message));
+  }
+  auto connection = std::make_unique<SqliteConnection>(db, path);
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  // WAL: readers and one writer at a time without blocking each other.
+  // synchronous=FULL: a committed transaction survives a power loss, which
+  // NORMAL does not promise in WAL mode; the audit chain is the record that
+  // credentials were issued, so it must not lose a commit the server acted on.
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+    if (auto done = connection->ExecScript(pragma); !done) {
+      return StateError(
+          fmt::format("cannot set up the store {} ({}): {}", path, pragma, done.error().message));
+    }
+  }
+  return std::unique_ptr<SqlConnection>(std::move(connection));
+}
+
+}  // namespace audex
