@@ -9,7 +9,7 @@
 
 #include "catalog/action_catalog.h"
 #include "catalog/intent_check.h"
-#include "core/intent.h"
+#include "core/intent/intent.h"
 #include "core/intent_offline.h"
 
 namespace {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "catalog/action_catalog.h"
-#include "core/intent.h"
+#include "core/intent/intent.h"
 #include "core/provider.h"
 #include "core/result.h"
 

@@ -9,7 +9,7 @@
 #include "adapters/http/curl_http_client.h"
 #include "catalog/intent_check.h"
 #include "cli/run.h"
-#include "core/intent.h"
+#include "core/intent/intent.h"
 #include "core/intent_offline.h"
 #include "core/text.h"
 

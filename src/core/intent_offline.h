@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/intent.h"
+#include "core/intent/intent.h"
 #include "core/provider.h"
 #include "core/result.h"
 

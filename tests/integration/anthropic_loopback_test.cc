@@ -20,7 +20,7 @@
 #include "adapters/anthropic/messages_client.h"
 #include "adapters/http/curl_http_client.h"
 #include "catalog/intent_check.h"
-#include "core/intent.h"
+#include "core/intent/intent.h"
 #include "core/text.h"
 
 namespace audex {

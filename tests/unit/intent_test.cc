@@ -1,6 +1,6 @@
-// Reading Claude's answer (core/intent.h) and holding it to the catalog
+// Reading Claude's answer (core/intent/intent.h) and holding it to the catalog
 // (catalog/intent_check.h): the answer is a proposal, never trusted.
-#include "core/intent.h"
+#include "core/intent/intent.h"
 
 #include <gtest/gtest.h>
 

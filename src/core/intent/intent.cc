@@ -1,4 +1,4 @@
-#include "core/intent.h"
+#include "core/intent/intent.h"
 
 #include <fmt/format.h>
 
