@@ -10,7 +10,7 @@
 #include "catalog/action_catalog.h"
 #include "catalog/intent_check.h"
 #include "core/intent/intent.h"
-#include "core/intent_offline.h"
+#include "catalog/intent/offline_intent.h"
 
 namespace {
 

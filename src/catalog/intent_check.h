@@ -18,7 +18,10 @@
 namespace audex {
 
 struct CheckedIntent {
-  IntentPolicy policy;                // what survived, AWS actions in canonical spelling
+  // What survived, AWS actions in canonical spelling; the proposal's exact
+  // statements keep their surviving actions and resources (a statement
+  // that lost every resource is dropped rather than widened to "*").
+  IntentPolicy policy;
   std::vector<std::string> warnings;  // removals, wildcards, resources that cannot apply
 };
 

@@ -2,7 +2,7 @@
 // must give, plus the founding document's two examples word for word, the
 // other providers, the sentences it must refuse, and the rule that every
 // action it can produce is in the AWS action catalog.
-#include "core/intent_offline.h"
+#include "catalog/intent/offline_intent.h"
 
 #include <gtest/gtest.h>
 
@@ -41,7 +41,8 @@ const Row kRows[] = {
     {"Read/write access to S3 bucket \"team-share\"", "s3:GetObject,s3:PutObject",
      "arn:aws:s3:::team-share/*", true},
     {"Read objects from bucket logs", "s3:GetObject", "arn:aws:s3:::logs/*", true},
-    {"Tail the CloudWatch logs", "logs:GetLogEvents", "", true},
+    // "aws logs tail" calls FilterLogEvents (it was GetLogEvents here).
+    {"Tail the CloudWatch logs", "logs:FilterLogEvents", "", true},
     {"Create the S3 bucket named audit-archive", "s3:CreateBucket", "arn:aws:s3:::audit-archive",
      true},
     // DynamoDB
@@ -97,8 +98,10 @@ const Row kRows[] = {
     {"Pull images from ECR",
      "ecr:GetAuthorizationToken,ecr:BatchGetImage,ecr:GetDownloadUrlForLayer", "", true},
     {"Push docker images to the ECR repository web-app",
+     // "IAM permissions for pushing an image to an Amazon ECR private
+     // repository" lists ecr:BatchGetImage too (it was missing here).
      "ecr:GetAuthorizationToken,ecr:BatchCheckLayerAvailability,ecr:InitiateLayerUpload,"
-     "ecr:UploadLayerPart,ecr:CompleteLayerUpload,ecr:PutImage",
+     "ecr:UploadLayerPart,ecr:CompleteLayerUpload,ecr:PutImage,ecr:BatchGetImage",
      "arn:aws:ecr:*:*:repository/web-app", true},
     {"Read CloudWatch metrics", "cloudwatch:GetMetricStatistics", "", true},
     {"Publish custom metrics to CloudWatch", "cloudwatch:PutMetricData", "", true},
@@ -180,10 +183,12 @@ TEST(IntentOffline, FoundingExamplesWordForWord) {
             "\"offline\"\n}");
 }
 
-TEST(IntentOffline, EveryActionItCanProduceIsInTheCatalog) {
+// Actions found by name come from the catalog itself; those a recipe names
+// must be there too, spelt as the catalog spells them.
+TEST(IntentOffline, EveryActionARecipeNamesIsInTheCatalog) {
   const ActionCatalog& catalog = ActionCatalog::Builtin();
-  const std::vector<std::string> actions = OfflineIntentAwsActions();
-  EXPECT_GT(actions.size(), 60u);
+  const std::vector<std::string> actions = OfflineIntentRecipeActions();
+  EXPECT_GT(actions.size(), 40u);
   for (const std::string& action : actions) {
     auto found = catalog.Lookup(action);
     ASSERT_TRUE(found) << action << " is not in the catalog";
@@ -253,7 +258,8 @@ TEST(IntentOffline, NoVerbIsAnErrorWithTheWaysOut) {
 }
 
 TEST(IntentOffline, NoServiceIsAnErrorWithTheWaysOut) {
-  auto result = ParseIntentOffline("Read from Redshift", Provider::kAws);
+  // Redshift, the old example here, is a service the catalog knows now.
+  auto result = ParseIntentOffline("Read from the mainframe", Provider::kAws);
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().kind, ErrorKind::kPolicy);
   EXPECT_NE(result.error().message.find("no cloud service"), std::string::npos);

@@ -6,7 +6,7 @@
 
 #include "catalog/action_catalog.h"
 #include "catalog/intent_check.h"
-#include "core/intent_offline.h"
+#include "catalog/intent/offline_intent.h"
 #include "core/text.h"
 
 namespace audex {
