@@ -31,6 +31,7 @@ inline constexpr char kAccountCode = '\x02';
 // The bit widths of ResourceFormatRow; the generator refuses data beyond them.
 inline constexpr uint64_t kMaxFormatField = (1 << 10) - 1;
 inline constexpr uint64_t kMaxFormatText = uint64_t{1} << 22;
+inline constexpr uint64_t kMaxFormatRows = uint64_t{1} << 16;
 
 struct ResourceFormatRow {
   uint32_t format_offset : 22;  // the stored format
@@ -49,6 +50,8 @@ struct ResourceFormatTables {
   // sorted by the package's key for the type.
   std::span<const uint16_t> first_format;
   std::span<const ResourceFormatRow> formats;
+  // Every row once, ordered by its noun's letters ("loggroup"), then row.
+  std::span<const uint16_t> by_noun;
 };
 
 // Defined in the generated builtin_resource_formats_data.cc.
@@ -79,6 +82,15 @@ class ResourceFormats {
   // The resource types of the service `prefix` (lower case), in key order;
   // empty for an unknown service or one without resource types.
   std::vector<ResourceFormat> OfService(std::string_view prefix) const;
+  // The types whose noun is `phrase`, compared by letters alone ("state
+  // machine", "stateMachine" and "state-machine" are one), in catalog
+  // order: (service, name as the actions spell it).
+  struct TypeRef {
+    std::string_view service;
+    std::string_view name;
+  };
+  std::vector<TypeRef> FindByNoun(std::string_view phrase) const;
+
   // The type `name` of `prefix`, compared case-insensitively.
   std::optional<ResourceFormat> Find(std::string_view prefix, std::string_view name) const;
   size_t size() const { return tables_.formats.size(); }

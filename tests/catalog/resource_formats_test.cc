@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "catalog/action_catalog.h"
 #include "catalog/name_words.h"
 
@@ -53,6 +55,27 @@ TEST(ResourceFormats, NamesAreFoundCaseInsensitively) {
   EXPECT_FALSE(Formats().Find("dynamodb", "bucket"));
   EXPECT_FALSE(Formats().Find("no-such-service", "table"));
   EXPECT_TRUE(Formats().OfService("no-such-service").empty());
+}
+
+TEST(ResourceFormats, NounsAreFoundByTheirLettersWhateverTheSpacing) {
+  for (std::string_view said : {"state machine", "statemachine", "State-Machine"}) {
+    const auto found = Formats().FindByNoun(said);
+    ASSERT_FALSE(found.empty()) << said;
+    EXPECT_TRUE(std::any_of(found.begin(), found.end(), [](const auto& type) {
+      return type.service == "states" && type.name == "statemachine";
+    })) << said;
+  }
+  // A noun several services have comes back for each, in catalog order.
+  const auto tables = Formats().FindByNoun("table");
+  ASSERT_GE(tables.size(), 2u);
+  EXPECT_TRUE(std::is_sorted(tables.begin(), tables.end(),
+                             [](const auto& a, const auto& b) { return a.service < b.service; }));
+  EXPECT_TRUE(std::any_of(tables.begin(), tables.end(),
+                          [](const auto& type) { return type.service == "dynamodb"; }));
+  EXPECT_TRUE(std::any_of(tables.begin(), tables.end(),
+                          [](const auto& type) { return type.service == "glue"; }));
+  EXPECT_TRUE(Formats().FindByNoun("no such thing here").empty());
+  EXPECT_TRUE(Formats().FindByNoun("").empty());
 }
 
 TEST(ResourceFormats, EveryResourceTypeOfEveryActionHasAFormat) {

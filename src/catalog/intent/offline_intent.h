@@ -41,17 +41,12 @@ struct OfflineIntent {
 // Claude); an empty sentence is kUsage.
 Result<OfflineIntent> ParseIntentOffline(std::string_view sentence, Provider provider);
 
-// The same on a given catalog, its resource formats and a lexicon built
-// from them (BuildOfflineLexicon).
+// The same on a given catalog, its resource formats and a lexicon of them
+// (CatalogLexicon).
 Result<OfflineIntent> ParseIntentOffline(std::string_view sentence, Provider provider,
                                          const ActionCatalog& catalog,
                                          const ResourceFormats& formats,
                                          const offline_intent::Lexicon& lexicon);
-
-// The service names and resource nouns of `catalog` and `formats`, with the
-// hand-written nouns that hold only under a service ("image" of ECR).
-offline_intent::Lexicon BuildOfflineLexicon(const ActionCatalog& catalog,
-                                            const ResourceFormats& formats);
 
 // Every AWS action a recipe of the parser names, for the test that holds
 // them to the action catalog.

@@ -10,17 +10,6 @@
 
 namespace audex::offline_intent {
 
-void Lexicon::Add(std::string phrase, CatalogWord word) {
-  const size_t words = static_cast<size_t>(std::count(phrase.begin(), phrase.end(), ' ')) + 1;
-  longest_ = std::max(longest_, words);
-  words_[std::move(phrase)].push_back(std::move(word));
-}
-
-const std::vector<CatalogWord>* Lexicon::Find(std::string_view phrase) const {
-  const auto it = words_.find(std::string(phrase));
-  return it == words_.end() ? nullptr : &it->second;
-}
-
 namespace {
 
 // The longest phrase tried, in words: catalog titles such as "identity and
@@ -188,7 +177,7 @@ void AddSense(std::vector<NounSense>& senses, NounSense sense) {
 // can claim it ("the Glue table").
 std::optional<Meaning> Exact(const std::string& phrase, bool capitalised, const Lexicon& lexicon) {
   const auto& vocabulary = Vocabulary();
-  const std::vector<CatalogWord>* catalog = lexicon.Find(phrase);
+  const std::vector<CatalogWord> catalog = lexicon.Find(phrase);
   Meaning meaning;
   if (const auto it = vocabulary.find(phrase); it != vocabulary.end()) {
     const Lexeme& lexeme = it->second;
@@ -199,8 +188,7 @@ std::optional<Meaning> Exact(const std::string& phrase, bool capitalised, const 
       meaning.kind = ItemKind::kNoun;
       const std::string_view type =
           lexeme.kind == WordKind::kNoun ? lexeme.type : DefaultType(lexeme.service);
-      AddSense(meaning.senses,
-               NounSense{std::string(lexeme.service), std::string(type), true, lexeme.weak, true});
+      AddSense(meaning.senses, NounSense{lexeme.service, type, true, lexeme.weak, true});
     } else {
       meaning.kind = KindOf(lexeme.kind);
       meaning.verb = lexeme.verb;
@@ -210,20 +198,18 @@ std::optional<Meaning> Exact(const std::string& phrase, bool capitalised, const 
       return meaning;
     }
   }
-  if (catalog != nullptr) {
-    for (const CatalogWord& word : *catalog) {
-      if (word.is_service && meaning.kind != ItemKind::kNoun) {
-        if (word.needs_capital && !capitalised) continue;
-        meaning.kind = ItemKind::kService;
-        meaning.service = word.service;
-        return meaning;
-      }
+  for (const CatalogWord& word : catalog) {
+    if (word.is_service && meaning.kind != ItemKind::kNoun) {
+      if (word.needs_capital && !capitalised) continue;
+      meaning.kind = ItemKind::kService;
+      meaning.service = std::string(word.service);
+      return meaning;
     }
-    for (const CatalogWord& word : *catalog) {
-      if (!word.is_service) {
-        meaning.kind = ItemKind::kNoun;
-        AddSense(meaning.senses, word.noun);
-      }
+  }
+  for (const CatalogWord& word : catalog) {
+    if (!word.is_service) {
+      meaning.kind = ItemKind::kNoun;
+      AddSense(meaning.senses, word.noun);
     }
   }
   if (meaning.kind == ItemKind::kNoun) return meaning;

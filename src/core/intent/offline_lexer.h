@@ -8,6 +8,7 @@
 // nouns come in through a Lexicon.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,10 +20,11 @@
 
 namespace audex::offline_intent {
 
-// A resource type a noun may mean.
+// A resource type a noun may mean. The views point into the vocabulary or
+// the catalog the lexicon was built from, which outlive every reading.
 struct NounSense {
-  std::string service;  // catalog prefix
-  std::string type;     // resource type, "" for a noun without one ("metric")
+  std::string_view service;  // catalog prefix
+  std::string_view type;     // resource type, "" for a noun without one ("metric")
   // The noun names its service even when none is said: the hand-written
   // defaults ("table" is DynamoDB's) and nouns only one service has ("state
   // machine").
@@ -35,20 +37,21 @@ struct NounSense {
 // type's noun. Phrases are lower case with single spaces.
 struct CatalogWord {
   bool is_service = false;
-  std::string service;
+  std::string_view service;
   NounSense noun;              // when !is_service
   bool needs_capital = false;  // a service prefix that is also an everyday word
 };
 
+// What the reader asks of the catalog: the services and resource nouns a
+// phrase (lower case, single spaces) may be. An interface so that core
+// stays apart from the catalog, which implements it
+// (catalog/intent/offline_lexicon.h).
 class Lexicon {
  public:
-  void Add(std::string phrase, CatalogWord word);
-  const std::vector<CatalogWord>* Find(std::string_view phrase) const;
-  size_t longest_phrase() const { return longest_; }  // in words
-
- private:
-  std::unordered_map<std::string, std::vector<CatalogWord>> words_;
-  size_t longest_ = 1;
+  virtual ~Lexicon() = default;
+  virtual std::vector<CatalogWord> Find(std::string_view phrase) const = 0;
+  // The most words a phrase it knows has.
+  virtual size_t longest_phrase() const = 0;
 };
 
 enum class ItemKind {
