@@ -282,3 +282,100 @@ TEST(IntentOffline, RegionIsNotMistakenForAName) {
 
 }  // namespace
 }  // namespace audex
+
+namespace audex {
+namespace {
+
+std::string Statements(const IntentPolicy& policy) {
+  std::string out;
+  for (const IntentStatement& statement : policy.statements) {
+    out += (out.empty() ? "" : " | ") + Join(statement.actions, ",") + " @ " +
+           (statement.resources.empty() ? "*" : Join(statement.resources, ","));
+  }
+  return out;
+}
+
+TEST(IntentOfflineStatements, CopyReadsTheSourceAndWritesTheDestinationOnly) {
+  auto result =
+      ParseIntentOffline("Copy objects from bucket raw to bucket curated", Provider::kAws);
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(Statements(result->policy),
+            "s3:GetObject @ arn:aws:s3:::raw/* | s3:PutObject @ arn:aws:s3:::curated/*");
+  const std::string json = RenderIntentJson(result->policy, IntentSource::kOffline);
+  EXPECT_NE(json.find("\"statements\""), std::string::npos) << json;
+  // One statement renders as before, without the field.
+  auto one = ParseIntentOffline("Read only from my-bucket in S3", Provider::kAws);
+  ASSERT_TRUE(one);
+  EXPECT_EQ(RenderIntentJson(one->policy, IntentSource::kOffline).find("statements"),
+            std::string::npos);
+}
+
+TEST(IntentOfflineStatements, AnActionThatTakesOnlyStarGetsAStatementOfItsOwn) {
+  auto result = ParseIntentOffline("Pull images from the ECR repository api", Provider::kAws);
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(Statements(result->policy),
+            "ecr:GetAuthorizationToken @ * | ecr:BatchGetImage,ecr:GetDownloadUrlForLayer @ "
+            "arn:aws:ecr:*:*:repository/api");
+  auto checked = CheckIntent(result->policy, Provider::kAws, ActionCatalog::Builtin(), "t");
+  ASSERT_TRUE(checked);
+  EXPECT_EQ(checked->policy.statements, result->policy.statements);
+  for (const std::string& warning : checked->warnings) {
+    EXPECT_EQ(warning.find("takes no resource"), std::string::npos) << warning;
+  }
+}
+
+TEST(IntentOffline, AKmsAliasCannotLimitDecryptAndTheParserSaysWhatWould) {
+  auto result = ParseIntentOffline("Decrypt with the KMS alias alias/app", Provider::kAws);
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(Join(result->policy.actions, ","), "kms:Decrypt");
+  EXPECT_TRUE(result->policy.resources.empty());
+  EXPECT_EQ(result->confidence, IntentConfidence::kLow);
+  ASSERT_EQ(result->warnings.size(), 1u);
+  EXPECT_NE(result->warnings[0].find("\"kms:RequestAlias\": \"alias/app\""), std::string::npos)
+      << result->warnings[0];
+}
+
+TEST(IntentOffline, RegionAndAccountSaidGoIntoTheArns) {
+  auto result = ParseIntentOffline(
+      "Read from the prices table in DynamoDB in eu-west-1 in account 111122223333",
+      Provider::kAws);
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(Join(result->policy.resources, ","),
+            "arn:aws:dynamodb:eu-west-1:111122223333:table/prices");
+  EXPECT_EQ(result->confidence, IntentConfidence::kHigh);
+}
+
+TEST(IntentOffline, AServiceOnlyTheCatalogKnowsIsUnderstood) {
+  auto result = ParseIntentOffline("Describe the CloudFormation stack web", Provider::kAws);
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(Join(result->policy.actions, ","), "cloudformation:DescribeStacks");
+  EXPECT_EQ(Join(result->policy.resources, ","), "arn:aws:cloudformation:*:*:stack/web/*");
+  EXPECT_EQ(result->policy.description, "Describe a specific CloudFormation stack");
+}
+
+TEST(IntentOffline, AKnownServiceWithoutAThingToActOnIsAnErrorThatSaysWhat) {
+  auto result = ParseIntentOffline("Read from Redshift", Provider::kAws);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().kind, ErrorKind::kPolicy);
+  EXPECT_NE(result.error().message.find("Redshift"), std::string::npos) << result.error().message;
+  EXPECT_NE(result.error().message.find("--allow"), std::string::npos);
+}
+
+TEST(IntentOffline, ReadingNeverGrantsWrite) {
+  // The reading verbs may grant List and Read only, whatever name matches.
+  for (const char* sentence :
+       {"Read the Glue table sales", "Describe the EKS cluster prod", "List Lambda functions",
+        "Get the CloudFront distribution E1ABCDEF", "Read the IAM role ci"}) {
+    auto result = ParseIntentOffline(sentence, Provider::kAws);
+    ASSERT_TRUE(result) << sentence << ": " << result.error().message;
+    for (const std::string& action : result->policy.actions) {
+      const auto found = ActionCatalog::Builtin().Lookup(action);
+      ASSERT_TRUE(found) << action;
+      EXPECT_FALSE(found->access_levels().Contains(AccessLevel::kWrite))
+          << sentence << ": " << action;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace audex
