@@ -3,8 +3,11 @@
 // other providers, the sentences it must refuse, and the rule that every
 // action it can produce is in the AWS action catalog.
 #include "catalog/intent/offline_intent.h"
+#include "catalog/intent/offline_rules.h"
 
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "catalog/action_catalog.h"
 #include "catalog/intent_check.h"
@@ -374,6 +377,54 @@ TEST(IntentOffline, ReadingNeverGrantsWrite) {
       EXPECT_FALSE(found->access_levels().Contains(AccessLevel::kWrite))
           << sentence << ": " << action;
     }
+  }
+}
+
+}  // namespace
+}  // namespace audex
+
+namespace audex {
+namespace {
+
+using offline_intent::Verb;
+
+// Every verb has a rule, and a recipe grants only its verbs' levels except
+// for the companions the AWS documents list for the operation, named here
+// so that a new one is a decision, not an accident.
+TEST(IntentOfflineRules, RecipesGrantTheirVerbsLevelsButForDocumentedCompanions) {
+  const ActionCatalog& catalog = ActionCatalog::Builtin();
+  const std::set<std::string> companions = {
+      "ecr:GetAuthorizationToken",         // push: the registry's token (Read)
+      "ecr:BatchCheckLayerAvailability",   // push: which layers are there (Read)
+      "ecr:BatchGetImage",                 // push: the ECR push policy lists it (Read)
+      "cloudformation:DescribeChangeSet",  // deploy: waits on the change set (Read)
+      "cloudformation:DescribeStacks",     // deploy: waits on the stack (List)
+      "s3:ListBucket",                     // delete old objects: finds them (List)
+      "s3:GetObject",                      // copy: reads the source (Read)
+  };
+  std::set<std::string> used;
+  for (const offline_intent::Recipe& recipe : offline_intent::Recipes()) {
+    AccessLevelSet allowed;
+    for (int v = 0; v <= static_cast<int>(Verb::kNamed); ++v) {
+      if (recipe.verbs.Contains(static_cast<Verb>(v))) {
+        allowed = allowed | offline_intent::RuleFor(static_cast<Verb>(v)).levels;
+      }
+    }
+    for (const offline_intent::RecipeAction& step : recipe.actions) {
+      if (step.action.empty()) break;
+      const auto action = catalog.Lookup(step.action);
+      ASSERT_TRUE(action) << step.action;
+      if ((action->access_levels().bits() & ~allowed.bits()) != 0) {
+        EXPECT_TRUE(companions.count(std::string(step.action)))
+            << recipe.service << " recipe \"" << recipe.phrase << "\" grants " << step.action
+            << " (" << FormatAccessLevels(action->access_levels()) << ")";
+        used.insert(std::string(step.action));
+      }
+    }
+  }
+  EXPECT_EQ(used, companions) << "a companion listed here that no recipe needs any more";
+  for (int v = 0; v <= static_cast<int>(Verb::kNamed); ++v) {
+    EXPECT_EQ(offline_intent::RuleFor(static_cast<Verb>(v)).verb, static_cast<Verb>(v));
   }
 }
 

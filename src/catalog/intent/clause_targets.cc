@@ -211,14 +211,14 @@ class TargetReader {
           {"secret", "secretsmanager"},
           {"stream", "kinesis"},
           {"repo", "ecr"}};
-      for (const auto& [hint, service] : kHints) {
+      for (const auto& hint : kHints) {
         if (std::any_of(target.names.begin(), target.names.end(), [&](const std::string& name) {
-              return ToLower(name).find(hint) != std::string::npos;
+              return ToLower(name).find(hint.first) != std::string::npos;
             })) {
-          target.service = std::string(service);
+          target.service = std::string(hint.second);
           notes_.Guess(fmt::format(
               "\"{}\" is taken as {} name (no service was said for it)", target.names.front(),
-              wording_.NamedOne(target.service, wording_.DefaultType(service))));
+              wording_.NamedOne(target.service, wording_.DefaultType(hint.second))));
           break;
         }
       }

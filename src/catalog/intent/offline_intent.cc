@@ -334,8 +334,7 @@ class Assembly {
                  Verb one, bool content, size_t head, const std::vector<size_t>& context) {
     if (one == Verb::kNamed) return false;
     for (const Recipe& recipe : offline_intent::Recipes()) {
-      if (recipe.service != service ||
-          std::find(recipe.verbs.begin(), recipe.verbs.end(), one) == recipe.verbs.end()) {
+      if (recipe.service != service || !recipe.verbs.Contains(one)) {
         continue;
       }
       if (!RecipeHolds(recipe, clause, targets, service, targets[head], context, content)) continue;
@@ -367,7 +366,10 @@ class Assembly {
 
   static offline_intent::VerbAsked Asked(const Item& verb, Verb one) {
     const offline_intent::VerbRule& rule = offline_intent::RuleFor(one);
-    offline_intent::VerbAsked asked{rule.prefixes, rule.levels};
+    offline_intent::VerbAsked asked{{}, rule.levels};
+    for (std::string_view prefix : rule.prefixes) {
+      if (!prefix.empty()) asked.prefixes.push_back(prefix);
+    }
     if (one == Verb::kNamed) asked.prefixes = {verb.named_prefix};
     return asked;
   }
@@ -421,6 +423,7 @@ class Assembly {
     bool named = false;
     size_t count = 0;
     for (const offline_intent::RecipeAction& step : recipe.actions) {
+      if (step.action.empty()) break;
       const auto action = catalog_.Lookup(step.action);
       if (!action) continue;  // the recipes' test holds every action to the catalog
       std::vector<std::string> resources =
@@ -641,6 +644,7 @@ std::vector<std::string> OfflineIntentRecipeActions() {
   std::vector<std::string> actions;
   for (const Recipe& recipe : offline_intent::Recipes()) {
     for (const offline_intent::RecipeAction& step : recipe.actions) {
+      if (step.action.empty()) break;
       if (std::find(actions.begin(), actions.end(), step.action) == actions.end()) {
         actions.emplace_back(step.action);
       }

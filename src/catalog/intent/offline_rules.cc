@@ -1,60 +1,56 @@
 #include "catalog/intent/offline_rules.h"
 
-#include <map>
-
 namespace audex::offline_intent {
 
 const VerbRule& RuleFor(Verb verb) {
   using L = AccessLevel;
   using V = Verb;
-  const AccessLevelSet reading = L::kList | L::kRead;
-  const AccessLevelSet writing = AccessLevelSet(L::kWrite);
-  static const std::map<Verb, VerbRule> kRules = [&] {
-    std::map<Verb, VerbRule> rules;
-    const auto add = [&](V which, AccessLevelSet levels, std::vector<std::string_view> prefixes) {
-      rules.emplace(which, VerbRule{which, levels, std::move(prefixes)});
-    };
-    // The Service Authorization Reference's access levels: reading verbs
-    // may grant List and Read, changing verbs Write; Tagging and
-    // Permissions management only through a verb that names them ("tag",
-    // "attach": Verb::kNamed takes the level of the action it names).
-    add(V::kRead, reading, {"Get", "Describe", "Read", "BatchGet", "Lookup", "List"});
-    add(V::kList, reading, {"List", "Describe", "Get", "Search"});
-    add(V::kDescribe, reading, {"Describe", "Get", "List"});
-    add(V::kQuery, reading, {"Query", "Search", "Filter", "Select", "Get"});
-    add(V::kScan, reading, {"Scan"});
-    add(V::kTail, reading, {"Filter", "StartLiveTail"});
-    add(V::kReceive, reading, {"Receive", "Get"});
-    add(V::kPull, reading, {"Get", "Download", "Pull"});
-    add(V::kWrite, writing, {"Put", "Write", "Upload", "Create"});
-    add(V::kUpdate, writing, {"Update", "Modify", "Put", "Change", "Set"});
-    add(V::kDelete, writing, {"Delete", "BatchDelete", "Remove", "Terminate"});
-    add(V::kCreate, writing, {"Create", "Put", "Run", "Register"});
-    add(V::kDeploy, writing, {"Update", "Deploy", "Publish"});
-    add(V::kStart, writing, {"Start", "Run", "Resume"});
-    add(V::kStop, writing, {"Stop", "Cancel"});
-    add(V::kReboot, writing, {"Reboot", "Restart"});
-    add(V::kTerminate, writing, {"Terminate", "Delete"});
-    add(V::kSend, writing, {"Send", "Put", "Publish"});
-    add(V::kPublish, writing, {"Publish", "Put", "Send"});
-    add(V::kSubscribe, writing, {"Subscribe"});
-    add(V::kDecrypt, writing, {"Decrypt"});
-    add(V::kEncrypt, writing, {"Encrypt"});
-    add(V::kGenerate, writing, {"Generate"});
-    add(V::kPurge, writing, {"Purge", "Delete"});
-    add(V::kCopy, writing, {"Copy"});
-    add(V::kPush, writing, {"Put", "Upload", "Push"});
-    // Invoking an endpoint or a model is Read in the reference, a Lambda
-    // function Write: "invoke" asks for whichever the thing's invocation is.
-    add(V::kInvoke, L::kRead | L::kWrite, {"Invoke", "Start", "Run", "Execute"});
-    add(V::kManage, reading | writing, {});
-    add(V::kNamed, L::kList | L::kRead | L::kWrite | L::kTagging | L::kPermissionsManagement, {});
-    return rules;
-  }();
-  return kRules.at(verb);
+  constexpr AccessLevelSet kReading = L::kList | L::kRead;
+  constexpr AccessLevelSet kWriting = AccessLevelSet(L::kWrite);
+  // The Service Authorization Reference's access levels: reading verbs
+  // may grant List and Read, changing verbs Write; Tagging and
+  // Permissions management only through a verb that names them ("tag",
+  // "attach": Verb::kNamed takes the level of the action it names).
+  static constexpr VerbRule kRules[] = {
+      {V::kRead, kReading, {"Get", "Describe", "Read", "BatchGet", "Lookup", "List"}},
+      {V::kList, kReading, {"List", "Describe", "Get", "Search"}},
+      {V::kDescribe, kReading, {"Describe", "Get", "List"}},
+      {V::kQuery, kReading, {"Query", "Search", "Filter", "Select", "Get"}},
+      {V::kScan, kReading, {"Scan"}},
+      {V::kTail, kReading, {"Filter", "StartLiveTail"}},
+      {V::kReceive, kReading, {"Receive", "Get"}},
+      {V::kPull, kReading, {"Get", "Download", "Pull"}},
+      {V::kWrite, kWriting, {"Put", "Write", "Upload", "Create"}},
+      {V::kUpdate, kWriting, {"Update", "Modify", "Put", "Change", "Set"}},
+      {V::kDelete, kWriting, {"Delete", "BatchDelete", "Remove", "Terminate"}},
+      {V::kCreate, kWriting, {"Create", "Put", "Run", "Register"}},
+      {V::kDeploy, kWriting, {"Update", "Deploy", "Publish"}},
+      {V::kStart, kWriting, {"Start", "Run", "Resume"}},
+      {V::kStop, kWriting, {"Stop", "Cancel"}},
+      {V::kReboot, kWriting, {"Reboot", "Restart"}},
+      {V::kTerminate, kWriting, {"Terminate", "Delete"}},
+      {V::kSend, kWriting, {"Send", "Put", "Publish"}},
+      {V::kPublish, kWriting, {"Publish", "Put", "Send"}},
+      {V::kSubscribe, kWriting, {"Subscribe"}},
+      {V::kDecrypt, kWriting, {"Decrypt"}},
+      {V::kEncrypt, kWriting, {"Encrypt"}},
+      {V::kGenerate, kWriting, {"Generate"}},
+      {V::kPurge, kWriting, {"Purge", "Delete"}},
+      {V::kCopy, kWriting, {"Copy"}},
+      {V::kPush, kWriting, {"Put", "Upload", "Push"}},
+      // Invoking an endpoint or a model is Read in the reference, a Lambda
+      // function Write: "invoke" asks for whichever the thing's invocation is.
+      {V::kInvoke, L::kRead | L::kWrite, {"Invoke", "Start", "Run", "Execute"}},
+      {V::kManage, kReading | kWriting, {}},
+      {V::kNamed, L::kList | L::kRead | L::kWrite | L::kTagging | L::kPermissionsManagement, {}},
+  };
+  for (const VerbRule& rule : kRules) {
+    if (rule.verb == verb) return rule;
+  }
+  return kRules[0];  // every Verb has a row; the recipes' test checks it
 }
 
-const std::vector<Recipe>& Recipes() {
+std::span<const Recipe> Recipes() {
   using V = Verb;
   using W = When;
   using R = Role;
@@ -63,7 +59,7 @@ const std::vector<Recipe>& Recipes() {
   // Elsewhere the universal names' choices are followed (database:read is
   // dynamodb:GetItem,dynamodb:Query), and the actions each operation needs
   // per the AWS document named on the row.
-  static const std::vector<Recipe> kRecipes = {
+  static constexpr Recipe kRecipes[] = {
       // S3 (Service Authorization Reference for Amazon S3; "aws s3 ls"
       // without a bucket is ListAllMyBuckets).
       {"s3",
@@ -519,8 +515,8 @@ const std::vector<Recipe>& Recipes() {
   return kRecipes;
 }
 
-const std::vector<ArnQuirk>& ArnQuirks() {
-  static const std::vector<ArnQuirk> kQuirks = {
+std::span<const ArnQuirk> ArnQuirks() {
+  static constexpr ArnQuirk kQuirks[] = {
       // "Overview of managing access permissions to your CloudWatch Logs
       // resources": IAM policies name a log group with a trailing ":*" for
       // every action but tagging, which also covers its log streams.

@@ -7,6 +7,9 @@
 // offline_intent.cc.
 #pragma once
 
+#include <cstdint>
+#include <initializer_list>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -15,13 +18,29 @@
 
 namespace audex::offline_intent {
 
+// Verbs as bits, so that the tables below are constant data.
+class VerbSet {
+ public:
+  constexpr VerbSet(std::initializer_list<Verb> verbs) {  // NOLINT: written as {V::kRead, ...}
+    for (Verb verb : verbs) bits_ |= uint32_t{1} << static_cast<int>(verb);
+  }
+  constexpr bool Contains(Verb verb) const {
+    return (bits_ & (uint32_t{1} << static_cast<int>(verb))) != 0;
+  }
+
+ private:
+  uint32_t bits_ = 0;
+};
+static_assert(static_cast<int>(Verb::kNamed) < 32);
+
 // What a verb may grant: every access level of a chosen action must be in
 // `levels` (least privilege: "read" never grants Write), and the action's
-// name begins with one of `prefixes`, the first preferred.
+// name begins with one of `prefixes` (the empty ones unused), the first
+// preferred.
 struct VerbRule {
   Verb verb;
   AccessLevelSet levels;
-  std::vector<std::string_view> prefixes;
+  std::string_view prefixes[6];
 };
 const VerbRule& RuleFor(Verb verb);
 
@@ -60,11 +79,11 @@ struct RecipeAction {
 
 struct Recipe {
   std::string_view service;
-  std::vector<Verb> verbs;
+  VerbSet verbs;
   When when = When::kAlways;
-  std::string_view type;   // the resource type of the clause's object, "" for any
-  std::string_view extra;  // kWithType: the other type; kWithWord: the word
-  std::vector<RecipeAction> actions;
+  std::string_view type;          // the resource type of the clause's object, "" for any
+  std::string_view extra;         // kWithType: the other type; kWithWord: the word
+  RecipeAction actions[7];        // in order; the empty ones at the end unused
   std::string_view phrase;        // "read objects from": the description, before the object
   std::string_view universal;     // the universal name GCP and Azure answer with, or ""
   std::string_view unnamed = {};  // the object when nothing is named, if not the service's things
@@ -73,7 +92,7 @@ struct Recipe {
   // attributes of the queue") is another operation.
   std::string_view words = {};
 };
-const std::vector<Recipe>& Recipes();
+std::span<const Recipe> Recipes();
 
 // An IAM Resource written differently from the catalog's ARN format for a
 // type, once a name is given: `format` replaces it.
@@ -82,7 +101,7 @@ struct ArnQuirk {
   std::string_view type;
   std::string_view format;
 };
-const std::vector<ArnQuirk>& ArnQuirks();
+std::span<const ArnQuirk> ArnQuirks();
 
 // What to say when a name of `type` cannot restrict an action of `service`
 // because the action is authorised against another resource; {name} is the
