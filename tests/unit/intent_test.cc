@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "catalog/action_catalog.h"
-#include "catalog/intent_check.h"
 #include "catalog/intent/offline_intent.h"
+#include "catalog/intent_check.h"
 #include "core/text.h"
 
 namespace audex {
@@ -142,6 +142,25 @@ TEST(CheckIntent, ActionWithoutResourceTypesUnderAResourceListIsWarned) {
   ASSERT_TRUE(checked);
   EXPECT_TRUE(AnyContains(checked->warnings, "s3:ListAllMyBuckets takes no resource"));
   EXPECT_FALSE(AnyContains(checked->warnings, "s3:GetObject takes no resource"));
+}
+
+TEST(CheckIntent, StatementsKeepWhatSurvivedAndNeverWidenToEveryResource) {
+  IntentPolicy proposed{
+      {"s3:GetObjekt", "s3:PutObject", "ecr:GetAuthorizationToken", "s3:ListBucket"},
+      {"arn:aws:s3:::a/*", "my-bucket"},
+      "x"};
+  proposed.statements = {{{"s3:GetObjekt", "s3:PutObject"}, {"arn:aws:s3:::a/*"}},
+                         {{"ecr:GetAuthorizationToken"}, {}},
+                         // Its only resource is not an ARN: dropped, not made "*".
+                         {{"s3:ListBucket"}, {"my-bucket"}}};
+  auto checked = CheckIntent(proposed, Provider::kAws, Catalog(), "the offline parser");
+  ASSERT_TRUE(checked) << checked.error().message;
+  ASSERT_EQ(checked->policy.statements.size(), 2u);
+  EXPECT_EQ(checked->policy.statements[0],
+            (IntentStatement{{"s3:PutObject"}, {"arn:aws:s3:::a/*"}}));
+  EXPECT_EQ(checked->policy.statements[1], (IntentStatement{{"ecr:GetAuthorizationToken"}, {}}));
+  // In a statement of its own, the action that takes only "*" is not warned about.
+  EXPECT_FALSE(AnyContains(checked->warnings, "takes no resource"));
 }
 
 TEST(CheckIntent, GcpAndAzureCheckSyntaxAndDropResources) {

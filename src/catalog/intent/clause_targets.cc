@@ -72,7 +72,6 @@ class TargetReader {
         switch (item.kind) {
           case ItemKind::kService:
             target.service = item.service;
-            target.said = item.text;
             break;
           case ItemKind::kNoun:
             // The last noun of a phrase is its resource; the words of all
@@ -129,12 +128,10 @@ class TargetReader {
       target.service = std::string(sense.service);
       target.type = std::string(sense.type);
       target.plural = noun.plural;
-      target.weak = sense.weak;
       if (sense.weak) {
         notes_.Guess(
             fmt::format("\"{}\" is taken as {}", noun.text, wording_.Things(sense.service, "")));
       }
-      target.said = target.said.empty() ? noun.text : target.said + " " + noun.text;
       if (!sense.type.empty()) {
         if (auto format = formats_.Find(sense.service, sense.type)) {
           std::vector<std::string> noun_words = SplitSpaces(format->noun);
@@ -183,7 +180,6 @@ class TargetReader {
       if (!target.service.empty() || target.names.empty()) continue;
       if (i + 1 < targets.size() && targets[i + 1].service_only) {
         target.service = targets[i + 1].service;
-        target.said = targets[i + 1].said;
         targets[i + 1].service_only = false;
         targets[i + 1].service.clear();
         continue;

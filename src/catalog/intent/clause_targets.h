@@ -44,8 +44,6 @@ struct Target {
   bool plural = false;
   bool path = false;          // names are paths to read under
   bool service_only = false;  // "in S3": the service and nothing else
-  bool weak = false;          // the service is a guess ("database")
-  std::string said;           // the noun or service as written, for messages
 };
 
 bool HasNames(const Target& target);
