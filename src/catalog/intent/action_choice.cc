@@ -10,9 +10,9 @@
 namespace audex::offline_intent {
 namespace {
 
-std::optional<ActionId> ChooseIn(const ActionCatalog& catalog, const ResourceFormats& formats,
-                                 const ServiceInfo& info, const VerbAsked& verb,
-                                 const NameClues& words) {
+std::optional<ActionChoice> ChooseIn(const ActionCatalog& catalog, const ResourceFormats& formats,
+                                     const ServiceInfo& info, const VerbAsked& verb,
+                                     const NameClues& words) {
   const std::vector<std::string_view>& prefixes = verb.prefixes;
   const bool plural = words.plural;
   if (prefixes.empty()) return std::nullopt;
@@ -130,7 +130,26 @@ std::optional<ActionId> ChooseIn(const ActionCatalog& catalog, const ResourceFor
   }
   if (bare != nullptr && (best == nullptr || std::get<3>(best->score) > 0)) best = bare;
   if (best == nullptr) return std::nullopt;
-  return best->id;
+  ActionChoice choice{best->id, std::nullopt};
+  // A name that adds words nobody said, as good as another that adds as
+  // many: a guess between them ("update the function" as UpdateFunctionCode
+  // or UpdateFunctionConfiguration).
+  if (best->covers && std::get<3>(best->score) > 0) {
+    const auto tied = [&](const Scored& s) {
+      return &s != best && s.covers && std::get<0>(s.score) == std::get<0>(best->score) &&
+             std::get<1>(s.score) == std::get<1>(best->score) &&
+             std::get<2>(s.score) == std::get<2>(best->score) &&
+             std::get<3>(s.score) == std::get<3>(best->score) &&
+             std::get<4>(s.score) == std::get<4>(best->score);
+    };
+    for (const Scored& s : scored) {
+      if (tied(s)) {
+        choice.also = s.id;
+        break;
+      }
+    }
+  }
+  return choice;
 }
 
 }  // namespace
@@ -159,18 +178,18 @@ NameClues CluesFor(const std::vector<Target>& targets, size_t head_index,
   return clues;
 }
 
-std::optional<ActionId> ChooseAction(const ActionCatalog& catalog, const ResourceFormats& formats,
-                                     std::string_view service, const VerbAsked& verb,
-                                     const NameClues& clues) {
+std::optional<ActionChoice> ChooseAction(const ActionCatalog& catalog,
+                                         const ResourceFormats& formats, std::string_view service,
+                                         const VerbAsked& verb, const NameClues& clues) {
   const auto info = catalog.FindService(service);
   if (!info) return std::nullopt;
   return ChooseIn(catalog, formats, *info, verb, clues);
 }
 
-std::optional<ActionId> ChooseActionElsewhere(const ActionCatalog& catalog,
-                                              const ResourceFormats& formats,
-                                              std::string_view service, std::string_view type,
-                                              const VerbAsked& verb, const NameClues& clues) {
+std::optional<ActionChoice> ChooseActionElsewhere(const ActionCatalog& catalog,
+                                                  const ResourceFormats& formats,
+                                                  std::string_view service, std::string_view type,
+                                                  const VerbAsked& verb, const NameClues& clues) {
   const auto own = formats.Find(service, type);
   if (!own) return std::nullopt;
   for (const ServiceInfo& other : catalog.Services()) {

@@ -36,17 +36,23 @@ struct VerbAsked {
   AccessLevelSet levels;
 };
 
+// The action chosen, and another as good when the choice was a guess.
+struct ActionChoice {
+  ActionId id;
+  std::optional<ActionId> also;
+};
+
 // The best action of `service`, or nullopt when no name fits.
-std::optional<ActionId> ChooseAction(const ActionCatalog& catalog, const ResourceFormats& formats,
-                                     std::string_view service, const VerbAsked& verb,
-                                     const NameClues& clues);
+std::optional<ActionChoice> ChooseAction(const ActionCatalog& catalog,
+                                         const ResourceFormats& formats, std::string_view service,
+                                         const VerbAsked& verb, const NameClues& clues);
 
 // The same among the other services whose resource type of the same name
 // has the same ARN format ("assume the role": sts:AssumeRole acts on IAM's
 // roles).
-std::optional<ActionId> ChooseActionElsewhere(const ActionCatalog& catalog,
-                                              const ResourceFormats& formats,
-                                              std::string_view service, std::string_view type,
-                                              const VerbAsked& verb, const NameClues& clues);
+std::optional<ActionChoice> ChooseActionElsewhere(const ActionCatalog& catalog,
+                                                  const ResourceFormats& formats,
+                                                  std::string_view service, std::string_view type,
+                                                  const VerbAsked& verb, const NameClues& clues);
 
 }  // namespace audex::offline_intent

@@ -135,7 +135,13 @@ class TargetReader {
       if (!sense.type.empty()) {
         if (auto format = formats_.Find(sense.service, sense.type)) {
           std::vector<std::string> noun_words = SplitSpaces(format->noun);
-          if (noun_words != words) target.type_words = std::move(noun_words);
+          // Said otherwise than its noun ("items" of a table), not merely
+          // in the plural ("queues").
+          if (!std::equal(
+                  noun_words.begin(), noun_words.end(), words.begin(), words.end(),
+                  [](const std::string& a, const std::string& b) { return SameWord(a, b); })) {
+            target.type_words = std::move(noun_words);
+          }
         }
       }
     };
@@ -178,6 +184,13 @@ class TargetReader {
     for (size_t i = 0; i < targets.size(); ++i) {
       Target& target = targets[i];
       if (!target.service.empty() || target.names.empty()) continue;
+      // "the tables orders and customers": more names of the one before.
+      if (target.joined && i > 0 && !targets[i - 1].type.empty() && HasNames(targets[i - 1])) {
+        Target& before = targets[i - 1];
+        before.names.insert(before.names.end(), target.names.begin(), target.names.end());
+        target.names.clear();
+        continue;
+      }
       if (i + 1 < targets.size() && targets[i + 1].service_only) {
         target.service = targets[i + 1].service;
         targets[i + 1].service_only = false;

@@ -306,7 +306,7 @@ class Assembly {
       if (auto chosen = offline_intent::ChooseAction(
               catalog_, formats_, service, Asked(verb, one),
               offline_intent::CluesFor(targets, head, rest, formats_))) {
-        GrantChosen(verb, one, catalog_.Get(*chosen), targets, service, head, rest);
+        GrantChosen(verb, one, *chosen, targets, service, head, rest);
         return;
       }
     }
@@ -320,7 +320,7 @@ class Assembly {
       if (auto chosen = offline_intent::ChooseActionElsewhere(
               catalog_, formats_, service, targets[head_index].type, Asked(verb, one),
               offline_intent::CluesFor(targets, head_index, context, formats_))) {
-        GrantChosen(verb, one, catalog_.Get(*chosen), targets, service, head_index, context);
+        GrantChosen(verb, one, *chosen, targets, service, head_index, context);
         return;
       }
     }
@@ -344,9 +344,17 @@ class Assembly {
     return false;
   }
 
-  void GrantChosen(const Item& verb, Verb one, const Action& action,
+  void GrantChosen(const Item& verb, Verb one, const offline_intent::ActionChoice& choice,
                    const std::vector<Target>& targets, const std::string& service, size_t head,
                    const std::vector<size_t>& context) {
+    const Action action = catalog_.Get(choice.id);
+    if (choice.also) {
+      Guess(fmt::format(
+          "\"{}\" on {} is taken as {}; {} would fit the words as well: name the operation if "
+          "it is that one",
+          VerbText(verb, one), HeadText(targets[head], service), action.FullName(),
+          catalog_.Get(*choice.also).FullName()));
+    }
     MarkUsedWords(action.name(), targets, head, context);
     std::vector<std::string> resources =
         Resources(action, targets, service, head, context, Role::kAny);
@@ -432,10 +440,10 @@ class Assembly {
       count = std::max(count, resources.size());
       AddGrant(action->FullName(), std::move(resources));
     }
-    size_t named_targets = HasNames(head) ? 1 : 0;
-    for (size_t index : context) {
-      if (targets[index].service == service && HasNames(targets[index])) ++named_targets;
-    }
+    // One resource or several: each binding set is one.
+    const size_t named_targets =
+        offline_intent::NameBindings(targets, service, head_index, context, formats_, notes_)
+            .size();
     std::string object;
     if (!named) {
       object = recipe.unnamed.empty() ? wording_.Things(service, "") : std::string(recipe.unnamed);
@@ -464,8 +472,10 @@ class Assembly {
     const std::string verb_text = VerbText(verb, one);
     std::string object;
     if (!head.type.empty()) {
-      object = named && HasNames(head) ? wording_.NamedOne(service, head.type)
-                                       : wording_.Things(service, head.type);
+      const size_t names = head.names.size() + head.arns.size() + head.urls.size();
+      object = !named || names == 0 ? wording_.Things(service, head.type)
+               : names == 1         ? wording_.NamedOne(service, head.type)
+                                    : wording_.NamedMany(service, head.type);
     } else {
       object = Join(head.words, " ");
     }

@@ -471,6 +471,38 @@ class Reader {
         item.plural = false;
       }
     }
+    // More names: after a plural noun ("the tables orders and customers"),
+    // after a service whose things have names ("the step function etl"),
+    // and one joined by "and" to a name ("/a/b and /a/c"), when the word
+    // ends its phrase.
+    for (size_t i = 1; i < items.size(); ++i) {
+      Item& item = items[i];
+      if (item.kind != ItemKind::kWord && (item.kind != ItemKind::kNoun || IsStrongNoun(item))) {
+        continue;
+      }
+      const Item& before = items[i - 1];
+      const Item* after = i + 1 < items.size() ? &items[i + 1] : nullptr;
+      const bool ends_phrase = after == nullptr || item.ends_clause ||
+                               after->kind == ItemKind::kPreposition ||
+                               after->kind == ItemKind::kConnector;
+      if (!ends_phrase || before.ends_clause) continue;
+      // A noun here is a name only in a list ("tables orders and customers"):
+      // alone it is more likely a noun of the service said ("KMS aliases").
+      const bool word_or_listed =
+          item.kind == ItemKind::kWord || (after != nullptr && after->kind == ItemKind::kConnector);
+      const bool after_plural = before.kind == ItemKind::kNoun && before.plural && word_or_listed;
+      const bool after_service = before.kind == ItemKind::kService &&
+                                 !DefaultType(before.service).empty() &&
+                                 item.kind == ItemKind::kWord;
+      const bool after_and = before.kind == ItemKind::kConnector && i >= 2 &&
+                             items[i - 2].kind == ItemKind::kName &&
+                             (before.lower == "and" || before.lower == "&");
+      if (after_plural || after_service || after_and) {
+        item.kind = ItemKind::kName;
+        item.senses.clear();
+        item.plural = false;
+      }
+    }
     // An account marker names the id after it; alone it is a word
     // ("the accounts in the organization").
     for (size_t i = 0; i < items.size(); ++i) {
