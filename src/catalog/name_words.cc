@@ -26,4 +26,13 @@ std::vector<std::string> NameWords(std::string_view name) {
   return words;
 }
 
+std::string NameLetters(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += c;
+    if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 }  // namespace audex

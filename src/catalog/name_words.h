@@ -16,4 +16,8 @@ namespace audex {
 // letter ("DBInstance" -> "db", "instance").
 std::vector<std::string> NameWords(std::string_view name);
 
+// The lower-case letters and digits of `text`: how names and nouns compare
+// whatever their spacing ("Log-Group", "log group" -> "loggroup").
+std::string NameLetters(std::string_view text);
+
 }  // namespace audex

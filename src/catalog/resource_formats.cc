@@ -82,31 +82,17 @@ std::vector<ResourceFormat> ResourceFormats::OfService(std::string_view prefix) 
   return formats;
 }
 
-namespace {
-
-// The lower-case letters and digits of `text`, which is how nouns compare.
-std::string NounLetters(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += c;
-    if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-}  // namespace
-
 std::vector<ResourceFormats::TypeRef> ResourceFormats::FindByNoun(std::string_view phrase) const {
   std::vector<TypeRef> found;
   if (tables_.first_format.size() != catalog_.services.size() + 1) return found;
   // A noun left out of the tables is its name's words: the same letters.
   const auto letters_of = [this](uint16_t row) {
     const ResourceFormatRow& format = tables_.formats[row];
-    return NounLetters(format.noun_length > 0
+    return NameLetters(format.noun_length > 0
                            ? tables_.text.substr(format.noun_offset, format.noun_length)
                            : tables_.text.substr(format.name_offset, format.name_length));
   };
-  const std::string key = NounLetters(phrase);
+  const std::string key = NameLetters(phrase);
   if (key.empty()) return found;
   auto it = std::partition_point(tables_.by_noun.begin(), tables_.by_noun.end(),
                                  [&](uint16_t row) { return letters_of(row) < key; });

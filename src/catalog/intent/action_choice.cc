@@ -52,7 +52,7 @@ std::optional<ActionChoice> ChooseIn(const ActionCatalog& catalog, const Resourc
     // Where the head's words are in the rest of the name, letter by
     // letter so that "node groups" finds "Nodegroups": from the start of
     // a word to the end of one, allowing the other number.
-    const std::string letters = Letters(Join(rest, ""));
+    const std::string letters = NameLetters(Join(rest, ""));
     std::vector<size_t> starts;
     for (size_t i = 0, at = 0; i < rest.size(); at += rest[i].size(), ++i) starts.push_back(at);
     const auto boundary = [&](size_t at) {
@@ -64,7 +64,7 @@ std::optional<ActionChoice> ChooseIn(const ActionCatalog& catalog, const Resourc
     bool plural_mismatch = false;
     size_t span_begin = 0, span_end = 0;
     for (size_t alternative = words.head.size(); alternative-- > 0;) {
-      const std::string head = Letters(Join(words.head[alternative], ""));
+      const std::string head = NameLetters(Join(words.head[alternative], ""));
       if (head.empty()) continue;
       for (const std::string& form : NumberForms(head)) {
         for (size_t at = letters.find(form); at != std::string::npos;

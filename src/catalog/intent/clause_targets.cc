@@ -227,7 +227,7 @@ class TargetReader {
           target.service = std::string(hint.second);
           notes_.Guess(fmt::format(
               "\"{}\" is taken as {} name (no service was said for it)", target.names.front(),
-              wording_.NamedOne(target.service, wording_.DefaultType(hint.second))));
+              wording_.Named(target.service, wording_.DefaultType(hint.second), 1)));
           break;
         }
       }

@@ -6,6 +6,21 @@
 #include "core/intent/offline_vocabulary.h"
 
 namespace audex::offline_intent {
+namespace {
+
+// "bucket" -> "buckets", "policy" -> "policies", "address" -> "addresses".
+std::string Plural(const std::string& noun) {
+  if (noun.ends_with("s") || noun.ends_with("x") || noun.ends_with("sh") || noun.ends_with("ch")) {
+    return noun + "es";
+  }
+  if (noun.size() > 1 && noun.back() == 'y' &&
+      std::string_view("aeiou").find(noun[noun.size() - 2]) == std::string_view::npos) {
+    return noun.substr(0, noun.size() - 1) + "ies";
+  }
+  return noun + "s";
+}
+
+}  // namespace
 
 std::string ServiceWording::DefaultType(std::string_view service) const {
   if (std::string_view type = audex::offline_intent::DefaultType(service); !type.empty()) {
@@ -45,26 +60,18 @@ std::string ServiceWording::Things(std::string_view service, std::string_view ty
   }
   const std::string noun = NounOf(service, type.empty() ? DefaultType(service) : type);
   if (noun.empty()) return ShortName(service);
-  return fmt::format("{} {}{}", ShortName(service), noun,
-                     noun.ends_with("s") ? "es" : (noun.ends_with("y") ? "" : "s"));
+  return fmt::format("{} {}", ShortName(service), Plural(noun));
 }
 
-std::string ServiceWording::NamedOne(std::string_view service, std::string_view type) const {
+std::string ServiceWording::Named(std::string_view service, std::string_view type,
+                                  size_t count) const {
   const ServicePhrases* phrases = FindServicePhrases(service);
   if (phrases != nullptr && (type.empty() || SameType(type, DefaultType(service)))) {
-    return std::string(phrases->named_one);
+    return std::string(count == 1 ? phrases->named_one : phrases->named_many);
   }
-  return fmt::format("a specific {} {}", ShortName(service),
-                     NounOf(service, type.empty() ? DefaultType(service) : type));
-}
-
-std::string ServiceWording::NamedMany(std::string_view service, std::string_view type) const {
-  const ServicePhrases* phrases = FindServicePhrases(service);
-  if (phrases != nullptr && (type.empty() || SameType(type, DefaultType(service)))) {
-    return std::string(phrases->named_many);
-  }
-  return fmt::format("specific {} {}s", ShortName(service),
-                     NounOf(service, type.empty() ? DefaultType(service) : type));
+  const std::string noun = NounOf(service, type.empty() ? DefaultType(service) : type);
+  return count == 1 ? fmt::format("a specific {} {}", ShortName(service), noun)
+                    : fmt::format("specific {} {}", ShortName(service), Plural(noun));
 }
 
 }  // namespace audex::offline_intent

@@ -27,9 +27,8 @@ class ServiceWording {
   std::string NounOf(std::string_view service, std::string_view type) const;
   // "DynamoDB tables", "S3", "CloudFormation stacks": the things, unnamed.
   std::string Things(std::string_view service, std::string_view type) const;
-  // "a specific S3 bucket" / "specific S3 buckets".
-  std::string NamedOne(std::string_view service, std::string_view type) const;
-  std::string NamedMany(std::string_view service, std::string_view type) const;
+  // "a specific S3 bucket" (count 1) / "specific S3 buckets".
+  std::string Named(std::string_view service, std::string_view type, size_t count) const;
 
  private:
   Provider provider_;

@@ -57,15 +57,6 @@ std::vector<std::string> SplitSpaces(std::string_view text) {
   return words;
 }
 
-std::string Letters(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += c;
-    if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 bool SameType(std::string_view a, std::string_view b) { return EqualsIgnoreCase(a, b); }
 
 bool Includes(const std::vector<std::string>& outer, const std::vector<std::string>& inner) {

@@ -23,9 +23,6 @@ bool IsPluralWord(std::string_view word);
 // Lower-case words separated by single spaces.
 std::vector<std::string> SplitSpaces(std::string_view text);
 
-// The letters and digits of `text`, lower case: "Log-Group" -> "loggroup".
-std::string Letters(std::string_view text);
-
 // Resource type names compare case-insensitively ("Secret", "secret").
 bool SameType(std::string_view a, std::string_view b);
 

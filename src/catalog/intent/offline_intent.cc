@@ -449,8 +449,7 @@ class Assembly {
       object = recipe.unnamed.empty() ? wording_.Things(service, "") : std::string(recipe.unnamed);
     } else {
       const std::string type = NamedType(targets, service, head_index, context);
-      object = count > 1 || named_targets > 1 ? wording_.NamedMany(service, type)
-                                              : wording_.NamedOne(service, type);
+      object = wording_.Named(service, type, std::max(count, named_targets));
     }
     AddPhrase(fmt::format("{} {}", recipe.phrase, object));
   }
@@ -474,8 +473,7 @@ class Assembly {
     if (!head.type.empty()) {
       const size_t names = head.names.size() + head.arns.size() + head.urls.size();
       object = !named || names == 0 ? wording_.Things(service, head.type)
-               : names == 1         ? wording_.NamedOne(service, head.type)
-                                    : wording_.NamedMany(service, head.type);
+                                    : wording_.Named(service, head.type, names);
     } else {
       object = Join(head.words, " ");
     }
@@ -484,7 +482,7 @@ class Assembly {
       if (other.service != service || other.type.empty()) continue;
       if (head.type.empty() || !HasNames(head)) {
         object += fmt::format(" {} {}", head.type.empty() ? "of" : "in",
-                              HasNames(other) ? wording_.NamedOne(service, other.type)
+                              HasNames(other) ? wording_.Named(service, other.type, 1)
                                               : wording_.Things(service, other.type));
         break;
       }

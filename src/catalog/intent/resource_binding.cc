@@ -6,6 +6,7 @@
 #include <map>
 
 #include "catalog/intent/intent_words.h"
+#include "catalog/name_words.h"
 #include "core/glob.h"
 #include "core/intent/offline_lexer.h"
 #include "core/text.h"
@@ -19,17 +20,17 @@ namespace {
 std::string OwnVariable(const ResourceFormat& format) {
   const std::vector<std::string> variables = format.Variables();
   if (variables.empty()) return {};
-  const std::string noun = Letters(format.noun);
-  const std::string name = Letters(format.name);
+  const std::string noun = NameLetters(format.noun);
+  const std::string name = NameLetters(format.name);
   for (const std::string& variable : variables) {
     for (std::string_view suffix :
          {"NameWithPath", "Name", "Id", "Identifier", "Arn", "WithoutLeadingSlash"}) {
       if (variable.size() > suffix.size() && variable.ends_with(suffix)) {
-        const std::string stem = Letters(variable.substr(0, variable.size() - suffix.size()));
+        const std::string stem = NameLetters(variable.substr(0, variable.size() - suffix.size()));
         if (stem == noun || stem == name) return variable;
       }
     }
-    if (Letters(variable) == noun || Letters(variable) == name) return variable;
+    if (NameLetters(variable) == noun || NameLetters(variable) == name) return variable;
   }
   for (auto it = variables.rbegin(); it != variables.rend(); ++it) {
     if (it->ends_with("Name")) return *it;
