@@ -338,6 +338,15 @@ TEST(IntentOffline, AKmsAliasCannotLimitDecryptAndTheParserSaysWhatWould) {
       << result->warnings[0];
 }
 
+// The reference marks both the alias and the key required for
+// kms:DeleteAlias ("Controlling access to aliases": permission on both).
+TEST(IntentOffline, ARequiredTypeNothingNamedIsAddedWithAnyName) {
+  auto result = ParseIntentOffline("Delete the KMS alias alias/old", Provider::kAws);
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(Join(result->policy.actions, ","), "kms:DeleteAlias");
+  EXPECT_EQ(Join(result->policy.resources, ","), "arn:aws:kms:*:*:alias/old,arn:aws:kms:*:*:key/*");
+}
+
 TEST(IntentOffline, RegionAndAccountSaidGoIntoTheArns) {
   auto result = ParseIntentOffline(
       "Read from the prices table in DynamoDB in eu-west-1 in account 111122223333",

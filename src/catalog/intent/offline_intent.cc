@@ -369,7 +369,7 @@ class Assembly {
                                      const std::vector<size_t>& context, Role role) {
     return offline_intent::ActionResources(
         action, offline_intent::NameBindings(targets, service, head, context, formats_, notes_),
-        role, targets[head].type, formats_, place_, used_names_);
+        role, formats_, place_, used_names_);
   }
 
   static offline_intent::VerbAsked Asked(const Item& verb, Verb one) {

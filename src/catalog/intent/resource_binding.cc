@@ -221,9 +221,8 @@ std::vector<BindingSet> NameBindings(const std::vector<Target>& targets, const s
 }
 
 std::vector<std::string> ActionResources(const Action& action, std::vector<BindingSet> sets,
-                                         Role role, std::string_view head_type,
-                                         const ResourceFormats& formats, const Place& place,
-                                         std::set<std::string>& used_names) {
+                                         Role role, const ResourceFormats& formats,
+                                         const Place& place, std::set<std::string>& used_names) {
   if (role != Role::kAny && !sets.empty()) {
     // "copy a to b": the source is the one after "from" (else the first),
     // the destination the one after "to" (else the last).
@@ -299,27 +298,23 @@ std::vector<std::string> ActionResources(const Action& action, std::vector<Bindi
     if (bound.empty()) continue;
     used_names.insert(set.said.begin(), set.said.end());
     for (const Typed* typed : bound) add(Arn(*typed->format, set.values, true, place));
-    // A required type nothing named: what contains a named one (a Glue
-    // table's database and catalog), or the thing the sentence is about
-    // ("create a snapshot of the instance"); not what lies inside a named
-    // one (a state machine's map runs are another way to name it).
-    // Many required types are ways to name one thing (bedrock:InvokeModel
-    // takes a foundation model or any of eleven others): then none is
-    // added for being required.
+    // A type the reference marks required that nothing named is added
+    // with "*" for what is not said (a Glue table's database and catalog,
+    // the key behind a KMS alias being deleted, the snapshot an RDS
+    // instance's snapshot creates), but not one inside a named one (a state
+    // machine's map runs are another way to name it). Many required types
+    // are ways to name one thing (bedrock:InvokeModel takes a foundation
+    // model or any of eleven others): then none is added for being required.
     const size_t required = static_cast<size_t>(std::count_if(
         types.begin(), types.end(), [](const Typed& typed) { return typed.type.required; }));
+    if (required > kMostRequiredTogether) continue;
     for (const Typed& typed : types) {
-      if (!typed.format || !typed.type.required || required > kMostRequiredTogether) continue;
+      if (!typed.format || !typed.type.required) continue;
       if (std::find(bound.begin(), bound.end(), &typed) != bound.end()) continue;
-      const bool below = std::any_of(bound.begin(), bound.end(), [&](const Typed* b) {
+      const bool inside_named = std::any_of(bound.begin(), bound.end(), [&](const Typed* b) {
         return Descends(typed.variables, b->variables);
       });
-      if (below) continue;
-      const bool above = std::any_of(bound.begin(), bound.end(), [&](const Typed* b) {
-        return typed.variables.empty() || Descends(b->variables, typed.variables);
-      });
-      if (above || SameType(typed.type.name, head_type))
-        add(Arn(*typed.format, set.values, false, place));
+      if (!inside_named) add(Arn(*typed.format, set.values, false, place));
     }
   }
   return resources;

@@ -3,8 +3,8 @@
 // BucketName=reports), and the ARNs an action is limited to by them. A name
 // limits an action when the action takes the named type, or a type inside
 // it (a named bucket limits s3:GetObject to its objects, "arn:aws:s3:::
-// reports/*"); a type the action requires that holds the named one is
-// added with "*" for what is not said (a Glue table's database).
+// reports/*"); another type the action requires is added with "*" for what
+// is not said (a Glue table's database).
 #pragma once
 
 #include <optional>
@@ -46,13 +46,10 @@ std::vector<BindingSet> NameBindings(const std::vector<Target>& targets, const s
 
 // The ARNs `action` is limited to by `sets` (only those of `role` when it
 // is not kAny; else the first or last set); empty when no name applies to
-// it (Resource "*"). `head_type` is the type the clause is about: a
-// required type of it is added even unnamed ("create a snapshot of the
-// instance"). The names that limited something go into `used_names`.
+// it (Resource "*"). The names that limited something go into `used_names`.
 std::vector<std::string> ActionResources(const Action& action, std::vector<BindingSet> sets,
-                                         Role role, std::string_view head_type,
-                                         const ResourceFormats& formats, const Place& place,
-                                         std::set<std::string>& used_names);
+                                         Role role, const ResourceFormats& formats,
+                                         const Place& place, std::set<std::string>& used_names);
 
 // The ARNs that mean "every resource" for an action with resource types:
 // those of its required types, else of all but access points.
