@@ -181,4 +181,23 @@ Result<CheckedIntent> CheckIntent(const IntentPolicy& proposed, Provider provide
   return checked;
 }
 
+std::optional<std::string> OneStatementWarning(const IntentPolicy& policy,
+                                               const ActionCatalog& catalog) {
+  if (policy.statements.size() <= 1) return std::nullopt;
+  std::vector<std::string> star_only;
+  for (const std::string& action : policy.actions) {
+    const auto found = catalog.Lookup(action);
+    if (found && found->resource_types().empty() && !policy.resources.empty()) {
+      star_only.push_back(action);
+    }
+  }
+  return fmt::format(
+      "--run makes one statement of the intent's {}: each action applies to every resource "
+      "listed{}; to keep the statements apart, write the session policy yourself",
+      policy.statements.size(),
+      star_only.empty()
+          ? std::string()
+          : fmt::format(", and {} (Resource \"*\" only) will be denied", Join(star_only, ", ")));
+}
+
 }  // namespace audex

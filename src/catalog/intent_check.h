@@ -6,6 +6,7 @@
 // their provider's syntax.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,5 +31,12 @@ struct CheckedIntent {
 // removed one and why.
 Result<CheckedIntent> CheckIntent(const IntentPolicy& proposed, Provider provider,
                                   const ActionCatalog& catalog, std::string_view origin);
+
+// What is lost when `policy`'s statements are granted as one Allow statement
+// of its union (as `intent --run` hands them to run): every action then
+// applies to every resource listed, and an action that takes only Resource
+// "*" is denied under the list. Nothing when there is one statement.
+std::optional<std::string> OneStatementWarning(const IntentPolicy& policy,
+                                               const ActionCatalog& catalog);
 
 }  // namespace audex

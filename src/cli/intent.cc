@@ -140,25 +140,8 @@ Result<int> RunIntent(const IntentOptions& options, const CliContext& context) {
   }
   // stdout belongs to the command from here on.
   context.err << "tryaudex: intent: " << json << '\n';
-  if (checked->policy.statements.size() > 1) {
-    // A session policy from run holds one Allow statement: every action in
-    // it applies to every resource listed, and an action that takes only
-    // Resource "*" is denied under the list.
-    std::vector<std::string> star_only;
-    for (const std::string& action : checked->policy.actions) {
-      const auto found = ActionCatalog::Builtin().Lookup(action);
-      if (found && found->resource_types().empty() && !checked->policy.resources.empty()) {
-        star_only.push_back(action);
-      }
-    }
-    context.err << fmt::format(
-        "tryaudex: warning: --run makes one statement of the intent's {}: each action applies "
-        "to every resource listed{}; to keep the statements apart, write the session policy "
-        "yourself\n",
-        checked->policy.statements.size(),
-        star_only.empty()
-            ? std::string()
-            : fmt::format(", and {} (Resource \"*\" only) will be denied", Join(star_only, ", ")));
+  if (auto merged = OneStatementWarning(checked->policy, ActionCatalog::Builtin())) {
+    context.err << "tryaudex: warning: " << *merged << '\n';
   }
   RunOptions run;
   run.provider = std::string(ProviderName(provider));

@@ -163,6 +163,21 @@ TEST(CheckIntent, StatementsKeepWhatSurvivedAndNeverWidenToEveryResource) {
   EXPECT_FALSE(AnyContains(checked->warnings, "takes no resource"));
 }
 
+TEST(OneStatementWarning, SaysWhatAUnionLosesAndNothingForOneStatement) {
+  IntentPolicy one{{"s3:GetObject"}, {"arn:aws:s3:::b/*"}, "x"};
+  one.statements = {{{"s3:GetObject"}, {"arn:aws:s3:::b/*"}}};
+  EXPECT_FALSE(OneStatementWarning(one, Catalog()));
+  IntentPolicy push{
+      {"ecr:GetAuthorizationToken", "ecr:PutImage"}, {"arn:aws:ecr:*:*:repository/r"}, "x"};
+  push.statements = {{{"ecr:GetAuthorizationToken"}, {}},
+                     {{"ecr:PutImage"}, {"arn:aws:ecr:*:*:repository/r"}}};
+  const auto warning = OneStatementWarning(push, Catalog());
+  ASSERT_TRUE(warning);
+  EXPECT_NE(warning->find("ecr:GetAuthorizationToken (Resource \"*\" only) will be denied"),
+            std::string::npos)
+      << *warning;
+}
+
 TEST(CheckIntent, GcpAndAzureCheckSyntaxAndDropResources) {
   IntentPolicy gcp{{"storage.objects.get", "s3:GetObject", "storage.*.*"}, {"arn:aws:s3:::b"}, ""};
   auto checked = CheckIntent(gcp, Provider::kGcp, Catalog(), "Claude's answer");
