@@ -4,18 +4,18 @@
 //
 // Input: the first byte picks the provider (mod 3: aws, gcp, azure); the
 // rest is the sentence, and also Claude's answer.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <set>
 #include <string>
 #include <string_view>
 
 #include "catalog/action_catalog.h"
+#include "catalog/intent/offline_intent.h"
 #include "catalog/intent_check.h"
 #include "core/base/text.h"
-#include "core/intent.h"
-#include "core/intent_offline.h"
+#include "core/intent/intent.h"
 #include "core/policy/resource.h"
 
 namespace {
@@ -24,15 +24,6 @@ void Require(bool holds, const char* invariant) {
   if (holds) return;
   std::fprintf(stderr, "invariant broken: %s\n", invariant);
   __builtin_trap();
-}
-
-const std::set<std::string>& RuleActions() {
-  static const std::set<std::string> actions = [] {
-    std::set<std::string> out;
-    for (const std::string& action : audex::OfflineIntentAwsActions()) out.insert(action);
-    return out;
-  }();
-  return actions;
 }
 
 // What CheckIntent promises of whatever it lets through.
@@ -77,11 +68,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             "low confidence comes with a warning");
     const std::string lowered = audex::ToLower(text);
     for (const std::string& action : offline->policy.actions) {
-      // A rule's action, or one the sentence wrote out itself.
-      const bool from_rule = provider == audex::Provider::kAws && RuleActions().count(action);
+      // An action of the catalog, or one the sentence wrote out itself.
+      const bool known = audex::ActionCatalog::Builtin().Lookup(action).has_value();
       const bool written = lowered.find(audex::ToLower(action)) != std::string::npos;
-      Require(from_rule || written || provider != audex::Provider::kAws,
-              "every AWS action comes from a rule or the sentence");
+      Require(known || written || provider != audex::Provider::kAws,
+              "every AWS action is the catalog's or the sentence's");
+    }
+    // Every statement's actions and resources are in the union, and no
+    // statement is empty.
+    for (const audex::IntentStatement& statement : offline->policy.statements) {
+      Require(!statement.actions.empty(), "a statement has actions");
+      for (const std::string& action : statement.actions) {
+        Require(std::find(offline->policy.actions.begin(), offline->policy.actions.end(), action) !=
+                    offline->policy.actions.end(),
+                "a statement's action is in the union");
+      }
+      for (const std::string& resource : statement.resources) {
+        Require(std::find(offline->policy.resources.begin(), offline->policy.resources.end(),
+                          resource) != offline->policy.resources.end(),
+                "a statement's resource is in the union");
+      }
     }
     CheckChecked(offline->policy, provider);
   }

@@ -130,16 +130,48 @@ Result<CheckedIntent> CheckIntent(const IntentPolicy& proposed, Provider provide
     }
   }
 
-  // One Allow statement carries every resource: an action that takes no
-  // resource (AWS requires "*" for it) is denied under such a list.
-  if (provider == Provider::kAws && !checked.policy.resources.empty()) {
-    for (const std::string& action : checked.policy.actions) {
-      const auto found = catalog.Lookup(action);
-      if (found && found->resource_types().empty()) {
-        warnings.push_back(fmt::format(
-            "{} takes no resource (AWS requires Resource \"*\" for it), so the resource list "
-            "would deny it: grant it in a session of its own, or drop the resources",
-            action));
+  // The exact statements, when the proposal has them, keep what survived
+  // above: canonical spellings, checked resources.
+  for (const IntentStatement& statement : proposed.statements) {
+    IntentStatement kept;
+    for (const std::string& raw : statement.actions) {
+      const std::string action(Trim(raw));
+      for (const std::string& survivor : checked.policy.actions) {
+        if (EqualsIgnoreCase(survivor, action) ||
+            (provider == Provider::kAws && !HasWildcard(action) && catalog.Lookup(action) &&
+             catalog.Lookup(action)->FullName() == survivor)) {
+          if (!ContainsIgnoreCase(kept.actions, survivor)) kept.actions.push_back(survivor);
+        }
+      }
+    }
+    for (const std::string& raw : statement.resources) {
+      const std::string resource(Trim(raw));
+      if (ContainsIgnoreCase(checked.policy.resources, resource))
+        kept.resources.push_back(resource);
+    }
+    // A statement whose every resource was dropped would widen to "*".
+    if (kept.actions.empty() || (kept.resources.empty() && !statement.resources.empty())) continue;
+    checked.policy.statements.push_back(std::move(kept));
+  }
+
+  // An action that takes no resource (AWS requires "*" for it) is denied
+  // in a statement with a resource list: in the union of one statement, or
+  // in the proposal's own statement.
+  if (provider == Provider::kAws) {
+    std::vector<IntentStatement> statements = checked.policy.statements;
+    if (statements.empty()) {
+      statements.push_back(IntentStatement{checked.policy.actions, checked.policy.resources});
+    }
+    for (const IntentStatement& statement : statements) {
+      if (statement.resources.empty()) continue;
+      for (const std::string& action : statement.actions) {
+        const auto found = catalog.Lookup(action);
+        if (found && found->resource_types().empty()) {
+          warnings.push_back(fmt::format(
+              "{} takes no resource (AWS requires Resource \"*\" for it), so the resource list "
+              "would deny it: grant it in a session of its own, or drop the resources",
+              action));
+        }
       }
     }
   }
@@ -147,6 +179,25 @@ Result<CheckedIntent> CheckIntent(const IntentPolicy& proposed, Provider provide
     checked.policy.description = "Allow " + Join(checked.policy.actions, ", ");
   }
   return checked;
+}
+
+std::optional<std::string> OneStatementWarning(const IntentPolicy& policy,
+                                               const ActionCatalog& catalog) {
+  if (policy.statements.size() <= 1) return std::nullopt;
+  std::vector<std::string> star_only;
+  for (const std::string& action : policy.actions) {
+    const auto found = catalog.Lookup(action);
+    if (found && found->resource_types().empty() && !policy.resources.empty()) {
+      star_only.push_back(action);
+    }
+  }
+  return fmt::format(
+      "--run makes one statement of the intent's {}: each action applies to every resource "
+      "listed{}; to keep the statements apart, write the session policy yourself",
+      policy.statements.size(),
+      star_only.empty()
+          ? std::string()
+          : fmt::format(", and {} (Resource \"*\" only) will be denied", Join(star_only, ", ")));
 }
 
 }  // namespace audex

@@ -11,11 +11,11 @@
 
 #include "adapters/anthropic/messages_client.h"
 #include "adapters/http/curl_http_client.h"
+#include "catalog/intent/offline_intent.h"
 #include "catalog/intent_check.h"
 #include "cli/run.h"
 #include "core/base/text.h"
-#include "core/intent.h"
-#include "core/intent_offline.h"
+#include "core/intent/intent.h"
 
 namespace audex {
 
@@ -152,6 +152,9 @@ Result<int> RunIntent(const IntentOptions& options, const CliContext& context) {
   }
   // stdout belongs to the command from here on.
   context.err << "tryaudex: intent: " << json << '\n';
+  if (auto merged = OneStatementWarning(checked->policy, ActionCatalog::Builtin())) {
+    context.err << "tryaudex: warning: " << *merged << '\n';
+  }
   RunOptions run;
   SessionRequest& request = run.request;
   request.provider = std::string(ProviderName(provider));

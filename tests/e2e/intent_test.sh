@@ -2,7 +2,8 @@
 # `tryaudex intent` end to end, the way a user runs it:
 #   - offline (no key, or --offline): the founding document's two examples
 #     word for word, an unsure sentence, refusals with their exit codes,
-#     --provider gcp, --run --dry-run
+#     --provider gcp, --run --dry-run, a service only the catalog knows, a
+#     copy's two statements (and --run saying it makes them one), a KMS alias
 #   - with ANTHROPIC_API_KEY against a stand-in for the Messages API
 #     (anthropic_stub.py: the wire format, checked): the request's shape, the
 #     model choice (--model, config.toml), invented actions removed, an
@@ -92,6 +93,18 @@ check "bad --provider: exit 2" test "$rc" -eq 2
 intent --offline "Read only from my-bucket in S3" --run --dry-run -- aws s3 cp s3://my-bucket/a -
 check "--run --dry-run: run's plan carries the intent" \
   bash -c "test $rc -eq 0 && grep -q '^Allow: *s3:GetObject$' '$out' && grep -q 'arn:aws:s3:::my-bucket/\*' '$out' && grep -q '^tryaudex: intent: {' '$err'"
+intent --offline "Describe the CloudFormation stack web"
+check "a service only the catalog knows: its action and the ARN from its format" \
+  json_is "$out" 'j["allow"] == "cloudformation:DescribeStacks" and j["resource"] == "arn:aws:cloudformation:*:*:stack/web/*" and "statements" not in j'
+intent --offline "Copy objects from bucket raw to bucket curated"
+check "copy: one statement reads the source, another writes the destination" \
+  json_is "$out" 'j["statements"] == [{"allow": "s3:GetObject", "resource": "arn:aws:s3:::raw/*"}, {"allow": "s3:PutObject", "resource": "arn:aws:s3:::curated/*"}]'
+intent --offline "Copy objects from bucket raw to bucket curated" --run --dry-run -- true
+check "--run with several statements: says the session gets one" \
+  bash -c "test $rc -eq 0 && grep -q 'makes one statement of the intent' '$err'"
+intent --offline "Decrypt with the KMS alias alias/app"
+check "a KMS alias: no resource, and the kms:RequestAlias condition named" \
+  bash -c "test $rc -eq 0 && grep -q 'kms:RequestAlias' '$err' && grep -q '\"resource\": null' '$out'"
 intent --offline "$(printf 'Read from caf\xe9 in S3')"
 check "a sentence that is not UTF-8: an answer, not a crash" \
   bash -c "test $rc -eq 0 && grep -q '\"allow\": \"s3:GetObject\"' '$out'"

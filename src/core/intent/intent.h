@@ -14,10 +14,24 @@
 
 namespace audex {
 
+// One Allow statement of an intent: `actions` on `resources` (empty: "*").
+struct IntentStatement {
+  std::vector<std::string> actions;
+  std::vector<std::string> resources;
+  bool operator==(const IntentStatement&) const = default;
+};
+
 struct IntentPolicy {
   std::vector<std::string> actions;    // native actions of the provider
   std::vector<std::string> resources;  // ARNs; empty for "every resource"
   std::string description;
+  // The exact grants, one statement per resource list, when the parser knows
+  // them (the offline parser; Claude's answers leave it empty, meaning one
+  // statement of `actions` on `resources`). With more than one statement,
+  // `actions` and `resources` are their union: one statement of those can
+  // grant more ("copy from bucket a to bucket b" puts s3:PutObject on a too;
+  // ecr:GetAuthorizationToken takes only Resource "*").
+  std::vector<IntentStatement> statements = {};
 };
 
 // Where an IntentPolicy came from: the Anthropic API or the offline parser.
@@ -37,7 +51,8 @@ std::string IntentSystemPrompt(Provider provider);
 Result<IntentPolicy> ParseIntentReply(std::string_view text);
 
 // {"allow": "a,b", "resource": "arn,arn" | null, "description": "...",
-//  "source": "claude" | "offline"}, indented by two spaces.
+//  "source": "claude" | "offline"}, indented by two spaces; with more than
+// one statement also "statements": [{"allow": ..., "resource": ...}, ...].
 std::string RenderIntentJson(const IntentPolicy& policy, IntentSource source);
 
 }  // namespace audex
