@@ -95,6 +95,8 @@ e2e_setup() {
   TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-$name.XXXXXX")"
   CLOUD="$TMP/cloud"
   trap e2e_cleanup EXIT
+  # The loopback servers import loopback_server.py: no __pycache__ beside it.
+  export PYTHONDONTWRITEBYTECODE=1
 }
 
 # wait_for_file FILE [SECONDS]: waits until a server has written FILE (its
