@@ -8,7 +8,10 @@
 find_program(NPM_PROGRAM npm)
 find_program(NODE_PROGRAM node)
 if(NOT NPM_PROGRAM OR NOT NODE_PROGRAM)
-  message(WARNING "node/npm not found: the OIDC integration tests are not registered")
+  message(WARNING "node/npm not found: the OIDC integration tests are reported as skipped")
+  foreach(name integration.oidc.github_issuer integration.oidc.device_flow)
+    audex_skipped_test(${name} "node/npm not found (scripts/setup installs nodejs and npm)")
+  endforeach()
   return()
 endif()
 set(oidc_source_dir ${PROJECT_SOURCE_DIR}/tests/oidc)
@@ -35,7 +38,7 @@ add_executable(audex_oidc_integration_tests
 target_compile_definitions(audex_oidc_integration_tests PRIVATE
                            AUDEX_NODE="${NODE_PROGRAM}" AUDEX_OIDC_NPM_DIR="${oidc_npm_dir}")
 target_link_libraries(audex_oidc_integration_tests PRIVATE audex_oidc_verify audex_oidc audex_http
-                      audex_store GTest::gtest_main audex_warnings)
+                      audex_store audex_gtest_main audex_warnings)
 add_dependencies(audex_oidc_integration_tests audex_oidc_test_npm)
 
 # One process per server kind; each suite starts and stops its own server.
