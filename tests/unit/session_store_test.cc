@@ -10,24 +10,17 @@
 
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include "adapters/store/random_bytes.h"
 #include "adapters/store/session_recorder.h"
 #include "core/audit/session_id.h"
 #include "core/base/rfc3339.h"
+#include "support/temp_dir.h"
 
 namespace audex {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 TimePoint At(const char* text) { return ParseRfc3339(text).value(); }
 
@@ -44,14 +37,10 @@ SessionRecord RecordWith(const std::string& id, const char* created) {
 
 class SessionStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/audex-session-store-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    state_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(state_); }
+  void SetUp() override { ASSERT_FALSE(state_.empty()); }
 
-  fs::path state_;
+  TempDir dir_{"audex-session-store-test"};
+  fs::path state_ = dir_.path();
 };
 
 TEST(NewSessionId, IsAWellFormedIdAndDiffersEachTime) {
