@@ -86,6 +86,7 @@ TEST_F(SessionStoreTest, LoadsByUniquePrefixInAnyCase) {
   EXPECT_EQ(store.Load("zz").error().kind, ErrorKind::kUsage);
   const auto escape = store.Load("../../etc/passwd");
   ASSERT_FALSE(escape.has_value());
+  EXPECT_EQ(escape.error().kind, ErrorKind::kUsage);
   EXPECT_NE(escape.error().message.find("not a session id"), std::string::npos);
 }
 
@@ -113,7 +114,14 @@ TEST_F(SessionStoreTest, ANewInstallationHasNoSessions) {
 }
 
 TEST_F(SessionStoreTest, RefusesToSaveARecordWhoseIdIsNotAnId) {
-  EXPECT_FALSE(SessionStore(state_).Save(RecordWith("../escape", "2026-05-01T12:00:00Z")));
+  // Audex made the id, so a bad one is Audex's own state gone wrong, not
+  // the user's input; nothing is written outside the sessions directory.
+  const auto saved = SessionStore(state_).Save(RecordWith("../escape", "2026-05-01T12:00:00Z"));
+  ASSERT_FALSE(saved);
+  EXPECT_EQ(saved.error().kind, ErrorKind::kState);
+  EXPECT_NE(saved.error().message.find("\"../escape\" is not a session id"), std::string::npos)
+      << saved.error().message;
+  EXPECT_FALSE(fs::exists(state_ / "escape.json"));
 }
 
 // What `run` does, start to end, for a session that ran and one whose
@@ -162,6 +170,7 @@ TEST_F(SessionStoreTest, ASessionFileThatCannotBeWrittenClosesTheSessionInTheLog
   auto recorder = SessionRecorder::Begin(log, store, SystemClock(),
                                          RecordWith("7777777777777777", "2026-05-01T12:00:00Z"));
   ASSERT_FALSE(recorder.has_value());
+  EXPECT_EQ(recorder.error().kind, ErrorKind::kState);
   const auto files = log.Read();
   ASSERT_TRUE(files.has_value());
   EXPECT_TRUE(VerifyAuditChain(*files).has_value());
