@@ -22,7 +22,7 @@ import sys
 import time
 import urllib.parse
 
-from loopback_server import JsonHandler, append_json_line, serve
+from loopback_server import JsonHandler, append_json_line, note_issued, serve
 
 PORT_FILE, LOG, CERT, KEY = sys.argv[1:5]
 TENANT = "11111111-2222-3333-4444-555555555555"
@@ -39,9 +39,7 @@ def issue(audience):
               "jti": secrets.token_hex(16)}
     token = b64(b'{"typ":"JWT","alg":"RS256"}') + "." + b64(json.dumps(claims).encode()) + "." + b64(secrets.token_bytes(64))
     ISSUED.add(token)
-    with open(LOG + ".issued", "a") as out:
-        out.write(token + "\n")
-    return token
+    return note_issued(LOG, token)
 
 
 def log(entry):

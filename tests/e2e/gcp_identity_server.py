@@ -24,7 +24,7 @@ import time
 import urllib.parse
 from datetime import datetime, timedelta, timezone
 
-from loopback_server import JsonHandler, append_json_line, serve
+from loopback_server import JsonHandler, append_json_line, note_issued, serve
 
 PORT_FILE, LOG = sys.argv[1], sys.argv[2]
 BASE_TOKENS = set()  # issued by /token or the metadata server
@@ -33,9 +33,7 @@ DOWNSCOPED = {}  # token -> boundary
 
 
 def issued(token):
-    with open(LOG + ".issued", "a") as out:
-        out.write(token + "\n")
-    return token
+    return note_issued(LOG, token)
 
 
 def log(entry):

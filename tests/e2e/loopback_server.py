@@ -29,6 +29,14 @@ def append_json_line(path, entry):
         out.write(json.dumps(entry) + "\n")
 
 
+def note_issued(log, token):
+    """Appends `token` to LOG.issued, one a line, for the test to look for
+    where no issued token may be; returns it."""
+    with open(log + ".issued", "a") as out:
+        out.write(token + "\n")
+    return token
+
+
 def serve(handler, port_file, tls=None):
     """Serves `handler` until killed (over TLS when given an ssl.SSLContext).
     The port reaches `port_file` whole: written aside, then renamed."""
