@@ -17,37 +17,23 @@
 #
 #   bash tests/e2e/team_server_test.sh path/to/tryaudex
 set -uo pipefail
-
-BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-HERE="$ROOT/tests/e2e"
-PY=$(python3 -c 'import sys; print(sys.executable)')
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-team-server.XXXXXX")"
-CLOUD="$TMP/cloud"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_setup team-server "$@"
+need_tool aws "pip's awscli is on the machine image"
+need_tool psql "scripts/setup installs postgresql-15"
+need_python_module boto3 "pip's boto3 is on the machine image"
 # PostgreSQL gets a directory of its own: as root, its cluster runs as the
 # postgres user, which may pass through that directory but not $TMP.
 PGDIR="$(mktemp -d "${TMPDIR:-/tmp}/audex-team-pg.XXXXXX")"
-REPLICAS=()
-cleanup() {
-  for pid in "${REPLICAS[@]}"; do kill "$pid" 2>/dev/null; done
-  "$ROOT/scripts/local-cloud" moto stop "$CLOUD" >/dev/null 2>&1
-  "$ROOT/scripts/local-cloud" postgres stop "$PGDIR" >/dev/null 2>&1
-  rm -rf "$PGDIR"
-  if [ -n "${AUDEX_E2E_KEEP:-}" ]; then echo "kept $TMP"; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
-
-. "$HERE/lib.sh"
-
+at_exit rm -rf "$PGDIR"
+at_exit "$ROOT/scripts/local-cloud" postgres stop "$PGDIR"
 start_moto --auth 5
 unset AUDEX_ROLE_ARN AWS_PROFILE AWS_SESSION_TOKEN
 setup_moto_user_and_role AudexTeamRole s3 \
   '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
 if ! LOCAL_CLOUD_TIMEOUT=60 "$ROOT/scripts/local-cloud" postgres start "$PGDIR" >"$TMP/pg.log" 2>&1; then
   cat "$TMP/pg.log"
-  echo "not ok - PostgreSQL starts (scripts/setup installs postgresql-15)"
-  echo "0 passed, 1 failed"
-  exit 1
+  abort "PostgreSQL starts (scripts/setup installs postgresql-15)"
 fi
 PG_URL=$(sed -n 's/^PG_URL=//p' "$PGDIR/postgres.env")
 
@@ -97,9 +83,9 @@ start_replica() {
   local name=$1
   rm -f "$TMP/$name.ready"
   "$BIN" server --config "$CONF" --ready-file "$TMP/$name.ready" 2>"$TMP/$name.log" &
-  REPLICAS+=($!)
+  kill_at_exit $!
   eval "${name}_PID=$!"
-  for _ in $(seq 1 100); do [ -s "$TMP/$name.ready" ] && break; sleep 0.1; done
+  wait_for_file "$TMP/$name.ready" 10
   eval "${name}_URL=$(head -1 "$TMP/$name.ready")"
 }
 start_replica A

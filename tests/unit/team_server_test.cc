@@ -11,7 +11,7 @@
 
 #include "core/audit/session_id.h"
 #include "core/wire/url.h"
-#include "scripted_http.h"
+#include "support/scripted_http.h"
 
 namespace audex {
 namespace {
