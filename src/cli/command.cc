@@ -16,6 +16,7 @@ std::span<const CommandSpec> Commands() {
       IntentCommand(),
       DriftCommand(),
       McpCommand(),
+      ServerCommand(),
   };
   return kCommands;
 }

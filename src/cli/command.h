@@ -49,5 +49,6 @@ CommandSpec CacheCommand();
 CommandSpec IntentCommand();
 CommandSpec DriftCommand();
 CommandSpec McpCommand();
+CommandSpec ServerCommand();
 
 }  // namespace audex

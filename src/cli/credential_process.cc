@@ -39,6 +39,9 @@ void AddCredentialRequestFlags(CLI::App& command, CredentialRequestOptions& opti
   command.add_flag("--no-cache", options.no_cache, "Ask STS every time; never use the cache");
   command.add_flag("--scope-current", request.scope_current,
                    "Narrow your own temporary credentials instead of assuming a role");
+  command.add_option("--server", request.server,
+                     "Ask this team server instead of STS (else AUDEX_SERVER, server_url)");
+  command.add_option("--reason", request.reason, "Why access is needed (for the team server)");
 }
 
 CommandSpec CredentialProcessCommand() {

@@ -5,10 +5,11 @@
 #include <mutex>
 
 #include "adapters/aws/credential_chain.h"
-#include "adapters/aws/sts_client.h"
 #include "adapters/store/credential_cache_store.h"
+#include "adapters/teamclient/team_client.h"
 #include "core/base/rfc3339.h"
 #include "core/credentials/child_env.h"
+#include "session/aws_issue.h"
 #include "session/provider_session.h"
 #include "session/serve.h"
 
@@ -21,6 +22,8 @@ class AwsSession final : public ProviderSession {
       : world_(world), plan_(*plan.aws), id_(std::move(id)) {}
 
   Result<void> FindBase() override {
+    // A team server signs with its own base credentials; the token is ours.
+    if (plan_.method == AwsIssueMethod::kServer) return {};
     auto base = ResolveBaseCredentials(world_.env);
     if (!base) return tl::unexpected(base.error());
     base_ = std::move(*base);
@@ -28,6 +31,9 @@ class AwsSession final : public ProviderSession {
   }
 
   std::string RecordedRole() const override {
+    if (plan_.method == AwsIssueMethod::kServer && plan_.role.arn.empty()) {
+      return "the role of team server " + plan_.server->url;
+    }
     return plan_.method == AwsIssueMethod::kScopedCurrent ? std::string() : plan_.role.arn;
   }
 
@@ -118,9 +124,9 @@ class AwsSession final : public ProviderSession {
   Result<void> Refresh(SessionLedger& ledger, std::chrono::seconds duration) override {
     // STS is called outside the lock: fetches keep being served meanwhile.
     // The base credentials may have been rotated since the session began.
-    auto base = ResolveBaseCredentials(world_.env);
-    if (!base) return tl::unexpected(base.error());
-    {
+    if (plan_.method != AwsIssueMethod::kServer) {
+      auto base = ResolveBaseCredentials(world_.env);
+      if (!base) return tl::unexpected(base.error());
       std::lock_guard lock(mutex_);
       base_ = std::move(*base);
     }
@@ -139,32 +145,34 @@ class AwsSession final : public ProviderSession {
   }
 
  private:
-  // One STS call for `duration` with the current base credentials.
+  // One STS call for `duration` with the current base credentials; or, with
+  // a team server, its grant (first) or the grant's renewed credentials.
   Result<AwsCredentials> Call(std::chrono::seconds duration) {
+    if (plan_.method == AwsIssueMethod::kServer) {
+      std::unique_ptr<HttpClient> http = world_.http(HttpOptionsFrom(world_.env));
+      if (grant_)
+        return FetchGrantCredentials(*http, grant_->credentials_url, grant_->credentials_token);
+      auto grant = RequestGrant(*http, plan_.server->url, plan_.server->token, plan_.server->body);
+      if (!grant) return tl::unexpected(grant.error());
+      AwsCredentials credentials = grant->credentials;
+      grant_ = std::move(*grant);
+      return credentials;
+    }
     AwsCredentials base;
     {
       std::lock_guard lock(mutex_);
       base = base_;
     }
-    std::unique_ptr<HttpClient> http = world_.http(HttpOptionsFrom(world_.env));
-    StsClientOptions options;
-    options.endpoint = plan_.endpoint.url;
-    options.region = plan_.region.region;
-    StsClient sts(*http, options);
-    if (plan_.method == AwsIssueMethod::kScopedCurrent) {
-      auto scoped = sts.GetScopedCredentials(ScopedCredentialsFor(plan_, duration), base);
-      if (!scoped) return tl::unexpected(scoped.error());
-      return std::move(scoped->credentials);
-    }
-    auto assumed = sts.AssumeRole(AssumeRoleFor(plan_, id_, duration), base);
-    if (!assumed) return tl::unexpected(assumed.error());
-    return std::move(assumed->credentials);
+    auto issued = IssueAwsCredentials(plan_, id_, duration, base, world_);
+    if (!issued) return tl::unexpected(issued.error());
+    return std::move(issued->credentials);
   }
 
   World& world_;
   const AwsIssuePlan plan_;
   const std::string id_;
   AwsCredentials base_;
+  std::optional<GrantReply> grant_;  // kServer: the grant, for its renewals
   AwsCredentials credentials_;
   std::chrono::system_clock::time_point issued_at_;
   int refreshes_ = 0;         // guarded by the ledger's lock

@@ -91,7 +91,14 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
       inputs.need_role = settings.will_issue;
       inputs.env = world.env;
       inputs.config = config;
-      inputs.aws_profile_region = AwsProfileRegion(ResolveAwsSharedFiles(world.env));
+      // ~/.aws/config is read only when nothing before it names a region
+      // (the order of ResolveRegion): the team server plans every grant.
+      const bool region_known = request.region || NonEmptyVariable(world.env, "AWS_REGION") ||
+                                NonEmptyVariable(world.env, "AWS_DEFAULT_REGION") ||
+                                (config.region && !config.region->empty());
+      if (!region_known) {
+        inputs.aws_profile_region = AwsProfileRegion(ResolveAwsSharedFiles(world.env));
+      }
       inputs.ttl = session.ttl;
       inputs.policy = session.policy_json;
       auto issue = PlanAwsIssue(request, inputs);

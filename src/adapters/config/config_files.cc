@@ -214,6 +214,16 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
             fmt::format("{}: key \"{}\" must be true or false", Where(path, node), name));
       }
       (name == "serve" ? config.serve : config.cache) = flag->get();
+    } else if (name == "server_url" || name == "server_token") {
+      auto text_value =
+          RequireString(node, path, name,
+                        name == "server_url" ? "\"https://audex.example.com\"" : "\"audex_...\"");
+      if (!text_value) return tl::unexpected(text_value.error());
+      if (name == "server_url") {
+        config.server_url = *text_value;
+      } else {
+        config.server_token = SecretString(*text_value);
+      }
     } else if (name == "gcp_service_account" || name == "gcp_project" ||
                name == "azure_subscription_id") {
       auto text_value = RequireString(node, path, name, "\"...\"");
@@ -244,7 +254,9 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
                                                       "mcp_allowed_commands",
                                                       "mcp_max_ttl",
                                                       "mcp_allowed_profiles",
-                                                      "mcp_allowed_roles"};
+                                                      "mcp_allowed_roles",
+                                                      "server_url",
+                                                      "server_token"};
       const std::string closest = ClosestName(name, kKnown);
       warnings->push_back(fmt::format("{}: unknown key \"{}\" ignored{}", Where(path, node), name,
                                       closest.empty() ? "" : " (did you mean " + closest + "?)"));

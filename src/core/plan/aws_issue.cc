@@ -33,6 +33,56 @@ Result<std::optional<ServePlan>> PlanServe(const SessionRequest& request,
   return std::optional<ServePlan>(plan);
 }
 
+// --server, else AUDEX_SERVER, else server_url: a grant of the team server.
+Result<std::optional<ServerIssue>> PlanServerIssue(const SessionRequest& request,
+                                                   const AwsIssueInputs& inputs) {
+  ServerIssue server;
+  if (request.server && !request.server->empty()) {
+    server.url = *request.server;
+    server.source = "--server";
+  } else if (auto named = NonEmptyVariable(inputs.env, "AUDEX_SERVER")) {
+    server.url = *named;
+    server.source = "AUDEX_SERVER";
+  } else if (inputs.config.server_url && !inputs.config.server_url->empty()) {
+    server.url = *inputs.config.server_url;
+    server.source = "server_url in " + inputs.config.source;
+  } else {
+    return std::optional<ServerIssue>();
+  }
+  while (server.url.size() > 1 && server.url.back() == '/') server.url.pop_back();
+  if (!server.url.starts_with("https://") && !server.url.starts_with("http://")) {
+    return UsageError(
+        fmt::format("{} \"{}\" is not a URL; give https://HOST[:PORT]", server.source, server.url));
+  }
+  if (request.scope_current) {
+    return UsageError(
+        "--scope-current narrows your own credentials with STS, so it cannot go through a team "
+        "server: drop --scope-current or the server");
+  }
+  if (auto token = NonEmptyVariable(inputs.env, "AUDEX_SERVER_TOKEN")) {
+    server.token = SecretString(*token);
+    server.token_source = "AUDEX_SERVER_TOKEN";
+  } else if (inputs.config.server_token && !inputs.config.server_token->empty()) {
+    server.token = *inputs.config.server_token;
+    server.token_source = "server_token in " + inputs.config.source;
+  } else if (inputs.need_role) {
+    return UsageError(fmt::format(
+        "the team server {} (from {}) needs a token: set AUDEX_SERVER_TOKEN (or server_token "
+        "in config.toml) to the one `tryaudex server token create` printed",
+        server.url, server.source));
+  }
+  nlohmann::json body = nlohmann::json::object();
+  body["provider"] = "aws";
+  if (request.allow) body["allow"] = *request.allow;
+  if (request.profile) body["profile"] = *request.profile;
+  if (request.resource) body["resource"] = *request.resource;
+  body["ttl"] = FormatTtl(inputs.ttl);
+  if (request.role_arn) body["role"] = *request.role_arn;
+  if (request.reason) body["reason"] = *request.reason;
+  server.body = std::move(body);
+  return std::optional<ServerIssue>(std::move(server));
+}
+
 }  // namespace
 
 Result<std::optional<std::chrono::seconds>> SecondsFromVariable(const EnvLookup& env,
@@ -58,6 +108,35 @@ Result<AwsIssuePlan> PlanAwsIssue(const SessionRequest& request, const AwsIssueI
         "be ignored: drop --role-arn, or drop --scope-current to assume the role");
   }
   AwsIssuePlan plan;
+  auto server = PlanServerIssue(request, inputs);
+  if (!server) return tl::unexpected(server.error());
+  if (*server) {
+    plan.method = AwsIssueMethod::kServer;
+    plan.server = std::move(**server);
+    plan.duration = inputs.ttl;
+    plan.policy = inputs.policy;
+    if (request.role_arn) plan.role = RoleChoice{*request.role_arn, "--role-arn"};
+    // The server's STS region is its own; this one is the child's.
+    auto region =
+        ResolveRegion(request.region, inputs.env, inputs.config.region, inputs.aws_profile_region);
+    if (!region) return tl::unexpected(region.error());
+    plan.region = std::move(*region);
+    plan.endpoint = StsEndpoint{plan.server->url, plan.server->source};
+    switch (request.cache) {
+      case CacheChoice::kOn:
+        plan.use_cache = true;
+        break;
+      case CacheChoice::kOff:
+        break;
+      case CacheChoice::kConfigDefault:
+        plan.use_cache = inputs.config.cache.value_or(false);
+        break;
+    }
+    auto serve = PlanServe(request, inputs);
+    if (!serve) return tl::unexpected(serve.error());
+    plan.serve = std::move(*serve);
+    return plan;
+  }
   plan.method =
       request.scope_current ? AwsIssueMethod::kScopedCurrent : AwsIssueMethod::kAssumeRole;
   plan.duration = inputs.ttl;
@@ -140,6 +219,12 @@ GetScopedCredentialsRequest ScopedCredentialsFor(const AwsIssuePlan& plan,
 }
 
 CacheRequest CacheRequestFor(const AwsIssuePlan& plan) {
+  if (plan.method == AwsIssueMethod::kServer) {
+    // The server decides role and policy: the entry answers this exact
+    // request to this server.
+    return CacheRequest{
+        plan.role.arn, plan.server->body.dump(), "", plan.server->url, "server", ""};
+  }
   const bool scoped = plan.method == AwsIssueMethod::kScopedCurrent;
   return CacheRequest{scoped ? "" : plan.role.arn,
                       plan.policy,

@@ -10,8 +10,11 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "core/base/env.h"
 #include "core/base/result.h"
+#include "core/base/secret.h"
 #include "core/credentials/credential_cache.h"
 #include "core/credentials/served_credentials.h"
 #include "core/plan/aws_endpoints.h"
@@ -25,6 +28,18 @@ namespace audex {
 enum class AwsIssueMethod {
   kAssumeRole,     // sts:AssumeRole with the session policy
   kScopedCurrent,  // sts:GetScopedCredentials on the caller's own session
+  kServer,         // a grant of the team server (POST /v1/grants)
+};
+
+// Asking a team server (docs/team-mode.md, "Clients"): where, with which
+// token, and the request as the caller typed it — the server plans it
+// again under its own rules and deny list.
+struct ServerIssue {
+  std::string url;     // "https://audex.example.com"
+  std::string source;  // "--server", "AUDEX_SERVER", "server_url in FILE"
+  SecretString token;  // AUDEX_SERVER_TOKEN or server_token; prints as ****
+  std::string token_source;
+  nlohmann::json body;  // allow | profile, resource, ttl, role, provider, reason
 };
 
 // `run --serve` (README, "--serve").
@@ -48,6 +63,7 @@ struct AwsIssuePlan {
   bool use_cache = false;
   std::chrono::seconds cache_margin = kDefaultCacheMargin;
   std::optional<ServePlan> serve;
+  std::optional<ServerIssue> server;  // kServer
 };
 
 // What the issue plan is decided from, besides the request.
@@ -62,7 +78,10 @@ struct AwsIssueInputs {
   std::string policy;                             // the session plan's policy, minified
 };
 
-// Role (--role-arn, AUDEX_ROLE_ARN, role_arn in config.toml; none for
+// The team server, when one is named (--server, AUDEX_SERVER, server_url):
+// then the grant comes from it, the role is the server's unless named, and
+// a token is required (AUDEX_SERVER_TOKEN, server_token). Else the role
+// (--role-arn, AUDEX_ROLE_ARN, role_arn in config.toml; none for
 // --scope-current), region and STS endpoint, cache (the request's choice,
 // else `cache` in config.toml) and serve settings (--serve or `serve` in
 // config.toml, --max-duration), and the test hooks AUDEX_CACHE_MARGIN_SECONDS

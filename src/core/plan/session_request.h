@@ -38,7 +38,12 @@ struct SessionRequest {
   // set false.
   std::optional<bool> serve;
   std::optional<std::string> max_duration;  // --max-duration, with --serve
-  std::vector<std::string> command;         // everything after "--"
+  // --server URL: ask the team server for the credentials instead of STS
+  // (else AUDEX_SERVER, else server_url in config.toml); `reason` goes
+  // with the request into the server's audit log.
+  std::optional<std::string> server;
+  std::optional<std::string> reason;
+  std::vector<std::string> command;  // everything after "--"
 };
 
 }  // namespace audex

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/base/secret.h"
 #include "core/policy/provider.h"
 
 namespace audex {
@@ -30,6 +31,10 @@ struct UserConfig {
   // The organisation allows service-account tokens up to 12 h (org policy
   // constraints/iam.allowServiceAccountCredentialLifetimeExtension).
   bool gcp_token_lifetime_extension = false;
+  // The team server to ask instead of STS (docs/team-mode.md, "Clients"):
+  // else AUDEX_SERVER / AUDEX_SERVER_TOKEN.
+  std::optional<std::string> server_url;
+  std::optional<SecretString> server_token;
   std::string source;  // the file, for messages; empty when there is none
 };
 
