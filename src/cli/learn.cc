@@ -15,6 +15,7 @@
 #include "catalog/action_catalog.h"
 #include "catalog/learned_policy.h"
 #include "cli/aws_session.h"
+#include "cli/broker.h"
 #include "cli/exit_codes.h"
 #include "cli/http_options.h"
 #include "core/csm_event.h"
@@ -39,6 +40,11 @@ struct Observation {
   size_t malformed = 0;
   size_t dropped = 0;
   bool stopped_early = false;
+  bool endpoint = false;        // the forwarding endpoint observed
+  bool csm = false;             // client-side monitoring observed
+  size_t endpoint_calls = 0;    // calls seen by the endpoint
+  size_t endpoint_refused = 0;  // requests the endpoint refused (not forwarded)
+  size_t through_endpoint = 0;  // CSM calls skipped: the endpoint saw them
 };
 
 std::string Plural(size_t count, std::string_view word) {
@@ -103,9 +109,12 @@ void PrintText(const LearnedPolicy& learned, const Observation& observation, int
   if (learned.total_calls == 0) {
     out << fmt::format("No AWS API calls observed ({}); nothing to recommend.\n",
                        observation.source_name);
-    if (observation.source_name != "CloudTrail") {
+    if (observation.source_name != "CloudTrail" && !observation.endpoint) {
       out << "If the command does call AWS, its SDK may not support client-side monitoring (Go "
-             "v2, JavaScript v3 and Rust do not): try --source cloudtrail.\n";
+             "v2, JavaScript v3 and Rust do not): try --source endpoint.\n";
+    } else if (observation.endpoint) {
+      out << "If the command does call AWS, it ignored AWS_ENDPOINT_URL and client-side "
+             "monitoring: try --source cloudtrail.\n";
     }
     return;
   }
@@ -193,13 +202,18 @@ void PrintJson(const LearnedPolicy& learned, const Observation& observation,
   json["allow"] = learned.actions.empty() ? OrderedJson(nullptr) : OrderedJson(learned.AllowList());
   json["resources"] = resources;
   json["saved_profile"] = saved ? OrderedJson(*saved) : OrderedJson(nullptr);
+  if (observation.endpoint) {
+    json["endpoint_calls"] = observation.endpoint_calls;
+    json["endpoint_refused"] = observation.endpoint_refused;
+  }
   if (observation.source_name == "CloudTrail") {
     json["stopped_early"] = observation.stopped_early;
-  } else {
+  } else if (observation.csm) {
     json["datagrams"] = observation.datagrams;
     json["other_clients"] = observation.foreign;
     json["malformed"] = observation.malformed;
     json["dropped"] = observation.dropped;
+    if (observation.endpoint) json["through_endpoint"] = observation.through_endpoint;
   }
   context.out << json.dump(2) << '\n';
 }
@@ -256,8 +270,8 @@ void AddLearnCommand(CLI::App& app, LearnOptions& options) {
                     "Role to assume (else AUDEX_ROLE_ARN, else role_arn in config.toml)");
   learn->add_option("--region", run.region, "AWS region");
   learn->add_option("--source", options.source,
-                    "csm (default: client-side monitoring, in real time) or cloudtrail "
-                    "(LookupEvents after the command ends)");
+                    "auto (default: the forwarding endpoint and client-side monitoring, in real "
+                    "time), endpoint, csm, or cloudtrail (LookupEvents after the command ends)");
   learn->add_option("--wait", options.wait,
                     "With --source cloudtrail: wait at most this long for events (default 10m)");
   learn->add_option("--save-profile", options.save_profile,
@@ -272,9 +286,10 @@ Result<int> RunLearn(const LearnOptions& options, const CliContext& context) {
     return UsageError(
         "no command to learn from: put it after --, e.g. tryaudex learn -- ./my-script.sh");
   }
-  if (options.source != "csm" && options.source != "cloudtrail") {
-    return UsageError(
-        fmt::format("--source {}: give csm (real time) or cloudtrail", options.source));
+  if (options.source != "auto" && options.source != "endpoint" && options.source != "csm" &&
+      options.source != "cloudtrail") {
+    return UsageError(fmt::format(
+        "--source {}: give auto, endpoint, csm (all real time) or cloudtrail", options.source));
   }
   if (options.source == "cloudtrail") {
     if (auto wait = ParseWait(options.wait.value_or("10m")); !wait) {
@@ -314,7 +329,7 @@ Result<int> RunLearn(const LearnOptions& options, const CliContext& context) {
 
   Environment environment = session.ChildEnvironment();
   std::unique_ptr<CsmListener> listener;
-  if (options.source == "csm") {
+  if (options.source == "csm" || options.source == "auto") {
     auto opened = CsmListener::Start();
     if (!opened) return tl::unexpected(opened.error());
     listener = std::move(*opened);
@@ -325,6 +340,16 @@ Result<int> RunLearn(const LearnOptions& options, const CliContext& context) {
   } else {
     // A parent's own CSM settings would send the child's calls elsewhere.
     UnsetVariable(environment, "AWS_CSM_ENABLED");
+  }
+  // The forwarding endpoint sees the calls of every SDK that honours
+  // AWS_ENDPOINT_URL (all current ones); CSM beside it catches a tool that
+  // does not, and the calls both see are counted once (README, "learn").
+  std::unique_ptr<AwsForwardingEndpoint> endpoint;
+  if (options.source == "endpoint" || options.source == "auto") {
+    auto started_endpoint = StartObservingEndpoint(session, std::move(environment), context);
+    if (!started_endpoint) return tl::unexpected(started_endpoint.error());
+    endpoint = std::move(started_endpoint->endpoint);
+    environment = std::move(started_endpoint->environment);
   }
   Result<int> status = 0;
   if (options.capture) {
@@ -338,17 +363,31 @@ Result<int> RunLearn(const LearnOptions& options, const CliContext& context) {
   }
 
   Observation observation;
+  if (endpoint) {
+    endpoint->Stop();
+    observation.endpoint = true;
+    observation.calls = endpoint->calls();
+    observation.endpoint_calls = observation.calls.size();
+    observation.endpoint_refused = endpoint->refused();
+    observation.source_name = "forwarding endpoint";
+  }
   if (listener) {
     const std::vector<std::string> datagrams = listener->Stop();
     CsmCallCollector collector(session.id(), session.credentials().access_key_id);
+    if (endpoint) collector.SkipCallsTo(fmt::format("127.0.0.1:{}", endpoint->port()));
     for (const std::string& datagram : datagrams) collector.Add(datagram);
-    observation.calls = collector.calls();
-    observation.source_name = "client-side monitoring";
+    observation.calls.insert(observation.calls.end(), collector.calls().begin(),
+                             collector.calls().end());
+    observation.csm = true;
+    observation.source_name =
+        endpoint ? "forwarding endpoint and client-side monitoring" : "client-side monitoring";
     observation.datagrams = collector.datagrams();
     observation.foreign = collector.foreign();
     observation.malformed = collector.malformed();
     observation.dropped = listener->dropped();
-  } else {
+    observation.through_endpoint = collector.through_endpoint();
+  }
+  if (!endpoint && !listener) {
     auto polled = ObserveWithCloudTrail(options, context, session, started);
     if (!polled) return tl::unexpected(polled.error());
     observation = std::move(*polled);

@@ -21,7 +21,7 @@ namespace audex {
 
 struct LearnOptions {
   RunOptions run;                   // --allow/--profile (optional here), --ttl, --role-arn, ...
-  std::string source = "csm";       // csm | cloudtrail
+  std::string source = "auto";      // auto | endpoint | csm | cloudtrail
   std::optional<std::string> wait;  // --wait, CloudTrail only (default 10m)
   std::optional<std::string> save_profile;
   bool json = false;

@@ -8,6 +8,7 @@
 
 #include "cli/aws_session.h"
 #include "cli/azure_session.h"
+#include "cli/broker.h"
 #include "cli/exit_codes.h"
 #include "cli/gcp_session.h"
 #include "cli/serve.h"
@@ -171,6 +172,9 @@ void AddRunCommand(CLI::App& app, RunOptions& options) {
   run->add_flag("--scope-current", options.scope_current,
                 "Narrow your own temporary credentials (sts:GetScopedCredentials) instead of "
                 "assuming a role");
+  run->add_flag("--broker", options.broker,
+                "Give the command worthless placeholder credentials and sign its AWS calls in a "
+                "loopback endpoint, recording each call in the audit log");
   run->add_flag("--dry-run", options.dry_run, "Print the plan and stop");
   run->add_flag("--json", options.json, "With --dry-run: print the plan as JSON");
 }
@@ -208,8 +212,18 @@ Result<int> RunRun(const RunOptions& options, const CliContext& context) {
         : options.serve                       ? "--serve"
                                               : "--max-duration"));
   }
+  if (options.broker && provider != Provider::kAws) {
+    return UsageError(
+        "--broker signs AWS calls for the command; this session is not AWS: drop --broker");
+  }
+  if (options.broker && options.serve) {
+    return UsageError(
+        "--broker and --serve are two ways to hand out credentials (placeholders with an "
+        "endpoint that signs, or renewed real ones): give one");
+  }
   // serve = true in config.toml applies to AWS runs only.
-  const bool serve = provider == Provider::kAws && (options.serve || config.serve.value_or(false));
+  const bool serve = provider == Provider::kAws && !options.broker &&
+                     (options.serve || config.serve.value_or(false));
   if (options.max_duration && !serve) {
     return UsageError("--max-duration only applies with --serve; add --serve or drop it");
   }
@@ -263,6 +277,7 @@ Result<int> RunRun(const RunOptions& options, const CliContext& context) {
   if (!target) return tl::unexpected(target.error());
   auto session = AwsSession::Start(context, *planned, *target, options.source_identity, issue);
   if (!session) return tl::unexpected(session.error());
+  if (options.broker) return RunChildBrokered(**session, plan.command, context);
   if (serve_settings) return RunChildServed(**session, plan.command, *serve_settings, context);
   return (*session)->RunChild(plan.command, (*session)->ChildEnvironment());
 }

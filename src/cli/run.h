@@ -39,6 +39,9 @@ struct RunOptions {
   bool no_cache = false;
   // sts:GetScopedCredentials on the caller's own session (README, "--scope-current").
   bool scope_current = false;
+  // The child holds placeholder credentials and reaches AWS through Audex's
+  // forwarding endpoint, which signs every call (README, "--broker").
+  bool broker = false;
   std::vector<std::string> command;  // everything after "--"
 };
 

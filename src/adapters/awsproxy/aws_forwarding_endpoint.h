@@ -1,0 +1,104 @@
+// AwsForwardingEndpoint: the loopback endpoint a child reaches through
+// AWS_ENDPOINT_URL (README, "Forwarding endpoint"). It listens on
+// 127.0.0.1 on a port the kernel picks, forwards only requests signed with
+// the credentials Audex handed the child, routes each by its SigV4 scope
+// and protocol (core/aws_request_route.h), re-signs it with the session's
+// credentials for the real endpoint, streams the reply back and records the
+// call: an ObservedCall for `learn`, a broker_call audit event for
+// `run --broker`.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/awsproxy/proxy_module.h"
+#include "core/audit_event.h"
+#include "core/aws_credentials.h"
+#include "core/aws_request_route.h"
+#include "core/child_env.h"
+#include "core/observed_call.h"
+#include "core/result.h"
+
+namespace audex {
+
+// One call the endpoint handled.
+struct ForwardedCall {
+  ObservedCall observed;  // as learn sees it (service named by SDK service id)
+  BrokerCall audit;       // as the audit log records it
+};
+
+struct ForwardingEndpointOptions {
+  // What the child signs with: placeholder credentials (--broker) or the
+  // session's own (learn). Their secret is what proves a request is the
+  // child's.
+  AwsCredentials child_credentials;
+  // The session's current credentials, used to re-sign every request.
+  // Called from the endpoint's threads; must be thread-safe.
+  std::function<AwsCredentials()> session_credentials;
+  EndpointOverrides overrides;
+  std::optional<std::string> ca_bundle;
+  // Called once per request (forwarded or refused), one call at a time.
+  std::function<void(const ForwardedCall&)> on_call;
+  const AwsServiceModels* models = nullptr;  // default: the built-in models
+};
+
+class AwsForwardingEndpoint {
+ public:
+  // Loads the endpoint module and starts serving. kState when the module
+  // cannot be loaded or no port can be bound; the message ends with
+  // `otherwise`, the user's way around it.
+  static Result<std::unique_ptr<AwsForwardingEndpoint>> Start(ForwardingEndpointOptions options,
+                                                              std::string_view otherwise);
+
+  // "http://127.0.0.1:PORT": the child's AWS_ENDPOINT_URL.
+  const std::string& url() const { return url_; }
+  int port() const { return port_; }
+
+  // The calls forwarded so far (not the refused ones), in completion order.
+  std::vector<ObservedCall> calls() const;
+  size_t refused() const;
+
+  // Stops listening and waits for the requests in flight. Idempotent.
+  void Stop();
+
+  ~AwsForwardingEndpoint();
+  AwsForwardingEndpoint(const AwsForwardingEndpoint&) = delete;
+  AwsForwardingEndpoint& operator=(const AwsForwardingEndpoint&) = delete;
+
+ private:
+  AwsForwardingEndpoint() = default;
+  ProxyPlan Plan(const ProxyRequest& request);
+  void Record(const ForwardedCall& call);
+
+  ForwardingEndpointOptions options_;
+  EndpointIdentity identity_;
+  ProxyPlanner planner_;
+  ProxyOptions proxy_options_;
+  void* handle_ = nullptr;
+  int port_ = 0;
+  std::string url_;
+  mutable std::mutex mutex_;
+  std::vector<ObservedCall> calls_;
+  size_t refused_ = 0;
+};
+
+// Fresh placeholder credentials for a --broker child: an access key id
+// "AUDX..." and a random secret, no session token. They sign requests to
+// the endpoint and work nowhere else.
+Result<AwsCredentials> NewPlaceholderCredentials();
+
+// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> from Audex's own
+// environment (none when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true).
+EndpointOverrides EndpointOverridesFrom(const Environment& environment);
+
+// The child's environment with the endpoint: `child` (already scrubbed,
+// with the credentials it should sign with) plus AWS_ENDPOINT_URL, minus
+// every per-service endpoint and AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, which
+// would send calls around the endpoint.
+Environment WithForwardingEndpoint(Environment child, const std::string& url);
+
+}  // namespace audex
