@@ -303,6 +303,12 @@ Routed<SigV4Authorization> ParseSigV4Authorization(std::string_view header) {
   return parsed;
 }
 
+const AwsServiceModel* FirstServiceSignedAs(const AwsServiceModels& models,
+                                            std::string_view signing_name) {
+  const std::span<const AwsServiceModel> services = ServicesSignedAs(models, signing_name);
+  return services.empty() ? nullptr : &services.front();
+}
+
 bool NeedsWholeBody(const AwsRequestHead& head) {
   const std::string* type = Header(head.headers, "content-type");
   const bool form = type != nullptr && type->find("x-www-form-urlencoded") != std::string::npos;

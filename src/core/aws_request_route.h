@@ -105,6 +105,11 @@ struct AwsRoute {
 Routed<AwsRoute> RouteAwsRequest(const AwsServiceModels& models, const AwsRequestHead& head,
                                  const AwsRequestBody& body, const EndpointIdentity& identity);
 
+// The first service signed as `signing_name`, or null: for the error shape
+// of a request refused before its service is known.
+const AwsServiceModel* FirstServiceSignedAs(const AwsServiceModels& models,
+                                            std::string_view signing_name);
+
 // The best operation of `service` for a REST request (method, path-style
 // path, query, headers), or null. Exposed for tests.
 const AwsOperationModel* MatchRestOperation(const AwsServiceModel& service, std::string_view method,

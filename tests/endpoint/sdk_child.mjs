@@ -29,7 +29,9 @@ await s3.send(new CompleteMultipartUploadCommand({
 const dynamodb = new DynamoDBClient({});
 await dynamodb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "js" } } }));
 await dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: "js" } } }));
-const sqs = new SQSClient({});
+// By default the SQS client sends each call to the host in QueueUrl, around
+// AWS_ENDPOINT_URL (README, "Forwarding endpoint": what needs care).
+const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queue }));
 await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "from js" }));
 await new STSClient({}).send(new GetCallerIdentityCommand({}));

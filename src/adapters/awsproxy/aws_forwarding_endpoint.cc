@@ -157,7 +157,17 @@ ProxyPlan AwsForwardingEndpoint::Plan(const ProxyRequest& request) {
   const AwsServiceModels& models = *options_.models;
 
   const auto refuse = [&](const AwsRefusal& refusal, const AwsRoute* route) {
-    plan.reply = AwsErrorReply(refusal, route != nullptr ? route->service : nullptr, head);
+    // Before routing, the signing name still tells the error shape (S3's
+    // <Error>, JSON, or <ErrorResponse>).
+    const AwsServiceModel* shape = route != nullptr ? route->service : nullptr;
+    if (shape == nullptr) {
+      if (const std::string* authorization = Header(head.headers, "authorization")) {
+        if (auto parsed = ParseSigV4Authorization(*authorization)) {
+          shape = FirstServiceSignedAs(models, parsed->service);
+        }
+      }
+    }
+    plan.reply = AwsErrorReply(refusal, shape, head);
     ForwardedCall call;
     call.audit.refused = true;
     call.audit.status = refusal.status;

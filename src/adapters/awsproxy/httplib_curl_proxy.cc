@@ -304,7 +304,15 @@ void Handle(Endpoint* endpoint, const httplib::Request& req, httplib::Response& 
   ProxyRequest request;
   request.method = req.method;
   request.target = req.target;
-  for (const auto& [name, value] : req.headers) request.headers.emplace_back(name, value);
+  for (const auto& [name, value] : req.headers) {
+    // httplib files the socket's addresses among the headers; they were
+    // never sent and must not be forwarded or signed.
+    if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
+        name == "LOCAL_PORT") {
+      continue;
+    }
+    request.headers.emplace_back(name, value);
+  }
   mutable_request.headers.erase("Accept-Encoding");
 
   ProxyPlan plan = (*endpoint->planner)(request);
