@@ -310,6 +310,8 @@ const AwsServiceModel* FirstServiceSignedAs(const AwsServiceModels& models,
 }
 
 bool NeedsWholeBody(const AwsRequestHead& head) {
+  const std::string* hash = Header(head.headers, "x-amz-content-sha256");
+  if (hash != nullptr && hash->starts_with("STREAMING-")) return false;
   const std::string* type = Header(head.headers, "content-type");
   const bool form = type != nullptr && type->find("x-www-form-urlencoded") != std::string::npos;
   return form || Header(head.headers, "x-amz-content-sha256") == nullptr;

@@ -77,7 +77,8 @@ struct AwsRequestBody {
 
 // Whether the body should be read whole before routing: not when the
 // sender put the payload hash in x-amz-content-sha256 (S3 and other
-// streaming APIs), so that large uploads are streamed.
+// streaming APIs) or streams it aws-chunked, so that large uploads are
+// streamed; a form body (Query APIs name the operation in it) is read whole.
 bool NeedsWholeBody(const AwsRequestHead& head);
 
 // What the endpoint knows about a request it will forward.

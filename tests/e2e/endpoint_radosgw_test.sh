@@ -42,8 +42,16 @@ cat >"$TMP/child.sh" <<SH
 set -u
 env | grep '^AWS_' >"$TMP/child-env.txt"
 aws s3api get-object --bucket "$RGW_BUCKET" --key "$RGW_OBJECT" "$TMP/got.txt" >/dev/null || exit 10
-aws s3api put-object --bucket "$RGW_BUCKET" --key denied.txt --body "$TMP/upload.txt" \
-  >/dev/null 2>"$TMP/put.err" && exit 11
+# boto3 for the write: the aws CLI's S3 error-message hook fails on radosgw's
+# empty <Message> and hides the code.
+"$PY" - "$RGW_BUCKET" "$TMP/upload.txt" >"$TMP/put.err" 2>&1 <<'PY' && exit 11
+import sys, boto3, botocore.exceptions
+try:
+    boto3.client("s3").put_object(Bucket=sys.argv[1], Key="denied.txt", Body=open(sys.argv[2], "rb"))
+except botocore.exceptions.ClientError as e:
+    print(e.response["Error"]["Code"])
+    sys.exit(1)
+PY
 exit 0
 SH
 "$BIN" run --broker --allow s3:GetObject,s3:ListBucket -- bash "$TMP/child.sh" \

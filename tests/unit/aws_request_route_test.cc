@@ -451,3 +451,25 @@ TEST(BuiltinServiceModelsTest, GeneratedFromThePinnedPackage) {
 
 }  // namespace
 }  // namespace audex
+
+namespace audex {
+namespace {
+
+TEST(NeedsWholeBodyTest, StreamsPayloadsWhoseHashIsInTheHeader) {
+  EXPECT_TRUE(NeedsWholeBody({"POST", "/", {{"X-Amz-Target", "DynamoDB_20120810.GetItem"}}}));
+  EXPECT_FALSE(NeedsWholeBody({"PUT", "/b/k", {{"x-amz-content-sha256", "UNSIGNED-PAYLOAD"}}}));
+  // Query APIs name the operation in a form body, which is read whole...
+  EXPECT_TRUE(NeedsWholeBody({"POST",
+                              "/",
+                              {{"x-amz-content-sha256", std::string(64, 'a')},
+                               {"Content-Type", "application/x-www-form-urlencoded"}}}));
+  // ...but an aws-chunked upload is streamed whatever its Content-Type says
+  // (Python's urllib sends a form type by default).
+  EXPECT_FALSE(NeedsWholeBody({"PUT",
+                               "/b/k",
+                               {{"x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"},
+                                {"Content-Type", "application/x-www-form-urlencoded"}}}));
+}
+
+}  // namespace
+}  // namespace audex

@@ -204,8 +204,8 @@ ProxyPlan AwsForwardingEndpoint::Plan(const ProxyRequest& request) {
   const std::string* length = Header(head.headers, "content-length");
   const bool has_body =
       (length != nullptr && *length != "0") || Header(head.headers, "transfer-encoding") != nullptr;
-  if (!body.buffered && has_body) {
-    plan.stream_body = true;
+  if (has_body) {
+    plan.stream_body = !body.buffered;
     if (length != nullptr) plan.upload_length = std::strtoull(length->c_str(), nullptr, 10);
     if (route.payload_hash.starts_with("STREAMING-AWS4-HMAC-SHA256-PAYLOAD")) {
       // Each chunk carries a signature chained from the request's: checked
@@ -227,6 +227,19 @@ ProxyPlan AwsForwardingEndpoint::Plan(const ProxyRequest& request) {
       plan.transform = [resigner](std::string_view in, std::string* out) {
         return resigner->Feed(in, out);
       };
+      if (body.buffered) {
+        // Read whole after all: re-signed here, the same way.
+        std::string resigned;
+        auto fed = resigner->Feed(body.data, &resigned);
+        if (!fed || !resigner->done()) {
+          return refuse(
+              AwsRefusal{400, "InvalidChunkSizeError",
+                         fed ? "the aws-chunked request body ends early" : fed.error().message},
+              &route);
+        }
+        plan.upstream.body = std::move(resigned);
+        plan.transform = nullptr;
+      }
     }
   }
 
