@@ -47,6 +47,11 @@ import os, statistics, subprocess, sys, time
 import boto3
 calls, size_mb, moto = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 endpoint = os.environ["AWS_ENDPOINT_URL"]
+# The endpoint runs in tryaudex, this child's parent: its CPU time per call
+# and per MiB is the cost that does not depend on the machine's load.
+def endpoint_cpu_ms():
+    fields = open(f"/proc/{os.getppid()}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 def latency(url, make):
     s3 = boto3.client("s3", endpoint_url=url)
     ddb = boto3.client("dynamodb", endpoint_url=url)
@@ -72,12 +77,19 @@ def throughput(url):
         assert int(float(size)) == size_mb * 1024 * 1024, r.stdout
         best = max(best, float(speed))
     return best / (1024 * 1024)
-direct, through = latency(moto, None), latency(endpoint, None)
+direct = latency(moto, None)
+cpu = endpoint_cpu_ms()
+through = latency(endpoint, None)
+cpu_per_call = (endpoint_cpu_ms() - cpu) / (2 * (calls + 30))
 for name in direct:
     d, t = direct[name], through[name]
     print(f"{name:18} direct median {d[0]:6.2f} ms p90 {d[1]:6.2f} | endpoint median {t[0]:6.2f} ms "
           f"p90 {t[1]:6.2f} | added median {t[0] - d[0]:+.2f} ms")
-d, t = throughput(moto), throughput(endpoint)
+print(f"endpoint CPU per call (user+sys of tryaudex): {cpu_per_call:.3f} ms")
+d = throughput(moto)
+cpu = endpoint_cpu_ms()
+t = throughput(endpoint)
+print(f"endpoint CPU per MiB downloaded: {(endpoint_cpu_ms() - cpu) / (3 * size_mb):.3f} ms")
 print(f"S3 GetObject {size_mb} MiB: direct {d:7.1f} MiB/s | endpoint {t:7.1f} MiB/s | {100 * t / d:5.1f} % of direct")
 PY
 "$BIN" run --broker --role-arn arn:aws:iam::123456789012:role/BenchRole --allow 's3:*,dynamodb:*' \

@@ -289,6 +289,14 @@ Result<int> AwsSession::RunChild(const std::vector<std::string>& command,
   return RecordEnd(audex::RunChild(command, environment));
 }
 
+Result<int> AwsSession::RunChild(const std::vector<std::string>& command,
+                                 const Environment& environment,
+                                 const std::function<void()>& before_end) {
+  auto outcome = audex::RunChild(command, environment);
+  if (before_end) before_end();
+  return RecordEnd(outcome);
+}
+
 Result<AwsSession::CapturedRun> AwsSession::RunChildCapturing(
     const std::vector<std::string>& command, const Environment& environment,
     const CaptureOptions& options) {

@@ -116,6 +116,11 @@ class AwsSession {
   // returns the shell status: the child's exit code, 128+N for signal N,
   // 127 when the command is not found, 126 when it cannot be executed.
   Result<int> RunChild(const std::vector<std::string>& command, const Environment& environment);
+  // The same, calling `before_end` after the child exits and before
+  // session_ended is written (run --broker stops its endpoint there, so that
+  // every broker_call line precedes session_ended).
+  Result<int> RunChild(const std::vector<std::string>& command, const Environment& environment,
+                       const std::function<void()>& before_end);
 
   // RunChild for callers that must not share their standard streams with
   // the child (mcp): stdin is /dev/null and the output comes back bounded

@@ -40,8 +40,8 @@ Result<int> RunChildBrokered(AwsSession& session, const std::vector<std::string>
   if (!placeholder) return tl::unexpected(placeholder.error());
   ForwardingEndpointOptions options = EndpointOptions(session, context);
   options.child_credentials = *placeholder;
-  // Audit lines are written as calls end, from the endpoint's threads; the
-  // endpoint serialises these calls and AwsSession::Note is thread-safe.
+  // Audit lines are written as calls end, on the endpoint's recorder thread
+  // (one at a time); AwsSession::Note is thread-safe.
   options.on_call = [&session, &context](const ForwardedCall& call) {
     auto noted = session.Note(
         [&](const SessionRecord& record) { return BrokerCallEvent(record, call.audit); });
@@ -72,9 +72,8 @@ Result<int> RunChildBrokered(AwsSession& session, const std::vector<std::string>
   // sees every call anyway.
   UnsetVariable(environment, "AWS_CSM_ENABLED");
 
-  auto status = session.RunChild(command, environment);
-  (*endpoint)->Stop();
-  return status;
+  // The endpoint stops (its last calls recorded) before session_ended.
+  return session.RunChild(command, environment, [&] { (*endpoint)->Stop(); });
 }
 
 }  // namespace audex

@@ -138,6 +138,21 @@ Result<std::unique_ptr<AwsForwardingEndpoint>> AwsForwardingEndpoint::Start(
         otherwise));
   }
   endpoint->identity_.port = endpoint->port_;
+  if (endpoint->options_.on_call) {
+    endpoint->recorder_ = std::thread([self] {
+      std::unique_lock lock(self->mutex_);
+      while (true) {
+        self->pending_ready_.wait(lock,
+                                  [self] { return self->stopping_ || !self->pending_.empty(); });
+        if (self->pending_.empty()) return;
+        ForwardedCall call = std::move(self->pending_.front());
+        self->pending_.pop_front();
+        lock.unlock();
+        self->options_.on_call(call);
+        lock.lock();
+      }
+    });
+  }
   endpoint->url_ = fmt::format("http://127.0.0.1:{}", endpoint->port_);
   return endpoint;
 }
@@ -273,7 +288,10 @@ void AwsForwardingEndpoint::Record(const ForwardedCall& call) {
   } else {
     calls_.push_back(call.observed);
   }
-  if (options_.on_call) options_.on_call(call);
+  if (options_.on_call) {
+    pending_.push_back(call);
+    pending_ready_.notify_one();
+  }
 }
 
 std::vector<ObservedCall> AwsForwardingEndpoint::calls() const {
@@ -287,9 +305,18 @@ size_t AwsForwardingEndpoint::refused() const {
 }
 
 void AwsForwardingEndpoint::Stop() {
-  if (handle_ == nullptr) return;
-  Proxy(nullptr)->stop(handle_);
-  handle_ = nullptr;
+  if (handle_ != nullptr) {
+    Proxy(nullptr)->stop(handle_);
+    handle_ = nullptr;
+  }
+  if (recorder_.joinable()) {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    pending_ready_.notify_one();
+    recorder_.join();
+  }
 }
 
 AwsForwardingEndpoint::~AwsForwardingEndpoint() { Stop(); }

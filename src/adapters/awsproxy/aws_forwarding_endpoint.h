@@ -8,11 +8,14 @@
 // `run --broker`.
 #pragma once
 
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "adapters/awsproxy/proxy_module.h"
@@ -41,7 +44,9 @@ struct ForwardingEndpointOptions {
   std::function<AwsCredentials()> session_credentials;
   EndpointOverrides overrides;
   std::optional<std::string> ca_bundle;
-  // Called once per request (forwarded or refused), one call at a time.
+  // Called once per request (forwarded or refused), one call at a time, in
+  // the order the exchanges ended, on a thread of the endpoint's own: an
+  // audit line's file lock and fdatasync never delay the next request.
   std::function<void(const ForwardedCall&)> on_call;
   const AwsServiceModels* models = nullptr;  // default: the built-in models
 };
@@ -62,7 +67,8 @@ class AwsForwardingEndpoint {
   std::vector<ObservedCall> calls() const;
   size_t refused() const;
 
-  // Stops listening and waits for the requests in flight. Idempotent.
+  // Stops listening, waits for the requests in flight and for on_call to
+  // have seen every one of them. Idempotent.
   void Stop();
 
   ~AwsForwardingEndpoint();
@@ -84,6 +90,11 @@ class AwsForwardingEndpoint {
   mutable std::mutex mutex_;
   std::vector<ObservedCall> calls_;
   size_t refused_ = 0;
+  // Calls waiting for on_call, and the thread that hands them over.
+  std::condition_variable pending_ready_;
+  std::deque<ForwardedCall> pending_;
+  bool stopping_ = false;
+  std::thread recorder_;
 };
 
 // Fresh placeholder credentials for a --broker child: an access key id
