@@ -637,8 +637,16 @@ Result<HttpRequest> UpstreamRequest(const AwsRequestHead& head, const AwsRoute& 
   return SignV4(std::move(request), session, target.scope, now);
 }
 
-HttpResponse AwsErrorReply(const AwsRefusal& refusal, const AwsServiceModel* service,
+HttpResponse AwsErrorReply(const AwsRefusal& given, const AwsServiceModel* service,
                            const AwsRequestHead& head) {
+  // A message may quote what the request sent (a Host, an X-Amz-Target):
+  // only printable ASCII goes back, so that any bytes make valid JSON and
+  // XML (found by aws_request_route_fuzzer: a 0x92 byte made the JSON
+  // writer throw).
+  AwsRefusal refusal = given;
+  for (char& c : refusal.message) {
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) c = '?';
+  }
   HttpResponse reply;
   reply.status = refusal.status;
   const std::string_view protocol = ProtocolOf(service, head);

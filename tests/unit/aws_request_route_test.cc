@@ -473,3 +473,22 @@ TEST(NeedsWholeBodyTest, StreamsPayloadsWhoseHashIsInTheHeader) {
 
 }  // namespace
 }  // namespace audex
+
+namespace audex {
+namespace {
+
+TEST(AwsErrorReplyTest, BytesFromTheRequestBecomePrintableAscii) {
+  // aws_request_route_fuzzer: a non-UTF-8 byte quoted from X-Amz-Target.
+  const AwsRefusal refusal{400, "UnknownOperation", std::string("target \"Dynamo\x92\n\"")};
+  const AwsServiceModel* dynamodb = nullptr;
+  for (const AwsServiceModel& service : BuiltinServiceModels().services) {
+    if (service.service_id == "DynamoDB") dynamodb = &service;
+  }
+  const HttpResponse json = AwsErrorReply(refusal, dynamodb, {});
+  EXPECT_NE(json.body.find(R"(target \"Dynamo??\")"), std::string::npos) << json.body;
+  const HttpResponse xml = AwsErrorReply(refusal, nullptr, {});
+  EXPECT_NE(xml.body.find("target &quot;Dynamo??&quot;"), std::string::npos) << xml.body;
+}
+
+}  // namespace
+}  // namespace audex
