@@ -8,11 +8,15 @@
 # SIZE_MB object (best of 3). Goals: under 1 ms added per call, at least
 # 90 % of direct throughput.
 #
-#   bash bench/endpoint_overhead.sh path/to/tryaudex [CALLS] [SIZE_MB]
+# MODE broker (default) writes an audit line per call; MODE learn records
+# the calls for learn only.
+#
+#   bash bench/endpoint_overhead.sh path/to/tryaudex [CALLS] [SIZE_MB] [MODE]
 set -euo pipefail
 BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 CALLS=${2:-300}
 SIZE_MB=${3:-256}
+MODE=${4:-broker}
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-endpoint-bench.XXXXXX")"
 CLOUD="$TMP/cloud"
@@ -92,5 +96,10 @@ t = throughput(endpoint)
 print(f"endpoint CPU per MiB downloaded: {(endpoint_cpu_ms() - cpu) / (3 * size_mb):.3f} ms")
 print(f"S3 GetObject {size_mb} MiB: direct {d:7.1f} MiB/s | endpoint {t:7.1f} MiB/s | {100 * t / d:5.1f} % of direct")
 PY
-"$BIN" run --broker --role-arn arn:aws:iam::123456789012:role/BenchRole --allow 's3:*,dynamodb:*' \
-  -- python3 "$TMP/child.py" "$CALLS" "$SIZE_MB" "$MOTO_URL"
+if [ "$MODE" = learn ]; then
+  "$BIN" learn --role-arn arn:aws:iam::123456789012:role/BenchRole --source endpoint \
+    -- python3 "$TMP/child.py" "$CALLS" "$SIZE_MB" "$MOTO_URL" | grep -v '^ \|^Observed\|^Recommended\|^May\|^Calls'
+else
+  "$BIN" run --broker --role-arn arn:aws:iam::123456789012:role/BenchRole --allow 's3:*,dynamodb:*' \
+    -- python3 "$TMP/child.py" "$CALLS" "$SIZE_MB" "$MOTO_URL"
+fi
