@@ -491,7 +491,9 @@ extern "C" __attribute__((visibility("default"))) void* AudexProxyStart(
   endpoint->server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // SDKs keep connections open between calls; so does the endpoint.
   endpoint->server.set_keep_alive_max_count(100000);
-  endpoint->server.set_keep_alive_timeout(30);
+  // An idle connection holds a worker thread: let it go after 10 s (SDKs
+  // notice a closed idle connection and open another).
+  endpoint->server.set_keep_alive_timeout(10);
   endpoint->server.set_read_timeout(120);
   endpoint->server.set_write_timeout(120);
   // Small requests and replies: without TCP_NODELAY, Nagle's algorithm and

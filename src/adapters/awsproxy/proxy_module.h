@@ -63,7 +63,10 @@ using ProxyPlanner = std::function<ProxyPlan(const ProxyRequest& request)>;
 
 struct ProxyOptions {
   std::optional<std::string> ca_bundle;  // PEM bundle for upstream TLS (AWS_CA_BUNDLE)
-  int threads = 32;                      // concurrent requests (kept-alive connections)
+  // Concurrent connections: httplib gives each kept-alive connection a
+  // thread until it closes, and SDKs keep one pool per client (Terraform
+  // holds dozens); idle threads cost only their stacks' address space.
+  int threads = 96;
 };
 
 // Bodies read whole for routing (JSON and Query APIs); larger ones get 413.
