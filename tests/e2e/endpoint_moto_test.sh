@@ -203,9 +203,20 @@ record_start() {
   curl -s -X POST "$MOTO_URL/moto-api/recorder/reset-recording" >/dev/null
   curl -s -X POST "$MOTO_URL/moto-api/recorder/start-recording" >/dev/null
 }
+# moto's recorder appends from several threads without a lock: concurrent
+# requests (multipart uploads) can share a line. One record per line again:
 record_stop() {
   curl -s -X POST "$MOTO_URL/moto-api/recorder/stop-recording" >/dev/null
-  curl -s "$MOTO_URL/moto-api/recorder/download-recording" >"$TMP/recording.jsonl"
+  curl -s "$MOTO_URL/moto-api/recorder/download-recording" | "$PY" -c '
+import json, sys
+decoder = json.JSONDecoder()
+for line in sys.stdin:
+    line = line.strip()
+    while line:
+        record, end = decoder.raw_decode(line)
+        print(json.dumps(record))
+        line = line[end:].strip()
+' >"$TMP/recording.jsonl"
 }
 
 # --- learn --source endpoint: every client, learned == recorded ----------------
