@@ -8,6 +8,8 @@
 #   - run --broker: the child's environment holds no working credential (its
 #     keys fail against moto directly, the session's key is not in it) and
 #     every client still works; each call is a broker_call audit event
+#   - a 200 MiB upload and download stream through: tryaudex's peak memory
+#     stays far below the body size
 #   - bad input (no SigV4, unknown service, forged secret, another host, a
 #     presigned URL) is refused with the AWS error shape and nothing reaches
 #     moto
@@ -318,6 +320,29 @@ assert sys.argv[2] not in text or True  # the access key id may be audited; secr
 PY
 check "no secret of the child or the session in the audit log or tryaudex's output" bash -c \
   "! grep -rqE '$CHILD_SECRET|$BASE_SECRET' '$AUDEX_HOME' '$TMP/broker.err' '$TMP/broker.out'"
+
+# --- streaming: 200 MiB up and down, tryaudex's memory stays small -----------
+head -c $((200 * 1024 * 1024)) /dev/zero | tr '\0' 'b' >"$TMP/huge.bin"
+cat >"$TMP/stream.sh" <<'SH'
+set -eu
+sign() { curl -sf --aws-sigv4 aws:amz:us-east-1:s3 --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
+  -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' "$@"; }
+# One PutObject (no multipart) and one GetObject of the whole object.
+sign -T "$HUGE" "$AWS_ENDPOINT_URL/ep-data/huge.bin" >/dev/null
+sign -o "$HUGE.back" "$AWS_ENDPOINT_URL/ep-data/huge.bin"
+cmp "$HUGE" "$HUGE.back"
+# The endpoint runs in tryaudex, this command's parent: its peak resident set.
+sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$PPID/status" >"$HWM"
+SH
+HUGE="$TMP/huge.bin" HWM="$TMP/hwm.txt" "$BIN" run --broker --role-arn "$ROLE" --allow 's3:*' \
+  -- bash "$TMP/stream.sh" >"$TMP/stream.out" 2>"$TMP/stream.err"
+rc=$?
+check "a 200 MiB PutObject and GetObject through the endpoint, bytes intact" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || tail -5 "$TMP/stream.err"
+check "tryaudex's peak memory stays under 64 MiB: neither body was held whole" \
+  bash -c "test -s '$TMP/hwm.txt' && test \$(cat '$TMP/hwm.txt') -lt 65536"
+echo "# tryaudex peak RSS during 2 x 200 MiB through the endpoint: $(cat "$TMP/hwm.txt" 2>/dev/null) kB"
+rm -f "$TMP/huge.bin" "$TMP/huge.bin.back"
 
 # --- bad input: refused, nothing forwarded -------------------------------------
 cat >"$TMP/bad.sh" <<'SH'
