@@ -346,10 +346,18 @@ Result<int> RunLearn(const LearnOptions& options, const CliContext& context) {
   // does not, and the calls both see are counted once (README, "learn").
   std::unique_ptr<AwsForwardingEndpoint> endpoint;
   if (options.source == "endpoint" || options.source == "auto") {
-    auto started_endpoint = StartObservingEndpoint(session, std::move(environment), context);
-    if (!started_endpoint) return tl::unexpected(started_endpoint.error());
-    endpoint = std::move(started_endpoint->endpoint);
-    environment = std::move(started_endpoint->environment);
+    auto started_endpoint = StartObservingEndpoint(session, environment, context);
+    if (started_endpoint) {
+      endpoint = std::move(started_endpoint->endpoint);
+      environment = std::move(started_endpoint->environment);
+    } else if (options.source == "auto") {
+      // CSM alone still observes the SDKs that report.
+      context.err << fmt::format(
+          "tryaudex: warning: observing with client-side monitoring only: {}\n",
+          started_endpoint.error().message);
+    } else {
+      return tl::unexpected(started_endpoint.error());
+    }
   }
   Result<int> status = 0;
   if (options.capture) {

@@ -97,6 +97,9 @@ provider "aws" {
   skip_region_validation      = true
 }
 data "aws_caller_identity" "me" {}
+data "aws_s3_objects" "all" {
+  bucket = "ep-data"
+}
 data "aws_s3_object" "in" {
   bucket = "ep-data"
   key    = "in/obj.txt"
