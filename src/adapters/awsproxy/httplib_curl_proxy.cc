@@ -424,7 +424,10 @@ void Handle(Endpoint* endpoint, const httplib::Request& req, httplib::Response& 
   }
   const char* content_type = type.empty() ? "application/octet-stream" : type.c_str();
   const bool no_body = req.method == "HEAD" || exchange->status == 204 || exchange->status == 304;
-  if (length && *length == 0) {
+  // No body to stream (an empty one, 204 No Content from DeleteObject, 304,
+  // a HEAD without a length): the exchange ends with its headers and the
+  // connection stays open for the next request.
+  if ((length && *length == 0) || (no_body && (!length || req.method != "HEAD"))) {
     exchange->Pump([] { return false; });
     res.set_content("", content_type);
     exchange->Report(exchange->Failure());
@@ -440,7 +443,7 @@ void Handle(Endpoint* endpoint, const httplib::Request& req, httplib::Response& 
     }
     exchange->Report(failure);
   };
-  if (no_body || length) {
+  if (length) {
     // HEAD: httplib writes Content-Length from the length and no body.
     res.set_content_provider(
         length.value_or(0), content_type,
@@ -456,7 +459,6 @@ void Handle(Endpoint* endpoint, const httplib::Request& req, httplib::Response& 
           return exchange->written_now > 0 && !exchange->sink_failed;
         },
         release);
-    if (no_body && !length) res.set_header("Content-Length", "0");
     return;
   }
   res.set_chunked_content_provider(
