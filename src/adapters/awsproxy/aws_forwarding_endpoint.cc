@@ -22,6 +22,7 @@
 #include "catalog/service_models.h"
 #include "core/base/text.h"
 #include "core/wire/aws_chunked.h"
+#include "core/wire/credential_calls.h"
 
 namespace audex {
 namespace {
@@ -161,6 +162,9 @@ ProxyPlan AwsForwardingEndpoint::Plan(const ProxyRequest& request) {
   auto routed = RouteAwsRequest(models, head, body, identity_);
   if (!routed) return refuse(routed.error(), nullptr);
   const AwsRoute& route = *routed;
+  if (options_.refuse_credential_calls) {
+    if (auto refusal = RefuseCredentialCall(route)) return refuse(*refusal, &route);
+  }
   auto target = ResolveUpstream(models, route, options_.overrides);
   if (!target) return refuse(target.error(), &route);
 

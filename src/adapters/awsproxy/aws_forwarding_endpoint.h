@@ -45,6 +45,9 @@ struct ForwardingEndpointOptions {
   // AWS_ENDPOINT_URL: a test server, a private endpoint).
   EndpointOverrides overrides;
   std::optional<std::string> ca_bundle;
+  // --broker: credential calls (core/wire/credential_calls.h) are answered
+  // with a refusal instead of being forwarded.
+  bool refuse_credential_calls = false;
   // Called once per request (forwarded or refused), one call at a time, in
   // the order the exchanges ended, on a thread of the endpoint's own: an
   // audit line's file lock and fdatasync never delay the next request.

@@ -16,7 +16,15 @@ bool IsGlobalStsEndpoint(std::string_view url) {
 
 Result<std::optional<ServePlan>> PlanServe(const SessionRequest& request,
                                            const AwsIssueInputs& inputs) {
-  const bool serve = request.serve.value_or(inputs.config.serve.value_or(false));
+  // --broker hands the child placeholders, so there is nothing to serve:
+  // `serve = true` in config.toml gives way to it, an explicit --serve is
+  // refused.
+  if (request.broker && request.serve.value_or(false)) {
+    return UsageError(
+        "--broker and --serve are two ways to hand the command credentials (placeholders and an "
+        "endpoint that signs for them, or real ones renewed from an endpoint): give one");
+  }
+  const bool serve = request.serve.value_or(!request.broker && inputs.config.serve.value_or(false));
   if (request.max_duration && !serve) {
     return UsageError("--max-duration only applies with --serve; add --serve or drop it");
   }
@@ -99,6 +107,12 @@ Result<AwsIssuePlan> PlanAwsIssue(const SessionRequest& request, const AwsIssueI
   auto serve = PlanServe(request, inputs);
   if (!serve) return tl::unexpected(serve.error());
   plan.serve = std::move(*serve);
+  if (request.allow_credential_calls && !request.broker) {
+    return UsageError(
+        "--allow-credential-calls only applies with --broker (without it the command holds the "
+        "session's credentials anyway); add --broker or drop it");
+  }
+  if (request.broker) plan.broker = BrokerPlan{request.allow_credential_calls};
 
   if (plan.method == AwsIssueMethod::kScopedCurrent) {
     if (IsGlobalStsEndpoint(plan.endpoint.url)) {

@@ -38,7 +38,15 @@ struct SessionRequest {
   // set false.
   std::optional<bool> serve;
   std::optional<std::string> max_duration;  // --max-duration, with --serve
-  std::vector<std::string> command;         // everything after "--"
+  // --broker: the child holds placeholder credentials and reaches AWS
+  // through Audex's forwarding endpoint, which signs and records every call
+  // (README, "--broker"). AWS only; excludes --serve.
+  bool broker = false;
+  // --allow-credential-calls: with --broker, forward the calls that hand
+  // the child a working credential (core/wire/credential_calls.h) instead
+  // of refusing them.
+  bool allow_credential_calls = false;
+  std::vector<std::string> command;  // everything after "--"
 };
 
 }  // namespace audex
