@@ -18,6 +18,7 @@
 #include "catalog/service_models.h"
 #include "core/wire/aws_chunked.h"
 #include "core/wire/aws_request_route.h"
+#include "core/wire/credential_calls.h"
 #include "core/wire/sigv4.h"
 
 namespace {
@@ -96,6 +97,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Check(route->service != nullptr);
     Check(route->service->signing_name == route->authorization.service);
     Check(route->authorization.access_key_id == identity.access_key_id);
+    // --broker's refusal of credential calls: exactly the listed ones, in
+    // one shape.
+    const auto refusal = audex::RefuseCredentialCall(*route);
+    Check(refusal.has_value() ==
+          (audex::FindCredentialCall(route->service->service_id, route->operation) != nullptr));
+    if (refusal) Check(refusal->status == 403 && refusal->code == "AccessDenied");
     auto target = audex::ResolveUpstream(models, *route, {});
     if (target) {
       Check(target->url.starts_with("https://"));

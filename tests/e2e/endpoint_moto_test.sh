@@ -10,6 +10,8 @@
 #     every client still works; each call is a broker_call audit event
 #   - a 200 MiB upload and download stream through: tryaudex's peak memory
 #     stays far below the body size
+#   - calls that hand out credentials (sts:AssumeRole, GetSessionToken) are
+#     refused under --broker unless --allow-credential-calls, and audited
 #   - bad input (no SigV4, unknown service, forged secret, another host, a
 #     presigned URL) is refused with the AWS error shape and nothing reaches
 #     moto
@@ -318,11 +320,97 @@ assert need <= ops, (need - ops, ops)
 assert all(c["status"] is not None and not c["refused"] for c in calls), calls
 ended = [l for l in lines if l["event"] == "session_ended" and l["session_id"] == sid]
 assert ended, "no session_ended"
+# The endpoint stops, its calls recorded, before the end is: no broker_call after it.
+order = [l["event"] for l in lines if l["session_id"] == sid]
+assert order[-1] == "session_ended" and order.count("session_ended") == 1, order[-5:]
 text = open(glob.glob(os.path.join(sys.argv[1], "**", "audit.jsonl"), recursive=True)[0]).read()
 assert sys.argv[2] not in text or True  # the access key id may be audited; secrets never are
 PY
 check "no secret of the child or the session in the audit log or tryaudex's output" bash -c \
   "! grep -rqE '$CHILD_SECRET|$BASE_SECRET' '$AUDEX_HOME' '$TMP/broker.err' '$TMP/broker.out'"
+
+# --- run --broker: calls that would hand the child a credential --------------
+"$BIN" run --broker --role-arn "$ROLE" --allow 's3:*' --dry-run --json -- true >"$TMP/dry.json"
+check "--dry-run --json shows the broker and the child's endpoint variable" "$PY" - "$TMP/dry.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+env = j["child_environment"]
+assert j["broker"] == {"allow_credential_calls": False}, j.get("broker")
+assert "AWS_ENDPOINT_URL" in env and "AWS_SESSION_TOKEN" not in env, env
+PY
+"$BIN" run --broker --allow-credential-calls --role-arn "$ROLE" --allow 's3:*' --dry-run -- true \
+  >"$TMP/dry.txt"
+check "--dry-run says what the broker forwards" grep -q '^Broker: .*forwarded (--allow-credential-calls)' "$TMP/dry.txt"
+"$BIN" run --allow-credential-calls --role-arn "$ROLE" --allow 's3:*' -- true 2>"$TMP/acc.err"
+check "--allow-credential-calls without --broker: exit 2 naming the fix" bash -c \
+  "test $? -eq 2 && grep -q 'add --broker or drop it' '$TMP/acc.err'"
+"$BIN" run --broker --serve --role-arn "$ROLE" --allow 's3:*' -- true 2>"$TMP/bs.err"
+check "--broker with --serve: exit 2" bash -c "test $? -eq 2 && grep -q -- '--broker and --serve' '$TMP/bs.err'"
+
+cat >"$TMP/issuing.sh" <<SH
+aws sts assume-role --role-arn "$ROLE" --role-session-name from-child >"$TMP/assume.out" 2>"$TMP/assume.err"
+echo "assume \$?"
+aws sts get-session-token >"$TMP/token.out" 2>"$TMP/token.err"
+echo "token \$?"
+aws sts get-caller-identity >/dev/null 2>&1
+echo "identity \$?"
+SH
+record_start
+"$BIN" run --broker --role-arn "$ROLE" --allow 'sts:AssumeRole,sts:GetSessionToken' \
+  -- bash "$TMP/issuing.sh" >"$TMP/issuing.out" 2>"$TMP/issuing.err"
+record_stop
+SESSION_KEY=$(last_session_key)
+check "sts:AssumeRole from a --broker child is refused naming --allow-credential-calls" bash -c \
+  "grep -q '^assume [1-9]' '$TMP/issuing.out' && grep -q AccessDenied '$TMP/assume.err' && grep -q -- '--allow-credential-calls' '$TMP/assume.err' && ! grep -q AccessKeyId '$TMP/assume.out'"
+check "sts:GetSessionToken is refused too; other STS calls still work" bash -c \
+  "grep -q '^token [1-9]' '$TMP/issuing.out' && grep -q '^identity 0' '$TMP/issuing.out'"
+check "neither credential call reached moto" "$PY" - "$TMP/recording.jsonl" <<'PY'
+import base64, json, sys
+for line in open(sys.argv[1]):
+    if not line.strip():
+        continue
+    r = json.loads(line)
+    body = r.get("body") or ""
+    if r.get("body_encoded") and body:
+        body = base64.b64decode(body).decode("utf-8", "replace")
+    assert "from-child" not in body and "GetSessionToken" not in body, body[:200]
+PY
+check "the refusals are audited as refused STS broker_call events" "$PY" - "$AUDEX_HOME" <<'PY'
+import glob, json, os
+lines = []
+for path in glob.glob(os.path.join(os.environ.get("AUDEX_HOME", "."), "**", "audit.jsonl"), recursive=True):
+    lines += [json.loads(l) for l in open(path) if l.strip()]
+sid = [l for l in lines if l["event"] == "broker_started"][-1]["session_id"]
+calls = {(c["operation"], c["refused"], c["error_code"]) for c in
+         (l["fields"] for l in lines if l["event"] == "broker_call" and l["session_id"] == sid)}
+assert ("AssumeRole", True, "AccessDenied") in calls, calls
+assert ("GetSessionToken", True, "AccessDenied") in calls, calls
+assert ("GetCallerIdentity", False, "") in calls, calls
+PY
+
+record_start
+"$BIN" run --broker --allow-credential-calls --role-arn "$ROLE" --allow 'sts:AssumeRole' \
+  -- aws sts assume-role --role-arn "$ROLE" --role-session-name allowed-child \
+  >"$TMP/allowed.out" 2>"$TMP/allowed.err"
+rc=$?
+record_stop
+SESSION_KEY=$(last_session_key)
+check "with --allow-credential-calls the child's AssumeRole is forwarded and answered" bash -c \
+  "test $rc -eq 0 && grep -q AccessKeyId '$TMP/allowed.out'"
+check "moto saw that AssumeRole signed with the session's key" "$PY" - "$TMP/recording.jsonl" "$SESSION_KEY" <<'PY'
+import base64, json, sys
+n = 0
+for line in open(sys.argv[1]):
+    if not line.strip():
+        continue
+    r = json.loads(line)
+    body = r.get("body") or ""
+    if r.get("body_encoded") and body:
+        body = base64.b64decode(body).decode("utf-8", "replace")
+    auth = {k.lower(): v for k, v in r["headers"].items()}.get("authorization", "")
+    n += "allowed-child" in body and ("Credential=" + sys.argv[2] + "/") in auth
+sys.exit(0 if n == 1 else f"{n} forwarded AssumeRole calls")
+PY
 
 # --- streaming: 200 MiB up and down, tryaudex's memory stays small -----------
 head -c $((200 * 1024 * 1024)) /dev/zero | tr '\0' 'b' >"$TMP/huge.bin"
