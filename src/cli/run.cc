@@ -79,6 +79,13 @@ void PrintPlanText(const SessionPlan& plan, std::ostream& out) {
   if (plan.access_boundary) {
     out << fmt::format("Credential Access Boundary:\n{}\n", *plan.access_boundary);
   }
+  if (plan.aws && plan.aws->broker) {
+    out << fmt::format(
+        "Broker:     the command gets placeholder credentials; a loopback endpoint signs and "
+        "records each AWS call; calls that return credentials are {}\n",
+        plan.aws->broker->allow_credential_calls ? "forwarded (--allow-credential-calls)"
+                                                 : "refused");
+  }
   out << fmt::format("Child environment: {}\n", Join(plan.child_variables, ", "));
 }
 
@@ -118,6 +125,12 @@ CommandSpec RunCommand() {
         run.add_flag("--scope-current", request.scope_current,
                      "Narrow your own temporary credentials (sts:GetScopedCredentials) "
                      "instead of assuming a role");
+        run.add_flag("--broker", request.broker,
+                     "Give the command worthless placeholder credentials and sign its AWS calls "
+                     "in a loopback endpoint, recording each call in the audit log");
+        run.add_flag("--allow-credential-calls", request.allow_credential_calls,
+                     "With --broker: forward calls that return credentials (sts:AssumeRole, ...) "
+                     "instead of refusing them");
         run.add_flag("--dry-run", options->dry_run, "Print the plan and stop");
         run.add_flag("--json", options->json, "With --dry-run: print the plan as JSON");
         return [options](const Invocation& call) {
@@ -179,7 +192,7 @@ Result<int> RunRun(const RunOptions& options, const CliContext& context) {
   }
   auto session = Session::Start(*planned, context.world);
   if (!session) return tl::unexpected(session.error());
-  auto ran = (*session)->RunChild({plan.command, {}, std::nullopt});
+  auto ran = (*session)->RunChild({plan.command, {}, std::nullopt, {}});
   if (!ran) return tl::unexpected(ran.error());
   return ran->status;
 }

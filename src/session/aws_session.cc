@@ -1,7 +1,7 @@
 // The AWS part of a session: base credentials from the SDKs' chain, the
 // STS call the issue plan describes (AssumeRole or GetScopedCredentials),
 // the encrypted cache, renewal, and the child's environment (static keys,
-// or the serving endpoint).
+// the serving endpoint, or the brokering one).
 #include <mutex>
 
 #include "adapters/aws/credential_chain.h"
@@ -10,6 +10,7 @@
 #include "core/base/rfc3339.h"
 #include "core/credentials/child_env.h"
 #include "session/aws_issue.h"
+#include "session/forwarding.h"
 #include "session/provider_session.h"
 #include "session/serve.h"
 
@@ -117,6 +118,14 @@ class AwsSession final : public ProviderSession {
       if (!served) return tl::unexpected(served.error());
       prepared.environment = std::move(served->environment);
       prepared.keep_alive.push_back(std::move(served->endpoint));
+    }
+    if (plan_.broker) {
+      auto brokered = StartBroker(session, world_, *plan_.broker, prepared.environment);
+      if (!brokered) return tl::unexpected(brokered.error());
+      prepared.environment = std::move(brokered->environment);
+      std::shared_ptr<AwsForwardingEndpoint> endpoint = brokered->endpoint;
+      prepared.before_end.push_back([endpoint] { endpoint->Stop(); });
+      prepared.keep_alive.push_back(std::move(endpoint));
     }
     return prepared;
   }

@@ -4,6 +4,7 @@
 
 #include "adapters/aws/credential_chain.h"
 #include "catalog/catalog_universe.h"
+#include "core/credentials/forwarded_child.h"
 #include "core/plan/ttl.h"
 
 namespace audex {
@@ -24,6 +25,16 @@ Result<void> RefuseServeOffAws(const SessionRequest& request, Provider provider)
       serve && request.max_duration ? "both"
       : serve                       ? "--serve"
                                     : "--max-duration"));
+}
+
+// --broker signs AWS calls; GCP and Azure have no forwarding endpoint.
+Result<void> RefuseBrokerOffAws(const SessionRequest& request, Provider provider) {
+  if (provider == Provider::kAws || (!request.broker && !request.allow_credential_calls)) return {};
+  return UsageError(fmt::format(
+      "--broker and --allow-credential-calls sign AWS calls for the command; this {} session "
+      "has no such endpoint: drop {}",
+      provider == Provider::kGcp ? "GCP" : "Azure",
+      request.broker ? "--broker" : "--allow-credential-calls"));
 }
 
 }  // namespace
@@ -84,6 +95,9 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
   if (auto refused = RefuseServeOffAws(request, provider); !refused) {
     return tl::unexpected(refused.error());
   }
+  if (auto refused = RefuseBrokerOffAws(request, provider); !refused) {
+    return tl::unexpected(refused.error());
+  }
 
   switch (provider) {
     case Provider::kAws: {
@@ -105,6 +119,9 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
       if (!issue) return tl::unexpected(issue.error());
       if (issue->serve) {
         session.child_variables = ServedChildVariableNames(session.child_variables);
+      }
+      if (issue->broker) {
+        session.child_variables = BrokeredChildVariableNames(session.child_variables);
       }
       session.aws = std::move(*issue);
       break;

@@ -101,12 +101,22 @@ Result<void> Session::Note(const std::function<AuditEvent(const SessionRecord&)>
 
 Result<ChildResult> Session::RunChild(const ChildRequest& request) {
   auto prepared = provider_->PrepareChild(*this, world_.environment);
+  Result<void> ready;
   if (!prepared) {
-    // Nothing ran: the record still gets its end.
+    ready = tl::unexpected(prepared.error());
+  } else if (request.prepare) {
+    ready = request.prepare(prepared->environment);
+  }
+  if (!ready) {
+    // Nothing ran: the record still gets its end, after whatever was
+    // started has recorded what it saw.
+    if (prepared) {
+      for (const std::function<void()>& flush : prepared->before_end) flush();
+    }
     if (auto recorded = ledger_->End(kExitCannotExecute, std::nullopt); !recorded) {
       return tl::unexpected(recorded.error());
     }
-    return tl::unexpected(prepared.error());
+    return tl::unexpected(ready.error());
   }
   ChildSpec spec;
   spec.argv = request.command;
@@ -127,6 +137,7 @@ Result<ChildResult> Session::RunChild(const ChildRequest& request) {
                             kTermGrace.count()));
   };
   ChildRun run = world_.children->Run(spec);
+  for (const std::function<void()>& flush : prepared->before_end) flush();
 
   ChildResult result;
   result.out = std::move(run.out);

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -199,7 +200,7 @@ TEST_F(SessionEngineTest, AssumesTheRoleWithThePlansPolicyAndRecordsEachStepInOr
   EXPECT_EQ(Events(world), (std::vector<std::string>{"session_created", "credentials_issued"}));
 
   child_.outcome = ChildOutcome{3, std::nullopt};
-  auto ran = (*session)->RunChild({planned->plan.command, {}, std::nullopt});
+  auto ran = (*session)->RunChild({planned->plan.command, {}, std::nullopt, {}});
   ASSERT_TRUE(ran);
   EXPECT_EQ(ran->status, 3);
   EXPECT_EQ(child_.runs.back().argv, planned->plan.command);
@@ -233,7 +234,7 @@ TEST_F(SessionEngineTest, AChildKilledByASignalEndsWith128PlusTheSignal) {
   auto session = Session::Start(*planned, world);
   ASSERT_TRUE(session);
   child_.outcome = ChildOutcome{std::nullopt, 9};
-  auto ran = (*session)->RunChild({planned->plan.command, {}, std::nullopt});
+  auto ran = (*session)->RunChild({planned->plan.command, {}, std::nullopt, {}});
   ASSERT_TRUE(ran);
   EXPECT_EQ(ran->status, 137);
   auto record = SessionStore(world.paths.state_dir).Load((*session)->id());
@@ -251,7 +252,7 @@ TEST_F(SessionEngineTest, ACommandThatIsNotFoundEndsWith127AndSaysWhy) {
   auto session = Session::Start(*planned, world);
   ASSERT_TRUE(session);
   child_.outcome = tl::unexpected(SpawnError{SpawnFailure::kNotFound, "command not found: nope"});
-  auto ran = (*session)->RunChild({{"nope"}, {}, std::nullopt});
+  auto ran = (*session)->RunChild({{"nope"}, {}, std::nullopt, {}});
   ASSERT_TRUE(ran);
   EXPECT_EQ(ran->status, 127);
   EXPECT_EQ(ran->spawn_error, "command not found: nope");
@@ -366,7 +367,7 @@ TEST_F(SessionEngineTest, RefreshAsksStsAgainAndIsRefusedOnceTheChildHasEnded) {
   EXPECT_EQ(lines.back().event.name, "credentials_refreshed");
   EXPECT_EQ(lines.back().event.fields["refresh"], 1);
 
-  ASSERT_TRUE((*session)->RunChild({planned->plan.command, {}, std::nullopt}));
+  ASSERT_TRUE((*session)->RunChild({planned->plan.command, {}, std::nullopt, {}}));
   sts_.script.push_back(Reply(200, AssumeRoleReply("ASIATHIRD", "F3", "2026-01-01T12:40:00Z")));
   auto late = (*session)->Refresh(seconds(900));
   ASSERT_FALSE(late);
@@ -400,7 +401,7 @@ TEST_F(SessionEngineTest, CapturedOutputHasTheSessionsSecretsMasked) {
   auto session = Session::Start(*planned, world);
   ASSERT_TRUE(session);
   child_.printed = "key=PRINTED/SECRET/KEY token=TOKEN-ASIAPRINTED\n";
-  auto ran = (*session)->RunChild({planned->plan.command, {}, CaptureOptions{}});
+  auto ran = (*session)->RunChild({planned->plan.command, {}, CaptureOptions{}, {}});
   ASSERT_TRUE(ran);
   EXPECT_EQ(ran->out.text.find("PRINTED/SECRET/KEY"), std::string::npos) << ran->out.text;
   EXPECT_EQ(ran->out.text.find("TOKEN-ASIAPRINTED"), std::string::npos) << ran->out.text;
@@ -419,10 +420,52 @@ TEST_F(SessionEngineTest, TheEnvironmentCanBeAdjustedLast) {
                          SetVariable(environment, "AWS_CSM_ENABLED", "true");
                          UnsetVariable(environment, "AWS_REGION");
                        },
-                       std::nullopt};
+                       std::nullopt,
+                       {}};
   ASSERT_TRUE((*session)->RunChild(request));
   EXPECT_EQ(child_.Variable("AWS_CSM_ENABLED"), "true");
   EXPECT_FALSE(child_.Variable("AWS_REGION").has_value());
+}
+
+TEST_F(SessionEngineTest, AFailedPreparationEndsTheSessionUnrun) {
+  World world = MakeWorld();
+  auto planned = Plan(world, Asking("s3:GetObject"));
+  ASSERT_TRUE(planned);
+  sts_.script.push_back(Reply(200, AssumeRoleReply("ASIAPREP", "P1", "2026-01-01T12:15:00Z")));
+  auto session = Session::Start(*planned, world);
+  ASSERT_TRUE(session);
+  ChildRequest request{planned->plan.command, {}, std::nullopt, [](Environment&) -> Result<void> {
+                         return StateError("the observer cannot start; use --source csm");
+                       }};
+  auto ran = (*session)->RunChild(request);
+  ASSERT_FALSE(ran);
+  EXPECT_EQ(ran.error().message, "the observer cannot start; use --source csm");
+  EXPECT_TRUE(child_.runs.empty());
+  EXPECT_EQ(Events(world),
+            (std::vector<std::string>{"session_created", "credentials_issued", "session_ended"}));
+  EXPECT_EQ(Lines(world).back().event.fields["exit_code"], 126);
+}
+
+TEST_F(SessionEngineTest, TheBrokerIsInThePlanAndItsChildVariables) {
+  World world = MakeWorld();
+  SessionRequest request = Asking("s3:GetObject");
+  request.broker = true;
+  auto planned = Plan(world, request);
+  ASSERT_TRUE(planned) << planned.error().message;
+  ASSERT_TRUE(planned->plan.aws->broker.has_value());
+  EXPECT_FALSE(planned->plan.aws->broker->allow_credential_calls);
+  const std::vector<std::string>& names = planned->plan.child_variables;
+  EXPECT_NE(std::find(names.begin(), names.end(), "AWS_ENDPOINT_URL"), names.end());
+  EXPECT_EQ(std::find(names.begin(), names.end(), "AWS_SESSION_TOKEN"), names.end());
+
+  SessionRequest gcp = Asking("storage.objects.get");
+  gcp.provider = "gcp";
+  gcp.broker = true;
+  auto refused = Plan(world, gcp);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorKind::kUsage);
+  EXPECT_NE(refused.error().message.find("drop --broker"), std::string::npos)
+      << refused.error().message;
 }
 
 TEST_F(SessionEngineTest, ScopeCurrentCallsGetScopedCredentialsWithoutARole) {

@@ -104,15 +104,15 @@ int JsonNestingDepth(std::string_view text) {
   return deepest;
 }
 
-std::vector<std::string> Split(std::string_view text, char separator) {
-  std::vector<std::string> pieces;
+std::vector<std::string_view> Split(std::string_view text, char separator) {
+  std::vector<std::string_view> pieces;
   size_t start = 0;
-  for (;;) {
-    const size_t end = text.find(separator, start);
-    pieces.emplace_back(text.substr(start, end == std::string_view::npos ? end : end - start));
-    if (end == std::string_view::npos) return pieces;
+  while (start <= text.size()) {
+    const size_t end = std::min(text.find(separator, start), text.size());
+    pieces.push_back(text.substr(start, end - start));
     start = end + 1;
   }
+  return pieces;
 }
 
 std::string EscapeControl(std::string_view text) {

@@ -19,14 +19,15 @@ std::string Join(const std::vector<std::string>& items, std::string_view separat
 // caller can report where they were.
 std::vector<std::string> SplitCommaList(std::string_view list);
 
-// Levenshtein distance, case-insensitive.
-// `text` cut at every `separator`, empty pieces kept.
-std::vector<std::string> Split(std::string_view text, char separator);
+// `text` cut at every `separator`, empty pieces kept; the pieces are views
+// into `text`, which must outlive them.
+std::vector<std::string_view> Split(std::string_view text, char separator);
 
 // `text` with control characters (and DEL) written as \xHH, so that text
 // quoted back in a message cannot move the cursor or fake a line.
 std::string EscapeControl(std::string_view text);
 
+// Levenshtein distance, case-insensitive.
 size_t EditDistance(std::string_view a, std::string_view b);
 
 // The candidate closest to `input` if it is close enough to be a likely typo.

@@ -16,7 +16,15 @@ bool IsGlobalStsEndpoint(std::string_view url) {
 
 Result<std::optional<ServePlan>> PlanServe(const SessionRequest& request,
                                            const AwsIssueInputs& inputs) {
-  const bool serve = request.serve.value_or(inputs.config.serve.value_or(false));
+  // --broker hands the child placeholders, so there is nothing to serve:
+  // `serve = true` in config.toml gives way to it, an explicit --serve is
+  // refused.
+  if (request.broker && request.serve.value_or(false)) {
+    return UsageError(
+        "--broker and --serve are two ways to hand the command credentials (placeholders and an "
+        "endpoint that signs for them, or real ones renewed from an endpoint): give one");
+  }
+  const bool serve = request.serve.value_or(!request.broker && inputs.config.serve.value_or(false));
   if (request.max_duration && !serve) {
     return UsageError("--max-duration only applies with --serve; add --serve or drop it");
   }
@@ -83,6 +91,17 @@ Result<std::optional<ServerIssue>> PlanServerIssue(const SessionRequest& request
   return std::optional<ServerIssue>(std::move(server));
 }
 
+// --broker, and --allow-credential-calls, which means nothing without it.
+Result<std::optional<BrokerPlan>> PlanBroker(const SessionRequest& request) {
+  if (request.allow_credential_calls && !request.broker) {
+    return UsageError(
+        "--allow-credential-calls only applies with --broker (without it the command holds the "
+        "session's credentials anyway); add --broker or drop it");
+  }
+  if (!request.broker) return std::optional<BrokerPlan>();
+  return std::optional<BrokerPlan>(BrokerPlan{request.allow_credential_calls});
+}
+
 }  // namespace
 
 Result<std::optional<std::chrono::seconds>> SecondsFromVariable(const EnvLookup& env,
@@ -135,6 +154,11 @@ Result<AwsIssuePlan> PlanAwsIssue(const SessionRequest& request, const AwsIssueI
     auto serve = PlanServe(request, inputs);
     if (!serve) return tl::unexpected(serve.error());
     plan.serve = std::move(*serve);
+    // A grant's credentials can sit behind the forwarding endpoint as well
+    // as STS's can: the endpoint only needs the session's keys.
+    auto broker = PlanBroker(request);
+    if (!broker) return tl::unexpected(broker.error());
+    plan.broker = std::move(*broker);
     return plan;
   }
   plan.method =
@@ -178,6 +202,9 @@ Result<AwsIssuePlan> PlanAwsIssue(const SessionRequest& request, const AwsIssueI
   auto serve = PlanServe(request, inputs);
   if (!serve) return tl::unexpected(serve.error());
   plan.serve = std::move(*serve);
+  auto broker = PlanBroker(request);
+  if (!broker) return tl::unexpected(broker.error());
+  plan.broker = std::move(*broker);
 
   if (plan.method == AwsIssueMethod::kScopedCurrent) {
     if (IsGlobalStsEndpoint(plan.endpoint.url)) {

@@ -49,6 +49,14 @@ struct ServePlan {
   std::optional<std::chrono::seconds> refresh_after;
 };
 
+// `run --broker` (README, "--broker"): the forwarding endpoint signs for
+// the child, which holds only placeholder credentials.
+struct BrokerPlan {
+  // Forward credential calls (STS AssumeRole, ...) instead of refusing
+  // them: --allow-credential-calls.
+  bool allow_credential_calls = false;
+};
+
 struct AwsIssuePlan {
   AwsIssueMethod method = AwsIssueMethod::kAssumeRole;
   RoleChoice role;  // empty for kScopedCurrent
@@ -64,6 +72,7 @@ struct AwsIssuePlan {
   std::chrono::seconds cache_margin = kDefaultCacheMargin;
   std::optional<ServePlan> serve;
   std::optional<ServerIssue> server;  // kServer
+  std::optional<BrokerPlan> broker;
 };
 
 // What the issue plan is decided from, besides the request.
@@ -84,7 +93,8 @@ struct AwsIssueInputs {
 // (--role-arn, AUDEX_ROLE_ARN, role_arn in config.toml; none for
 // --scope-current), region and STS endpoint, cache (the request's choice,
 // else `cache` in config.toml) and serve settings (--serve or `serve` in
-// config.toml, --max-duration), and the test hooks AUDEX_CACHE_MARGIN_SECONDS
+// config.toml, --max-duration; `serve` in config.toml gives way to
+// --broker), --broker and --allow-credential-calls, and the test hooks AUDEX_CACHE_MARGIN_SECONDS
 // and AUDEX_SERVE_REFRESH_SECONDS. Then checks what STS would refuse: the
 // STS request's limits, and --scope-current's need for a regional endpoint.
 // kUsage errors name the flag or variable; kPolicy for a TTL outside

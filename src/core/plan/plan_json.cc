@@ -53,6 +53,12 @@ OrderedJson SessionPlanJson(const SessionPlan& plan, bool with_command) {
     json["access_boundary_roles"] = plan.boundary_roles;
   }
   json["child_environment"] = plan.child_variables;
+  // run --broker: the command holds placeholders and the endpoint signs.
+  if (plan.aws && plan.aws->broker) {
+    json["broker"] = {{"allow_credential_calls", plan.aws->broker->allow_credential_calls}};
+  } else if (plan.aws) {
+    json["broker"] = nullptr;
+  }
   if (with_command) json["command"] = plan.command;
   json["warnings"] = request.warnings;
   json["notes"] = request.notes;

@@ -43,6 +43,14 @@ struct SessionRequest {
   // with the request into the server's audit log.
   std::optional<std::string> server;
   std::optional<std::string> reason;
+  // --broker: the child holds placeholder credentials and reaches AWS
+  // through Audex's forwarding endpoint, which signs and records every call
+  // (README, "--broker"). AWS only; excludes --serve.
+  bool broker = false;
+  // --allow-credential-calls: with --broker, forward the calls that hand
+  // the child a working credential (core/wire/credential_calls.h) instead
+  // of refusing them.
+  bool allow_credential_calls = false;
   std::vector<std::string> command;  // everything after "--"
 };
 

@@ -404,7 +404,7 @@ ToolOutcome McpServer::Run(const Json& arguments) {
   // The credentials stop working at the TTL; a command still running then
   // is stopped rather than left holding the server.
   capture.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(plan.ttl);
-  auto ran = (*session)->RunChild({plan.command, {}, capture});
+  auto ran = (*session)->RunChild({plan.command, {}, capture, {}});
   if (!ran) return Failed(*call, ran.error(), tool.warnings());
 
   const VisibleOutput visible = Visible(*ran);

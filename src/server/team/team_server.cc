@@ -255,8 +255,8 @@ ApiResponse TeamServer::Handle(const ApiRequest& request) {
   ApiResponse response;
   const auto segments = [&] {
     std::vector<std::string> parts;
-    for (const std::string& part : Split(request.path, '/')) {
-      if (!part.empty()) parts.push_back(part);
+    for (const std::string_view part : Split(request.path, '/')) {
+      if (!part.empty()) parts.emplace_back(part);
     }
     return parts;
   }();
