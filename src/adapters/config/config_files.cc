@@ -140,6 +140,63 @@ Result<std::vector<std::string>> RequireStringList(const toml::node& node, const
   return out;
 }
 
+// [network] allowed_ips, allowed_vpcs, allowed_vpc_endpoints (README,
+// "Network binding"). A misspelt key is an error, not a warning: it would
+// leave the sessions unbound without a word.
+Result<NetworkBinding> ParseNetworkTable(const toml::node& node, const std::string& path,
+                                         std::vector<std::string>* warnings) {
+  const auto* table = node.as_table();
+  if (table == nullptr) {
+    return UsageError(fmt::format(
+        "{}: \"network\" must be a table: [network] with allowed_ips = [\"203.0.113.0/24\"]",
+        Where(path, node)));
+  }
+  NetworkBinding binding;
+  binding.source = fmt::format("[network] in {}", path);
+  for (const auto& [field_key, field] : *table) {
+    const std::string name(field_key.str());
+    const std::string qualified = "network." + name;
+    using Check = Result<std::string> (*)(std::string_view, std::string_view);
+    Check check = nullptr;
+    std::vector<std::string>* target = nullptr;
+    std::string_view example;
+    if (name == "allowed_ips") {
+      check = CheckAllowedIp;
+      target = &binding.ips;
+      example = "[\"203.0.113.0/24\", \"2001:db8::/32\"]";
+    } else if (name == "allowed_vpcs") {
+      check = CheckAllowedVpc;
+      target = &binding.vpcs;
+      example = "[\"vpc-0a1b2c3d\"]";
+    } else if (name == "allowed_vpc_endpoints") {
+      check = CheckAllowedVpcEndpoint;
+      target = &binding.vpc_endpoints;
+      example = "[\"vpce-0a1b2c3d4e5f60718\"]";
+    } else {
+      return UsageError(
+          fmt::format("{}: unknown key \"{}\"; [network] has allowed_ips, allowed_vpcs and "
+                      "allowed_vpc_endpoints",
+                      Where(path, field), qualified));
+    }
+    auto list = RequireStringList(field, path, qualified, example);
+    if (!list) return tl::unexpected(list.error());
+    for (const std::string& entry : *list) {
+      auto checked = check(entry, fmt::format("{}: key \"{}\"", Where(path, field), qualified));
+      if (!checked) return tl::unexpected(checked.error());
+      if (std::find(target->begin(), target->end(), *checked) == target->end()) {
+        target->push_back(std::move(*checked));
+      }
+    }
+  }
+  if (binding.empty() && warnings != nullptr) {
+    warnings->push_back(
+        fmt::format("{}: [network] lists no address, VPC or VPC endpoint, so it binds nothing; add "
+                    "allowed_ips = [...] or remove the table",
+                    Where(path, node)));
+  }
+  return binding;
+}
+
 }  // namespace
 
 Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& path,
@@ -224,6 +281,10 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
             "{}: key \"gcp_token_lifetime_extension\" must be true or false", Where(path, node)));
       }
       config.gcp_token_lifetime_extension = flag->get();
+    } else if (name == "network") {
+      auto network = ParseNetworkTable(node, path, warnings);
+      if (!network) return tl::unexpected(network.error());
+      if (!network->empty()) config.network = std::move(*network);
     } else if (warnings != nullptr) {
       // A misspelt key would otherwise surface later as a missing setting.
       static const std::vector<std::string> kKnown = {"provider",
@@ -240,7 +301,8 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
                                                       "mcp_allowed_commands",
                                                       "mcp_max_ttl",
                                                       "mcp_allowed_profiles",
-                                                      "mcp_allowed_roles"};
+                                                      "mcp_allowed_roles",
+                                                      "network"};
       const std::string closest = ClosestName(name, kKnown);
       warnings->push_back(fmt::format("{}: unknown key \"{}\" ignored{}", Where(path, node), name,
                                       closest.empty() ? "" : " (did you mean " + closest + "?)"));

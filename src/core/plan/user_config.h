@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/policy/network_binding.h"
 #include "core/policy/provider.h"
 
 namespace audex {
@@ -30,6 +31,9 @@ struct UserConfig {
   // The organisation allows service-account tokens up to 12 h (org policy
   // constraints/iam.allowServiceAccountCredentialLifetimeExtension).
   bool gcp_token_lifetime_extension = false;
+  // [network]: where AWS sessions may be used from (README, "Network
+  // binding"). It applies to every session, whatever a flag or an agent asks.
+  std::optional<NetworkBinding> network;
   std::string source;  // the file, for messages; empty when there is none
 };
 
