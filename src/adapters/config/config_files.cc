@@ -1,6 +1,9 @@
 #include "adapters/config/config_files.h"
 
 #include <fmt/format.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -421,14 +424,73 @@ namespace audex {
 
 namespace {
 
+std::string UserName(unsigned uid) {
+  const passwd* entry = ::getpwuid(uid);
+  return entry != nullptr ? fmt::format("uid {} ({})", uid, entry->pw_name)
+                          : fmt::format("uid {}", uid);
+}
+
+// These files decide what sessions may do (a profile named s3-readonly can
+// grant *:*, a deny list can be emptied), so whoever can write them holds
+// every permission the role has. Only the user's own files (or root's,
+// whom the user trusts anyway) that no one else may write are read.
+Result<void> RefuseOthersFile(const std::filesystem::path& path, const OwnedFile& file) {
+  const unsigned me = ::geteuid();
+  if (file.owner_uid != me && file.owner_uid != 0) {
+    return UsageError(fmt::format(
+        "{} belongs to {}, not to you ({}): whoever owns it decides what Audex grants; if it "
+        "is yours, chown {} {} (as root); otherwise remove it",
+        path.string(), UserName(file.owner_uid), UserName(me), me, path.string()));
+  }
+  if ((file.mode & 022) != 0) {
+    return UsageError(fmt::format(
+        "{} can be written by {} (mode {:04o}): they could change what Audex grants; run chmod "
+        "go-w {}",
+        path.string(), (file.mode & 002) != 0 ? "every user" : "its group", file.mode,
+        path.string()));
+  }
+  return {};
+}
+
 // Audex's own settings files: a file that cannot be read can also be
 // avoided by pointing AUDEX_HOME elsewhere.
 Result<std::optional<std::string>> ReadSettingsFile(const std::filesystem::path& path) {
-  auto text = ReadFileIfPresent(path, ErrorKind::kUsage);
-  if (!text) {
-    return UsageError(text.error().message + " (or point AUDEX_HOME at another directory)");
+  auto file = ReadOwnedFileIfPresent(path, ErrorKind::kUsage);
+  if (!file) {
+    return UsageError(file.error().message + " (or point AUDEX_HOME at another directory)");
   }
-  return text;
+  if (!*file) return std::optional<std::string>();
+  if (auto trusted = RefuseOthersFile(path, **file); !trusted) {
+    return tl::unexpected(trusted.error());
+  }
+  return std::optional<std::string>(std::move((*file)->contents));
+}
+
+// The configuration directory: others who may write it without the sticky
+// bit could delete deny-list.toml or config.toml's [network] unseen (the
+// files' own checks cannot see a file that is gone); others who may read it
+// (and the state directory) learn which roles and sessions there are.
+Result<void> CheckSettingsDirectories(const AudexPaths& paths, std::vector<std::string>* warnings) {
+  struct stat info {};
+  if (::stat(paths.config_dir.c_str(), &info) == 0 && (info.st_mode & 022) != 0 &&
+      (info.st_mode & S_ISVTX) == 0) {
+    return UsageError(fmt::format(
+        "{} can be written by {} (mode {:04o}): they could remove deny-list.toml or "
+        "config.toml and widen what Audex grants; run chmod go-w {}",
+        paths.config_dir.string(), (info.st_mode & 002) != 0 ? "every user" : "its group",
+        info.st_mode & 07777, paths.config_dir.string()));
+  }
+  if (warnings == nullptr) return {};
+  std::vector<std::filesystem::path> directories = {paths.config_dir};
+  if (paths.state_dir != paths.config_dir) directories.push_back(paths.state_dir);
+  for (const std::filesystem::path& directory : directories) {
+    if (::stat(directory.c_str(), &info) != 0 || (info.st_mode & S_IROTH) == 0) continue;
+    warnings->push_back(fmt::format(
+        "{} can be read by every user (mode {:04o}), who can see your roles, profiles and "
+        "sessions; run chmod 700 {}",
+        directory.string(), info.st_mode & 07777, directory.string()));
+  }
+  return {};
 }
 
 }  // namespace
@@ -437,6 +499,9 @@ Result<LoadedConfiguration> LoadConfiguration(const AudexPaths& paths,
                                               std::vector<std::string>* warnings) {
   LoadedConfiguration loaded{UserConfig{}, ProfileCatalog{},
                              DenyList{{}, paths.DenyListFile().string()}};
+  if (auto checked = CheckSettingsDirectories(paths, warnings); !checked) {
+    return tl::unexpected(checked.error());
+  }
   auto config_text = ReadSettingsFile(paths.ConfigFile());
   if (!config_text) return tl::unexpected(config_text.error());
   if (*config_text) {
