@@ -184,7 +184,7 @@ Result<int> RunRun(const RunOptions& options, const CliContext& context) {
   }
   for (const RemovedAction& item : plan.request.dropped) {
     context.err << fmt::format("tryaudex: note: dropped {} from {}: not an IAM action ({})\n",
-                               item.action, item.origin, item.reason);
+                               EscapeControl(item.action), item.origin, item.reason);
   }
   auto session = Session::Start(*planned, context.world);
   if (!session) return tl::unexpected(session.error());

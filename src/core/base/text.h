@@ -30,4 +30,8 @@ std::string ClosestName(std::string_view input, const std::vector<std::string>& 
 // would otherwise drive recursion when the value is written again.
 int JsonNestingDepth(std::string_view text);
 
+// `text` with control characters (and DEL) written as \xHH, so that text
+// quoted back in a message cannot move the cursor or fake a line.
+std::string EscapeControl(std::string_view text);
+
 }  // namespace audex
