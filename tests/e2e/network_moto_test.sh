@@ -5,23 +5,15 @@
 # credential-process and for an MCP agent's session (the config always
 # applies there); it is byte for byte the planned one. moto records session
 # policies but does not enforce them (tests/e2e/network_radosgw_test.sh
-# shows the denial on radosgw).
+# shows the denial on radosgw). The plan shows the binding (text and JSON),
+# the 2,048-character budget counts it, and 0.0.0.0/0 and ::/0 are refused
+# as binding nothing.
 #
 #   bash tests/e2e/network_moto_test.sh path/to/tryaudex
 set -uo pipefail
-
-BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-PY=$(python3 -c 'import sys; print(sys.executable)')
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-network-moto.XXXXXX")"
-CLOUD="$TMP/cloud"
-cleanup() {
-  "$ROOT/scripts/local-cloud" moto stop "$CLOUD" >/dev/null 2>&1
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_setup network-moto "$@"
+need_tool aws "pip's awscli is on the machine image"
 
 start_moto --auth 5
 unset AUDEX_ROLE_ARN AWS_PROFILE AWS_SESSION_TOKEN AUDEX_AGENT_ID
@@ -146,11 +138,68 @@ sent_policy "$MCP_KEY" >"$TMP/sent-mcp"
 check "MCP: the agent's session policy carries the config's binding" \
   grep -qF '"NotIpAddressIfExists":{"aws:SourceIp":["127.0.0.1/32","2001:db8::/32"]}' "$TMP/sent-mcp"
 
-# --- refusals ---------------------------------------------------------------------
-"$BIN" run --allow s3:ListAllMyBuckets --source-ip ::/0 -- true >/dev/null 2>"$TMP/err2"
+# --- the plan shows the binding, and the 2,048-character budget counts it ---------
+"$BIN" run --dry-run --allow s3:ListAllMyBuckets --source-ip 203.0.113.0/24 -- true \
+  >"$TMP/plan.txt" 2>/dev/null
+check "the text plan shows the config's binding with where it comes from" \
+  grep -q "^Network: .*127.0.0.1/32.*\[network\] in $AUDEX_HOME/config.toml" "$TMP/plan.txt"
+check "the text plan shows the --source-ip binding" \
+  grep -q "^Network: .*203.0.113.0/24.*--source-ip" "$TMP/plan.txt"
+"$BIN" run --dry-run --json --allow s3:ListAllMyBuckets --source-ip 203.0.113.0/24 -- true \
+  >"$TMP/plan.json" 2>/dev/null
+AUDEX_HOME="$TMP/unbound" "$BIN" run --dry-run --json --role-arn "$ROLE" \
+  --allow s3:ListAllMyBuckets -- true >"$TMP/plan-unbound.json" 2>/dev/null
+check "the JSON plan lists both bindings, and policy_size counts their statements" \
+  "$PY" - "$TMP/plan.json" "$TMP/plan-unbound.json" <<'PY'
+import json, sys
+bound, unbound = (json.load(open(path)) for path in sys.argv[1:3])
+sources = [b["source"] for b in bound["network"]]
+assert len(sources) == 2 and sources[1] == "--source-ip", sources
+assert bound["network"][1]["allowed_ips"] == ["203.0.113.0/24"], bound["network"]
+assert unbound["network"] == [], unbound["network"]
+text = json.dumps(bound["policy"], separators=(",", ":"))
+assert bound["policy_size"] == len(text), (bound["policy_size"], len(text))
+denies = [s for s in bound["policy"]["Statement"] if "aws:ViaAWSService" in json.dumps(s)]
+extra = sum(len(json.dumps(s, separators=(",", ":"))) + 1 for s in denies)
+assert bound["policy_size"] == unbound["policy_size"] + extra, (
+    bound["policy_size"], unbound["policy_size"], extra)
+PY
+# 80 addresses: about 1,700 characters of Deny, so a request of about 600
+# that fits on its own no longer does once the binding is counted.
+IPS=$(for i in $(seq 1 80); do printf '198.51.100.%d,' "$i"; done)
+IPS=${IPS%,}
+ALLOW=s3:GetObject,s3:PutObject,s3:ListBucket,s3:DeleteObject,dynamodb:GetItem,dynamodb:PutItem,dynamodb:Query,dynamodb:Scan,sqs:SendMessage,sqs:ReceiveMessage,sqs:DeleteMessage,sns:Publish,lambda:InvokeFunction,logs:PutLogEvents,logs:CreateLogStream,kms:Decrypt,kms:Encrypt,kms:GenerateDataKey
+AUDEX_HOME="$TMP/unbound" "$BIN" run --dry-run --json --no-compress --role-arn "$ROLE" \
+  --allow "$ALLOW" --resource 'arn:aws:s3:::audex-network-budget-test-bucket-with-a-long-name/*' \
+  -- true >"$TMP/budget-alone.json" 2>"$TMP/budget-alone.err"
+check "the request alone fits in 2,048 characters" "$PY" - "$TMP/budget-alone.json" <<'PY'
+import json, sys
+plan = json.load(open(sys.argv[1]))
+sys.exit(0 if 400 < plan["policy_size"] <= 2048 else plan["policy_size"])
+PY
+AUDEX_HOME="$TMP/unbound" "$BIN" run --dry-run --json --no-compress --role-arn "$ROLE" \
+  --allow "$ALLOW" --resource 'arn:aws:s3:::audex-network-budget-test-bucket-with-a-long-name/*' \
+  --source-ip "$IPS" -- true >"$TMP/budget-bound.json" 2>"$TMP/budget-bound.err"
 rc=$?
-check "--source-ip ::/0 -> exit 2, refused as binding nothing" \
-  bash -c "test $rc -eq 2 && grep -q 'binds the session to nothing' '$TMP/err2'"
+check "with 80 bound addresses it does not: exit 3 naming the limit and the binding's share" \
+  bash -c "test $rc -eq 3 && grep -q 'limit of 2048' '$TMP/budget-bound.err' &&
+    grep -q \"network binding's Deny takes\" '$TMP/budget-bound.err'"
+
+# --- refusals ---------------------------------------------------------------------
+for everywhere in ::/0 0.0.0.0/0 "127.0.0.1,0.0.0.0/0"; do
+  "$BIN" run --allow s3:ListAllMyBuckets --source-ip "$everywhere" -- true >/dev/null 2>"$TMP/err2"
+  rc=$?
+  check "--source-ip $everywhere -> exit 2, refused as binding nothing" \
+    bash -c "test $rc -eq 2 && grep -q 'binds the session to nothing' '$TMP/err2'"
+done
+mkdir -p "$TMP/everywhere" && chmod 700 "$TMP/everywhere"
+printf '[network]\nallowed_ips = ["10.0.0.0/8", "0.0.0.0/0"]\n' >"$TMP/everywhere/config.toml"
+AUDEX_HOME="$TMP/everywhere" "$BIN" run --dry-run --allow s3:ListAllMyBuckets -- true \
+  >/dev/null 2>"$TMP/err5"
+rc=$?
+check "0.0.0.0/0 in config.toml's [network] -> exit 2 naming the file and key" \
+  bash -c "test $rc -eq 2 && grep -q 'config.toml:2: key \"network.allowed_ips\"' '$TMP/err5' &&
+    grep -q 'binds the session to nothing' '$TMP/err5'"
 "$BIN" run --allow s3:ListAllMyBuckets --source-ip 203.0.113.9/24 -- true >/dev/null 2>"$TMP/err3"
 rc=$?
 check "a range with host bits -> exit 2 with the range meant" \

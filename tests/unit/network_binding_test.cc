@@ -4,6 +4,7 @@
 // (budget, JSON, other providers) and config.toml's [network] table.
 #include "core/policy/network_binding.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <set>
@@ -327,6 +328,12 @@ TEST(NetworkPlan, OverTheBudgetEvenPackedIsAPolicyError) {
   ASSERT_FALSE(plan);
   EXPECT_EQ(plan.error().kind, ErrorKind::kPolicy);
   EXPECT_NE(plan.error().message.find("2048"), std::string::npos) << plan.error().message;
+  // The binding's share is named, so the user knows what to shorten.
+  const size_t share = Rendered(NetworkDenyStatement(Binding(many))).size();
+  EXPECT_NE(plan.error().message.find(
+                fmt::format("the network binding's Deny takes {} of them", share + 1)),
+            std::string::npos)
+      << plan.error().message;
 }
 
 TEST(NetworkPlan, OtherProvidersSayTheyAreNotBound) {

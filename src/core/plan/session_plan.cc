@@ -154,6 +154,13 @@ Result<void> ChooseAwsPolicy(SessionPlan& plan, const ActionUniverse* universe, 
     } else if (universe != nullptr && !compress) {
       error.message += "; without --no-compress Audex could pack it into wildcards";
     }
+    if (!plan.network.empty()) {
+      const size_t unbound = RenderPolicy(BuildAwsSessionPolicy(plan.request, {})).size();
+      error.message += fmt::format(
+          "; the network binding's Deny takes {} of them (list fewer addresses in --source-ip or "
+          "[network], e.g. one CIDR for neighbouring ones)",
+          as_asked.json.size() - std::min(unbound, as_asked.json.size()));
+    }
     return tl::unexpected(std::move(error));
   }
   plan.policy = chosen.document;
