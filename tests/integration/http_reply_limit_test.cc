@@ -5,19 +5,14 @@
 // process's peak memory (VmHWM) stays bounded. The server gives up after
 // 512 MiB, so a client without the limit fails the memory check rather than
 // the machine.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <fstream>
 #include <string>
-#include <thread>
 
 #include "adapters/http/curl_http_client.h"
+#include "support/loopback_http_server.h"
 
 namespace audex {
 namespace {
@@ -26,71 +21,44 @@ constexpr size_t kServerGivesUpAfter = size_t{512} << 20;
 
 enum class Framing { kDeclared2GiB, kUntilClose, kChunked };
 
-// One connection at a time on 127.0.0.1: reads a request, then streams 'x'.
+// A loopback server whose one route streams 'x' in the given framing (RFC
+// 9112 section 6: a Content-Length, the connection's close, or chunks),
+// until the client stops reading or kServerGivesUpAfter bytes are sent.
 class FloodServer {
  public:
-  explicit FloodServer(Framing framing) : framing_(framing) {
-    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
-        ::listen(listener_, 4) != 0 ||
-        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-      return;
-    }
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this] { Serve(); });
+  explicit FloodServer(Framing framing) {
+    loopback_.http().Get("/", [this, framing](const httplib::Request&, httplib::Response& reply) {
+      auto flood = [this](size_t, httplib::DataSink& sink) {
+        if (sent_ >= kServerGivesUpAfter || !sink.write(chunk_.data(), chunk_.size())) {
+          return false;
+        }
+        sent_ += chunk_.size();
+        return true;
+      };
+      switch (framing) {
+        case Framing::kDeclared2GiB:
+          reply.set_content_provider(size_t{2} << 30, "application/json",
+                                     [flood](size_t offset, size_t, httplib::DataSink& sink) {
+                                       return flood(offset, sink);
+                                     });
+          break;
+        case Framing::kUntilClose:
+          reply.set_content_provider("application/json", flood);
+          break;
+        case Framing::kChunked:
+          reply.set_chunked_content_provider("application/json", flood);
+          break;
+      }
+    });
+    loopback_.Start();
   }
-  ~FloodServer() {
-    ::shutdown(listener_, SHUT_RDWR);
-    ::close(listener_);
-    if (thread_.joinable()) thread_.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
+  std::string url() const { return loopback_.Url() + "/"; }
   size_t sent() const { return sent_; }
 
  private:
-  void Serve() {
-    const int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (client < 0) return;
-    std::string request;
-    char buffer[4096];
-    while (request.find("\r\n\r\n") == std::string::npos) {
-      const ssize_t got = ::recv(client, buffer, sizeof buffer, 0);
-      if (got <= 0) break;
-      request.append(buffer, static_cast<size_t>(got));
-    }
-    std::string head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n";
-    if (framing_ == Framing::kDeclared2GiB) head += "Content-Length: 2147483648\r\n";
-    if (framing_ == Framing::kChunked) head += "Transfer-Encoding: chunked\r\n";
-    if (framing_ == Framing::kUntilClose) head += "Connection: close\r\n";
-    head += "\r\n";
-    std::string chunk(64 * 1024, 'x');
-    if (framing_ == Framing::kChunked) chunk = "10000\r\n" + chunk + "\r\n";
-    bool open = Send(client, head);
-    while (open && sent_ < kServerGivesUpAfter) {
-      open = Send(client, chunk);
-      if (open) sent_ += chunk.size();
-    }
-    ::close(client);
-  }
-
-  static bool Send(int fd, std::string_view bytes) {
-    while (!bytes.empty()) {
-      const ssize_t wrote = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (wrote <= 0) return false;
-      bytes.remove_prefix(static_cast<size_t>(wrote));
-    }
-    return true;
-  }
-
-  Framing framing_;
-  int listener_ = -1;
-  int port_ = 0;
-  std::thread thread_;
+  const std::string chunk_ = std::string(64 * 1024, 'x');
   std::atomic<size_t> sent_{0};
+  LoopbackHttpServer<> loopback_;  // last: it stops before the members its route uses
 };
 
 // The process's peak resident memory in KiB (/proc/self/status VmHWM).
