@@ -329,10 +329,12 @@ TEST(NetworkPlan, OverTheBudgetEvenPackedIsAPolicyError) {
   EXPECT_EQ(plan.error().kind, ErrorKind::kPolicy);
   EXPECT_NE(plan.error().message.find("2048"), std::string::npos) << plan.error().message;
   // The binding's share is named, so the user knows what to shorten.
-  const size_t share = Rendered(NetworkDenyStatement(Binding(many))).size();
-  EXPECT_NE(plan.error().message.find(
-                fmt::format("the network binding's Deny takes {} of them", share + 1)),
-            std::string::npos)
+  // The statement, and the comma before it.
+  const size_t share = Rendered(NetworkDenyStatement(Binding(many))).size() -
+                       RenderPolicy(PolicyDocument{}).size() + 1;
+  EXPECT_NE(
+      plan.error().message.find(fmt::format("the network binding's Deny takes {} of them", share)),
+      std::string::npos)
       << plan.error().message;
 }
 

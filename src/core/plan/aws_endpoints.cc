@@ -34,7 +34,7 @@ bool AllOf(std::string_view text, char low, char high) {
 bool IsAwsRegionShape(std::string_view name) {
   const size_t first = name.find('-');
   const size_t last = name.rfind('-');
-  if (first != 2 || last == first || !AllOf(name.substr(0, 2), 'a', 'z')) return false;
+  if (first != 2 || last <= first + 1 || !AllOf(name.substr(0, 2), 'a', 'z')) return false;
   if (!AllOf(name.substr(last + 1), '0', '9') || name.size() - last - 1 > 2) return false;
   for (size_t start = first + 1; start < last;) {
     const size_t end = name.find('-', start);

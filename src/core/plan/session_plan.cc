@@ -155,11 +155,15 @@ Result<void> ChooseAwsPolicy(SessionPlan& plan, const ActionUniverse* universe, 
       error.message += "; without --no-compress Audex could pack it into wildcards";
     }
     if (!plan.network.empty()) {
-      const size_t unbound = RenderPolicy(BuildAwsSessionPolicy(plan.request, {})).size();
+      // BuildAwsSessionPolicy puts the bindings' statements last.
+      PolicyDocument unbound = chosen.document;
+      unbound.statements.resize(unbound.statements.size() -
+                                std::min(unbound.statements.size(), plan.network.size()));
+      const size_t rest = std::min(RenderPolicy(unbound).size(), chosen.json.size());
       error.message += fmt::format(
           "; the network binding's Deny takes {} of them (list fewer addresses in --source-ip or "
           "[network], e.g. one CIDR for neighbouring ones)",
-          as_asked.json.size() - std::min(unbound, as_asked.json.size()));
+          chosen.json.size() - rest);
     }
     return tl::unexpected(std::move(error));
   }
