@@ -34,6 +34,8 @@ void AddCredentialRequestFlags(CLI::App& command, CredentialRequestOptions& opti
                      "Role to assume (else AUDEX_ROLE_ARN, else role_arn in config.toml)");
   command.add_option("--region", request.region, "AWS region for STS");
   command.add_option("--source-identity", request.source_identity, "STS SourceIdentity");
+  command.add_option("--source-ip", request.source_ip,
+                     "Comma-separated IPs/CIDRs the credentials may be used from");
   command.add_flag("--allow-unknown", request.allow_unknown,
                    "Send AWS actions the action catalog does not know yet (warned)");
   command.add_flag("--no-cache", options.no_cache, "Ask STS every time; never use the cache");

@@ -35,8 +35,11 @@ std::vector<std::string> SubcommandNames(CLI::App& app) {
   return names;
 }
 
+// Messages quote what the user, a file or a server gave; their control
+// characters are written as \xHH so they cannot move the cursor or fake a
+// line on the terminal.
 int Fail(const audex::Error& error) {
-  std::cerr << "tryaudex: error: " << error.message << '\n';
+  std::cerr << "tryaudex: error: " << audex::EscapeControl(error.message) << '\n';
   return audex::ExitCodeFor(error.kind);
 }
 
@@ -208,7 +211,7 @@ int main(int argc, char** argv) {
   try {
     return Main(argc, argv);
   } catch (const std::exception& e) {
-    std::cerr << "tryaudex: internal error: " << e.what()
+    std::cerr << "tryaudex: internal error: " << audex::EscapeControl(e.what())
               << "; this is a bug in Audex, please report it with the command you ran\n";
     return audex::kExitInternal;
   }

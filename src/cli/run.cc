@@ -62,6 +62,12 @@ void PrintPlanText(const SessionPlan& plan, std::ostream& out) {
   }
   out << fmt::format("Resources:  {}\n", request.resources.empty() ? "* (every resource)"
                                                                    : Join(request.resources, ","));
+  for (const NetworkBinding& binding : plan.network) {
+    out << fmt::format(
+        "Network:    only from {} ({}); other requests are denied unless an AWS service makes "
+        "them for you\n",
+        DescribeNetworkBinding(binding), binding.source);
+  }
   for (const std::string& note : request.notes) out << fmt::format("Note:       {}\n", note);
   for (const std::string& note : plan.policy_notes) out << fmt::format("Policy:     {}\n", note);
   if (plan.policy) {
@@ -110,6 +116,9 @@ CommandSpec RunCommand() {
                        "AWS region (else AWS_REGION, AWS_DEFAULT_REGION, config, us-east-1)");
         run.add_option("--source-identity", request.source_identity,
                        "STS SourceIdentity to stamp on the session (needs sts:SetSourceIdentity)");
+        run.add_option("--source-ip", request.source_ip,
+                       "Comma-separated IPs/CIDRs the credentials may be used from (AWS; adds to "
+                       "[network] in config.toml)");
         run.add_flag("--allow-unknown", request.allow_unknown,
                      "Send AWS actions the action catalog does not know yet (warned)");
         run.add_flag("--no-compress", request.no_compress,
@@ -188,7 +197,7 @@ Result<int> RunRun(const RunOptions& options, const CliContext& context) {
   }
   for (const RemovedAction& item : plan.request.dropped) {
     context.err << fmt::format("tryaudex: note: dropped {} from {}: not an IAM action ({})\n",
-                               item.action, item.origin, item.reason);
+                               EscapeControl(item.action), item.origin, item.reason);
   }
   auto session = Session::Start(*planned, context.world);
   if (!session) return tl::unexpected(session.error());

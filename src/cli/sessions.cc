@@ -62,7 +62,7 @@ Result<int> List(const SessionsOptions& options, const CliContext& context,
   auto listing = store.List();
   if (!listing) return tl::unexpected(listing.error());
   for (const std::string& warning : listing->warnings) {
-    context.err << "tryaudex: warning: " << warning << '\n';
+    context.err << "tryaudex: warning: " << EscapeControl(warning) << '\n';
   }
   std::vector<const SessionRecord*> shown;
   for (const SessionRecord& record : listing->sessions) {

@@ -40,11 +40,13 @@ class AwsSession final : public ProviderSession {
 
   Result<void> Issue(SessionLedger& ledger) override {
     // The cache is an optimisation: a cache that cannot be read or written
-    // costs one STS call and a warning, never the session.
+    // costs one STS call and a warning, never the session. A key others may
+    // have read is different: it is refused (docs/credential-cache.md).
     std::optional<CredentialCacheStore> cache;
     std::string entry_name;
     if (plan_.use_cache) {
       cache.emplace(world_.paths.state_dir);
+      if (auto key = cache->RefuseSharedKey(); !key) return key;
       entry_name = CacheEntryName(CacheRequestFor(plan_));
       auto found = cache->Lookup(entry_name);
       if (!found) {

@@ -66,6 +66,12 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
     if (!parsed) return UsageError("--ttl: " + parsed.error().message);
     ttl = *parsed;
   }
+  std::optional<NetworkBinding> source_ip;
+  if (request.source_ip) {
+    auto parsed = ParseSourceIpList(*request.source_ip);
+    if (!parsed) return tl::unexpected(parsed.error());
+    source_ip = std::move(*parsed);
+  }
   if (settings.configuration != nullptr) {
     planned.loaded = *settings.configuration;
   } else {
@@ -79,7 +85,7 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
   // bounds.
   auto plan = PlanSession(access, request.scope_current ? std::nullopt : ttl, config,
                           planned.loaded.profiles, planned.loaded.deny, request.command,
-                          &BuiltinAwsActions(), !request.no_compress);
+                          &BuiltinAwsActions(), !request.no_compress, source_ip);
   if (!plan) return tl::unexpected(plan.error());
   planned.plan = std::move(*plan);
   SessionPlan& session = planned.plan;

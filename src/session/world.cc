@@ -1,10 +1,14 @@
 #include "session/world.h"
 
 #include "adapters/store/random_bytes.h"
+#include "core/base/text.h"
 
 namespace audex {
 
-std::string NoticeLine(NoticeLevel level, const std::string& message) {
+std::string NoticeLine(NoticeLevel level, const std::string& raw) {
+  // Notices quote names, values and replies from outside: an escape
+  // sequence or a newline in them must not reach the terminal as one.
+  const std::string message = EscapeControl(raw);
   switch (level) {
     case NoticeLevel::kWarning:
       // Loud warnings carry their own "WARNING:" prefix.

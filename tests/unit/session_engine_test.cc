@@ -15,6 +15,7 @@
 #include "adapters/store/session_store.h"
 #include "core/audit/audit_chain.h"
 #include "core/audit/audit_event.h"
+#include "core/base/exit_codes.h"
 #include "core/wire/url.h"
 #include "session/learn.h"
 #include "support/scripted_http.h"
@@ -329,6 +330,40 @@ TEST_F(SessionEngineTest, TheCacheAnswersASecondIdenticalRequestWithoutSts) {
   ASSERT_TRUE(third);
   EXPECT_EQ(sts_.sent.size(), 2u);
   EXPECT_EQ((*third)->CurrentCredentials().access_key_id, "ASIAFRESH00000000001");
+}
+
+// docs/credential-cache.md: a cache key that is not private is refused
+// (exit 5), not worked around with a warning: whoever could read it can
+// read every cached secret. Neither the entry it would open nor STS is used.
+TEST_F(SessionEngineTest, ACacheKeyOthersCanReadIsRefusedWithExit5) {
+  World world = MakeWorld();
+  SessionRequest request = Asking("s3:GetObject");
+  request.cache = CacheChoice::kOn;
+  auto planned = Plan(world, request);
+  ASSERT_TRUE(planned);
+  sts_.script.push_back(
+      Reply(200, AssumeRoleReply("ASIACACHED0000000001", "CACHED/1", "2026-01-01T12:15:00Z")));
+  ASSERT_TRUE(Session::Start(*planned, world));
+  const std::filesystem::path key = world.paths.state_dir / "cache.key";
+  ASSERT_TRUE(std::filesystem::exists(key));
+  std::filesystem::permissions(key, std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::add);
+
+  // With an entry to open, and without one (another policy).
+  SessionRequest other = Asking("s3:PutObject");
+  other.cache = CacheChoice::kOn;
+  auto other_planned = Plan(world, other);
+  ASSERT_TRUE(other_planned);
+  for (const PlannedSession* attempt : {&*planned, &*other_planned}) {
+    auto refused = Session::Start(*attempt, world);
+    ASSERT_FALSE(refused) << "a session started with a cache key others can read";
+    EXPECT_EQ(ExitCodeFor(refused.error().kind), 5) << refused.error().message;
+    EXPECT_NE(refused.error().message.find(key.string()), std::string::npos)
+        << refused.error().message;
+    EXPECT_NE(refused.error().message.find("tryaudex cache clear"), std::string::npos)
+        << refused.error().message;
+  }
+  EXPECT_EQ(sts_.sent.size(), 1u) << "STS was asked despite the refused key";
 }
 
 TEST_F(SessionEngineTest, ACacheOfAnotherPolicyIsNotUsed) {

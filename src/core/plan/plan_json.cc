@@ -39,6 +39,14 @@ OrderedJson SessionPlanJson(const SessionPlan& plan, bool with_command) {
   json["policy_notes"] = plan.policy_notes;
   json["explicit_deny"] = request.explicit_denies;
   json["resources"] = request.resources;
+  OrderedJson network = OrderedJson::array();
+  for (const NetworkBinding& binding : plan.network) {
+    network.push_back({{"source", binding.source},
+                       {"allowed_ips", binding.ips},
+                       {"allowed_vpcs", binding.vpcs},
+                       {"allowed_vpc_endpoints", binding.vpc_endpoints}});
+  }
+  json["network"] = std::move(network);
   if (plan.policy) {
     json["policy"] = OrderedJson::parse(plan.policy_json);
     json["policy_size"] = plan.policy_json.size();

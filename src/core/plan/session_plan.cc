@@ -60,13 +60,14 @@ struct Candidate {
   std::string note;
 };
 
-Candidate MakeCandidate(const ResolvedRequest& request, std::vector<CountedPattern> patterns,
-                        bool keep_denies, std::string note) {
+Candidate MakeCandidate(const ResolvedRequest& request, const std::vector<NetworkBinding>& network,
+                        std::vector<CountedPattern> patterns, bool keep_denies, std::string note) {
   ResolvedRequest rewritten = request;
   rewritten.actions.clear();
   for (const auto& [pattern, count] : patterns) rewritten.actions.push_back({pattern, "", count});
   if (!keep_denies) rewritten.explicit_denies.clear();
-  Candidate candidate{BuildAwsSessionPolicy(rewritten), "", std::move(patterns), std::move(note)};
+  Candidate candidate{BuildAwsSessionPolicy(rewritten, network), "", std::move(patterns),
+                      std::move(note)};
   candidate.json = RenderPolicy(candidate.document);
   return candidate;
 }
@@ -74,7 +75,9 @@ Candidate MakeCandidate(const ResolvedRequest& request, std::vector<CountedPatte
 // Chooses the AWS document: the request's patterns unless a deny list or the
 // size limit makes a catalog rewrite worth it, then the smallest candidate.
 Result<void> ChooseAwsPolicy(SessionPlan& plan, const ActionUniverse* universe, bool compress) {
-  Candidate as_asked{BuildAwsSessionPolicy(plan.request), "", {}, ""};
+  // The network bindings' statements are in every candidate, so packing
+  // makes room for them.
+  Candidate as_asked{BuildAwsSessionPolicy(plan.request, plan.network), "", {}, ""};
   as_asked.json = RenderPolicy(as_asked.document);
   const bool too_large = as_asked.json.size() > kSessionPolicyLimit;
   const bool unscoped = plan.request.actions.empty();
@@ -97,7 +100,7 @@ Result<void> ChooseAwsPolicy(SessionPlan& plan, const ActionUniverse* universe, 
     for (const auto& [pattern, count] : universe->Compress(denied)) {
       packed.explicit_denies.push_back(pattern);
     }
-    Candidate candidate{BuildAwsSessionPolicy(packed), "", {}, ""};
+    Candidate candidate{BuildAwsSessionPolicy(packed, plan.network), "", {}, ""};
     candidate.json = RenderPolicy(candidate.document);
     candidate.note = fmt::format("the deny list's {} actions are packed into {} wildcards",
                                  denied.size(), packed.explicit_denies.size());
@@ -115,7 +118,7 @@ Result<void> ChooseAwsPolicy(SessionPlan& plan, const ActionUniverse* universe, 
     std::vector<CountedPattern> exact;
     for (const std::string& action : *effective) exact.emplace_back(action, 1);
     candidates.push_back(MakeCandidate(
-        plan.request, std::move(exact), false,
+        plan.request, plan.network, std::move(exact), false,
         fmt::format("the granted actions are written out exactly ({})", effective->size())));
     if (compress) {
       std::vector<CountedPattern> packed = universe->Compress(*effective);
@@ -129,7 +132,7 @@ Result<void> ChooseAwsPolicy(SessionPlan& plan, const ActionUniverse* universe, 
           wildcards.push_back(fmt::format("{} ({} actions)", pattern, count));
       }
       candidates.push_back(MakeCandidate(
-          plan.request, std::move(packed), !wildcards.empty(),
+          plan.request, plan.network, std::move(packed), !wildcards.empty(),
           fmt::format("{} actions packed into wildcards that match exactly them in the catalog "
                       "today: {}; AWS may add actions these match later (--no-compress turns "
                       "packing off)",
@@ -150,6 +153,17 @@ Result<void> ChooseAwsPolicy(SessionPlan& plan, const ActionUniverse* universe, 
           best->json.size());
     } else if (universe != nullptr && !compress) {
       error.message += "; without --no-compress Audex could pack it into wildcards";
+    }
+    if (!plan.network.empty()) {
+      // BuildAwsSessionPolicy puts the bindings' statements last.
+      PolicyDocument unbound = chosen.document;
+      unbound.statements.resize(unbound.statements.size() -
+                                std::min(unbound.statements.size(), plan.network.size()));
+      const size_t rest = std::min(RenderPolicy(unbound).size(), chosen.json.size());
+      error.message += fmt::format(
+          "; the network binding's Deny takes {} of them (list fewer addresses in --source-ip or "
+          "[network], e.g. one CIDR for neighbouring ones)",
+          chosen.json.size() - rest);
     }
     return tl::unexpected(std::move(error));
   }
@@ -234,9 +248,38 @@ void PlanAzure(SessionPlan& plan) {
       "assignments are the real limit; Audex enforces only the TTL");
 }
 
+// The network bindings: config.toml's [network] always, --source-ip on top.
+// Only AWS session policies can carry them.
+Result<void> PlanNetwork(SessionPlan& plan, const UserConfig& config,
+                         const std::optional<NetworkBinding>& source_ip) {
+  const Provider provider = plan.request.provider;
+  if (source_ip && provider != Provider::kAws) {
+    return UsageError(fmt::format(
+        "--source-ip binds AWS session credentials through the session policy; a {} token has "
+        "no such binding: drop --source-ip",
+        ProviderName(provider)));
+  }
+  for (const auto* binding :
+       {config.network ? &*config.network : nullptr, source_ip ? &*source_ip : nullptr}) {
+    if (binding == nullptr || binding->empty()) continue;
+    if (provider != Provider::kAws) {
+      plan.not_enforced.push_back(
+          fmt::format("network: {} binds AWS sessions only; this {} token works from any address",
+                      binding->source, ProviderName(provider)));
+      continue;
+    }
+    for (std::string& warning : NetworkBindingWarnings(*binding)) {
+      plan.request.warnings.push_back(std::move(warning));
+    }
+    plan.network.push_back(*binding);
+  }
+  return {};
+}
+
 }  // namespace
 
-PolicyDocument BuildAwsSessionPolicy(const ResolvedRequest& request) {
+PolicyDocument BuildAwsSessionPolicy(const ResolvedRequest& request,
+                                     const std::vector<NetworkBinding>& network) {
   PolicyDocument document;
   Statement allow;
   allow.effect = Effect::kAllow;
@@ -255,6 +298,9 @@ PolicyDocument BuildAwsSessionPolicy(const ResolvedRequest& request) {
     deny.resources = {"*"};
     document.statements.push_back(std::move(deny));
   }
+  for (const NetworkBinding& binding : network) {
+    document.statements.push_back(NetworkDenyStatement(binding));
+  }
   return document;
 }
 
@@ -262,7 +308,8 @@ Result<SessionPlan> PlanSession(const AccessRequest& request,
                                 std::optional<std::chrono::seconds> ttl_flag,
                                 const UserConfig& config, const ProfileCatalog& profiles,
                                 const DenyList& deny, std::vector<std::string> command,
-                                const ActionUniverse* aws_actions, bool compress) {
+                                const ActionUniverse* aws_actions, bool compress,
+                                const std::optional<NetworkBinding>& source_ip) {
   AccessRequest with_defaults = request;
   if (!with_defaults.default_provider) with_defaults.default_provider = config.provider;
   auto resolved = ResolveRequest(with_defaults, profiles, deny, aws_actions);
@@ -279,10 +326,14 @@ Result<SessionPlan> PlanSession(const AccessRequest& request,
         fmt::format("{}: {}", ttl_flag ? "--ttl" : "ttl in " + config.source, error.message);
     return tl::unexpected(std::move(error));
   }
+  if (auto bound = PlanNetwork(plan, config, source_ip); !bound) {
+    return tl::unexpected(bound.error());
+  }
   // An unscoped request (learn without --allow) gets a session policy only
-  // to carry the deny list.
+  // to carry the deny list and the network bindings.
   if (plan.request.provider == Provider::kAws &&
-      (!plan.request.actions.empty() || !plan.request.explicit_denies.empty())) {
+      (!plan.request.actions.empty() || !plan.request.explicit_denies.empty() ||
+       !plan.network.empty())) {
     if (auto chosen = ChooseAwsPolicy(plan, aws_actions, compress); !chosen) {
       return tl::unexpected(chosen.error());
     }

@@ -47,6 +47,9 @@ struct SessionPlan {
   std::optional<AwsIssuePlan> aws;
   std::optional<GcpTarget> gcp;
   std::optional<AzureTarget> azure;
+  // Where the AWS credentials may be used from: [network] in config.toml
+  // and --source-ip, each written as its own Deny statement (so both hold).
+  std::vector<NetworkBinding> network;
 };
 
 // The session's lifetime: --ttl, else `ttl` in config.toml, else 15m.
@@ -54,11 +57,17 @@ std::chrono::seconds ChooseTtl(std::optional<std::chrono::seconds> flag, const U
 
 // The AWS session policy for a resolved request: one Allow statement with
 // the granted actions sorted case-insensitively and the resources (or "*"),
-// and a Deny statement for deny patterns that overlap granted wildcards.
-PolicyDocument BuildAwsSessionPolicy(const ResolvedRequest& request);
+// a Deny statement for deny patterns that overlap granted wildcards, and one
+// for each network binding (NetworkDenyStatement).
+PolicyDocument BuildAwsSessionPolicy(const ResolvedRequest& request,
+                                     const std::vector<NetworkBinding>& network = {});
 
 // Resolves the request, chooses the TTL (--ttl, else config, else 15m) and
 // checks it against the provider, builds and size-checks the policy.
+// The network bindings (config.toml's [network], then `source_ip`, from
+// --source-ip) are AWS only: --source-ip on another provider is a kUsage
+// error, and the configured one is listed as not enforced there. Their Deny
+// statements count against the size limit like the rest of the document.
 // With `aws_actions` the AWS actions are checked against the catalog, and the
 // document is the smallest of: the request's patterns with an explicit Deny,
 // the exact remaining set of actions, and (when `compress`) that set packed
@@ -68,6 +77,7 @@ Result<SessionPlan> PlanSession(const AccessRequest& request,
                                 std::optional<std::chrono::seconds> ttl_flag,
                                 const UserConfig& config, const ProfileCatalog& profiles,
                                 const DenyList& deny, std::vector<std::string> command,
-                                const ActionUniverse* aws_actions = nullptr, bool compress = true);
+                                const ActionUniverse* aws_actions = nullptr, bool compress = true,
+                                const std::optional<NetworkBinding>& source_ip = std::nullopt);
 
 }  // namespace audex

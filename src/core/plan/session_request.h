@@ -26,6 +26,9 @@ struct SessionRequest {
   std::optional<std::string> role_arn;  // --role-arn (GCP: the service account)
   std::optional<std::string> region;    // --region
   std::optional<std::string> source_identity;
+  // --source-ip LIST: addresses and CIDRs the session may be used from, on
+  // top of config.toml's [network] (both apply).
+  std::optional<std::string> source_ip;
   bool allow_unknown = false;     // keep AWS actions the catalog does not know
   bool unscoped_allowed = false;  // learn: no --allow/--profile means no narrowing
   bool no_compress = false;       // never pack the policy into new wildcards

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/base/secret.h"
+#include "core/policy/network_binding.h"
 #include "core/policy/provider.h"
 
 namespace audex {
@@ -35,6 +36,9 @@ struct UserConfig {
   // else AUDEX_SERVER / AUDEX_SERVER_TOKEN.
   std::optional<std::string> server_url;
   std::optional<SecretString> server_token;
+  // [network]: where AWS sessions may be used from (README, "Network
+  // binding"). It applies to every session, whatever a flag or an agent asks.
+  std::optional<NetworkBinding> network;
   std::string source;  // the file, for messages; empty when there is none
 };
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace audex {
 namespace {
@@ -32,6 +33,39 @@ Result<std::vector<std::string>> ReadStringOrList(const nlohmann::json& value, s
     return fail();
   }
   return out;
+}
+
+// A Condition block: {operator: {key: value or list}}. Values may be
+// strings, booleans or numbers (IAM takes "false" and false alike).
+std::vector<Condition> ReadConditions(const nlohmann::json& block) {
+  std::vector<Condition> conditions;
+  const Condition unreadable;
+  if (!block.is_object()) return {unreadable};
+  const auto text = [](const nlohmann::json& value) -> std::optional<std::string> {
+    if (value.is_string()) return value.get<std::string>();
+    if (value.is_boolean() || value.is_number()) return value.dump();
+    return std::nullopt;
+  };
+  for (const auto& [op, tests] : block.items()) {
+    if (!tests.is_object()) {
+      conditions.push_back(unreadable);
+      continue;
+    }
+    for (const auto& [key, value] : tests.items()) {
+      Condition condition{op, key, {}};
+      const bool list = value.is_array();
+      for (const auto& item : list ? value : nlohmann::json::array({value})) {
+        auto item_text = text(item);
+        if (!item_text) {
+          condition.op.clear();
+          break;
+        }
+        condition.values.push_back(std::move(*item_text));
+      }
+      conditions.push_back(std::move(condition));
+    }
+  }
+  return conditions;
 }
 
 Result<Statement> ReadStatement(const nlohmann::json& object, size_t index) {
@@ -64,6 +98,7 @@ Result<Statement> ReadStatement(const nlohmann::json& object, size_t index) {
       target = std::move(*items);
     } else if (key == "Condition") {
       statement.has_condition = true;
+      statement.conditions = ReadConditions(value);
     } else if (key != "Principal" && key != "NotPrincipal") {
       return PolicyError(fmt::format("statement {}: unknown key \"{}\"", index + 1, key));
     }
@@ -93,6 +128,13 @@ std::string RenderPolicy(const PolicyDocument& document) {
     if (!statement.resources.empty()) object["Resource"] = StringOrList(statement.resources);
     if (!statement.not_resources.empty()) {
       object["NotResource"] = StringOrList(statement.not_resources);
+    }
+    if (!statement.conditions.empty()) {
+      OrderedJson block = OrderedJson::object();
+      for (const Condition& condition : statement.conditions) {
+        block[condition.op][condition.key] = StringOrList(condition.values);
+      }
+      object["Condition"] = std::move(block);
     }
     statements.push_back(std::move(object));
   }

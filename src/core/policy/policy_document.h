@@ -16,6 +16,16 @@ inline constexpr size_t kSessionPolicyLimit = 2048;
 
 enum class Effect { kAllow, kDeny };
 
+// One test of a Condition block: an operator ("NotIpAddressIfExists"), a
+// condition key ("aws:SourceIp") and the values, any one of which matches
+// (IAM User Guide, "Condition element": keys under one operator and
+// operators in one block are ANDed, values of one key ORed).
+struct Condition {
+  std::string op;
+  std::string key;
+  std::vector<std::string> values;  // JSON booleans and numbers as their text
+};
+
 struct Statement {
   std::string sid;
   Effect effect = Effect::kAllow;
@@ -23,7 +33,11 @@ struct Statement {
   std::vector<std::string> not_actions;  // NotAction
   std::vector<std::string> resources;    // Resource
   std::vector<std::string> not_resources;
-  bool has_condition = false;  // a Condition block is present (not evaluated)
+  bool has_condition = false;  // a Condition block is present
+  // Its tests in document order; a part that is not {operator: {key:
+  // value or list}} is kept as a test with an empty operator, which no
+  // evaluation understands.
+  std::vector<Condition> conditions;
 };
 
 struct PolicyDocument {
@@ -32,7 +46,8 @@ struct PolicyDocument {
 };
 
 // Minified JSON with keys in IAM's customary order (Version, Statement;
-// Sid, Effect, Action, Resource). A list of one is written as a string.
+// Sid, Effect, Action, Resource, Condition). A list of one is written as a
+// string; conditions are grouped by operator in the order they first appear.
 // The same document always renders to the same bytes.
 std::string RenderPolicy(const PolicyDocument& document);
 

@@ -50,7 +50,10 @@ struct ToolOutcome {
   bool invalid_arguments = false;
 };
 
-ToolOutcome ToolError(std::string message, Json structured = Json::object()) {
+// An error quotes arguments and replies from outside; an agent's client may
+// show the text on a terminal, so control characters arrive as \xHH.
+ToolOutcome ToolError(std::string raw, Json structured = Json::object()) {
+  std::string message = EscapeControl(raw);
   structured["error"] = message;
   return ToolOutcome{std::move(message), std::move(structured), true, false};
 }
@@ -136,7 +139,10 @@ class McpServer {
   // was checked, and the call runs with exactly that.
   std::optional<ToolOutcome> Admit(const McpCall& call, const McpRunArguments& request,
                                    const ToolWorld& tool, LoadedConfiguration& configuration);
-  void Log(const std::string& message) const { log_ << "tryaudex mcp: " << message << '\n'; }
+  // The log quotes the client's name and arguments: escaped like errors.
+  void Log(const std::string& message) const {
+    log_ << "tryaudex mcp: " << EscapeControl(message) << '\n';
+  }
 
   const World& world_;
   std::ostream& log_;
@@ -269,10 +275,10 @@ tl::expected<Json, RpcError> McpServer::CallTool(const jsonrpc::Call& call) {
     if (name == candidate.name) tool = &candidate;
   }
   if (tool == nullptr) {
-    return tl::unexpected(
-        RpcError{jsonrpc::kInvalidParams,
-                 fmt::format("unknown tool \"{}\"; tools: {}", name, Join(names, ", ")),
-                 {}});
+    return tl::unexpected(RpcError{
+        jsonrpc::kInvalidParams,
+        fmt::format("unknown tool \"{}\"; tools: {}", EscapeControl(name), Join(names, ", ")),
+        {}});
   }
   const Json arguments = params.contains("arguments") ? params["arguments"] : Json::object();
   ToolOutcome outcome = (this->*tool->run)(arguments);
