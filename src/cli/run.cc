@@ -80,6 +80,10 @@ void PrintPlanText(const SessionPlan& plan, std::ostream& out) {
     out << fmt::format("Credential Access Boundary:\n{}\n", *plan.access_boundary);
   }
   out << fmt::format("Child environment: {}\n", Join(plan.child_variables, ", "));
+  out << fmt::format("Sandbox:    {}\n",
+                     plan.sandbox ? "on: the cloud credential stores, Audex's files and tryaudex's "
+                                    "/proc entries are hidden from the command"
+                                  : "off (--no-sandbox or sandbox = false)");
 }
 
 CommandSpec RunCommand() {
@@ -118,6 +122,10 @@ CommandSpec RunCommand() {
         run.add_flag("--scope-current", request.scope_current,
                      "Narrow your own temporary credentials (sts:GetScopedCredentials) "
                      "instead of assuming a role");
+        run.add_flag_callback(
+            "--no-sandbox", [options] { options->request.sandbox = false; },
+            "Let the command see the cloud credential files, Audex's files and /proc as they "
+            "are (README, Threat model)");
         run.add_flag("--dry-run", options->dry_run, "Print the plan and stop");
         run.add_flag("--json", options->json, "With --dry-run: print the plan as JSON");
         return [options](const Invocation& call) {

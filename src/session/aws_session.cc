@@ -21,7 +21,7 @@ class AwsSession final : public ProviderSession {
       : world_(world), plan_(*plan.aws), id_(std::move(id)) {}
 
   Result<void> FindBase() override {
-    auto base = ResolveBaseCredentials(world_.env);
+    auto base = ResolveBaseCredentials(world_.env, ChainOptionsFor(world_.environment));
     if (!base) return tl::unexpected(base.error());
     base_ = std::move(*base);
     return {};
@@ -118,7 +118,7 @@ class AwsSession final : public ProviderSession {
   Result<void> Refresh(SessionLedger& ledger, std::chrono::seconds duration) override {
     // STS is called outside the lock: fetches keep being served meanwhile.
     // The base credentials may have been rotated since the session began.
-    auto base = ResolveBaseCredentials(world_.env);
+    auto base = ResolveBaseCredentials(world_.env, ChainOptionsFor(world_.environment));
     if (!base) return tl::unexpected(base.error());
     {
       std::lock_guard lock(mutex_);

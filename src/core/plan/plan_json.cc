@@ -53,6 +53,7 @@ OrderedJson SessionPlanJson(const SessionPlan& plan, bool with_command) {
     json["access_boundary_roles"] = plan.boundary_roles;
   }
   json["child_environment"] = plan.child_variables;
+  json["sandbox"] = plan.sandbox;
   if (with_command) json["command"] = plan.command;
   json["warnings"] = request.warnings;
   json["notes"] = request.notes;

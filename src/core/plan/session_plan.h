@@ -47,10 +47,17 @@ struct SessionPlan {
   std::optional<AwsIssuePlan> aws;
   std::optional<GcpTarget> gcp;
   std::optional<AzureTarget> azure;
+  // The command runs in the sandbox that hides the credential stores
+  // (README, "Threat model").
+  bool sandbox = true;
 };
 
 // The session's lifetime: --ttl, else `ttl` in config.toml, else 15m.
 std::chrono::seconds ChooseTtl(std::optional<std::chrono::seconds> flag, const UserConfig& config);
+
+// Whether the command runs in the sandbox: --no-sandbox, else `sandbox` in
+// config.toml, else on.
+bool ChooseSandbox(std::optional<bool> flag, const UserConfig& config);
 
 // The AWS session policy for a resolved request: one Allow statement with
 // the granted actions sorted case-insensitively and the resources (or "*"),

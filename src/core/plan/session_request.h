@@ -38,7 +38,10 @@ struct SessionRequest {
   // set false.
   std::optional<bool> serve;
   std::optional<std::string> max_duration;  // --max-duration, with --serve
-  std::vector<std::string> command;         // everything after "--"
+  // The sandbox around the command (adapters/process/sandbox.h): false for
+  // --no-sandbox; unset, `sandbox` in config.toml decides, else on.
+  std::optional<bool> sandbox;
+  std::vector<std::string> command;  // everything after "--"
 };
 
 }  // namespace audex
