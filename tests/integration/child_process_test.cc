@@ -265,20 +265,45 @@ TEST_F(Sandboxed, HidesTheDirectoriesAndFilesOfThePlanAndNothingElse) {
   EXPECT_TRUE(std::filesystem::exists(dir_ / "new-here"));
 }
 
-TEST_F(Sandboxed, ProcShowsOnlyTheCommandsOwnProcesses) {
-  // As tryaudex is (main.cc): not dumpable.
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  const std::string script =
-      "echo ppid=$PPID; test -e /proc/" + std::to_string(getpid()) +
-      " && echo parent-visible; tr '\\0' '\\n' </proc/1/cmdline | head -n 1; "
-      "cat /proc/1/environ && echo environ-read; head -c 1 /proc/1/mem && echo mem-read; exit 0";
-  auto captured = RunChildCapturing({"sh", "-c", script}, BasicEnvironment(), {}, &kNothingHidden);
-  prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+TEST_F(Sandboxed, ProcShowsOnlyTheCommandsOwnProcessesAndItsInitHoldsNothingOfTheParents) {
+  // The init is a program of its own (audex-sandbox), not a copy of the
+  // parent: neither its environment nor its memory holds the parent's.
+  setenv("AUDEX_TEST_PARENT_ONLY", "parent-marker-7f3a", 1);
+  const std::string marker = std::string("parent-marker-") + "7f3a";
+  // Every readable mapping of the init, searched for the marker; "closed"
+  // when its memory cannot be opened at all.
+  const std::string scan =
+      "import re,sys\n"
+      "try:\n"
+      "  maps=open('/proc/1/maps').read().splitlines(); mem=open('/proc/1/mem','rb',0)\n"
+      "except OSError: print('closed'); sys.exit(0)\n"
+      "hits=0\n"
+      "for l in maps:\n"
+      "  m=re.match(r'([0-9a-f]+)-([0-9a-f]+) r',l)\n"
+      "  if not m: continue\n"
+      "  lo,hi=int(m.group(1),16),int(m.group(2),16)\n"
+      "  try: mem.seek(lo); hits+=mem.read(hi-lo).count(sys.argv[1].encode())\n"
+      "  except OSError: pass\n"
+      "print('hits', hits)\n";
+  const std::string script = "echo ppid=$PPID; test -e /proc/" + std::to_string(getpid()) +
+                             " && echo parent-visible; tr '\\0' '\\n' </proc/1/cmdline | head -n 1 "
+                             "| xargs basename; tr '\\0' '\\n' </proc/1/environ; python3 -c \"$0\" "
+                             "\"$1$2\"";
+  // The marker reaches the scan in two halves: the command's own memory
+  // must not hold it whole.
+  auto captured = RunChildCapturing({"sh", "-c", script, scan, "parent-marker-", "7f3a"},
+                                    BasicEnvironment(), {}, &kNothingHidden);
+  unsetenv("AUDEX_TEST_PARENT_ONLY");
   ASSERT_TRUE(captured.has_value()) << captured.error().message;
-  EXPECT_EQ(captured->out.text, "ppid=1\naudex-sandbox\n") << captured->err.text;
-  EXPECT_NE(captured->err.text.find("/proc/1/environ: Permission denied"), std::string::npos)
-      << captured->err.text;
-  EXPECT_NE(captured->err.text.find("/proc/1/mem"), std::string::npos) << captured->err.text;
+  // The init's environment is the command's own (or closed to it).
+  const std::string out = captured->out.text;
+  EXPECT_EQ(out.rfind("ppid=1\naudex-sandbox\n", 0), 0u) << out << captured->err.text;
+  EXPECT_EQ(out.find("parent-visible"), std::string::npos) << out;
+  EXPECT_EQ(out.find("AUDEX_TEST_PARENT_ONLY"), std::string::npos) << out;
+  EXPECT_EQ(out.find(marker + "\n"), std::string::npos) << out;
+  EXPECT_TRUE(out.find("\nhits 0\n") != std::string::npos ||
+              out.find("\nclosed\n") != std::string::npos)
+      << out << captured->err.text;
 }
 
 TEST_F(Sandboxed, TheCommandsBackgroundProcessesEndWithIt) {
@@ -308,7 +333,7 @@ TEST_P(Spawning, TheCommandEndsWhenAudexIsKilled) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ASSERT_TRUE(std::filesystem::exists(ready));
-  ASSERT_EQ(ProcessesWith(marker), 1);
+  ASSERT_GE(ProcessesWith(marker), 1);
   kill(audex, SIGKILL);
   int status = 0;
   waitpid(audex, &status, 0);

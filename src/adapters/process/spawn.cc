@@ -3,12 +3,14 @@
 // posix_spawn does (all signals blocked around the clone, caught signals
 // reset in the child) plus those.
 //
-// Everything between clone and execve runs in a copy (or, directly, in the
-// memory) of a process that may have other threads: only system calls and
-// data prepared beforehand, no allocation, no locks, no stdio.
+// Everything between clone and execve runs in the memory of a process that
+// may have other threads (CLONE_VM | CLONE_VFORK, as posix_spawn): only
+// system calls and data prepared beforehand, no allocation, no locks, no
+// stdio.
 #include "adapters/process/spawn.h"
 
 #include "adapters/process/sandbox.h"
+#include "adapters/process/sandbox_protocol.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,16 +20,15 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
-#include <array>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -75,51 +76,23 @@ tl::expected<void, SpawnError> Prepare(const std::vector<std::string>& argv,
 
 namespace {
 
-constexpr int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-constexpr size_t kStackSize = 256 * 1024;
-constexpr char kInitName[] = "audex-sandbox";
+constexpr size_t kStackSize = 64 * 1024;
+constexpr char kInitProgramName[] = "audex-sandbox";
 
-// What the sandbox's init tells Audex, in this order: kStarted (or one
-// failure) once, then kExited with the command's wait status.
-enum class Report : int32_t { kStarted = 1, kSetupFailed, kExecFailed, kExited };
-
-// The setup steps, for the message when one fails.
-enum class Step : int32_t {
-  kSetgroups = 1,
-  kUidMap,
-  kGidMap,
-  kWaitForMaps,
-  kPrivateMounts,
-  kHide,
-  kProc,
-  kCapabilities,
-  kFork,
-};
-
-struct ReportMessage {
-  Report kind;
-  Step step;
-  int32_t error;   // errno
-  int32_t detail;  // the wait status (kExited), the hidden path's index (kHide)
-};
+using sandbox::Report;
+using sandbox::ReportMessage;
+using sandbox::Step;
 
 // Everything the child needs, prepared before the clone.
 struct ChildArguments {
   const SpawnRequest* request = nullptr;
   pid_t parent = 0;
   sigset_t original_mask;
-  int report_write = -1;  // sandbox
-  int report_read = -1;   // Audex's end, closed in the child
-  int maps_read = -1;     // sandbox, Audex writes the id maps: wait for it
-  int maps_write = -1;
-  std::string uid_map;  // sandbox, written by the init itself (empty: Audex does)
-  std::string gid_map;
-  std::vector<const char*> hidden;
-  // The init's copy of tryaudex's command line and environment block, to
-  // overwrite (/proc/self/stat fields 48-51); zero when unknown.
-  uintptr_t arg_start = 0, arg_end = 0, env_start = 0, env_end = 0;
-  bool probe_only = false;
-  void* command_stack = nullptr;  // sandbox: where the init's vfork'd command runs until execve
+  int report_write = -1;            // sandbox
+  int report_read = -1;             // Audex's end, closed in the child
+  int maps_read = -1;               // sandbox, Audex writes the id maps: the init waits for it
+  const char* init_path = nullptr;  // sandbox: the audex-sandbox program
+  std::vector<char*> init_argv;     // its command line (sandbox_protocol.h)
   // Set by the child that failed to exec, read once the vfork-style clone
   // has returned (the child ran in the same memory).
   volatile int exec_error = 0;
@@ -200,164 +173,61 @@ int DirectChild(void* raw) {
   _exit(127);
 }
 
-// --- the sandbox's init --------------------------------------------------
+// --- the sandbox ------------------------------------------------------------
 
-// The command inside the sandbox, started by the init.
-int SandboxCommand(void* raw) {
+// Capabilities the sandbox's init needs for its setup, passed through its
+// execve as ambient ones (the exec of a process whose uid the new user
+// namespace does not map yet would otherwise clear them all).
+constexpr int kInitCapabilities[] = {CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID, CAP_SETPCAP};
+
+// In the new namespaces, in Audex's memory until the exec (CLONE_VM |
+// CLONE_VFORK): hands the init its capabilities and execs it.
+int SandboxChild(void* raw) {
   auto* arguments = static_cast<ChildArguments*>(raw);
-  ExecCommand(*arguments->request, arguments->original_mask);
+  const SpawnRequest& request = *arguments->request;
+  ResetSignals();
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // This child's copy of Audex's end would keep the pipe open for it.
+  close(arguments->report_read);
+  if (!ParentAlive(arguments->report_write)) _exit(127);
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  if (syscall(SYS_capget, &header, data) != 0) {
+    arguments->exec_error = errno;
+    _exit(127);
+  }
+  data[0].inheritable = data[0].permitted;
+  data[1].inheritable = data[1].permitted;
+  if (syscall(SYS_capset, &header, data) != 0) {
+    arguments->exec_error = errno;
+    _exit(127);
+  }
+  for (int capability : kInitCapabilities) {
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, capability, 0, 0) != 0) {
+      arguments->exec_error = errno;
+      _exit(127);
+    }
+  }
+  // The pipes reach the init; everything else of Audex's marked
+  // close-on-exec stays behind.
+  fcntl(arguments->report_write, F_SETFD, 0);
+  if (arguments->maps_read >= 0) fcntl(arguments->maps_read, F_SETFD, 0);
+  if (request.stdin_fd >= 0 && dup2(request.stdin_fd, STDIN_FILENO) < 0) _exit(127);
+  if (request.stdout_fd >= 0 && dup2(request.stdout_fd, STDOUT_FILENO) < 0) _exit(127);
+  if (request.stderr_fd >= 0 && dup2(request.stderr_fd, STDERR_FILENO) < 0) _exit(127);
+  sigprocmask(SIG_SETMASK, &arguments->original_mask, nullptr);
+  execve(arguments->init_path, arguments->init_argv.data(), request.command->envp.data());
   arguments->exec_error = errno;
   _exit(127);
 }
 
-pid_t g_command = 0;  // in the init: the command, as its namespace numbers it
-
-void ForwardToCommand(int signal_number, siginfo_t* info, void*) {
-  // Only what comes from outside the namespace (Audex forwarding, its
-  // deadline, a capture's timeout: si_pid 0 here); the terminal's signals
-  // (SI_KERNEL) reached the whole process group, the command included.
-  if (info == nullptr || info->si_code == SI_KERNEL || info->si_pid != 0) return;
-  if (g_command > 0) kill(g_command, signal_number);
-}
-
-[[noreturn]] void InitFails(const ChildArguments& arguments, Step step, int error, int detail = 0) {
-  const ReportMessage message{Report::kSetupFailed, step, error, detail};
-  WriteAll(arguments.report_write, &message, sizeof message);
-  _exit(1);
-}
-
-// Hides one path: an empty read-only tmpfs over a directory, /dev/null over
-// anything else. A path the init cannot stat (absent, a symbolic link
-// loop, not searchable) has nothing the command could read either: the
-// command holds no more rights than the init.
-bool Hide(const char* path) {
-  struct stat status {};
-  if (stat(path, &status) != 0) return true;
-  if (S_ISDIR(status.st_mode)) {
-    return mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY,
-                 "size=4k,nr_inodes=1,mode=0700") == 0;
-  }
-  return mount("/dev/null", path, nullptr, MS_BIND, nullptr) == 0;
-}
-
-void Overwrite(uintptr_t start, uintptr_t end, const char* text) {
-  if (start == 0 || end <= start) return;
-  char* area = reinterpret_cast<char*>(start);
-  const size_t size = end - start;
-  memset(area, 0, size);
-  const size_t length = strlen(text);
-  if (length < size) memcpy(area, text, length);
-}
-
-int SandboxInit(void* raw) {
-  auto* arguments = static_cast<ChildArguments*>(raw);
-  ResetSignals();
-  close(arguments->report_read);
-  if (arguments->maps_write >= 0) close(arguments->maps_write);
-  // As in DirectChild: SIGKILL to the init ends the whole namespace.
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (!ParentAlive(arguments->report_write)) _exit(1);
-
-  if (arguments->maps_read >= 0) {
-    // Audex writes the maps (it may map every id, as root does).
-    char ready = 0;
-    ssize_t got = 0;
-    while ((got = read(arguments->maps_read, &ready, 1)) < 0 && errno == EINTR) {
-    }
-    if (got != 1) InitFails(*arguments, Step::kWaitForMaps, got < 0 ? errno : EPIPE);
-    close(arguments->maps_read);
-  } else {
-    // One's own ids only, as an unprivileged process may
-    // (user_namespaces(7), "Defining user and group ID mappings").
-    if (!WriteFile("/proc/self/setgroups", "deny")) InitFails(*arguments, Step::kSetgroups, errno);
-    if (!WriteFile("/proc/self/uid_map", arguments->uid_map)) {
-      InitFails(*arguments, Step::kUidMap, errno);
-    }
-    if (!WriteFile("/proc/self/gid_map", arguments->gid_map)) {
-      InitFails(*arguments, Step::kGidMap, errno);
-    }
-  }
-  // Nothing mounted here may reach Audex's namespace.
-  if (mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0) {
-    InitFails(*arguments, Step::kPrivateMounts, errno);
-  }
-  for (size_t i = 0; i < arguments->hidden.size(); ++i) {
-    if (!Hide(arguments->hidden[i])) {
-      InitFails(*arguments, Step::kHide, errno, static_cast<int>(i));
-    }
-  }
-  // A /proc of this pid namespace: tryaudex is not in it.
-  if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
-    InitFails(*arguments, Step::kProc, errno);
-  }
-  // A command running as root inside keeps every capability of this user
-  // namespace but CAP_SYS_ADMIN, without which it cannot unmount what hides
-  // the paths (in a namespace of its own they are locked: mount_namespaces(7)).
-  if (prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN, 0, 0, 0) != 0) {
-    InitFails(*arguments, Step::kCapabilities, errno);
-  }
-  Overwrite(arguments->arg_start, arguments->arg_end, kInitName);
-  Overwrite(arguments->env_start, arguments->env_end, "");
-  prctl(PR_SET_NAME, kInitName, 0, 0, 0);
-  if (arguments->probe_only) {
-    const ReportMessage message{Report::kStarted, Step{}, 0, 0};
-    WriteAll(arguments->report_write, &message, sizeof message);
-    _exit(0);
-  }
-
-  // As a vfork: the init stays suspended until the command has exec'd, so
-  // the exec error (if any) is in this memory when it resumes.
-  arguments->exec_error = 0;
-  const pid_t command =
-      clone(SandboxCommand, arguments->command_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, arguments);
-  if (command < 0) InitFails(*arguments, Step::kFork, errno);
-  const int exec_error = arguments->exec_error;
-  if (exec_error != 0) {
-    int status = 0;
-    while (waitpid(command, &status, 0) < 0 && errno == EINTR) {
-    }
-    const ReportMessage message{Report::kExecFailed, Step{}, exec_error, 0};
-    WriteAll(arguments->report_write, &message, sizeof message);
-    _exit(0);
-  }
-  g_command = command;
-  const ReportMessage started{Report::kStarted, Step{}, 0, 0};
-  WriteAll(arguments->report_write, &started, sizeof started);
-  // Nothing of Audex's is kept open here but the report pipe (the command
-  // got its own copies already).
-  for (int fd = 0; fd < 3; ++fd) {
-    if (fd != arguments->report_write) close(fd);
-  }
-  if (arguments->report_write > 3)
-    close_range(3, static_cast<unsigned>(arguments->report_write) - 1, 0);
-  close_range(static_cast<unsigned>(arguments->report_write) + 1, ~0U, 0);
-
-  struct sigaction forward {};
-  forward.sa_sigaction = ForwardToCommand;
-  forward.sa_flags = SA_SIGINFO | SA_RESTART;
-  sigemptyset(&forward.sa_mask);
-  for (int signal_number : kForwardedSignals) sigaction(signal_number, &forward, nullptr);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
-  // As pid 1, the init inherits every orphan of the namespace: reap them
-  // all, and end with the command (the kernel then kills what is left).
-  for (;;) {
-    int status = 0;
-    const pid_t ended = waitpid(-1, &status, 0);
-    if (ended == command) {
-      const ReportMessage message{Report::kExited, Step{}, 0, status};
-      WriteAll(arguments->report_write, &message, sizeof message);
-      _exit(0);
-    }
-    if (ended < 0 && errno != EINTR) _exit(1);
-  }
-}
-
 // --- Audex's side ----------------------------------------------------------
 
-std::string StepText(Step step, const ChildArguments& arguments, int32_t detail) {
+std::string StepText(Step step, const std::vector<std::string>& hidden, int32_t detail) {
   switch (step) {
+    case Step::kArguments:
+      return "start its init (a mismatched audex-sandbox program?)";
+    case Step::kParent:
     case Step::kSetgroups:
     case Step::kUidMap:
     case Step::kGidMap:
@@ -366,14 +236,13 @@ std::string StepText(Step step, const ChildArguments& arguments, int32_t detail)
     case Step::kPrivateMounts:
       return "make the mount namespace private";
     case Step::kHide:
-      return fmt::format("hide {}",
-                         detail >= 0 && static_cast<size_t>(detail) < arguments.hidden.size()
-                             ? arguments.hidden[static_cast<size_t>(detail)]
-                             : "a path");
+      return fmt::format("hide {}", detail >= 0 && static_cast<size_t>(detail) < hidden.size()
+                                        ? hidden[static_cast<size_t>(detail)]
+                                        : "a path");
     case Step::kProc:
       return "mount a /proc of its own";
     case Step::kCapabilities:
-      return "drop CAP_SYS_ADMIN";
+      return "drop its capabilities";
     case Step::kFork:
       return "start the command";
   }
@@ -397,7 +266,7 @@ std::string CloneRefusal(int error) {
 }
 
 // The identity map of every id this process's own namespace maps, for
-// /proc/CHILD/{uid,gid}_map written by a privileged Audex: the command then
+// /proc/INIT/{uid,gid}_map written by a privileged Audex: the command then
 // sees every file owner as before.
 std::string IdentityMap(const char* own_map) {
   std::ifstream in(own_map);
@@ -405,78 +274,66 @@ std::string IdentityMap(const char* own_map) {
   while (std::getline(in, line)) {
     std::istringstream fields(line);
     unsigned long long inside = 0, outside = 0, count = 0;
-    if (fields >> inside >> outside >> count)
+    if (fields >> inside >> outside >> count) {
       map += fmt::format("{} {} {}\n", inside, inside, count);
+    }
   }
   return map;
 }
 
-// Where this process's command line and environment block lie
-// (/proc/self/stat fields 48-51, Linux 3.5 and later), read once.
-struct Blocks {
-  uintptr_t arg_start = 0, arg_end = 0, env_start = 0, env_end = 0;
-};
-
-Blocks OwnBlocks() {
-  static const Blocks blocks = [] {
-    Blocks found;
-    std::ifstream in("/proc/self/stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const size_t close = stat.rfind(')');
-    if (close == std::string::npos) return found;
-    std::istringstream fields(stat.substr(close + 2));
-    std::string word;
-    std::vector<unsigned long long> values;
-    while (fields >> word) {
-      unsigned long long value = 0;
-      try {
-        value = std::stoull(word);
-      } catch (...) {
-        value = 0;
-      }
-      values.push_back(value);
+// Where the audex-sandbox program is: ../lib/audex/ next to tryaudex (an
+// install), or where this build put it (tests, benches); empty when
+// neither has it.
+const std::string& InitProgram() {
+  static const std::string found = [] {
+    std::vector<std::string> candidates;
+    char buffer[4096];
+    const ssize_t size = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+    if (size > 0) {
+      const std::filesystem::path exe(std::string(buffer, static_cast<size_t>(size)));
+      candidates.push_back(
+          (exe.parent_path() / ".." / "lib" / "audex" / kInitProgramName).string());
     }
-    // Field N is values[N - 3].
-    if (values.size() >= 49) {
-      found.arg_start = values[45];
-      found.arg_end = values[46];
-      found.env_start = values[47];
-      found.env_end = values[48];
+#ifdef AUDEX_SANDBOX_INIT_PATH
+    candidates.emplace_back(AUDEX_SANDBOX_INIT_PATH);
+#endif
+    for (const std::string& candidate : candidates) {
+      if (access(candidate.c_str(), X_OK) == 0) return candidate;
     }
-    return found;
+    return std::string();
   }();
-  return blocks;
+  return found;
 }
 
-// Room for the children to run on before they exec: `count` stacks of
-// kStackSize (the sandbox's init takes the last, its command the first).
+// Room for a child to run on before it execs.
 class Stack {
  public:
-  explicit Stack(size_t count = 1)
-      : size_(count * kStackSize),
-        base_(mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
-                   -1, 0)) {}
+  Stack()
+      : base_(mmap(nullptr, kStackSize, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0)) {}
   ~Stack() {
-    if (ok()) munmap(base_, size_);
+    if (ok()) munmap(base_, kStackSize);
   }
   Stack(const Stack&) = delete;
   Stack& operator=(const Stack&) = delete;
   bool ok() const { return base_ != MAP_FAILED; }
-  void* top() const { return static_cast<char*>(base_) + size_; }
-  void* first_top() const { return static_cast<char*>(base_) + kStackSize; }
+  void* top() const { return static_cast<char*>(base_) + kStackSize; }
 
  private:
-  size_t size_;
   void* base_;
 };
 
 // Clones with every signal blocked in this thread, restored afterwards.
-pid_t CloneBlocked(int (*function)(void*), const Stack& stack, int flags,
-                   ChildArguments& arguments) {
+// CLONE_VM | CLONE_VFORK: the child runs in this memory until it has
+// exec'd, as posix_spawn's does: no copy of Audex's pages.
+pid_t CloneBlocked(int (*function)(void*), int flags, ChildArguments& arguments) {
+  Stack stack;
+  if (!stack.ok()) return -1;
   sigset_t all;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &arguments.original_mask);
-  const pid_t pid = clone(function, stack.top(), flags | SIGCHLD, &arguments);
+  const pid_t pid =
+      clone(function, stack.top(), flags | CLONE_VM | CLONE_VFORK | SIGCHLD, &arguments);
   const int saved = errno;
   pthread_sigmask(SIG_SETMASK, &arguments.original_mask, nullptr);
   errno = saved;
@@ -509,18 +366,10 @@ bool ReadMessage(int fd, ReportMessage& message) {
 }
 
 tl::expected<Spawned, SpawnError> SpawnDirect(const SpawnRequest& request) {
-  Stack stack;
-  if (!stack.ok()) {
-    return tl::unexpected(SpawnError{
-        SpawnFailure::kOther,
-        fmt::format("cannot start {}: {}", request.command->args[0], std::strerror(errno))});
-  }
   ChildArguments arguments;
   arguments.request = &request;
   arguments.parent = getpid();
-  // CLONE_VM | CLONE_VFORK: the child runs in this memory until it has
-  // exec'd, as posix_spawn's does: no copy of Audex's pages.
-  const pid_t pid = CloneBlocked(DirectChild, stack, CLONE_VM | CLONE_VFORK, arguments);
+  const pid_t pid = CloneBlocked(DirectChild, 0, arguments);
   if (pid < 0) {
     return tl::unexpected(SpawnError{
         SpawnFailure::kOther,
@@ -535,81 +384,108 @@ tl::expected<Spawned, SpawnError> SpawnDirect(const SpawnRequest& request) {
   return spawned;
 }
 
+// Closes the descriptors it is given when it goes out of scope.
+struct Descriptors {
+  std::vector<int*> fds;
+  ~Descriptors() {
+    for (int* fd : fds) {
+      if (*fd >= 0) close(*fd);
+      *fd = -1;
+    }
+  }
+};
+
 // The sandboxed start; nullopt (with `refused` set) when the kernel
 // refused a step before the command ran.
 tl::expected<std::optional<Spawned>, SpawnError> SpawnSandboxed(const SpawnRequest& request,
                                                                 bool probe_only,
                                                                 std::string& refused) {
-  ChildArguments arguments;
-  arguments.request = &request;
-  arguments.parent = getpid();
-  arguments.probe_only = probe_only;
-  for (const HiddenPath& hidden : request.sandbox->hidden) {
-    arguments.hidden.push_back(hidden.path.c_str());
+  const std::string& init = InitProgram();
+  if (init.empty()) {
+    refused = fmt::format(
+        "its init program {} is not installed (looked in ../lib/audex/ next to tryaudex); "
+        "reinstall Audex",
+        kInitProgramName);
+    return std::optional<Spawned>();
   }
-  const Blocks blocks = OwnBlocks();
-  arguments.arg_start = blocks.arg_start;
-  arguments.arg_end = blocks.arg_end;
-  arguments.env_start = blocks.env_start;
-  arguments.env_end = blocks.env_end;
   // Root (CAP_SETUID in its namespace) maps every id it has, so files keep
   // their owners and permissions work as before; anyone else maps its own.
   const bool privileged = geteuid() == 0;
   static const std::string uid_identity = IdentityMap("/proc/self/uid_map");
   static const std::string gid_identity = IdentityMap("/proc/self/gid_map");
-  if (!privileged) {
-    arguments.uid_map = fmt::format("{} {} 1\n", geteuid(), geteuid());
-    arguments.gid_map = fmt::format("{} {} 1\n", getegid(), getegid());
-  }
 
   int report[2] = {-1, -1};
   int maps[2] = {-1, -1};
+  Descriptors open_fds{{&report[0], &report[1], &maps[0], &maps[1]}};
   if (pipe2(report, O_CLOEXEC) != 0 || (privileged && pipe2(maps, O_CLOEXEC) != 0)) {
-    const int saved = errno;
-    for (int fd : {report[0], report[1], maps[0], maps[1]}) {
-      if (fd >= 0) close(fd);
-    }
     return tl::unexpected(SpawnError{
-        SpawnFailure::kOther, fmt::format("cannot create a pipe: {}", std::strerror(saved))});
+        SpawnFailure::kOther, fmt::format("cannot create a pipe: {}", std::strerror(errno))});
   }
+  // The init's command line (sandbox_protocol.h).
+  std::vector<std::string> words = {kInitProgramName, std::to_string(report[1]),
+                                    privileged ? fmt::format("parent:{}", maps[0])
+                                               : fmt::format("own:{}:{}", geteuid(), getegid()),
+                                    std::to_string(request.sandbox->hidden.size())};
+  std::vector<std::string> hidden;
+  for (const HiddenPath& path : request.sandbox->hidden) {
+    hidden.push_back(path.path);
+    words.push_back(path.path);
+  }
+  words.emplace_back(probe_only ? "probe" : "run");
+  if (!probe_only) {
+    words.push_back(request.command->program);
+    for (char* arg : request.command->args) {
+      if (arg != nullptr) words.emplace_back(arg);
+    }
+  }
+  ChildArguments arguments;
+  arguments.request = &request;
+  arguments.parent = getpid();
   arguments.report_read = report[0];
   arguments.report_write = report[1];
   arguments.maps_read = maps[0];
-  arguments.maps_write = maps[1];
-  Stack stack(2);
-  arguments.command_stack = stack.first_top();
-  const pid_t pid = stack.ok() ? CloneBlocked(SandboxInit, stack,
-                                              CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID, arguments)
-                               : -1;
+  arguments.init_path = init.c_str();
+  for (std::string& word : words) arguments.init_argv.push_back(word.data());
+  arguments.init_argv.push_back(nullptr);
+
+  const pid_t pid =
+      CloneBlocked(SandboxChild, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID, arguments);
   const int clone_error = errno;
   close(report[1]);
+  report[1] = -1;
   if (maps[0] >= 0) close(maps[0]);
+  maps[0] = -1;
   if (pid < 0) {
-    close(report[0]);
-    if (maps[1] >= 0) close(maps[1]);
     refused = CloneRefusal(clone_error);
     return std::optional<Spawned>();
   }
+  if (arguments.exec_error != 0) {
+    Reap(pid);
+    refused =
+        fmt::format("cannot start its init {} ({})", init, std::strerror(arguments.exec_error));
+    return std::optional<Spawned>();
+  }
   if (privileged) {
+    // The init is a fresh program now (dumpable): its /proc files are
+    // root's, and root may map every id.
     const std::string proc = fmt::format("/proc/{}/", pid);
     const bool mapped = WriteFile((proc + "uid_map").c_str(), uid_identity) &&
                         WriteFile((proc + "gid_map").c_str(), gid_identity);
     const int map_error = errno;
-    if (mapped) WriteAll(maps[1], "1", 1);
-    close(maps[1]);
     if (!mapped) {
       kill(pid, SIGKILL);
       Reap(pid);
-      close(report[0]);
       refused = fmt::format("cannot map the user and group ids into the user namespace ({})",
                             std::strerror(map_error));
       return std::optional<Spawned>();
     }
+    WriteAll(maps[1], "1", 1);
   }
+  if (maps[1] >= 0) close(maps[1]);
+  maps[1] = -1;
   ReportMessage message{};
   if (!ReadMessage(report[0], message)) {
     Reap(pid);
-    close(report[0]);
     return tl::unexpected(
         SpawnError{SpawnFailure::kOther,
                    "the sandbox ended before the command started (killed by a signal?)"});
@@ -619,29 +495,26 @@ tl::expected<std::optional<Spawned>, SpawnError> SpawnSandboxed(const SpawnReque
     // Going on without the sandbox would let a command that planted such a
     // path disable it for the next run; stop instead.
     Reap(pid);
-    close(report[0]);
     return tl::unexpected(SpawnError{
         SpawnFailure::kOther,
         fmt::format("the sandbox cannot {} from the command ({}); move it away, or run with "
                     "--no-sandbox if the command may read it",
-                    StepText(message.step, arguments, message.detail),
-                    std::strerror(message.error))});
+                    StepText(message.step, hidden, message.detail), std::strerror(message.error))});
   }
   if (message.kind == Report::kSetupFailed) {
     Reap(pid);
-    close(report[0]);
-    refused = fmt::format("cannot {} ({})", StepText(message.step, arguments, message.detail),
+    refused = fmt::format("cannot {} ({})", StepText(message.step, hidden, message.detail),
                           std::strerror(message.error));
     return std::optional<Spawned>();
   }
   if (message.kind == Report::kExecFailed) {
     Reap(pid);
-    close(report[0]);
     return tl::unexpected(ExecError(message.error, request.command->args[0]));
   }
   Spawned spawned;
   spawned.pid = pid;
   spawned.report_fd = report[0];
+  report[0] = -1;  // kept: the init reports the command's status on it
   return std::optional<Spawned>(spawned);
 }
 
