@@ -91,7 +91,9 @@ Result<int> RunCredentialProcessCommand(const CredentialRequestOptions& options,
         "profile name",
         files.profile, files.config.string()));
   }
-  ::setenv(kNestedVariable, "1", 1);
+  // The credential_process of Audex's own base credentials (if any) runs
+  // with the World's environment (adapters/aws/credential_process.h).
+  SetVariable(context.world.environment, kNestedVariable, "1");
   auto planned = PlanRequest(*request, context.world);
   if (!planned) return tl::unexpected(planned.error());
   auto session = Session::Start(*planned, context.world);

@@ -112,6 +112,10 @@ CommandSpec LearnCommand() {
                              "Write the result into profiles.toml as this profile");
             learn.add_flag("--allow-unknown", run.allow_unknown,
                            "Accept --allow actions the catalog does not know");
+            learn.add_flag_callback(
+                "--no-sandbox", [options] { options->request.session.sandbox = false; },
+                "Let the command see the cloud credential files, Audex's files and /proc as they "
+                "are (README, Threat model)");
             learn.add_flag("--json", options->json, "Print the result as JSON");
             return [options](const Invocation& call) {
               options->request.session.command = call.command;

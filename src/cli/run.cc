@@ -93,6 +93,10 @@ void PrintPlanText(const SessionPlan& plan, std::ostream& out) {
                                                  : "refused");
   }
   out << fmt::format("Child environment: {}\n", Join(plan.child_variables, ", "));
+  out << fmt::format("Sandbox:    {}\n",
+                     plan.sandbox ? "on: the cloud credential stores, Audex's files and tryaudex's "
+                                    "/proc entries are hidden from the command"
+                                  : "off (--no-sandbox or sandbox = false)");
 }
 
 CommandSpec RunCommand() {
@@ -140,6 +144,10 @@ CommandSpec RunCommand() {
         run.add_flag("--allow-credential-calls", request.allow_credential_calls,
                      "With --broker: forward calls that return credentials (sts:AssumeRole, ...) "
                      "instead of refusing them");
+        run.add_flag_callback(
+            "--no-sandbox", [options] { options->request.sandbox = false; },
+            "Let the command see the cloud credential files, Audex's files and /proc as they "
+            "are (README, Threat model)");
         run.add_flag("--dry-run", options->dry_run, "Print the plan and stop");
         run.add_flag("--json", options->json, "With --dry-run: print the plan as JSON");
         return [options](const Invocation& call) {

@@ -25,7 +25,7 @@ class AwsSession final : public ProviderSession {
   Result<void> FindBase() override {
     // A team server signs with its own base credentials; the token is ours.
     if (plan_.method == AwsIssueMethod::kServer) return {};
-    auto base = ResolveBaseCredentials(world_.env);
+    auto base = ResolveBaseCredentials(world_.env, ChainOptionsFor(world_.environment));
     if (!base) return tl::unexpected(base.error());
     base_ = std::move(*base);
     return {};
@@ -136,7 +136,7 @@ class AwsSession final : public ProviderSession {
     // STS is called outside the lock: fetches keep being served meanwhile.
     // The base credentials may have been rotated since the session began.
     if (plan_.method != AwsIssueMethod::kServer) {
-      auto base = ResolveBaseCredentials(world_.env);
+      auto base = ResolveBaseCredentials(world_.env, ChainOptionsFor(world_.environment));
       if (!base) return tl::unexpected(base.error());
       std::lock_guard lock(mutex_);
       base_ = std::move(*base);

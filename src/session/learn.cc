@@ -62,7 +62,7 @@ Result<Observation> ObserveWithCloudTrail(const LearnRequest& request, const Wor
                                           std::chrono::system_clock::time_point started) {
   auto wait = ParseWait(request.wait.value_or("10m"));
   if (!wait) return tl::unexpected(wait.error());
-  auto base = ResolveBaseCredentials(world.env);
+  auto base = ResolveBaseCredentials(world.env, ChainOptionsFor(world.environment));
   if (!base) return tl::unexpected(base.error());
   const std::string& region = session.plan().aws->region.region;
   auto endpoint = ResolveCloudTrailEndpoint(world.env, region);

@@ -90,6 +90,7 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
   planned.plan = std::move(*plan);
   SessionPlan& session = planned.plan;
   if (request.scope_current && ttl) session.ttl = *ttl;
+  session.sandbox = ChooseSandbox(request.sandbox, config);
   NoteWarnings(world, session.request.warnings);
   const Provider provider = session.request.provider;
   if (request.scope_current && provider != Provider::kAws) {

@@ -4,6 +4,7 @@
 
 #include "core/audit/session_id.h"
 #include "core/base/exit_codes.h"
+#include "core/credentials/sandbox_plan.h"
 #include "session/provider_session.h"
 
 namespace audex {
@@ -67,7 +68,11 @@ Result<std::unique_ptr<Session>> Session::Start(const PlannedSession& planned, W
   if (auto found = session->provider_->FindBase(); !found) return tl::unexpected(found.error());
 
   SessionStart start{session->id_, world.clock(), session->provider_->RecordedRole(),
-                     world.env("AUDEX_AGENT_ID")};
+                     world.env("AUDEX_AGENT_ID"), std::nullopt};
+  // A session that runs a command lives as long as this process: the
+  // record names it, so that `sessions list` can tell one whose tryaudex
+  // was killed (abandoned). credential-process sessions outlive it by design.
+  if (!planned.plan.command.empty()) start.owner = world.self;
   auto ledger =
       SessionLedger::Begin(world, NewSessionRecord(planned.access, session->plan_, start));
   if (!ledger) return tl::unexpected(ledger.error());
@@ -123,6 +128,23 @@ Result<ChildResult> Session::RunChild(const ChildRequest& request) {
   spec.environment = std::move(prepared->environment);
   if (request.adjust_environment) request.adjust_environment(spec.environment);
   spec.capture = request.capture;
+  if (plan_.sandbox) {
+    SandboxInput hiding;
+    hiding.parent = world_.environment;
+    hiding.child = spec.environment;
+    hiding.config_dir = world_.paths.config_dir.string();
+    hiding.state_dir = world_.paths.state_dir.string();
+    hiding.working_directory = world_.working_directory;
+    spec.sandbox = PlanSandbox(hiding);
+    for (const std::string& kept : spec.sandbox->kept_visible) world_.Warn("sandbox: " + kept);
+    spec.on_sandbox_refused = [this](const std::string& reason) {
+      world_.Warn(fmt::format(
+          "the command runs without the sandbox: {}; it can read the cloud credential files and "
+          "Audex's files like any process of yours (sandbox = false in config.toml, or "
+          "--no-sandbox, says you know)",
+          reason));
+    };
+  }
   spec.deadline = prepared->deadline;
   spec.on_deadline = [this] {
     world_.Warn("the session's TTL has run out: ending the command (SIGTERM)");

@@ -1,5 +1,10 @@
 #include "session/world.h"
 
+#include <unistd.h>
+
+#include <climits>
+
+#include "adapters/process/process_identity.h"
 #include "adapters/store/random_bytes.h"
 #include "core/base/text.h"
 
@@ -34,6 +39,10 @@ World SystemWorld(Environment environment, NoticeSink notify) {
   };
   world.children = &SystemChildRunner();
   world.notify = std::move(notify);
+  char cwd[PATH_MAX];
+  if (::getcwd(cwd, sizeof cwd) != nullptr) world.working_directory = cwd;
+  world.self = ThisProcess();
+  world.running = ProcessRunning;
   return world;
 }
 

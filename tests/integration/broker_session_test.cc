@@ -97,7 +97,7 @@ class SigningChild : public ChildRunner {
     Send(url, placeholder, "AssumeRole&RoleArn=" + std::string(kRole) + "&RoleSessionName=c");
     Send(url, forged, "GetCallerIdentity");
     ChildRun run;
-    run.outcome = ChildOutcome{0, std::nullopt};
+    run.outcome = ChildOutcome{0, std::nullopt, std::nullopt};
     return run;
   }
   void Finish(const ChildRun&) override {}

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "adapters/store/audit_log.h"
@@ -51,11 +52,16 @@ HttpResult Reply(int status, std::string body) {
 class StandInChild : public ChildRunner {
  public:
   std::vector<ChildSpec> runs;
-  tl::expected<ChildOutcome, SpawnError> outcome = ChildOutcome{0, std::nullopt};
+  tl::expected<ChildOutcome, SpawnError> outcome = ChildOutcome{0, std::nullopt, std::nullopt};
   std::string printed;  // what the child "writes" to stdout when captured
+  // Set: the kernel "refuses" the sandbox with this reason.
+  std::optional<std::string> refuse_sandbox;
 
   ChildRun Run(const ChildSpec& spec) override {
     runs.push_back(spec);
+    if (spec.sandbox && refuse_sandbox && spec.on_sandbox_refused) {
+      spec.on_sandbox_refused(*refuse_sandbox);
+    }
     ChildRun run;
     run.outcome = outcome;
     if (spec.capture) {
@@ -65,6 +71,7 @@ class StandInChild : public ChildRunner {
     return run;
   }
   void Finish(const ChildRun&) override {}
+  SandboxSupport Sandbox() override { return {true, ""}; }
 
   std::optional<std::string> Variable(const std::string& name) const {
     for (const auto& [key, value] : runs.back().environment) {
@@ -200,7 +207,7 @@ TEST_F(SessionEngineTest, AssumesTheRoleWithThePlansPolicyAndRecordsEachStepInOr
   EXPECT_EQ(FormValue(call.body, "Policy"), planned->plan.policy_json);
   EXPECT_EQ(Events(world), (std::vector<std::string>{"session_created", "credentials_issued"}));
 
-  child_.outcome = ChildOutcome{3, std::nullopt};
+  child_.outcome = ChildOutcome{3, std::nullopt, std::nullopt};
   auto ran = (*session)->RunChild({planned->plan.command, {}, std::nullopt, {}});
   ASSERT_TRUE(ran);
   EXPECT_EQ(ran->status, 3);
@@ -226,6 +233,94 @@ TEST_F(SessionEngineTest, AssumesTheRoleWithThePlansPolicyAndRecordsEachStepInOr
   EXPECT_EQ(record->role, kRole);
 }
 
+TEST_F(SessionEngineTest, TheCommandRunsInTheSandboxThatHidesTheStores) {
+  World world = MakeWorld();
+  world.working_directory = (home_ / "work").string();
+  auto planned = Plan(world, Asking("s3:ListBucket"));
+  ASSERT_TRUE(planned);
+  EXPECT_TRUE(planned->plan.sandbox);
+  sts_.script.push_back(
+      Reply(200, AssumeRoleReply("ASIAISSUED0000000010", "S10", "2026-01-01T12:15:00Z")));
+  auto session = Session::Start(*planned, world);
+  ASSERT_TRUE(session);
+  ASSERT_TRUE((*session)->RunChild({planned->plan.command, {}, std::nullopt}));
+  const ChildSpec& spec = child_.runs.back();
+  ASSERT_TRUE(spec.sandbox.has_value());
+  std::vector<std::string> hidden;
+  for (const HiddenPath& path : spec.sandbox->hidden) hidden.push_back(path.path);
+  // AUDEX_HOME (state and configuration) and the clouds' stores under HOME.
+  for (const std::filesystem::path& path :
+       {home_ / "audex", home_ / ".aws", home_ / ".config" / "gcloud", home_ / ".azure"}) {
+    EXPECT_NE(std::find(hidden.begin(), hidden.end(), path.string()), hidden.end()) << path;
+  }
+  EXPECT_TRUE(notices_.empty()) << notices_.front();
+}
+
+TEST_F(SessionEngineTest, NoSandboxRunsTheCommandWithoutOne) {
+  World world = MakeWorld();
+  SessionRequest request = Asking("s3:ListBucket");
+  request.sandbox = false;
+  auto planned = Plan(world, request);
+  ASSERT_TRUE(planned);
+  EXPECT_FALSE(planned->plan.sandbox);
+  sts_.script.push_back(
+      Reply(200, AssumeRoleReply("ASIAISSUED0000000011", "S11", "2026-01-01T12:15:00Z")));
+  auto session = Session::Start(*planned, world);
+  ASSERT_TRUE(session);
+  ASSERT_TRUE((*session)->RunChild({planned->plan.command, {}, std::nullopt}));
+  EXPECT_FALSE(child_.runs.back().sandbox.has_value());
+}
+
+TEST_F(SessionEngineTest, SandboxFalseInTheConfigurationTurnsItOff) {
+  std::filesystem::create_directories(home_ / "audex");
+  std::ofstream(home_ / "audex" / "config.toml") << "sandbox = false\n";
+  World world = MakeWorld();
+  auto planned = Plan(world, Asking("s3:ListBucket"));
+  ASSERT_TRUE(planned) << planned.error().message;
+  EXPECT_FALSE(planned->plan.sandbox);
+  SessionRequest forced = Asking("s3:ListBucket");
+  forced.sandbox = true;
+  auto overridden = Plan(world, forced);
+  ASSERT_TRUE(overridden);
+  EXPECT_TRUE(overridden->plan.sandbox);
+}
+
+TEST_F(SessionEngineTest, AKernelThatRefusesTheSandboxIsToldToTheUserWithTheReason) {
+  World world = MakeWorld();
+  auto planned = Plan(world, Asking("s3:ListBucket"));
+  ASSERT_TRUE(planned);
+  sts_.script.push_back(
+      Reply(200, AssumeRoleReply("ASIAISSUED0000000012", "S12", "2026-01-01T12:15:00Z")));
+  auto session = Session::Start(*planned, world);
+  ASSERT_TRUE(session);
+  child_.refuse_sandbox = "user namespaces are disabled";
+  auto ran = (*session)->RunChild({planned->plan.command, {}, std::nullopt});
+  ASSERT_TRUE(ran);
+  EXPECT_EQ(ran->status, 0);
+  ASSERT_EQ(notices_.size(), 1u);
+  EXPECT_NE(notices_[0].find("tryaudex: warning: the command runs without the sandbox: user "
+                             "namespaces are disabled"),
+            std::string::npos)
+      << notices_[0];
+  EXPECT_NE(notices_[0].find("sandbox = false"), std::string::npos) << notices_[0];
+}
+
+TEST_F(SessionEngineTest, ASessionThatRunsACommandNamesItsOwnerProcess) {
+  World world = MakeWorld();
+  world.self = SessionOwner{777, 123456};
+  auto planned = Plan(world, Asking("s3:ListBucket"));
+  ASSERT_TRUE(planned);
+  sts_.script.push_back(
+      Reply(200, AssumeRoleReply("ASIAISSUED0000000013", "S13", "2026-01-01T12:15:00Z")));
+  auto session = Session::Start(*planned, world);
+  ASSERT_TRUE(session);
+  auto record = SessionStore(world.paths.state_dir).Load((*session)->id());
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->owner, (SessionOwner{777, 123456}));
+  EXPECT_EQ(StateAt(*record, now_, [](const SessionOwner&) { return false; }),
+            SessionState::kAbandoned);
+}
+
 TEST_F(SessionEngineTest, AChildKilledByASignalEndsWith128PlusTheSignal) {
   World world = MakeWorld();
   auto planned = Plan(world, Asking("s3:ListBucket"));
@@ -234,7 +329,7 @@ TEST_F(SessionEngineTest, AChildKilledByASignalEndsWith128PlusTheSignal) {
       Reply(200, AssumeRoleReply("ASIAISSUED0000000002", "S2", "2026-01-01T12:15:00Z")));
   auto session = Session::Start(*planned, world);
   ASSERT_TRUE(session);
-  child_.outcome = ChildOutcome{std::nullopt, 9};
+  child_.outcome = ChildOutcome{std::nullopt, 9, std::nullopt};
   auto ran = (*session)->RunChild({planned->plan.command, {}, std::nullopt, {}});
   ASSERT_TRUE(ran);
   EXPECT_EQ(ran->status, 137);

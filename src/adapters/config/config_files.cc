@@ -267,13 +267,15 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
       (name == "role_arn" ? config.role_arn
        : name == "region" ? config.region
                           : config.model) = *text_value;
-    } else if (name == "serve" || name == "cache") {
+    } else if (name == "serve" || name == "cache" || name == "sandbox") {
       const auto* flag = node.as_boolean();
       if (flag == nullptr) {
         return UsageError(
             fmt::format("{}: key \"{}\" must be true or false", Where(path, node), name));
       }
-      (name == "serve" ? config.serve : config.cache) = flag->get();
+      (name == "serve"   ? config.serve
+       : name == "cache" ? config.cache
+                         : config.sandbox) = flag->get();
     } else if (name == "server_url" || name == "server_token") {
       auto text_value =
           RequireString(node, path, name,
@@ -310,6 +312,7 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
                                                       "region",
                                                       "serve",
                                                       "cache",
+                                                      "sandbox",
                                                       "model",
                                                       "gcp_service_account",
                                                       "gcp_project",

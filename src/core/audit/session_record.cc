@@ -72,6 +72,16 @@ class FieldReader {
     return value->get<int>();
   }
 
+  std::optional<uint64_t> OptionalUnsigned(const char* name) {
+    const OrderedJson* value = Field(name, false);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_number_unsigned()) {
+      Fail(fmt::format("field \"{}\" is not a non-negative integer or null", name));
+      return std::nullopt;
+    }
+    return value->get<uint64_t>();
+  }
+
   long long Integer(const char* name) {
     const OrderedJson* value = Field(name, true);
     if (value == nullptr) return 0;
@@ -147,6 +157,8 @@ std::string_view SessionStateName(SessionState state) {
       return "ended";
     case SessionState::kFailed:
       return "failed";
+    case SessionState::kAbandoned:
+      return "abandoned";
   }
   return "active";
 }
@@ -173,6 +185,7 @@ SessionRecord NewSessionRecord(const AccessRequest& asked, const SessionPlan& pl
   if (plan.access_boundary) record.policy = *plan.access_boundary;
   record.command = plan.command;
   record.agent_id = start.agent_id;
+  record.owner = start.owner;
   return record;
 }
 
@@ -206,7 +219,7 @@ void MarkEnded(SessionRecord& record, std::optional<int> exit_code, std::optiona
   record.ended = now;
 }
 
-SessionState StateAt(const SessionRecord& record, TimePoint now) {
+SessionState StateAt(const SessionRecord& record, TimePoint now, const OwnerRunning& running) {
   switch (record.status) {
     case SessionStatus::kEnded:
       return SessionState::kEnded;
@@ -215,6 +228,7 @@ SessionState StateAt(const SessionRecord& record, TimePoint now) {
     case SessionStatus::kActive:
       break;
   }
+  if (record.owner && running && !running(*record.owner)) return SessionState::kAbandoned;
   return now < record.expires ? SessionState::kActive : SessionState::kExpired;
 }
 
@@ -246,6 +260,10 @@ OrderedJson SessionRecordJson(const SessionRecord& record) {
   json["access_key_id"] = OptionalJson(record.access_key_id);
   json["agent_id"] = OptionalJson(record.agent_id);
   if (record.token_prefix) json["token_prefix"] = *record.token_prefix;
+  if (record.owner) {
+    json["owner_pid"] = record.owner->pid;
+    json["owner_start_ticks"] = record.owner->start_ticks;
+  }
   return json;
 }
 
@@ -292,16 +310,26 @@ Result<SessionRecord> ParseSessionRecord(std::string_view text) {
   record.access_key_id = read.OptionalString("access_key_id");
   record.agent_id = read.OptionalString("agent_id");
   record.token_prefix = read.OptionalString("token_prefix");
+  const std::optional<int> owner_pid = read.OptionalInt("owner_pid");
+  const std::optional<uint64_t> owner_start = read.OptionalUnsigned("owner_start_ticks");
+  if (owner_pid.has_value() != owner_start.has_value() && !read.problem()) {
+    read.Fail("fields \"owner_pid\" and \"owner_start_ticks\" come together");
+  } else if (owner_pid && *owner_pid <= 0) {
+    read.Fail("field \"owner_pid\" is not a process id");
+  } else if (owner_pid) {
+    record.owner = SessionOwner{*owner_pid, *owner_start};
+  }
   if (read.problem()) return StateError(*read.problem());
   return record;
 }
 
-nlohmann::ordered_json SessionStateJson(const SessionRecord& record, TimePoint now) {
+nlohmann::ordered_json SessionStateJson(const SessionRecord& record, TimePoint now,
+                                        const OwnerRunning& running) {
   const nlohmann::ordered_json stored = SessionRecordJson(record);
   nlohmann::ordered_json json;
   for (auto it = stored.begin(); it != stored.end(); ++it) {
     json[it.key()] = it.value();
-    if (it.key() == "status") json["state"] = SessionStateName(StateAt(record, now));
+    if (it.key() == "status") json["state"] = SessionStateName(StateAt(record, now, running));
   }
   return json;
 }

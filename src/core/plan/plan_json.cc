@@ -67,6 +67,7 @@ OrderedJson SessionPlanJson(const SessionPlan& plan, bool with_command) {
   } else if (plan.aws) {
     json["broker"] = nullptr;
   }
+  json["sandbox"] = plan.sandbox;
   if (with_command) json["command"] = plan.command;
   json["warnings"] = request.warnings;
   json["notes"] = request.notes;

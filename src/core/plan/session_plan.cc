@@ -347,6 +347,10 @@ Result<SessionPlan> PlanSession(const AccessRequest& request,
   return plan;
 }
 
+bool ChooseSandbox(std::optional<bool> flag, const UserConfig& config) {
+  return flag.value_or(config.sandbox.value_or(true));
+}
+
 std::chrono::seconds ChooseTtl(std::optional<std::chrono::seconds> flag, const UserConfig& config) {
   return flag.value_or(config.ttl.value_or(kDefaultTtl));
 }

@@ -50,10 +50,17 @@ struct SessionPlan {
   // Where the AWS credentials may be used from: [network] in config.toml
   // and --source-ip, each written as its own Deny statement (so both hold).
   std::vector<NetworkBinding> network;
+  // The command runs in the sandbox that hides the credential stores
+  // (README, "Threat model").
+  bool sandbox = true;
 };
 
 // The session's lifetime: --ttl, else `ttl` in config.toml, else 15m.
 std::chrono::seconds ChooseTtl(std::optional<std::chrono::seconds> flag, const UserConfig& config);
+
+// Whether the command runs in the sandbox: --no-sandbox, else `sandbox` in
+// config.toml, else on.
+bool ChooseSandbox(std::optional<bool> flag, const UserConfig& config);
 
 // The AWS session policy for a resolved request: one Allow statement with
 // the granted actions sorted case-insensitively and the resources (or "*"),

@@ -54,6 +54,9 @@ struct SessionRequest {
   // the child a working credential (core/wire/credential_calls.h) instead
   // of refusing them.
   bool allow_credential_calls = false;
+  // The sandbox around the command (adapters/process/sandbox.h): false for
+  // --no-sandbox; unset, `sandbox` in config.toml decides, else on.
+  std::optional<bool> sandbox;
   std::vector<std::string> command;  // everything after "--"
 };
 

@@ -19,6 +19,7 @@ struct UserConfig {
   std::optional<std::string> region;
   std::optional<bool> serve;         // run as with --serve (README, "--serve")
   std::optional<bool> cache;         // run as with --cache (README, "Credential cache")
+  std::optional<bool> sandbox;       // false: as with --no-sandbox (README, "Threat model")
   std::optional<std::string> model;  // the Claude model for tryaudex intent
   // Guard rails for `tryaudex mcp` (core/mcp_guard.h). Unset allowed
   // commands means an agent may run nothing.

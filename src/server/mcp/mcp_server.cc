@@ -514,7 +514,7 @@ ToolOutcome McpServer::Sessions(const Json& arguments) {
     auto loaded = store.Load(*id);
     if (!loaded) return Failed(*call, loaded.error(), {});
     (void)Audit(McpToolCalledEvent(*call, "ok", ""));
-    const Json session = SessionStateJson(*loaded, now);
+    const Json session = SessionStateJson(*loaded, now, world_.running);
     Json structured{{"session", session}};
     return ToolOutcome{session.dump(2, ' ', false, Json::error_handler_t::replace), structured,
                        false, false};
@@ -529,10 +529,10 @@ ToolOutcome McpServer::Sessions(const Json& arguments) {
   Json sessions = Json::array();
   size_t total = 0;
   for (const SessionRecord& record : listing->sessions) {
-    if (!all && StateAt(record, now) != SessionState::kActive) continue;
+    if (!all && StateAt(record, now, world_.running) != SessionState::kActive) continue;
     ++total;
     if (sessions.size() < limit) {
-      sessions.push_back(Json(SessionStateJson(record, now)));
+      sessions.push_back(Json(SessionStateJson(record, now, world_.running)));
     }
   }
   Json structured{{"sessions", sessions}, {"total", total}, {"warnings", warnings}};
