@@ -19,8 +19,8 @@
 #include "adapters/store/audit_log.h"
 #include "core/audit/audit_chain.h"
 #include "core/wire/sigv4.h"
-#include "support/scripted_http.h"
 #include "session/session.h"
+#include "support/scripted_http.h"
 
 namespace audex {
 namespace {
