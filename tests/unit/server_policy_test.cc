@@ -73,15 +73,16 @@ TEST(ServerPolicy, AListedProfileIsAllowedAndAnUnlistedOneNeedsItsActionsCovered
 TEST(ServerPolicy, ANamedRoleMustBeListedAndTheDefaultNeedsNoListing) {
   const ResolvedRequest resolved = Resolved("s3:GetObject");
   GrantAsk listed{Provider::kAws, std::nullopt, &resolved, "arn:aws:iam::123456789012:role/deploy",
-                  true, seconds(900)};
+                  true,           seconds(900)};
   EXPECT_FALSE(CheckGrant(CiRule(), listed).has_value());
   GrantAsk other{Provider::kAws, std::nullopt, &resolved, "arn:aws:iam::123456789012:role/admin",
-                 true, seconds(900)};
+                 true,           seconds(900)};
   auto refusal = CheckGrant(CiRule(), other);
   ASSERT_TRUE(refusal);
   EXPECT_EQ(refusal->rule, "policies.ci.roles");
-  GrantAsk server_default{Provider::kAws, std::nullopt, &resolved,
-                          "arn:aws:iam::123456789012:role/admin", false, seconds(900)};
+  GrantAsk server_default{Provider::kAws, std::nullopt,
+                          &resolved,      "arn:aws:iam::123456789012:role/admin",
+                          false,          seconds(900)};
   EXPECT_FALSE(CheckGrant(CiRule(), server_default).has_value());
 }
 
@@ -189,11 +190,12 @@ TEST(ServerToml, MistakesNameTheFileLineKeyAndFix) {
   EXPECT_NE(error("store = \"x.db\"\nstate_dir = \"s\"\ntls_cert = \"c.pem\"\n").find("tls_key"),
             std::string::npos);
   const std::string rate = error(
-      "store = \"x.db\"\nstate_dir = \"s\"\n[policies.ci]\nactions = [\"s3:*\"]\nrate = \"lots\"\n");
+      "store = \"x.db\"\nstate_dir = \"s\"\n[policies.ci]\nactions = [\"s3:*\"]\nrate = "
+      "\"lots\"\n");
   EXPECT_NE(rate.find("server.toml:5"), std::string::npos) << rate;
   EXPECT_NE(rate.find("10/min"), std::string::npos) << rate;
-  const std::string ttl = error(
-      "store = \"x.db\"\nstate_dir = \"s\"\n[policies.ci]\nmax_ttl = \"forever\"\n");
+  const std::string ttl =
+      error("store = \"x.db\"\nstate_dir = \"s\"\n[policies.ci]\nmax_ttl = \"forever\"\n");
   EXPECT_NE(ttl.find("policies.ci.max_ttl"), std::string::npos) << ttl;
   EXPECT_NE(error("store = \"x.db\"\nstate_dir = \"s\"\nthreads = 0\n").find("threads"),
             std::string::npos);

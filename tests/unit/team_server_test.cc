@@ -94,8 +94,7 @@ class TeamServerTest : public ::testing::Test {
     };
     world.notify = [](NoticeLevel, const std::string&) {};
     server_ = std::make_unique<TeamServer>(std::move(config), std::move(*store), world,
-                                           SecretString(std::string(32, 'c')),
-                                           [](const Json&) {});
+                                           SecretString(std::string(32, 'c')), [](const Json&) {});
 
     auto secret = NewApiTokenSecret();
     ASSERT_TRUE(secret);
@@ -110,8 +109,8 @@ class TeamServerTest : public ::testing::Test {
     AuditEvent created;
     created.session_id = token.id;
     created.name = "token_created";
-    ASSERT_TRUE(store_->Transact(
-        [&](TeamTransaction& tx) { return tx.InsertApiToken(token, created); }));
+    ASSERT_TRUE(
+        store_->Transact([&](TeamTransaction& tx) { return tx.InsertApiToken(token, created); }));
   }
   void TearDown() override {
     server_.reset();
@@ -175,10 +174,11 @@ TEST_F(TeamServerTest, AGrantIsRecordedThenIssuedWithTheGrantIdAndTheCallerOnThe
   EXPECT_EQ(FormValue(form, "RoleArn"), kRole);
   EXPECT_EQ(FormValue(form, "RoleSessionName"), "audex-" + grant);
   EXPECT_EQ(FormValue(form, "SourceIdentity"), "ci-deploy");
-  EXPECT_EQ(FormValue(form, "Policy"),
-            R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]})");
-  EXPECT_EQ(Events(), (std::vector<std::string>{"token_created", "grant_requested",
-                                                "grant_issued"}));
+  EXPECT_EQ(
+      FormValue(form, "Policy"),
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]})");
+  EXPECT_EQ(Events(),
+            (std::vector<std::string>{"token_created", "grant_requested", "grant_issued"}));
   auto stored = store_->GetGrant(grant);
   ASSERT_TRUE(stored && *stored);
   EXPECT_EQ((*stored)->status, GrantStatus::kIssued);
@@ -197,8 +197,8 @@ TEST_F(TeamServerTest, AnStsRefusalFailsTheGrantAndHandsOutNothing) {
   const ApiResponse response = Post(R"({"allow":"s3:GetObject"})", token_);
   EXPECT_EQ(response.status, 502) << response.body;
   EXPECT_EQ(response.body.find("SecretAccessKey"), std::string::npos);
-  EXPECT_EQ(Events(), (std::vector<std::string>{"token_created", "grant_requested",
-                                                "grant_failed"}));
+  EXPECT_EQ(Events(),
+            (std::vector<std::string>{"token_created", "grant_requested", "grant_failed"}));
 }
 
 TEST_F(TeamServerTest, ARefusalIsAuditedWithItsRuleAndCallsNoSts) {
