@@ -24,6 +24,7 @@
 #include "adapters/files/files.h"
 #include "adapters/files/key_file.h"
 #include "adapters/process/child_process.h"
+#include "adapters/process/environment_block.h"
 #include "adapters/store/random_bytes.h"
 #include "adapters/teamstore/team_store.h"
 #include "core/audit/audit_chain.h"
