@@ -35,6 +35,8 @@ check "expand of a typo -> 3 with did you mean" bash -c "test \$(cat '$TMP/rc') 
 run run --dry-run --allow "s3:GetObjekt" -- true
 check "unknown action in --allow -> 3 with a suggestion and the --allow-unknown hint" \
   bash -c "test \$(cat '$TMP/rc') -eq 3 && grep -q 'did you mean s3:GetObject' '$TMP/err' && grep -q -- --allow-unknown '$TMP/err'"
+check "the typo's suggestion is s3:GetObject alone, not s3:PutObject too" \
+  bash -c "! grep -q 's3:PutObject' '$TMP/err'"
 run run --dry-run --allow "s3:Frob*" -- true
 check "a wildcard that matches nothing -> 3" rc 3
 run run --dry-run --allow "s3:getobject" -- true

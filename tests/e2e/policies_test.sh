@@ -438,6 +438,18 @@ for entry, (name, provider, actions, description) in zip(d, PROFILES):
 '
 finish
 
+begin "policies show s3-readonly --json: the dropped s3:HeadObject note, as the text shows it"
+tx policies show s3-readonly --json
+expect_rc 0
+expect_err_empty
+expect_py '
+d = J()
+exp = [{"action": "s3:HeadObject", "reason": "HEAD requests are authorised by s3:GetObject"}]
+want(d.get("dropped") == exp, exp, d.get("dropped"))
+want(d.get("warnings") == [], "no warnings", d.get("warnings"))
+'
+finish
+
 begin "policies list --json --provider gcp: the 4 GCP profiles"
 tx policies list --json --provider gcp
 expect_rc 0
