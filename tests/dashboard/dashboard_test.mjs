@@ -33,7 +33,7 @@ function check(description, ok, detail = "") {
 }
 
 const tryaudex = (...args) => execFileSync(BIN, args, { encoding: "utf8", env: process.env });
-const sessionIds = () => JSON.parse(tryaudex("sessions", "list", "--json")).map((s) => s.id);
+const sessionIds = () => JSON.parse(tryaudex("sessions", "list", "--all", "--json")).map((s) => s.id);
 const runSession = (allow) =>
   tryaudex("run", "--role-arn", ROLE, "--allow", allow, "--ttl", "15m", "--", "aws", "s3", "ls");
 async function motoData() {
@@ -64,6 +64,16 @@ function request(port, path, { method = "GET", headers = {} } = {}) {
 const env = { ...process.env };
 delete env.BROWSER;
 const server = spawn(BIN, ["dashboard", "--no-open"], { env, stdio: ["ignore", "pipe", "pipe"] });
+// The e2e script stops it by this pid should this script be killed first.
+if (process.env.AUDEX_E2E_PIDS) writeFileSync(process.env.AUDEX_E2E_PIDS, `${server.pid}\n`);
+// A check that throws ends the run as a failure, never leaving the
+// dashboard (or the browser, a child of this process) behind.
+process.on("uncaughtException", (error) => {
+  console.log(`not ok - the browser checks ran to the end: ${error.stack || error}`);
+  server.kill("SIGTERM");
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+});
 let serverOut = "";
 let serverErr = "";
 server.stderr.on("data", (d) => (serverErr += d));
@@ -106,7 +116,7 @@ const browser = await puppeteer.launch({
 });
 const pending = [];
 const consoleErrors = [];
-function watch(page) {
+function watch(page, { errors = true } = {}) {
   page.on("response", (response) => {
     if (!response.url().startsWith(origin)) return;
     pending.push(
@@ -116,6 +126,7 @@ function watch(page) {
         .catch(() => {}),
     );
   });
+  if (!errors) return;
   page.on("console", (m) => {
     if (m.type() === "error") consoleErrors.push(m.text());
   });
@@ -140,11 +151,14 @@ const inlineRan = await page.evaluate(() => {
   return window.__inline === 1;
 });
 check("the CSP stops an injected inline script", !inlineRan);
+// That refusal is the one console error the page may have.
+const cspRefusals = consoleErrors.splice(0).filter((e) => /Content Security Policy/.test(e));
+check("the browser reported the refused inline script", cspRefusals.length === 1, cspRefusals.length);
 
 // The link is used up: a second browser (no cookie) and a plain client fail.
 const other = await browser.createBrowserContext();
 const otherPage = await other.newPage();
-watch(otherPage);
+watch(otherPage, { errors: false });  // its 403 and 401 are the point
 const second = await otherPage.goto(url);
 check("the link works once: the second use is refused (403)", second.status() === 403, second.status());
 const secondApi = await otherPage.goto(`${origin}/api/v1/sessions`);
@@ -251,7 +265,7 @@ for (const view of ["#/sessions", `#/sessions/${target}`, "#/audit", "#/explorer
 
 // Keyboard: from the top, Tab reaches the skip link and then the views.
 await page.goto(`${origin}/#/sessions`, { waitUntil: "networkidle0" });
-await page.evaluate(() => document.activeElement && document.activeElement.blur());
+await page.reload({ waitUntil: "networkidle0" });
 await page.keyboard.press("Tab");
 const firstFocus = await page.evaluate(() => document.activeElement.textContent);
 await page.keyboard.press("Tab");
@@ -274,10 +288,13 @@ await page.screenshot({ path: join(SHOTS, "audit-tampered.png"), fullPage: true 
 
 check("no script error on any page", consoleErrors.length === 0, consoleErrors.join(" | "));
 
-await Promise.all(pending);
-await browser.close();
+// Bounded: a body the browser no longer holds never arrives.
+const within = (promise, ms) => Promise.race([promise, new Promise((resolve) => setTimeout(resolve, ms))]);
+await within(Promise.all(pending), 5000);
+await within(browser.close(), 10000);
 server.kill("SIGTERM");
 const exitCode = await new Promise((resolve) => server.on("exit", (code) => resolve(code)));
+if (process.env.AUDEX_E2E_PIDS) writeFileSync(process.env.AUDEX_E2E_PIDS, "");
 check("SIGTERM stops the dashboard with exit 0", exitCode === 0, `${exitCode} ${serverErr}`);
 
 // --- no secret in any response -----------------------------------------------

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "adapters/process/child_process.h"
+#include "core/credentials/secret_variables.h"
 
 namespace audex {
 
@@ -41,8 +42,12 @@ Result<void> OpenInBrowser(const std::string& browser, const std::string& url,
         "--no-open and open the printed URL yourself",
         browser));
   }
+  // The browser gets the person's environment without the credentials in
+  // it (core/credentials/secret_variables.h): it needs none of them.
   std::vector<std::string> pairs;
-  for (const auto& [name, value] : environment) pairs.push_back(name + "=" + value);
+  for (const auto& [name, value] : environment) {
+    if (!IsSecretVariable(name)) pairs.push_back(name + "=" + value);
+  }
   std::vector<char*> envp;
   for (std::string& pair : pairs) envp.push_back(pair.data());
   envp.push_back(nullptr);

@@ -32,8 +32,10 @@ class StopSignals {
 };
 
 // Starts `browser` (a program name or path, as in the BROWSER convention of
-// xdg-open and Python's webbrowser) with `url` as its one argument, and does
-// not wait for it. kUsage when it cannot be started, naming the fix.
+// xdg-open and Python's webbrowser) with `url` as its one argument and
+// `environment` less its secret variables, and does not wait for it (it is
+// reaped when tryaudex exits). kUsage when it cannot be started, naming the
+// fix.
 Result<void> OpenInBrowser(const std::string& browser, const std::string& url,
                            const Environment& environment);
 

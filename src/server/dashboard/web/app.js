@@ -34,10 +34,18 @@ function useHash() {
 }
 
 // Moves focus to the new view's heading so keyboard and screen-reader users
-// land where the content changed.
+// land where the content changed; not on the first view of a page load,
+// where Tab should start at the top (the skip link).
+let firstView = true;
 function Heading({ children, id }) {
   const ref = useRef(null);
-  useEffect(() => { if (ref.current) ref.current.focus(); }, []);
+  useEffect(() => {
+    if (firstView) {
+      firstView = false;
+      return;
+    }
+    if (ref.current) ref.current.focus();
+  }, []);
   return html`<h2 id=${id} tabindex="-1" ref=${ref}>${children}</h2>`;
 }
 
@@ -331,4 +339,7 @@ function App() {
     <main id="main" tabindex="-1">${view}</main>`;
 }
 
-render(html`<${App} />`, document.getElementById("app"));
+// The static "Loading" text goes first: render() keeps what it did not make.
+const root = document.getElementById("app");
+root.textContent = "";
+render(html`<${App} />`, root);
