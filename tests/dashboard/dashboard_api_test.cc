@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/store/audit_log.h"
+#include "adapters/store/session_store.h"
 #include "core/base/env.h"
+#include "core/base/rfc3339.h"
 #include "server/dashboard/dashboard_assets.h"
 #include "support/temp_dir.h"
 
@@ -173,6 +175,52 @@ TEST_F(DashboardApiTest, ExplainIsTheDryRunPlan) {
       api_.Handle(Get("/api/v1/policies/explain?allow=s3:NoSuchThing", cookie)).body);
   EXPECT_EQ(wrong["ok"], false);
   EXPECT_FALSE(wrong["error"].get<std::string>().empty());
+}
+
+TEST_F(DashboardApiTest, SessionsWithFilters) {
+  const TimePoint base = std::chrono::system_clock::time_point(std::chrono::hours(499990));
+  const SessionStore store(home_.path());
+  SessionRecord aws;
+  aws.id = "aaaaaaaaaaaaaaaa";
+  aws.created = base;
+  aws.expires = base + std::chrono::hours(1);
+  aws.profile = "s3-readonly";
+  aws.policy = R"({"Version":"2012-10-17","Statement":[]})";
+  MarkEnded(aws, 0, std::nullopt, base + std::chrono::minutes(1));
+  ASSERT_TRUE(store.Save(aws));
+  SessionRecord gcp;
+  gcp.id = "bbbbbbbbbbbbbbbb";
+  gcp.created = base + std::chrono::hours(2);
+  gcp.expires = base + std::chrono::hours(3);
+  gcp.provider = Provider::kGcp;
+  MarkFailed(gcp, "refused", base + std::chrono::hours(2));
+  ASSERT_TRUE(store.Save(gcp));
+  const std::string cookie = Login();
+  const auto ids = [&](const std::string& path) {
+    const WebResponse response = api_.Handle(Get(path, cookie));
+    EXPECT_EQ(response.status, 200) << response.body;
+    std::vector<std::string> listed;
+    const auto reply = nlohmann::json::parse(response.body);  // outlives the loop
+    for (const auto& session : reply["sessions"]) {
+      listed.push_back(session["id"]);
+    }
+    return listed;
+  };
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(ids("/api/v1/sessions"), (Ids{gcp.id, aws.id}));  // newest first
+  EXPECT_EQ(ids("/api/v1/sessions?provider=gcp"), (Ids{gcp.id}));
+  EXPECT_EQ(ids("/api/v1/sessions?status=ended"), (Ids{aws.id}));
+  EXPECT_EQ(ids("/api/v1/sessions?profile=s3-readonly"), (Ids{aws.id}));
+  EXPECT_EQ(ids("/api/v1/sessions?since=" + FormatRfc3339(base + std::chrono::hours(1))),
+            (Ids{gcp.id}));
+  EXPECT_EQ(ids("/api/v1/sessions?limit=1"), (Ids{gcp.id}));
+  EXPECT_EQ(api_.Handle(Get("/api/v1/sessions?since=yesterday", cookie)).status, 400);
+
+  auto one = nlohmann::json::parse(api_.Handle(Get("/api/v1/sessions/aaaa", cookie)).body);
+  EXPECT_EQ(one["session"]["id"], aws.id);
+  EXPECT_EQ(one["policy_document"], *aws.policy);
+  EXPECT_EQ(one["policy_size"], aws.policy->size());
+  EXPECT_EQ(api_.Handle(Get("/api/v1/sessions/cccccccccccccccc", cookie)).status, 404);
 }
 
 }  // namespace
