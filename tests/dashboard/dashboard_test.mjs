@@ -177,6 +177,15 @@ const knownIds = sessionIds();
 check("the session list shows every session, newest first", JSON.stringify(shownIds) === JSON.stringify(knownIds),
   `${shownIds} vs ${knownIds}`);
 await page.screenshot({ path: join(SHOTS, "sessions.png"), fullPage: true });
+const rowCount = (n) =>
+  page.waitForFunction((want) => document.querySelectorAll("#sessions-table tbody tr").length === want,
+    { timeout: 10000 }, n).then(() => true, () => false);
+await page.select("#filter-provider", "gcp");
+const noneForGcp = await rowCount(0);
+await page.select("#filter-provider", "aws");
+const allForAws = await rowCount(knownIds.length);
+await page.select("#filter-provider", "");
+check("the provider filter narrows the list (gcp: none, aws: all)", noneForGcp && allForAws);
 
 // --- a new session appears without a reload ----------------------------------
 await page.evaluate(() => { window.__sameDocument = true; });

@@ -64,7 +64,7 @@ function formatTime(text) {
 // ---- Sessions ----
 
 function Sessions() {
-  const [filters, setFilters] = useState({ provider: "", status: "", profile: "", since: "", until: "" });
+  const [filters, setFilters] = useState({ provider: "", status: "", profile: "", agent: "", since: "", until: "" });
   const [data, setData] = useState(null);
   const [error, setError] = useState("");
   const version = useRef("");
@@ -88,7 +88,7 @@ function Sessions() {
     load();
     const timer = setInterval(load, POLL_MS);
     return () => { stopped = true; clearInterval(timer); };
-  }, [filters.provider, filters.status, filters.profile, filters.since, filters.until]);
+  }, [filters.provider, filters.status, filters.profile, filters.agent, filters.since, filters.until]);
   const set = (name) => (event) => setFilters({ ...filters, [name]: event.target.value });
   const sessions = data ? data.sessions : [];
   return html`
@@ -106,6 +106,8 @@ function Sessions() {
           </select><//>
         <${Field} label="Profile" id="filter-profile">
           <input id="filter-profile" value=${filters.profile} onChange=${set("profile")} /><//>
+        <${Field} label="Agent (AUDEX_AGENT_ID)" id="filter-agent">
+          <input id="filter-agent" value=${filters.agent} onChange=${set("agent")} /><//>
         <${Field} label="Since (RFC 3339)" id="filter-since">
           <input id="filter-since" placeholder="2026-12-06T00:00:00Z" value=${filters.since} onChange=${set("since")} /><//>
         <${Field} label="Until (RFC 3339)" id="filter-until">
