@@ -10,6 +10,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "adapters/webserver/web_module.h"
 #include "core/base/result.h"
