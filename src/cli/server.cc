@@ -1,6 +1,9 @@
 // `tryaudex server ...`: runs tryaudex-server, the team server's own program
 // (server/team/server_main.cc), with the same arguments. Found beside this
-// binary (a build tree, a .deb's /usr/bin) or in the install prefix.
+// binary (a build tree, a .deb's /usr/bin) or in the install prefix. It
+// gets the environment tryaudex started with (the World's snapshot): the
+// base credentials the server issues with were erased from this process's
+// own block before any command ran (cli/main.cc).
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -8,6 +11,8 @@
 
 #include <cstring>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "cli/command.h"
 
@@ -34,14 +39,21 @@ CommandSpec ServerCommand() {
             command.prefix_command();
             command.set_help_flag();  // tryaudex-server answers --help itself
             CLI::App* app = &command;
-            return [app](const Invocation&) -> Result<int> {
+            return [app](const Invocation& call) -> Result<int> {
               const std::filesystem::path program = ServerProgram();
               std::vector<std::string> args = {"tryaudex server"};
               for (const std::string& arg : app->remaining()) args.push_back(arg);
               std::vector<char*> argv;
               for (std::string& arg : args) argv.push_back(arg.data());
               argv.push_back(nullptr);
-              ::execv(program.c_str(), argv.data());
+              std::vector<std::string> variables;
+              for (const auto& [name, value] : call.context.world.environment) {
+                variables.push_back(name + "=" + value);
+              }
+              std::vector<char*> envp;
+              for (std::string& variable : variables) envp.push_back(variable.data());
+              envp.push_back(nullptr);
+              ::execve(program.c_str(), argv.data(), envp.data());
               return StateError(fmt::format(
                   "cannot run the team server {}: {}; it is installed with tryaudex (build it "
                   "with scripts/build tryaudex-server)",
