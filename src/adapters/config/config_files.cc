@@ -15,6 +15,7 @@
 #include "adapters/config/toml_fields.h"
 #include "adapters/files/files.h"
 #include "core/base/text.h"
+#include "core/plan/sts_request.h"
 #include "core/plan/ttl.h"
 
 namespace audex {
@@ -189,6 +190,17 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
         }
       }
       config.mcp_allowed_commands = std::move(*list);
+    } else if (name == "policy_arns") {
+      auto list = RequireStringList(node, path, name,
+                                    "[\"arn:aws:iam::123456789012:policy/CompanyCeiling\"]");
+      if (!list) return tl::unexpected(list.error());
+      for (const std::string& arn : *list) {
+        if (auto valid = ValidatePolicyArn(arn, fmt::format("{}: policy_arns", Where(path, node)));
+            !valid) {
+          return tl::unexpected(valid.error());
+        }
+      }
+      config.policy_arns = std::move(*list);
     } else if (name == "mcp_allowed_roles") {
       auto list = RequireStringList(node, path, name, "[\"arn:aws:iam::123456789012:role/Dev\"]");
       if (!list) return tl::unexpected(list.error());
@@ -240,7 +252,8 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
                                                       "mcp_allowed_commands",
                                                       "mcp_max_ttl",
                                                       "mcp_allowed_profiles",
-                                                      "mcp_allowed_roles"};
+                                                      "mcp_allowed_roles",
+                                                      "policy_arns"};
       const std::string closest = ClosestName(name, kKnown);
       warnings->push_back(fmt::format("{}: unknown key \"{}\" ignored{}", Where(path, node), name,
                                       closest.empty() ? "" : " (did you mean " + closest + "?)"));
@@ -309,10 +322,22 @@ Result<std::vector<Profile>> ParseProfilesToml(std::string_view text, const std:
           if (!value) return tl::unexpected(value.error());
           profile_fields.resources = *value;
           profile_fields.resources_at = Where(path, field);
+        } else if (field_name == "policy_arns") {
+          auto value = RequireStringList(field, path, qualified,
+                                         "[\"arn:aws:iam::aws:policy/ReadOnlyAccess\"]");
+          if (!value) return tl::unexpected(value.error());
+          for (const std::string& arn : *value) {
+            if (auto valid =
+                    ValidatePolicyArn(arn, fmt::format("{}: {}", Where(path, field), qualified));
+                !valid) {
+              return tl::unexpected(valid.error());
+            }
+          }
+          profile_fields.policy_arns = *value;
         } else {
           return UsageError(fmt::format(
-              "{}: unknown key \"{}\"; a profile has description, actions, resources and "
-              "provider",
+              "{}: unknown key \"{}\"; a profile has description, actions, resources, "
+              "policy_arns and provider",
               Where(path, field), qualified));
         }
       }
