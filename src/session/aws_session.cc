@@ -2,6 +2,9 @@
 // STS call the issue plan describes (AssumeRole or GetScopedCredentials),
 // the encrypted cache, renewal, and the child's environment (static keys,
 // or the serving endpoint).
+#include <fmt/format.h>
+
+#include <atomic>
 #include <mutex>
 
 #include "adapters/aws/credential_chain.h"
@@ -60,10 +63,12 @@ class AwsSession final : public ProviderSession {
 
     auto issued = Call(plan_.duration);
     if (!issued) return tl::unexpected(issued.error());
+    IssuedCredentials described = DescribeIssued(*issued);
+    described.session_tags_refused = tags_refused_;
     if (auto recorded = ledger.Record([&](SessionRecorder& recorder) {
           return plan_.method == AwsIssueMethod::kScopedCurrent
-                     ? recorder.CredentialsScoped(DescribeIssued(*issued), base_.access_key_id)
-                     : recorder.CredentialsIssued(DescribeIssued(*issued));
+                     ? recorder.CredentialsScoped(described, base_.access_key_id)
+                     : recorder.CredentialsIssued(described);
         });
         !recorded) {
       return recorded;
@@ -102,6 +107,8 @@ class AwsSession final : public ProviderSession {
     child.session = CurrentCredentials();
     child.region = plan_.region.region;
     child.session_id = id_;
+    child.session_tag =
+        plan_.session_tag.value_or(SessionTag{std::string(kSessionTagKey), id_}).Text();
     child.expiration_rfc3339 =
         child.session.expiration ? FormatRfc3339(*child.session.expiration) : std::string();
     PreparedChild prepared;
@@ -156,9 +163,39 @@ class AwsSession final : public ProviderSession {
       if (!scoped) return tl::unexpected(scoped.error());
       return std::move(scoped->credentials);
     }
-    auto assumed = sts.AssumeRole(AssumeRoleFor(plan_, id_, duration), base);
-    if (!assumed) return tl::unexpected(assumed.error());
-    return std::move(assumed->credentials);
+    // A chain: each hop assumes its role with the previous hop's
+    // credentials; only the last hop's are the session's.
+    std::vector<AssumeRoleRequest> hops = AssumeRoleHops(plan_, id_, duration);
+    AwsCredentials current = std::move(base);
+    for (size_t i = 0; i < hops.size(); ++i) {
+      AssumeRoleRequest& hop = hops[i];
+      if (tags_refused_) DropSessionTags(hop);
+      auto assumed = sts.AssumeRole(hop, current);
+      if (!assumed && !hop.tags.empty() && RefusedSessionTags(assumed.error())) {
+        // The tag in the session policy is what enforces tagging; the
+        // session tag only adds it to the principal. A role that does not
+        // trust sts:TagSession costs the principal tag, not the session.
+        world_.Warn(fmt::format(
+            "{} does not allow sts:TagSession in its trust policy: the session goes on without "
+            "the session tag {} (the policy's aws:RequestTag conditions still apply); add "
+            "sts:TagSession to the trust policy to have it",
+            hop.role_arn, plan_.session_tag ? plan_.session_tag->Text() : std::string()));
+        tags_refused_ = true;
+        DropSessionTags(hop);
+        assumed = sts.AssumeRole(hop, current);
+      }
+      if (!assumed) return tl::unexpected(assumed.error());
+      current = std::move(assumed->credentials);
+      if (i + 1 < hops.size()) {
+        current.source = fmt::format("the session of {} (--chain hop {})", hop.role_arn, i + 1);
+      }
+    }
+    return current;
+  }
+
+  static void DropSessionTags(AssumeRoleRequest& hop) {
+    hop.tags.clear();
+    hop.transitive_tag_keys.clear();
   }
 
   World& world_;
@@ -168,6 +205,8 @@ class AwsSession final : public ProviderSession {
   AwsCredentials credentials_;
   std::chrono::system_clock::time_point issued_at_;
   int refreshes_ = 0;         // guarded by the ledger's lock
+  // The role refused the session tag once: renewals go without it.
+  std::atomic<bool> tags_refused_ = false;
   mutable std::mutex mutex_;  // guards base_, credentials_, issued_at_
 };
 

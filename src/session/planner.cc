@@ -4,6 +4,7 @@
 
 #include "adapters/aws/credential_chain.h"
 #include "catalog/catalog_universe.h"
+#include "core/audit/session_id.h"
 #include "core/plan/ttl.h"
 
 namespace audex {
@@ -26,6 +27,32 @@ Result<void> RefuseServeOffAws(const SessionRequest& request, Provider provider)
                                     : "--max-duration"));
 }
 
+// --chain and --policy-arn are AWS's (STS AssumeRole parameters).
+Result<void> RefuseAwsOnlyFlags(const SessionRequest& request, Provider provider) {
+  if (provider == Provider::kAws) return {};
+  const char* flag = !request.chain.empty()       ? "--chain"
+                     : !request.policy_arns.empty() ? "--policy-arn"
+                                                    : nullptr;
+  if (flag == nullptr) return {};
+  return UsageError(fmt::format("{} is for AWS (an STS AssumeRole parameter); this is a {} "
+                                "session: drop {}",
+                                flag, ProviderName(provider), flag));
+}
+
+// The policy_arns of the profile the request resolved to, with where they
+// came from.
+std::vector<PolicyArnChoice> ProfilePolicyArns(const SessionPlan& plan,
+                                               const ProfileCatalog& profiles) {
+  std::vector<PolicyArnChoice> arns;
+  if (!plan.request.profile_name) return arns;
+  const Profile* profile = profiles.Find(*plan.request.profile_name);
+  if (profile == nullptr) return arns;
+  for (const std::string& arn : profile->policy_arns) {
+    arns.push_back({arn, fmt::format("profile {} ({})", profile->name, profile->source)});
+  }
+  return arns;
+}
+
 }  // namespace
 
 Result<LoadedConfiguration> LoadConfigurationNoting(const World& world) {
@@ -38,6 +65,15 @@ Result<LoadedConfiguration> LoadConfigurationNoting(const World& world) {
 Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& world,
                                    const PlanSettings& settings) {
   PlannedSession planned;
+  planned.request = request;
+  auto random = world.random(kSessionIdRandomBytes);
+  if (!random) return tl::unexpected(random.error());
+  planned.session_id = SessionIdFromRandom(*random);
+  std::optional<SessionTag> session_tag;
+  if (request.tag_session) {
+    session_tag = settings.session_tag.value_or(SessionTag{std::string(kSessionTagKey),
+                                                           planned.session_id});
+  }
   AccessRequest& access = planned.access;
   if (request.provider) {
     auto parsed = ParseProviderOption(*request.provider, "--provider");
@@ -68,7 +104,8 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
   // bounds.
   auto plan = PlanSession(access, request.scope_current ? std::nullopt : ttl, config,
                           planned.loaded.profiles, planned.loaded.deny, request.command,
-                          &BuiltinAwsActions(), !request.no_compress);
+                          &BuiltinAwsActions(), !request.no_compress,
+                          session_tag ? &*session_tag : nullptr);
   if (!plan) return tl::unexpected(plan.error());
   planned.plan = std::move(*plan);
   SessionPlan& session = planned.plan;
@@ -84,6 +121,9 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
   if (auto refused = RefuseServeOffAws(request, provider); !refused) {
     return tl::unexpected(refused.error());
   }
+  if (auto refused = RefuseAwsOnlyFlags(request, provider); !refused) {
+    return tl::unexpected(refused.error());
+  }
 
   switch (provider) {
     case Provider::kAws: {
@@ -94,8 +134,14 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
       inputs.aws_profile_region = AwsProfileRegion(ResolveAwsSharedFiles(world.env));
       inputs.ttl = session.ttl;
       inputs.policy = session.policy_json;
+      inputs.profile_policy_arns = ProfilePolicyArns(session, planned.loaded.profiles);
+      inputs.session_tag = session_tag;
       auto issue = PlanAwsIssue(request, inputs);
       if (!issue) return tl::unexpected(issue.error());
+      // A chained session lives at most an hour: the plan's TTL follows.
+      if (!request.scope_current) session.ttl = issue->duration;
+      NoteWarnings(world, issue->notes);
+      for (const std::string& note : issue->notes) session.request.notes.push_back(note);
       if (issue->serve) {
         session.child_variables = ServedChildVariableNames(session.child_variables);
       }

@@ -11,6 +11,7 @@
 #include "core/credentials/azure_identity.h"
 #include "core/credentials/gcp_target.h"
 #include "core/plan/aws_issue.h"
+#include "core/plan/session_tagging.h"
 #include "core/plan/user_config.h"
 #include "core/policy/access_request.h"
 #include "core/policy/action_universe.h"
@@ -47,6 +48,9 @@ struct SessionPlan {
   std::optional<AwsIssuePlan> aws;
   std::optional<GcpTarget> gcp;
   std::optional<AzureTarget> azure;
+  // --tag-session: the tag, the statements the policy carries for it, and
+  // the granted creates it cannot cover (AWS only).
+  std::optional<TagEnforcement> tagging;
 };
 
 // The session's lifetime: --ttl, else `ttl` in config.toml, else 15m.
@@ -57,17 +61,26 @@ std::chrono::seconds ChooseTtl(std::optional<std::chrono::seconds> flag, const U
 // and a Deny statement for deny patterns that overlap granted wildcards.
 PolicyDocument BuildAwsSessionPolicy(const ResolvedRequest& request);
 
+// The exact actions a resolved AWS request grants: every granted pattern
+// expanded with the catalog, minus the explicit denies; unknown actions
+// kept under --allow-unknown as written. Sorted case-insensitively.
+Result<std::vector<std::string>> EffectiveActions(const ResolvedRequest& request,
+                                                  const ActionUniverse& universe);
+
 // Resolves the request, chooses the TTL (--ttl, else config, else 15m) and
 // checks it against the provider, builds and size-checks the policy.
 // With `aws_actions` the AWS actions are checked against the catalog, and the
 // document is the smallest of: the request's patterns with an explicit Deny,
 // the exact remaining set of actions, and (when `compress`) that set packed
 // into the shortest exact wildcards. Over 2,048 characters even then is an
-// error with the figures.
+// error with the figures. With `session_tag` (--tag-session, AWS only, and
+// `aws_actions` required) every candidate document also carries the
+// statements of PlanTagEnforcement, and the plan its account (`tagging`).
 Result<SessionPlan> PlanSession(const AccessRequest& request,
                                 std::optional<std::chrono::seconds> ttl_flag,
                                 const UserConfig& config, const ProfileCatalog& profiles,
                                 const DenyList& deny, std::vector<std::string> command,
-                                const ActionUniverse* aws_actions = nullptr, bool compress = true);
+                                const ActionUniverse* aws_actions = nullptr, bool compress = true,
+                                const SessionTag* session_tag = nullptr);
 
 }  // namespace audex

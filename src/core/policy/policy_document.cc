@@ -34,6 +34,33 @@ Result<std::vector<std::string>> ReadStringOrList(const nlohmann::json& value, s
   return out;
 }
 
+// A value's text in a condition test: strings as they are, other values
+// (true, 12) as their JSON.
+std::string ConditionValueText(const nlohmann::json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+Result<void> ReadConditions(const nlohmann::json& block, Statement& statement, size_t index) {
+  const auto fail = [&] {
+    return PolicyError(fmt::format(
+        "statement {}: \"Condition\" must map operators to objects of keys and values", index + 1));
+  };
+  if (!block.is_object()) return fail();
+  for (const auto& [op, tests] : block.items()) {
+    if (!tests.is_object()) return fail();
+    for (const auto& [key, values] : tests.items()) {
+      ConditionTest test{op, key, {}};
+      if (values.is_array()) {
+        for (const auto& value : values) test.values.push_back(ConditionValueText(value));
+      } else {
+        test.values.push_back(ConditionValueText(values));
+      }
+      statement.conditions.push_back(std::move(test));
+    }
+  }
+  return {};
+}
+
 Result<Statement> ReadStatement(const nlohmann::json& object, size_t index) {
   if (!object.is_object()) {
     return PolicyError(fmt::format("statement {} is not a JSON object", index + 1));
@@ -64,6 +91,9 @@ Result<Statement> ReadStatement(const nlohmann::json& object, size_t index) {
       target = std::move(*items);
     } else if (key == "Condition") {
       statement.has_condition = true;
+      if (auto read = ReadConditions(value, statement, index); !read) {
+        return tl::unexpected(read.error());
+      }
     } else if (key != "Principal" && key != "NotPrincipal") {
       return PolicyError(fmt::format("statement {}: unknown key \"{}\"", index + 1, key));
     }
@@ -93,6 +123,13 @@ std::string RenderPolicy(const PolicyDocument& document) {
     if (!statement.resources.empty()) object["Resource"] = StringOrList(statement.resources);
     if (!statement.not_resources.empty()) {
       object["NotResource"] = StringOrList(statement.not_resources);
+    }
+    if (!statement.conditions.empty()) {
+      OrderedJson block = OrderedJson::object();
+      for (const ConditionTest& test : statement.conditions) {
+        block[test.op][test.key] = StringOrList(test.values);
+      }
+      object["Condition"] = std::move(block);
     }
     statements.push_back(std::move(object));
   }

@@ -16,6 +16,14 @@ inline constexpr size_t kSessionPolicyLimit = 2048;
 
 enum class Effect { kAllow, kDeny };
 
+// One test of a Condition block, `"OPERATOR": {"KEY": VALUES}`
+// ("StringNotEquals", "aws:RequestTag/audex-session", {"0123..."}).
+struct ConditionTest {
+  std::string op;
+  std::string key;
+  std::vector<std::string> values;  // a list of one is written as a string
+};
+
 struct Statement {
   std::string sid;
   Effect effect = Effect::kAllow;
@@ -24,6 +32,10 @@ struct Statement {
   std::vector<std::string> resources;    // Resource
   std::vector<std::string> not_resources;
   bool has_condition = false;  // a Condition block is present (not evaluated)
+  // The block's tests, in order: rendered grouped by operator in the order
+  // each operator first appears. Parsing fills them for string values
+  // (other values keep their JSON text).
+  std::vector<ConditionTest> conditions;
 };
 
 struct PolicyDocument {
@@ -32,7 +44,8 @@ struct PolicyDocument {
 };
 
 // Minified JSON with keys in IAM's customary order (Version, Statement;
-// Sid, Effect, Action, Resource). A list of one is written as a string.
+// Sid, Effect, Action, Resource, Condition). A list of one is written as a
+// string.
 // The same document always renders to the same bytes.
 std::string RenderPolicy(const PolicyDocument& document);
 

@@ -1,0 +1,88 @@
+#include "core/plan/session_request.h"
+
+#include <fmt/format.h>
+
+namespace audex {
+namespace {
+
+using OrderedJson = nlohmann::ordered_json;
+using Json = nlohmann::json;
+
+// The string fields, each with its member in the request.
+constexpr std::pair<const char*, std::optional<std::string> SessionRequest::*> kStrings[] = {
+    {"provider", &SessionRequest::provider},
+    {"allow", &SessionRequest::allow},
+    {"profile", &SessionRequest::profile},
+    {"resource", &SessionRequest::resource},
+    {"ttl", &SessionRequest::ttl},
+    {"role_arn", &SessionRequest::role_arn},
+    {"region", &SessionRequest::region},
+    {"source_identity", &SessionRequest::source_identity},
+    {"max_duration", &SessionRequest::max_duration},
+};
+
+constexpr std::pair<const char*, bool SessionRequest::*> kFlags[] = {
+    {"allow_unknown", &SessionRequest::allow_unknown},
+    {"unscoped_allowed", &SessionRequest::unscoped_allowed},
+    {"no_compress", &SessionRequest::no_compress},
+    {"scope_current", &SessionRequest::scope_current},
+    {"tag_session", &SessionRequest::tag_session},
+};
+
+constexpr std::pair<const char*, std::vector<std::string> SessionRequest::*> kLists[] = {
+    {"chain", &SessionRequest::chain},
+    {"policy_arns", &SessionRequest::policy_arns},
+};
+
+}  // namespace
+
+OrderedJson SessionRequestJson(const SessionRequest& request) {
+  OrderedJson json = OrderedJson::object();
+  for (const auto& [name, member] : kStrings) {
+    if (request.*member) json[name] = *(request.*member);
+  }
+  for (const auto& [name, member] : kFlags) {
+    if (request.*member) json[name] = true;
+  }
+  for (const auto& [name, member] : kLists) {
+    if (!(request.*member).empty()) json[name] = request.*member;
+  }
+  if (request.serve) json["serve"] = *request.serve;
+  return json;
+}
+
+Result<SessionRequest> ParseSessionRequestJson(const Json& json) {
+  if (!json.is_object()) return StateError("field \"request\" is not an object");
+  SessionRequest request;
+  const auto bad = [](const std::string& name, const char* what) {
+    return StateError(fmt::format("field \"request.{}\" is not {}", name, what));
+  };
+  for (const auto& [name, member] : kStrings) {
+    if (const auto it = json.find(name); it != json.end()) {
+      if (!it->is_string()) return bad(name, "a string");
+      request.*member = it->get<std::string>();
+    }
+  }
+  for (const auto& [name, member] : kFlags) {
+    if (const auto it = json.find(name); it != json.end()) {
+      if (!it->is_boolean()) return bad(name, "true or false");
+      request.*member = it->get<bool>();
+    }
+  }
+  for (const auto& [name, member] : kLists) {
+    if (const auto it = json.find(name); it != json.end()) {
+      if (!it->is_array()) return bad(name, "a list");
+      for (const Json& item : *it) {
+        if (!item.is_string()) return bad(name, "a list of strings");
+        (request.*member).push_back(item.get<std::string>());
+      }
+    }
+  }
+  if (const auto it = json.find("serve"); it != json.end()) {
+    if (!it->is_boolean()) return bad("serve", "true or false");
+    request.serve = it->get<bool>();
+  }
+  return request;
+}
+
+}  // namespace audex
