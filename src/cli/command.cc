@@ -5,9 +5,12 @@ namespace audex {
 std::span<const CommandSpec> Commands() {
   static const CommandSpec kCommands[] = {
       RunCommand(),
+      ReplayCommand(),
       PoliciesCommand(),
       SessionsCommand(),
+      CleanupCommand(),
       AuditCommand(),
+      ReportCommand(),
       HealthCommand(),
       LearnCommand(),
       CredentialProcessCommand(),
