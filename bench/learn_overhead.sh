@@ -9,18 +9,14 @@
 #
 #   bash bench/learn_overhead.sh path/to/tryaudex [RUNS] [CALLS]
 set -euo pipefail
-BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+# The set-up of the e2e scripts: BIN, TMP (removed at exit), moto (stopped at
+# exit) with every AWS client and tryaudex pointed at it.
+. "$(dirname "${BASH_SOURCE[0]}")/../tests/e2e/lib.sh"
+e2e_setup bench-learn-overhead "$@"
 RUNS=${2:-7}
 CALLS=${3:-200}
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-TMP="$(mktemp -d)"
-trap '"$ROOT/scripts/local-cloud" moto stop "$TMP/cloud" >/dev/null 2>&1; rm -rf "$TMP"' EXIT
-"$ROOT/scripts/local-cloud" moto start "$TMP/cloud" >/dev/null
-set -a
-. "$TMP/cloud/moto.env"
-set +a
+start_moto
 export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=benchsecret
-export AWS_DEFAULT_REGION=us-east-1 AWS_ENDPOINT_URL="$MOTO_URL" AUDEX_HOME="$TMP/audex" HOME="$TMP"
 export AUDEX_ROLE_ARN=arn:aws:iam::123456789012:role/Bench
 unset AWS_CSM_ENABLED AWS_CSM_PORT
 cat >"$TMP/child.py" <<PY

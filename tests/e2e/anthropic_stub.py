@@ -13,7 +13,8 @@ STUB_EXPECTED_KEY environment variable.
 import json
 import os
 import sys
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from loopback_server import JsonHandler, append_json_line, serve
 
 EXPECTED_KEY = os.environ["STUB_EXPECTED_KEY"]
 PORT_FILE, LOG_FILE = sys.argv[1], sys.argv[2]
@@ -26,15 +27,15 @@ EXAMPLE_BUCKET = {"allow": "s3:GetObject", "resource": "arn:aws:s3:::my-bucket/*
 
 
 def message(text):
-    return 200, {}, {
+    return 200, {
         "id": "msg_stub", "type": "message", "role": "assistant", "model": "stub",
         "content": [{"type": "text", "text": text}],
         "stop_reason": "end_turn", "usage": {"input_tokens": 1, "output_tokens": 1}}
 
 
 def error(status, kind, text, headers=None):
-    return status, headers or {}, {"type": "error", "error": {"type": kind, "message": text},
-                                   "request_id": "req_stub"}
+    return status, {"type": "error", "error": {"type": kind, "message": text},
+                    "request_id": "req_stub"}, headers
 
 
 def answer(system, sentence):
@@ -60,20 +61,7 @@ def answer(system, sentence):
     return message(json.dumps(EXAMPLE_BUCKET))
 
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def reply(self, status, headers, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
+class Handler(JsonHandler):
     def do_POST(self):
         raw = self.rfile.read(int(self.headers.get("content-length", "0")))
         key = self.headers.get("x-api-key")
@@ -86,8 +74,7 @@ class Handler(BaseHTTPRequestHandler):
                          system=body.get("system"), messages=body.get("messages"))
         except ValueError:
             body = None
-        with open(LOG_FILE, "a") as log:
-            log.write(json.dumps(entry) + "\n")
+        append_json_line(LOG_FILE, entry)
         if self.path != "/v1/messages":
             return self.reply(*error(404, "not_found_error", "Not found"))
         if key != EXPECTED_KEY:
@@ -107,8 +94,4 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(*answer(body["system"], messages[0]["content"]))
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-with open(PORT_FILE + ".tmp", "w") as f:
-    f.write(str(server.server_address[1]))
-os.rename(PORT_FILE + ".tmp", PORT_FILE)
-server.serve_forever()
+serve(Handler, PORT_FILE)

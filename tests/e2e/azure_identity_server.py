@@ -16,13 +16,13 @@ to LOG as JSON lines and every issued token to LOG.issued.
 """
 import base64
 import json
-import os
 import secrets
 import ssl
 import sys
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from loopback_server import JsonHandler, append_json_line, note_issued, serve
 
 PORT_FILE, LOG, CERT, KEY = sys.argv[1:5]
 TENANT = "11111111-2222-3333-4444-555555555555"
@@ -39,28 +39,14 @@ def issue(audience):
               "jti": secrets.token_hex(16)}
     token = b64(b'{"typ":"JWT","alg":"RS256"}') + "." + b64(json.dumps(claims).encode()) + "." + b64(secrets.token_bytes(64))
     ISSUED.add(token)
-    with open(LOG + ".issued", "a") as out:
-        out.write(token + "\n")
-    return token
+    return note_issued(LOG, token)
 
 
 def log(entry):
-    with open(LOG, "a") as out:
-        out.write(json.dumps(entry) + "\n")
+    append_json_line(LOG, entry)
 
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def reply(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
+class Handler(JsonHandler):
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
@@ -102,11 +88,6 @@ class Handler(BaseHTTPRequestHandler):
         return self.reply(404, {"error": {"code": "NotFound", "message": url.path}})
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 context.load_cert_chain(CERT, KEY)
-server.socket = context.wrap_socket(server.socket, server_side=True)
-with open(PORT_FILE + ".tmp", "w") as out:
-    out.write(str(server.server_address[1]))
-os.rename(PORT_FILE + ".tmp", PORT_FILE)
-server.serve_forever()
+serve(Handler, PORT_FILE, tls=context)

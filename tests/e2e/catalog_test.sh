@@ -5,13 +5,10 @@
 #
 #   bash tests/e2e/catalog_test.sh path/to/tryaudex
 set -uo pipefail
-BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-catalog.XXXXXX")"
-trap 'rm -rf "$TMP"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_setup catalog "$@"
 export AUDEX_HOME="$TMP/home" HOME="$TMP"
 mkdir -p "$AUDEX_HOME"
-PY=$(python3 -c 'import sys; print(sys.executable)')
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 run() { "$BIN" "$@" >"$TMP/out" 2>"$TMP/err"; echo $? >"$TMP/rc"; }
 rc() { test "$(cat "$TMP/rc")" -eq "$1"; }
 out_has() { grep -qF -- "$1" "$TMP/out"; }

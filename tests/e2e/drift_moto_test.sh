@@ -13,19 +13,9 @@
 #
 #   bash tests/e2e/drift_moto_test.sh path/to/tryaudex
 set -uo pipefail
-
-BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-PY=$(python3 -c 'import sys; print(sys.executable)')
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-drift-moto.XXXXXX")"
-CLOUD="$TMP/cloud"
-cleanup() {
-  "$ROOT/scripts/local-cloud" moto stop "$CLOUD" >/dev/null 2>&1
-  if [ -n "${AUDEX_E2E_KEEP:-}" ]; then echo "kept $TMP"; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
-
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_setup drift-moto "$@"
+need_python_module boto3 "pip's boto3 is on the machine image"
 
 # AWS-managed policies (arn:aws:iam::aws:policy/...) exist only when moto
 # loads them at start.

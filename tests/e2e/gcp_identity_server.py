@@ -23,7 +23,8 @@ import sys
 import time
 import urllib.parse
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from loopback_server import JsonHandler, append_json_line, note_issued, serve
 
 PORT_FILE, LOG = sys.argv[1], sys.argv[2]
 BASE_TOKENS = set()  # issued by /token or the metadata server
@@ -32,28 +33,14 @@ DOWNSCOPED = {}  # token -> boundary
 
 
 def issued(token):
-    with open(LOG + ".issued", "a") as out:
-        out.write(token + "\n")
-    return token
+    return note_issued(LOG, token)
 
 
 def log(entry):
-    with open(LOG, "a") as out:
-        out.write(json.dumps(entry) + "\n")
+    append_json_line(LOG, entry)
 
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def reply(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
+class Handler(JsonHandler):
     def error(self, status, name, message):
         self.reply(status, {"error": {"code": status, "message": message, "status": name}})
 
@@ -158,9 +145,4 @@ class Handler(BaseHTTPRequestHandler):
         return self.error(404, "NOT_FOUND", "no such path " + path)
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-with open(PORT_FILE + ".tmp", "w") as out:
-    out.write(str(server.server_address[1]))
-import os  # noqa: E402
-os.rename(PORT_FILE + ".tmp", PORT_FILE)
-server.serve_forever()
+serve(Handler, PORT_FILE)

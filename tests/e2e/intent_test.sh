@@ -14,26 +14,8 @@
 #
 #   bash tests/e2e/intent_test.sh path/to/tryaudex
 set -uo pipefail
-
-if [[ $# -ne 1 || ! -x $1 ]]; then
-  echo "not ok - usage: bash intent_test.sh PATH_TO_TRYAUDEX"
-  echo "0 passed, 1 failed"
-  exit 1
-fi
-BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
-PY=$(python3 -c 'import sys; print(sys.executable)')
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-intent.XXXXXX")"
-CLOUD="$TMP/cloud"
-STUB_PID=
-cleanup() {
-  [[ -n $STUB_PID ]] && kill "$STUB_PID" 2>/dev/null
-  "$ROOT/scripts/local-cloud" moto stop "$CLOUD" >/dev/null 2>&1
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-. "$HERE/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_setup intent "$@"
 
 export HOME="$TMP/home" AUDEX_HOME="$TMP/audex" LC_ALL=C
 mkdir -p "$HOME" "$AUDEX_HOME"
@@ -116,8 +98,8 @@ check "--run without a command: exit 2" test "$rc" -eq 2
 # --- Claude, through the stand-in -------------------------------------------------
 STUB_EXPECTED_KEY="$KEY" "$PY" "$HERE/anthropic_stub.py" "$TMP/stub.port" "$TMP/stub.log" \
   >"$TMP/stub.out" 2>&1 &
-STUB_PID=$!
-for _ in $(seq 100); do [[ -s $TMP/stub.port ]] && break; sleep 0.05; done
+kill_at_exit $!
+wait_for_file "$TMP/stub.port"
 export ANTHROPIC_BASE_URL="http://127.0.0.1:$(cat "$TMP/stub.port")" ANTHROPIC_API_KEY="$KEY"
 requests() { wc -l <"$TMP/stub.log" 2>/dev/null || echo 0; }
 
@@ -177,6 +159,7 @@ check "unreachable API: exit 4, says so" \
   bash -c "test $rc -eq 4 && grep -q 'cannot reach the Anthropic API' '$err'"
 
 # --- --run against moto: the intent is the session policy ----------------------
+at_exit "$ROOT/scripts/local-cloud" moto stop "$CLOUD"
 if "$ROOT/scripts/local-cloud" moto start "$CLOUD" >"$TMP/moto.log" 2>&1; then
   (
     set -a

@@ -18,19 +18,10 @@
 #
 #   bash tests/e2e/learn_moto_test.sh path/to/tryaudex
 set -uo pipefail
-
-BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-PY=$(python3 -c 'import sys; print(sys.executable)')
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-learn-moto.XXXXXX")"
-CLOUD="$TMP/cloud"
-cleanup() {
-  "$ROOT/scripts/local-cloud" moto stop "$CLOUD" >/dev/null 2>&1
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_setup learn-moto "$@"
+need_tool aws "pip's awscli is on the machine image"
+need_python_module boto3 "pip's boto3 is on the machine image"
 
 # moto writes its request recording to this file (default: ./moto_recording).
 export MOTO_RECORDER_FILEPATH="$TMP/moto_recording"
@@ -350,8 +341,9 @@ PY
 mkfifo "$TMP/ct.in"
 "$PY" "$TMP/cloudtrail.py" "$TMP/ct.state" <"$TMP/ct.in" >"$TMP/ct.port" &
 CT_PID=$!
+kill_at_exit "$CT_PID"
 exec 7>"$TMP/ct.in"
-for _ in $(seq 100); do [ -s "$TMP/ct.port" ] && break; sleep 0.1; done
+wait_for_file "$TMP/ct.port"
 CT_URL="http://127.0.0.1:$(head -1 "$TMP/ct.port")"
 AWS_ENDPOINT_URL_CLOUDTRAIL="$CT_URL" "$BIN" learn --role-arn "$ROLE" --source cloudtrail --wait 8s --json \
   -- sh -c 'aws s3api list-buckets >/dev/null' >"$TMP/ct.json" 2>"$TMP/ct.err"

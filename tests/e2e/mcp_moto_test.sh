@@ -8,27 +8,17 @@
 # NPM_DIR holds node_modules with the SDK (the build's audex_mcp_client_sdk
 # target installs it there from tests/mcp/package-lock.json).
 set -uo pipefail
-
-BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-NPM_DIR="$(cd "$2" && pwd)"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_setup mcp-moto "$@"
+NPM_DIR="$(cd "${2:-.}" && pwd)"
 NODE="${3:-node}"
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-mcp-moto.XXXXXX")"
-CLOUD="$TMP/cloud"
-cleanup() {
-  "$ROOT/scripts/local-cloud" moto stop "$CLOUD" >/dev/null 2>&1
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+need_tool "$NODE" "scripts/setup installs nodejs"
 
 if [ ! -f "$NPM_DIR/node_modules/@modelcontextprotocol/sdk/package.json" ]; then
-  echo "not ok - the MCP client SDK is installed in $NPM_DIR (build the audex_mcp_client_sdk target)"
-  echo "0 passed, 1 failed"
-  exit 1
+  abort "the MCP client SDK is installed in $NPM_DIR (build the audex_mcp_client_sdk target)"
 fi
 
 # --- moto with SigV4 and IAM checks after the five setup calls ----------------
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 start_moto --auth 5
 mkdir -p "$AUDEX_HOME"
 unset AUDEX_ROLE_ARN AWS_PROFILE AWS_SESSION_TOKEN AUDEX_AGENT_ID

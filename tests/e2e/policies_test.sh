@@ -10,24 +10,11 @@
 # expected and actual on failure), then `N passed, M failed`, and exits 1 if
 # any check failed. Registered in CTest as e2e.policies.
 set -uo pipefail
-
-if [[ $# -ne 1 || ! -x $1 ]]; then
-  echo "not ok - usage: bash policies_test.sh PATH_TO_TRYAUDEX (got '${1:-}', not an executable)"
-  echo "0 passed, 1 failed"
-  exit 1
-fi
-BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# The real interpreter, not a version-manager shim: it runs ~60 times.
-if ! PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || [[ -z $PY ]]; then
-  echo "not ok - python3 is needed to check JSON output"
-  echo "0 passed, 1 failed"
-  exit 1
-fi
+# lib.sh for the set-up only: the checks below have a harness of their own.
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_setup policies "$@"
+# The real interpreter (e2e_setup's $PY), isolated: it runs ~60 times.
 PY=("$PY" -I -S)
-
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-e2e.XXXXXX")"
-trap 'rm -rf "$TMP"' EXIT
 cd "$TMP" || exit 1
 
 # --- The environment: nothing from the machine's real configuration. -------
@@ -288,7 +275,7 @@ finish() {
 # ===========================================================================
 # Version, help, unknown commands
 # ===========================================================================
-VERSION=$(sed -n 's/^project(audex VERSION \([0-9][0-9.]*\).*/\1/p' "$SCRIPT_DIR/../../CMakeLists.txt" 2>/dev/null)
+VERSION=$(sed -n 's/^project(audex VERSION \([0-9][0-9.]*\).*/\1/p' "$ROOT/CMakeLists.txt" 2>/dev/null)
 
 begin "--version prints 'tryaudex <version>'"
 tx --version

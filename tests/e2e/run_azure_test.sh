@@ -15,30 +15,16 @@
 #
 #   bash tests/e2e/run_azure_test.sh path/to/tryaudex
 set -uo pipefail
-
-BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-run-azure.XXXXXX")"
-SERVER_PID=
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-. "$HERE/lib.sh"
-
-if ! command -v az >/dev/null; then
-  echo "not ok - az is installed (scripts/setup installs Debian's azure-cli)"
-  echo "0 passed, 1 failed"
-  exit 1
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_setup run-azure "$@"
+need_tool az "scripts/setup installs Debian's azure-cli"
+need_tool openssl "scripts/setup installs it"
 
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/key.pem" -out "$TMP/cert.pem" -days 2 \
   -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
 python3 "$HERE/azure_identity_server.py" "$TMP/port" "$TMP/server.log" "$TMP/cert.pem" "$TMP/key.pem" &
-SERVER_PID=$!
-for _ in $(seq 100); do [ -f "$TMP/port" ] && break; sleep 0.1; done
+kill_at_exit $!
+wait_for_file "$TMP/port"
 PORT=$(cat "$TMP/port")
 URL="https://127.0.0.1:$PORT"
 TENANT=11111111-2222-3333-4444-555555555555

@@ -17,28 +17,13 @@
 #
 #   bash tests/e2e/run_gcp_test.sh path/to/tryaudex
 set -uo pipefail
-
-BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-run-gcp.XXXXXX")"
-SERVER_PID=
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-. "$HERE/lib.sh"
-
-if ! command -v gcloud >/dev/null; then
-  echo "not ok - gcloud is installed (it is on the cpp image)"
-  echo "0 passed, 1 failed"
-  exit 1
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_setup run-gcp "$@"
+need_tool gcloud "it is on the machine image"
 
 python3 "$HERE/gcp_identity_server.py" "$TMP/port" "$TMP/server.log" &
-SERVER_PID=$!
-for _ in $(seq 100); do [ -f "$TMP/port" ] && break; sleep 0.1; done
+kill_at_exit $!
+wait_for_file "$TMP/port"
 PORT=$(cat "$TMP/port")
 URL="http://127.0.0.1:$PORT"
 

@@ -11,19 +11,9 @@
 #
 #   bash tests/e2e/run_moto_test.sh path/to/tryaudex
 set -uo pipefail
-
-BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-PY=$(python3 -c 'import sys; print(sys.executable)')
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-run-moto.XXXXXX")"
-CLOUD="$TMP/cloud"
-cleanup() {
-  "$ROOT/scripts/local-cloud" moto stop "$CLOUD" >/dev/null 2>&1
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_setup run-moto "$@"
+need_tool aws "pip's awscli is on the machine image"
 
 # --- moto with SigV4 and IAM checks after the setup calls -------------------
 # Five unauthenticated calls create the user, its key, its policy, the role

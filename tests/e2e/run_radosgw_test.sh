@@ -6,24 +6,14 @@
 #
 #   bash tests/e2e/run_radosgw_test.sh path/to/tryaudex
 set -uo pipefail
-
-BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-run-rgw.XXXXXX")"
-CLOUD="$TMP/cloud"
-cleanup() {
-  "$ROOT/scripts/local-cloud" radosgw stop "$CLOUD" >/dev/null 2>&1
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_setup run-rgw "$@"
+need_tool aws "pip's awscli is on the machine image"
 
+at_exit "$ROOT/scripts/local-cloud" radosgw stop "$CLOUD"
 if ! "$ROOT/scripts/local-cloud" radosgw start "$CLOUD" >"$TMP/rgw.log" 2>&1; then
   tail -20 "$TMP/rgw.log"
-  echo "not ok - radosgw starts"
-  echo "0 passed, 1 failed"
-  exit 1
+  abort "radosgw starts"
 fi
 set -a
 . "$CLOUD/radosgw.env"

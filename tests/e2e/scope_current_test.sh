@@ -10,18 +10,8 @@
 #
 #   bash tests/e2e/scope_current_test.sh path/to/tryaudex
 set -uo pipefail
-
-BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-PY=$(python3 -c 'import sys; print(sys.executable)')
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-scope.XXXXXX")"
-SERVER_PID=
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_setup scope "$@"
 
 cat >"$TMP/sts.py" <<'PY'
 import datetime, http.server, json, sys, urllib.parse
@@ -62,8 +52,8 @@ print(server.server_port, flush=True)
 server.serve_forever()
 PY
 "$PY" "$TMP/sts.py" "$TMP/calls.jsonl" >"$TMP/port" &
-SERVER_PID=$!
-for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
+kill_at_exit $!
+wait_for_file "$TMP/port"
 PORT=$(head -1 "$TMP/port")
 
 export HOME="$TMP/home" AUDEX_HOME="$TMP/audex" AWS_ENDPOINT_URL_STS="http://127.0.0.1:$PORT"

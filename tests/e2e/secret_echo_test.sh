@@ -9,18 +9,8 @@
 #
 #   bash tests/e2e/secret_echo_test.sh path/to/tryaudex
 set -uo pipefail
-
-BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-PY=$(python3 -c 'import sys; print(sys.executable)')
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-secret-echo.XXXXXX")"
-SERVER_PID=
-cleanup() {
-  [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_setup secret-echo "$@"
 
 # POST / answers as STS does (ErrorResponse XML, HTTP 403 AccessDenied);
 # POST /v1/messages as the Anthropic API does (HTTP 401
@@ -61,8 +51,8 @@ import os
 os.rename(sys.argv[1] + ".tmp", sys.argv[1])
 server.serve_forever()
 PY
-SERVER_PID=$!
-for _ in $(seq 100); do [[ -s "$TMP/port" ]] && break; sleep 0.1; done
+kill_at_exit $!
+wait_for_file "$TMP/port"
 URL="http://127.0.0.1:$(cat "$TMP/port")"
 
 export HOME="$TMP/home" AUDEX_HOME="$TMP/audex"

@@ -13,19 +13,10 @@
 #
 #   bash tests/e2e/serve_moto_test.sh path/to/tryaudex
 set -uo pipefail
-
-BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-PY=$(python3 -c 'import sys; print(sys.executable)')
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-serve-moto.XXXXXX")"
-CLOUD="$TMP/cloud"
-cleanup() {
-  "$ROOT/scripts/local-cloud" moto stop "$CLOUD" >/dev/null 2>&1
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_setup serve-moto "$@"
+need_tool aws "pip's awscli is on the machine image"
+need_python_module boto3 "pip's boto3 is on the machine image"
 
 start_moto --auth 5
 mkdir -p "$HOME/.aws"

@@ -22,6 +22,7 @@
 #include "catalog/intent_check.h"
 #include "core/base/text.h"
 #include "core/intent/intent.h"
+#include "support/loopback_http_server.h"
 
 namespace audex {
 namespace {
@@ -85,7 +86,7 @@ class MessagesServer {
   using Responder = std::function<void(int attempt, const Json& body, httplib::Response&)>;
 
   explicit MessagesServer(Responder respond) : respond_(std::move(respond)) {
-    server_.Post(
+    loopback_.http().Post(
         "/v1/messages", [this](const httplib::Request& request, httplib::Response& response) {
           const int attempt = ++attempts_;
           if (const std::string problem = ShapeProblem(request); !problem.empty()) {
@@ -103,18 +104,10 @@ class MessagesServer {
           }
           respond_(attempt, body, response);
         });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    for (int i = 0; i < 500 && !server_.is_running(); ++i) {
-      std::this_thread::sleep_for(milliseconds(10));
-    }
-  }
-  ~MessagesServer() {
-    server_.stop();
-    thread_.join();
+    loopback_.Start();
   }
 
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string Url() const { return loopback_.Url(); }
   int attempts() const { return attempts_; }
   Json last_body() {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -123,12 +116,10 @@ class MessagesServer {
 
  private:
   Responder respond_;
-  httplib::Server server_;
-  int port_ = 0;
   std::atomic<int> attempts_{0};
   std::mutex mutex_;
   Json last_body_;
-  std::thread thread_;
+  LoopbackHttpServer<> loopback_;  // last: it stops before the members its route uses
 };
 
 struct Client {

@@ -15,6 +15,7 @@
 
 #include "adapters/aws/cloudtrail_client.h"
 #include "adapters/http/curl_http_client.h"
+#include "support/loopback_http_server.h"
 
 namespace audex {
 namespace {
@@ -35,21 +36,12 @@ class LookupEventsServer {
  public:
   explicit LookupEventsServer(std::vector<Delivered> events) : events_(std::move(events)) {
     start_ = steady_clock::now();
-    server_.Post("/", [this](const httplib::Request& request, httplib::Response& response) {
-      Handle(request, response);
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    for (int i = 0; i < 500 && !server_.is_running(); ++i) {
-      std::this_thread::sleep_for(milliseconds(10));
-    }
-  }
-  ~LookupEventsServer() {
-    server_.stop();
-    thread_.join();
+    loopback_.http().Post("/", [this](const httplib::Request& request,
+                                      httplib::Response& response) { Handle(request, response); });
+    loopback_.Start();
   }
 
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string Url() const { return loopback_.Url(); }
   int requests() const { return requests_; }
   int throttled() const { return throttled_; }
   int malformed() const { return malformed_; }
@@ -129,11 +121,9 @@ class LookupEventsServer {
   std::vector<Delivered> events_;
   steady_clock::time_point start_;
   std::optional<steady_clock::time_point> last_;
-  httplib::Server server_;
-  int port_ = 0;
   std::mutex mutex_;
   std::atomic<int> requests_{0}, throttled_{0}, malformed_{0}, max_page_{0};
-  std::thread thread_;
+  LoopbackHttpServer<> loopback_;  // last: it stops before the members its routes use
 };
 
 AwsCredentials Base() {

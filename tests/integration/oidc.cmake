@@ -8,23 +8,16 @@
 find_program(NPM_PROGRAM npm)
 find_program(NODE_PROGRAM node)
 if(NOT NPM_PROGRAM OR NOT NODE_PROGRAM)
-  message(WARNING "node/npm not found: the OIDC integration tests are not registered")
+  message(WARNING "node/npm not found: the OIDC integration tests are reported as skipped")
+  foreach(name integration.oidc.github_issuer integration.oidc.device_flow)
+    audex_skipped_test(${name} "node/npm not found (scripts/setup installs nodejs and npm)")
+  endforeach()
   return()
 endif()
 set(oidc_source_dir ${PROJECT_SOURCE_DIR}/tests/oidc)
 set(oidc_npm_dir ${CMAKE_CURRENT_BINARY_DIR}/oidc_npm)
-set(oidc_npm_stamp ${oidc_npm_dir}/npm-ci.stamp)
-add_custom_command(
-  OUTPUT ${oidc_npm_stamp}
-  COMMAND ${CMAKE_COMMAND} -DNPM=${NPM_PROGRAM} -DSOURCE_DIR=${oidc_source_dir}
-          -DWORK_DIR=${oidc_npm_dir} -DSTAMP=${oidc_npm_stamp} -DPROBE=oidc-provider/package.json
-          "-DHINT=The OIDC tests need jose and oidc-provider pinned in tests/oidc/package-lock.json."
-          -P ${PROJECT_SOURCE_DIR}/src/catalog/npm_ci.cmake
-  DEPENDS ${oidc_source_dir}/package.json ${oidc_source_dir}/package-lock.json
-          ${PROJECT_SOURCE_DIR}/src/catalog/npm_ci.cmake
-  COMMENT "npm ci: jose and oidc-provider pinned in tests/oidc/package-lock.json"
-  VERBATIM)
-add_custom_target(audex_oidc_test_npm ALL DEPENDS ${oidc_npm_stamp})
+audex_npm_ci(audex_oidc_test_npm ${oidc_source_dir} ${oidc_npm_dir} oidc-provider/package.json
+             "jose and oidc-provider")
 foreach(script github_issuer.mjs oidc_provider.mjs complete_device_login.mjs)
   configure_file(${oidc_source_dir}/${script} ${oidc_npm_dir}/${script} COPYONLY)
 endforeach()
@@ -35,7 +28,7 @@ add_executable(audex_oidc_integration_tests
 target_compile_definitions(audex_oidc_integration_tests PRIVATE
                            AUDEX_NODE="${NODE_PROGRAM}" AUDEX_OIDC_NPM_DIR="${oidc_npm_dir}")
 target_link_libraries(audex_oidc_integration_tests PRIVATE audex_oidc_verify audex_oidc audex_http
-                      audex_store GTest::gtest_main audex_warnings)
+                      audex_store audex_gtest_main audex_warnings)
 add_dependencies(audex_oidc_integration_tests audex_oidc_test_npm)
 
 # One process per server kind; each suite starts and stops its own server.

@@ -7,9 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <future>
-#include <sstream>
 
 #include "adapters/http/curl_http_client.h"
 #include "adapters/oidc/device_flow_client.h"
@@ -18,6 +16,7 @@
 #include "adapters/oidc/token_verifier.h"
 #include "core/identity/jwt.h"
 #include "oidc_test_support.h"
+#include "support/temp_dir.h"
 
 namespace audex {
 namespace {
@@ -148,10 +147,8 @@ TEST_F(DeviceFlow, LoginPollsUntilConfirmedThenTheIdTokenVerifiesAndRefreshes) {
   }
 
   // Saved sealed beside the credential cache: no token readable on disk.
-  const std::filesystem::path state =
-      std::filesystem::temp_directory_path() / ("audex-login-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(state);
-  CredentialCacheStore store(state);
+  const TempDir state("audex-login");
+  CredentialCacheStore store(state.path());
   LoginTokens login;
   login.server_url = "https://audex.test";
   login.issuer = Issuer();
@@ -159,14 +156,12 @@ TEST_F(DeviceFlow, LoginPollsUntilConfirmedThenTheIdTokenVerifiesAndRefreshes) {
   login.tokens = *refreshed;
   login.id_token_expires_at = again->expires_at;
   ASSERT_TRUE(SaveLoginTokens(store, login));
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(state)) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(state.path())) {
     if (!entry.is_regular_file()) continue;
-    std::ifstream file(entry.path(), std::ios::binary);
-    std::stringstream content;
-    content << file.rdbuf();
+    const std::string content = ReadText(entry.path());
     for (const SecretString* secret :
          {&refreshed->id_token, &refreshed->access_token, &refreshed->refresh_token}) {
-      EXPECT_EQ(content.str().find(secret->Reveal()), std::string::npos) << entry.path();
+      EXPECT_EQ(content.find(secret->Reveal()), std::string::npos) << entry.path();
     }
   }
   auto loaded = LoadLoginTokens(store, "https://audex.test");
@@ -178,7 +173,6 @@ TEST_F(DeviceFlow, LoginPollsUntilConfirmedThenTheIdTokenVerifiesAndRefreshes) {
   auto gone = LoadLoginTokens(store, "https://audex.test");
   ASSERT_TRUE(gone);
   EXPECT_FALSE(*gone);
-  std::filesystem::remove_all(state);
 }
 
 TEST_F(DeviceFlow, ADeniedLoginStopsThePoll) {

@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/oidc/token_verifier.h"
+#include "support/server_process.h"
 
 extern char** environ;
 
@@ -91,18 +92,7 @@ class NodeServer {
     if (!keep_log && !log_.empty()) ::unlink(log_.c_str());
     if (stdout_ >= 0) ::close(stdout_);
     stdout_ = -1;
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    for (int i = 0; i < 50; ++i) {
-      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = 0;
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = 0;
+    StopServerProcess(pid_);
   }
 
   int port() const { return ready_.value("port", 0); }
@@ -128,16 +118,13 @@ inline int RunNodeScript(const std::string& script, const std::vector<std::strin
                   environ) != 0) {
     return -1;
   }
-  for (int i = 0; i < 600; ++i) {
-    int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) == pid) {
-      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const int status = WaitForExit(pid, std::chrono::seconds(60));
+  if (status == -1) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    return -1;
   }
-  ::kill(pid, SIGKILL);
-  ::waitpid(pid, nullptr, 0);
-  return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 // The store's RememberJti, in memory: what the verifier calls after a

@@ -7,31 +7,20 @@
 # cluster on any exit. About a minute (the first run adds the install).
 #
 # Prints `ok - ...` / `not ok - ...` lines and ends with `N passed, M failed`.
+# Registered in CTest as integration.radosgw.smoke (integration/radosgw.cmake).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 root=$(pwd)
 
-passed=0
-failed=0
+# check, finish, need_tool; ok and not_ok count on the same tallies.
+. "$root/tests/e2e/lib.sh"
 ok() { echo "ok - $*"; passed=$((passed + 1)); }
 not_ok() { echo "not ok - $*"; failed=$((failed + 1)); }
-check() { # check DESCRIPTION COMMAND...
-  local description=$1
-  shift
-  if "$@"; then ok "$description"; else not_ok "$description"; fi
-}
-finish() {
-  echo "$passed passed, $failed failed"
-  [ "$failed" -eq 0 ]
-  exit
-}
 
-for tool in aws curl python3; do
-  command -v "$tool" >/dev/null 2>&1 || {
-    not_ok "$tool is on PATH"
-    finish
-  }
-done
+need_tool aws "pip's awscli is on the machine image"
+need_tool curl "scripts/setup installs it"
+need_tool python3 "scripts/setup installs it"
+need_tool ss "scripts/setup installs iproute2"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/audex-radosgw-smoke.XXXXXX")
 # shellcheck disable=SC2317 # run by the trap
@@ -62,13 +51,9 @@ set -a
 . "$envf"
 set +a
 
-if command -v ss >/dev/null 2>&1; then
-  check "radosgw listens on 127.0.0.1 only" \
-    bash -c "ss -ltnH | awk '{print \$4}' | grep -q '^127.0.0.1:$RGW_PORT\$' &&
-             ! ss -ltnH | awk '{print \$4}' | grep -v '^127.0.0.1:' | grep -q ':$RGW_PORT\$'"
-else
-  ok "radosgw listens on 127.0.0.1 only # SKIP no ss"
-fi
+check "radosgw listens on 127.0.0.1 only" \
+  bash -c "ss -ltnH | awk '{print \$4}' | grep -q '^127.0.0.1:$RGW_PORT\$' &&
+           ! ss -ltnH | awk '{print \$4}' | grep -v '^127.0.0.1:' | grep -q ':$RGW_PORT\$'"
 
 "$root/scripts/local-cloud" radosgw start "$work/cloud" >"$work/start2.out" 2>&1
 check "a second start reuses the running cluster" grep -q "^RGW_PID=$RGW_PID\$" "$work/start2.out"

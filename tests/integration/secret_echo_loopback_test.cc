@@ -24,6 +24,8 @@
 #include "adapters/gcp/gcp_credentials.h"
 #include "adapters/gcp/gcp_iam_client.h"
 #include "adapters/http/curl_http_client.h"
+#include "support/loopback_http_server.h"
+#include "support/temp_dir.h"
 
 namespace audex {
 namespace {
@@ -39,25 +41,15 @@ class EchoServer {
     const auto handle = [this](const httplib::Request& request, httplib::Response& response) {
       respond_(request, response);
     };
-    server_.Post(".*", handle);
-    server_.Get(".*", handle);
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    for (int i = 0; i < 500 && !server_.is_running(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    loopback_.http().Post(".*", handle);
+    loopback_.http().Get(".*", handle);
+    loopback_.Start();
   }
-  ~EchoServer() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string Url() const { return loopback_.Url(); }
 
  private:
   Responder respond_;
-  httplib::Server server_;
-  std::thread thread_;
-  int port_ = 0;
+  LoopbackHttpServer<> loopback_;  // last: it stops before the members its routes use
 };
 
 // A secret as long as a real STS session token (several hundred base64
@@ -174,21 +166,6 @@ TEST(SecretEcho, CloudTrailErrorQuotingTheSessionTokenHoldsNoPieceOfIt) {
   ExpectNoPieceOf(base.session_token.Reveal(), page.error().message);
 }
 
-// A temporary directory removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "audex-secret-echo-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
 TEST(SecretEcho, GoogleRefreshGrantErrorEchoingTheRefreshTokenAndClientSecretHoldsNeither) {
   const std::string refresh_token = "1//0gEchoRefreshToken-abcdefghijklmnopqrstuvwxyz0123456789";
   const std::string client_secret = "GOCSPX-EchoClient+Secret/0123456789";
@@ -205,7 +182,7 @@ TEST(SecretEcho, GoogleRefreshGrantErrorEchoingTheRefreshTokenAndClientSecretHol
             .dump(),
         "application/json");
   });
-  TempDir dir;
+  TempDir dir("audex-secret-echo");
   const std::filesystem::path adc = dir.path() / "adc.json";
   std::ofstream(adc) << Json{
       {"type", "authorized_user"},

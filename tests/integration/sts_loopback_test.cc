@@ -14,6 +14,8 @@
 
 #include "adapters/aws/sts_client.h"
 #include "adapters/http/curl_http_client.h"
+#include "support/loopback_http_server.h"
+#include "support/temp_dir.h"
 
 namespace audex {
 namespace {
@@ -41,38 +43,28 @@ class ScriptedServer {
   using Responder = std::function<void(int attempt, const httplib::Request&, httplib::Response&)>;
 
   explicit ScriptedServer(Responder respond) : respond_(std::move(respond)) {
-    server_.Post("/", [this](const httplib::Request& request, httplib::Response& response) {
-      const int attempt = ++attempts_;
-      last_body_ = request.body;
-      respond_(attempt, request, response);
-    });
-    server_.Get("/headers", [](const httplib::Request&, httplib::Response& response) {
+    loopback_.http().Post("/",
+                          [this](const httplib::Request& request, httplib::Response& response) {
+                            const int attempt = ++attempts_;
+                            last_body_ = request.body;
+                            respond_(attempt, request, response);
+                          });
+    loopback_.http().Get("/headers", [](const httplib::Request&, httplib::Response& response) {
       response.set_header("X-Mixed-Case", "Value With Spaces");
       response.set_content("ok", "text/plain");
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    // cpp-httplib 0.11 has no wait_until_ready(): poll, bounded.
-    for (int i = 0; i < 500 && !server_.is_running(); ++i) {
-      std::this_thread::sleep_for(milliseconds(10));
-    }
-  }
-  ~ScriptedServer() {
-    server_.stop();
-    thread_.join();
+    loopback_.Start();
   }
 
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string Url() const { return loopback_.Url(); }
   int attempts() const { return attempts_; }
   std::string last_body() const { return last_body_; }
 
  private:
   Responder respond_;
-  httplib::Server server_;
-  int port_ = 0;
   std::atomic<int> attempts_{0};
   std::string last_body_;
-  std::thread thread_;
+  LoopbackHttpServer<> loopback_;  // last: it stops before the members its routes use
 };
 
 AwsCredentials Base() {
@@ -279,29 +271,20 @@ TEST(StsLoopback, HttpsToAPlainServerIsATlsFailure) {
 // given as the CA bundle: verification is on, and AWS_CA_BUNDLE-style
 // trust works.
 TEST(StsLoopback, CertificatesAreVerified) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("audex-tls-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  const TempDir dir("audex-tls");
   const std::string cert = (dir / "cert.pem").string();
   const std::string key = (dir / "key.pem").string();
   const std::string command =
       "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
       "-addext subjectAltName=IP:127.0.0.1 -keyout '" +
       key + "' -out '" + cert + "' >/dev/null 2>&1";
-  if (std::system(command.c_str()) != 0) {
-    std::filesystem::remove_all(dir);
-    GTEST_SKIP() << "openssl cannot make a test certificate";
-  }
-  httplib::SSLServer server(cert.c_str(), key.c_str());
-  server.Post("/", [](const httplib::Request&, httplib::Response& response) {
+  if (std::system(command.c_str()) != 0) GTEST_SKIP() << "openssl cannot make a test certificate";
+  LoopbackHttpServer<httplib::SSLServer> server(cert.c_str(), key.c_str());
+  server.http().Post("/", [](const httplib::Request&, httplib::Response& response) {
     response.set_content(SuccessBody(), "text/xml");
   });
-  const int port = server.bind_to_any_port("127.0.0.1");
-  std::thread thread([&] { server.listen_after_bind(); });
-  for (int i = 0; i < 500 && !server.is_running(); ++i) {
-    std::this_thread::sleep_for(milliseconds(10));
-  }
-  const std::string url = "https://127.0.0.1:" + std::to_string(port);
+  server.Start();
+  const std::string url = server.Url();
 
   LoopbackClient untrusting(url);
   const auto refused = untrusting.client.AssumeRole(Request(), Base());
@@ -313,9 +296,7 @@ TEST(StsLoopback, CertificatesAreVerified) {
   StsClient trusting(trusting_http, options);
   const auto accepted = trusting.AssumeRole(Request(), Base());
 
-  server.stop();
-  thread.join();
-  std::filesystem::remove_all(dir);
+  server.Stop();
 
   ASSERT_FALSE(refused);
   EXPECT_EQ(untrusting.client.last_attempts(), 1);

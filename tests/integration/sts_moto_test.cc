@@ -24,6 +24,7 @@
 #include "adapters/http/curl_http_client.h"
 #include "core/wire/sigv4.h"
 #include "core/wire/url.h"
+#include "support/server_process.h"
 
 extern char** environ;
 
@@ -109,18 +110,7 @@ class MotoServer {
   // Stops the server; its log is kept only when something failed.
   void Stop(bool keep_log) {
     if (!keep_log) std::filesystem::remove(log_);
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    for (int i = 0; i < 50; ++i) {
-      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = 0;
-        return;
-      }
-      std::this_thread::sleep_for(milliseconds(100));
-    }
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = 0;
+    StopServerProcess(pid_);
   }
 
   std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }

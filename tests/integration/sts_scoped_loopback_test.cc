@@ -13,6 +13,7 @@
 #include "adapters/aws/sts_client.h"
 #include "adapters/http/curl_http_client.h"
 #include "core/base/rfc3339.h"
+#include "support/loopback_http_server.h"
 
 namespace audex {
 namespace {
@@ -29,7 +30,8 @@ const std::string kScopedToken = "SCOPED-TOKEN-VALUE";
 class ScopedStsServer {
  public:
   ScopedStsServer() {
-    server_.Post("/", [this](const httplib::Request& request, httplib::Response& response) {
+    loopback_.http().Post("/", [this](const httplib::Request& request,
+                                      httplib::Response& response) {
       ++calls_;
       last_policy_ = request.get_param_value("Policy");
       const auto fail = [&response](int status, const std::string& code) {
@@ -71,28 +73,18 @@ class ScopedStsServer {
               "</ResponseMetadata></GetScopedCredentialsResponse>",
           "text/xml");
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    for (int i = 0; i < 500 && !server_.is_running(); ++i) {
-      std::this_thread::sleep_for(milliseconds(10));
-    }
+    loopback_.Start();
   }
-  ~ScopedStsServer() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string Url() const { return loopback_.Url(); }
   int calls() const { return calls_; }
   std::string last_policy() const { return last_policy_; }
   int last_duration() const { return last_duration_; }
 
  private:
-  httplib::Server server_;
-  int port_ = 0;
   std::atomic<int> calls_{0};
   std::string last_policy_;
   int last_duration_ = 0;
-  std::thread thread_;
+  LoopbackHttpServer<> loopback_;  // last: it stops before the members its routes use
 };
 
 AwsCredentials TemporaryBase() {

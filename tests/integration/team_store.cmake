@@ -4,7 +4,7 @@
 # (scripts/local-cloud postgres); a test that cannot start it fails.
 add_executable(audex_team_store_tests ${CMAKE_CURRENT_LIST_DIR}/team_store_test.cc
                                       ${CMAKE_CURRENT_LIST_DIR}/team_store_concurrency_test.cc)
-target_link_libraries(audex_team_store_tests PRIVATE audex_teamstore GTest::gtest_main
+target_link_libraries(audex_team_store_tests PRIVATE audex_teamstore audex_gtest_main
                       audex_warnings)
 # An exported chain is checked by the real `tryaudex audit verify` too.
 target_compile_definitions(audex_team_store_tests PRIVATE AUDEX_TRYAUDEX="$<TARGET_FILE:tryaudex>")

@@ -44,7 +44,7 @@ class TeamStoreConcurrency : public ::testing::TestWithParam<Db> {
     if (failures_++ == 0) first_failure_ = error.message;
   }
 
-  TempDir dir_;
+  TempDir dir_{"audex-teamstore"};
   FakeClock clock_;
   std::string url_;
   std::unique_ptr<TeamStore> a_;
@@ -256,7 +256,7 @@ TEST_P(TeamStoreConcurrency, ABodyThatCallsTheStoreIsRefused) {
 
 TEST(TeamStoreMigration, ReplicasMigratingAtOnceApplyEachMigrationOnce) {
   for (Db db : {Db::kSqlite, Db::kPostgres}) {
-    TempDir dir;
+    TempDir dir("audex-teamstore");
     auto url = FreshStoreUrl(db, dir);
     ASSERT_TRUE(url) << url.error().message;
     std::vector<std::unique_ptr<TeamStore>> replicas;

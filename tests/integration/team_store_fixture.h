@@ -19,6 +19,7 @@
 #include "adapters/teamstore/sql_connection.h"
 #include "adapters/teamstore/team_store.h"
 #include "core/team/store_url.h"
+#include "support/temp_dir.h"
 
 namespace audex::testing {
 
@@ -46,24 +47,6 @@ class FakeClock {
 
  private:
   std::shared_ptr<std::atomic<int64_t>> seconds_;
-};
-
-// A directory removed with everything in it when the test ends.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "audex-teamstore-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
 };
 
 // A store URL nobody has used: a new SQLite file in `dir`, or a new

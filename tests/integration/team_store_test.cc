@@ -77,7 +77,7 @@ class TeamStoreTest : public ::testing::TestWithParam<Db> {
     });
   }
 
-  TempDir dir_;
+  TempDir dir_{"audex-teamstore"};
   FakeClock clock_;
   std::string url_;
   std::unique_ptr<TeamStore> store_;
@@ -870,7 +870,7 @@ TEST(TeamStorePostgres, CarriesOnAfterTheDatabaseRestarts) {
     return std::system(
         fmt::format("'{}' postgres restart '{}' >/dev/null 2>&1", local_cloud, cluster).c_str());
   };
-  TempDir dir;
+  TempDir dir("audex-teamstore");
   auto url = FreshStoreUrl(Db::kPostgres, dir);
   ASSERT_TRUE(url) << url.error().message;
   TeamStoreOptions options;

@@ -14,22 +14,12 @@
 #include <thread>
 
 #include "core/base/rfc3339.h"
+#include "support/temp_dir.h"
 
 namespace audex {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void WriteText(const fs::path& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-}
 
 unsigned Mode(const fs::path& path) {
   struct stat info {};
@@ -48,12 +38,10 @@ AuditEvent Event(const std::string& name) {
 class AuditLogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/audex-audit-log-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    root_ = pattern;
+    ASSERT_FALSE(dir_.path().empty());
+    root_ = dir_.path();
     state_ = root_ / "state" / "audex";
   }
-  void TearDown() override { fs::remove_all(root_); }
 
   AuditLog Log() {
     return AuditLog(state_, [this] {
@@ -67,6 +55,7 @@ class AuditLogTest : public ::testing::Test {
     return VerifyAuditChain(*files);
   }
 
+  TempDir dir_{"audex-audit-log-test"};
   fs::path root_;
   fs::path state_;
   int ticks_ = 0;

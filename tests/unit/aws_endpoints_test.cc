@@ -8,23 +8,15 @@
 namespace audex {
 namespace {
 
-EnvLookup FakeEnv(std::map<std::string, std::string> values) {
-  return [values = std::move(values)](const std::string& name) -> std::optional<std::string> {
-    const auto found = values.find(name);
-    if (found == values.end()) return std::nullopt;
-    return found->second;
-  };
-}
-
 TEST(StsEndpoint, RegionPrecedence) {
-  const auto env = FakeEnv({{"AWS_REGION", "eu-west-1"}, {"AWS_DEFAULT_REGION", "eu-west-2"}});
+  const auto env = LookupIn({{"AWS_REGION", "eu-west-1"}, {"AWS_DEFAULT_REGION", "eu-west-2"}});
   EXPECT_EQ(ResolveRegion("ap-south-1", env, "us-west-1", "us-west-2")->region, "ap-south-1");
   EXPECT_EQ(ResolveRegion("ap-south-1", env, "us-west-1", "us-west-2")->source, "--region");
   EXPECT_EQ(ResolveRegion(std::nullopt, env, "us-west-1", "us-west-2")->source, "AWS_REGION");
-  const auto default_only = FakeEnv({{"AWS_DEFAULT_REGION", "eu-west-2"}});
+  const auto default_only = LookupIn({{"AWS_DEFAULT_REGION", "eu-west-2"}});
   EXPECT_EQ(ResolveRegion(std::nullopt, default_only, "us-west-1", std::nullopt)->region,
             "eu-west-2");
-  const auto none = FakeEnv({});
+  const auto none = LookupIn({});
   EXPECT_EQ(ResolveRegion(std::nullopt, none, "us-west-1", "us-west-2")->region, "us-west-1");
   EXPECT_EQ(ResolveRegion(std::nullopt, none, std::nullopt, "us-west-2")->region, "us-west-2");
   const auto fallback = ResolveRegion(std::nullopt, none, std::nullopt, std::nullopt);
@@ -33,36 +25,36 @@ TEST(StsEndpoint, RegionPrecedence) {
 }
 
 TEST(StsEndpoint, EmptyValuesAreSkipped) {
-  const auto env = FakeEnv({{"AWS_REGION", ""}, {"AWS_DEFAULT_REGION", "eu-north-1"}});
+  const auto env = LookupIn({{"AWS_REGION", ""}, {"AWS_DEFAULT_REGION", "eu-north-1"}});
   EXPECT_EQ(ResolveRegion(std::string(), env, std::nullopt, std::nullopt)->region, "eu-north-1");
 }
 
 TEST(StsEndpoint, RejectsRegionsThatAreNotNames) {
-  const auto env = FakeEnv({{"AWS_REGION", "us-east-1.evil.com/"}});
+  const auto env = LookupIn({{"AWS_REGION", "us-east-1.evil.com/"}});
   const auto region = ResolveRegion(std::nullopt, env, std::nullopt, std::nullopt);
   ASSERT_FALSE(region);
   EXPECT_EQ(region.error().kind, ErrorKind::kUsage);
   EXPECT_NE(region.error().message.find("AWS_REGION"), std::string::npos);
-  EXPECT_FALSE(ResolveRegion("EU-WEST-1", FakeEnv({}), std::nullopt, std::nullopt));
+  EXPECT_FALSE(ResolveRegion("EU-WEST-1", LookupIn({}), std::nullopt, std::nullopt));
 }
 
 TEST(StsEndpoint, EndpointPrecedence) {
-  const auto both = FakeEnv({{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:5000"},
-                             {"AWS_ENDPOINT_URL", "http://127.0.0.1:6000"}});
+  const auto both = LookupIn({{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:5000"},
+                              {"AWS_ENDPOINT_URL", "http://127.0.0.1:6000"}});
   EXPECT_EQ(ResolveStsEndpoint(both, "eu-west-1")->url, "http://127.0.0.1:5000");
   EXPECT_EQ(ResolveStsEndpoint(both, "eu-west-1")->source, "AWS_ENDPOINT_URL_STS");
-  const auto general = FakeEnv({{"AWS_ENDPOINT_URL_STS", ""}, {"AWS_ENDPOINT_URL", "http://h:1"}});
+  const auto general = LookupIn({{"AWS_ENDPOINT_URL_STS", ""}, {"AWS_ENDPOINT_URL", "http://h:1"}});
   EXPECT_EQ(ResolveStsEndpoint(general, "eu-west-1")->url, "http://h:1");
   EXPECT_EQ(ResolveStsEndpoint(general, "eu-west-1")->source, "AWS_ENDPOINT_URL");
-  const auto regional = ResolveStsEndpoint(FakeEnv({}), "eu-west-1");
+  const auto regional = ResolveStsEndpoint(LookupIn({}), "eu-west-1");
   EXPECT_EQ(regional->url, "https://sts.eu-west-1.amazonaws.com");
   EXPECT_EQ(regional->source, "regional");
-  EXPECT_EQ(ResolveStsEndpoint(FakeEnv({}), "cn-north-1")->url,
+  EXPECT_EQ(ResolveStsEndpoint(LookupIn({}), "cn-north-1")->url,
             "https://sts.cn-north-1.amazonaws.com.cn");
 }
 
 TEST(StsEndpoint, BadOverrideNamesTheVariable) {
-  const auto endpoint = ResolveStsEndpoint(FakeEnv({{"AWS_ENDPOINT_URL", "localhost:5000"}}), "x");
+  const auto endpoint = ResolveStsEndpoint(LookupIn({{"AWS_ENDPOINT_URL", "localhost:5000"}}), "x");
   ASSERT_FALSE(endpoint);
   EXPECT_EQ(endpoint.error().kind, ErrorKind::kUsage);
   EXPECT_NE(endpoint.error().message.find("AWS_ENDPOINT_URL"), std::string::npos);

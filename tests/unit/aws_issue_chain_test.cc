@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "core/plan/aws_issue.h"
-#include "scripted_http.h"
+#include "support/scripted_http.h"
 
 namespace audex {
 namespace {

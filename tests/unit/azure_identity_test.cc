@@ -9,7 +9,7 @@
 #include "adapters/azure/azure_credentials.h"
 #include "core/credentials/child_env.h"
 #include "core/wire/url.h"
-#include "scripted_http.h"
+#include "support/scripted_http.h"
 
 namespace audex {
 namespace {

@@ -8,7 +8,7 @@
 #include <deque>
 #include <nlohmann/json.hpp>
 
-#include "scripted_http.h"
+#include "support/scripted_http.h"
 
 namespace audex {
 namespace {
@@ -141,13 +141,7 @@ TEST(CloudTrailClient, AccessDeniedNamesThePermissionAndNoSecret) {
 }
 
 TEST(CloudTrailClient, EndpointOverrides) {
-  const auto env = [](std::map<std::string, std::string> values) {
-    return EnvLookup([values](const std::string& name) -> std::optional<std::string> {
-      const auto found = values.find(name);
-      if (found == values.end()) return std::nullopt;
-      return found->second;
-    });
-  };
+  const auto env = [](const std::map<std::string, std::string>& values) { return MapEnv(values); };
   EXPECT_EQ(*ResolveCloudTrailEndpoint(env({}), "eu-west-1"),
             "https://cloudtrail.eu-west-1.amazonaws.com");
   EXPECT_EQ(*ResolveCloudTrailEndpoint(env({{"AWS_ENDPOINT_URL", "http://a:1"}}), "us-east-1"),

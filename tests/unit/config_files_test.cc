@@ -233,26 +233,18 @@ TEST(ParseConfigToml, RejectsBadMcpGuardRails) {
   ExpectErrorMentions(profiles.error(), {"/c.toml:3", "mcp_allowed_profiles"});
 }
 
-EnvLookup FakeEnv(std::map<std::string, std::string> values) {
-  return [values](const std::string& name) -> std::optional<std::string> {
-    const auto found = values.find(name);
-    if (found == values.end()) return std::nullopt;
-    return found->second;
-  };
-}
-
 TEST(ResolvePaths, AudexHomeOverridesEverything) {
   const AudexPaths paths =
-      ResolvePaths(FakeEnv({{"AUDEX_HOME", "/t/a"}, {"XDG_CONFIG_HOME", "/x"}, {"HOME", "/h"}}));
+      ResolvePaths(LookupIn({{"AUDEX_HOME", "/t/a"}, {"XDG_CONFIG_HOME", "/x"}, {"HOME", "/h"}}));
   EXPECT_EQ(paths.ProfilesFile(), "/t/a/profiles.toml");
   EXPECT_EQ(paths.state_dir, "/t/a");
 }
 
 TEST(ResolvePaths, HonoursXdgAndFallsBackToHome) {
-  const AudexPaths xdg = ResolvePaths(FakeEnv({{"XDG_CONFIG_HOME", "/x"}, {"HOME", "/h"}}));
+  const AudexPaths xdg = ResolvePaths(LookupIn({{"XDG_CONFIG_HOME", "/x"}, {"HOME", "/h"}}));
   EXPECT_EQ(xdg.DenyListFile(), "/x/audex/deny-list.toml");
   EXPECT_EQ(xdg.state_dir, "/h/.local/state/audex");
-  const AudexPaths home = ResolvePaths(FakeEnv({{"HOME", "/h"}, {"XDG_CONFIG_HOME", "rel"}}));
+  const AudexPaths home = ResolvePaths(LookupIn({{"HOME", "/h"}, {"XDG_CONFIG_HOME", "rel"}}));
   EXPECT_EQ(home.ConfigFile(), "/h/.config/audex/config.toml");
 }
 

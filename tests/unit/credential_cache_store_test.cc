@@ -8,19 +8,13 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <sstream>
+
+#include "support/temp_dir.h"
 
 namespace audex {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 CachedCredentials Cached() {
   CachedCredentials cached;
@@ -34,13 +28,9 @@ CachedCredentials Cached() {
 
 class CredentialCacheStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/audex-cache-store-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    state_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(state_); }
-  fs::path state_;
+  void SetUp() override { ASSERT_FALSE(state_.empty()); }
+  TempDir dir_{"audex-cache-store-test"};
+  fs::path state_ = dir_.path();
 };
 
 TEST_F(CredentialCacheStoreTest, StoresAndFindsAnEntry) {

@@ -10,6 +10,8 @@
 #include <map>
 
 #include "core/base/rfc3339.h"
+#include "support/scripted_http.h"
+#include "support/temp_dir.h"
 
 namespace audex {
 namespace {
@@ -22,26 +24,16 @@ const std::string kToken = "IQoJb3JpZ2luX2VjEXAMPLETOKEN//+==";
 class CredentialChainTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    home_ = fs::temp_directory_path() /
-            ("audex-chain-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(home_);
+    ASSERT_FALSE(home_.empty());
     fs::create_directories(home_ / ".aws");
     env_["HOME"] = home_.string();
   }
-  void TearDown() override { fs::remove_all(home_); }
 
   void Write(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
   fs::path CredentialsFile() const { return home_ / ".aws" / "credentials"; }
   fs::path ConfigFile() const { return home_ / ".aws" / "config"; }
 
-  EnvLookup Env() const {
-    return [values = env_](const std::string& name) -> std::optional<std::string> {
-      const auto found = values.find(name);
-      if (found == values.end()) return std::nullopt;
-      return found->second;
-    };
-  }
+  EnvLookup Env() const { return MapEnv(env_); }
 
   // A runner that records the command instead of running it.
   CredentialChainOptions FakeProcess(std::string output) {
@@ -60,7 +52,8 @@ class CredentialChainTest : public ::testing::Test {
     EXPECT_EQ(message.find(kToken), std::string::npos) << message;
   }
 
-  fs::path home_;
+  TempDir dir_{"audex-chain"};
+  fs::path home_ = dir_.path();
   std::map<std::string, std::string> env_;
   std::vector<std::string> commands_;
 };

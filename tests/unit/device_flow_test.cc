@@ -8,12 +8,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "adapters/oidc/login_token_store.h"
 #include "core/identity/login_tokens.h"
-#include "scripted_http.h"
+#include "support/scripted_http.h"
+#include "support/temp_dir.h"
 
 namespace audex {
 namespace {
@@ -197,18 +196,14 @@ TEST(LoginTokens, RoundTripSealedAndNothingReadableOnDisk) {
   EXPECT_EQ(LoginEntryName("https://audex.example.com").rfind("login-", 0), 0u);
   EXPECT_EQ(LoginEntryName("https://audex.example.com").size(), 70u);
 
-  const auto state =
-      std::filesystem::temp_directory_path() / ("audex-login-unit-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(state);
-  CredentialCacheStore store(state);
+  const TempDir state("audex-login-unit");
+  CredentialCacheStore store(state.path());
   ASSERT_TRUE(SaveLoginTokens(store, login));
   const auto entry = store.directory() / LoginEntryName(login.server_url);
-  std::ifstream file(entry, std::ios::binary);
-  std::stringstream bytes;
-  bytes << file.rdbuf();
-  EXPECT_EQ(bytes.str().rfind("AXC1", 0), 0u);
+  const std::string bytes = ReadText(entry);
+  EXPECT_EQ(bytes.rfind("AXC1", 0), 0u);
   for (const char* secret : {"access-token-value", "id-token-value", "refresh-token-value"}) {
-    EXPECT_EQ(bytes.str().find(secret), std::string::npos);
+    EXPECT_EQ(bytes.find(secret), std::string::npos);
   }
   auto loaded = LoadLoginTokens(store, login.server_url);
   ASSERT_TRUE(loaded && *loaded);
@@ -222,7 +217,6 @@ TEST(LoginTokens, RoundTripSealedAndNothingReadableOnDisk) {
   auto moved = LoadLoginTokens(store, "https://other.example.com");
   ASSERT_TRUE(moved);
   EXPECT_FALSE(*moved);
-  std::filesystem::remove_all(state);
 }
 
 }  // namespace

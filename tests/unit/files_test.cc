@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "adapters/config/config_files.h"
+#include "support/temp_dir.h"
 
 namespace audex {
 namespace {
@@ -37,23 +38,20 @@ TEST(SystemError, AFileInPlaceOfADirectoryAndAFullDiskSayWhatToDo) {
 TEST(SystemError, AnErrnoWithoutAFixAddsNothing) { EXPECT_EQ(SystemErrorFix("/s/x", EINTR), ""); }
 
 TEST(FollowSymlink, ALinkLeadsToItsTargetAndAFileToItself) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("audex-follow-" + std::to_string(::getpid()));
+  const TempDir temp("audex-follow");
+  const std::filesystem::path& dir = temp.path();
   std::filesystem::create_directories(dir / "dotfiles");
   std::ofstream(dir / "dotfiles" / "config") << "[profile a]\n";
   std::filesystem::create_symlink(dir / "dotfiles" / "config", dir / "config");
   EXPECT_EQ(FollowSymlink(dir / "config"), std::filesystem::canonical(dir / "dotfiles" / "config"));
   EXPECT_EQ(FollowSymlink(dir / "dotfiles" / "config"), dir / "dotfiles" / "config");
   EXPECT_EQ(FollowSymlink(dir / "absent"), dir / "absent");
-  std::filesystem::remove_all(dir);
 }
 
 TEST(ReadFileIfPresent, ADirectoryInPlaceOfTheFileSaysToMoveIt) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("audex-state-files-" + std::to_string(::getpid()));
+  const TempDir dir("audex-state-files");
   std::filesystem::create_directories(dir / "config.toml");
   auto read = ReadFileIfPresent(dir / "config.toml", ErrorKind::kUsage);
-  std::filesystem::remove_all(dir);
   ASSERT_FALSE(read);
   EXPECT_EQ(read.error().kind, ErrorKind::kUsage);
   EXPECT_TRUE(Contains(read.error().message, "move what is there away")) << read.error().message;
@@ -61,12 +59,11 @@ TEST(ReadFileIfPresent, ADirectoryInPlaceOfTheFileSaysToMoveIt) {
 
 TEST(ReadFileIfPresent, AnUnreadableFileNamesTheFix) {
   if (::geteuid() == 0) GTEST_SKIP() << "root reads a mode 000 file";
-  const std::filesystem::path file = std::filesystem::temp_directory_path() /
-                                     ("audex-unreadable-" + std::to_string(::getpid()) + ".toml");
-  std::ofstream(file) << "ttl = \"15m\"\n";
+  const TempDir dir("audex-unreadable");
+  const std::filesystem::path file = dir / "config.toml";
+  WriteText(file, "ttl = \"15m\"\n");
   std::filesystem::permissions(file, std::filesystem::perms::none);
   auto read = ReadFileIfPresent(file, ErrorKind::kUsage);
-  std::filesystem::remove(file);
   ASSERT_FALSE(read);
   EXPECT_TRUE(Contains(read.error().message, "check the owner and permissions"))
       << read.error().message;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/wire/url.h"
+#include "support/form_body.h"
 
 namespace audex {
 namespace {
@@ -56,21 +57,6 @@ TEST(AccessBoundaryJson, NeedsOneToTenBuckets) {
   EXPECT_NE(too_many.error().message.find("at most 10"), std::string::npos);
   eleven.pop_back();
   EXPECT_TRUE(AccessBoundaryJson(eleven, {"roles/storage.objectViewer"}));
-}
-
-// Decodes an application/x-www-form-urlencoded body the way a server does.
-std::map<std::string, std::string> DecodeForm(const std::string& body) {
-  std::map<std::string, std::string> fields;
-  size_t start = 0;
-  while (start <= body.size()) {
-    size_t end = body.find('&', start);
-    if (end == std::string::npos) end = body.size();
-    const std::string pair = body.substr(start, end - start);
-    const size_t equals = pair.find('=');
-    fields[PercentDecode(pair.substr(0, equals))] = PercentDecode(pair.substr(equals + 1));
-    start = end + 1;
-  }
-  return fields;
 }
 
 TEST(TokenExchangeBody, CarriesTheTokenExchangeFieldsAndTheBoundaryEncodedTwice) {

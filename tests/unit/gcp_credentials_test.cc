@@ -15,7 +15,9 @@
 
 #include "adapters/gcp/gcp_iam_client.h"
 #include "core/wire/url.h"
-#include "scripted_http.h"
+#include "support/form_body.h"
+#include "support/scripted_http.h"
+#include "support/temp_dir.h"
 
 namespace audex {
 namespace {
@@ -58,20 +60,6 @@ RsaKey MakeKey() {
   return out;
 }
 
-std::map<std::string, std::string> DecodeForm(const std::string& body) {
-  std::map<std::string, std::string> fields;
-  size_t start = 0;
-  while (start <= body.size()) {
-    size_t end = body.find('&', start);
-    if (end == std::string::npos) end = body.size();
-    const std::string pair = body.substr(start, end - start);
-    const size_t equals = pair.find('=');
-    fields[PercentDecode(pair.substr(0, equals))] = PercentDecode(pair.substr(equals + 1));
-    start = end + 1;
-  }
-  return fields;
-}
-
 TEST(SignServiceAccountJwt, VerifiesWithTheKeysPublicHalf) {
   const RsaKey key = MakeKey();
   const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1800000000));
@@ -112,16 +100,14 @@ TEST(SignServiceAccountJwt, RejectsAKeyThatIsNotPem) {
 class GcpTokenChain : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("audex-gcp-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    ASSERT_FALSE(dir_.empty());
     std::filesystem::create_directories(dir_ / "gcloud");
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   void Write(const std::string& text) {
     std::ofstream(dir_ / "gcloud" / "application_default_credentials.json") << text;
   }
-  std::filesystem::path dir_;
+  TempDir temp_{"audex-gcp-test"};
+  std::filesystem::path dir_ = temp_.path();
 };
 
 TEST_F(GcpTokenChain, EnvironmentTokenComesFirst) {

@@ -11,7 +11,8 @@
 
 #include "core/plan/aws_endpoints.h"
 #include "core/wire/url.h"
-#include "scripted_http.h"
+#include "support/form_body.h"
+#include "support/scripted_http.h"
 
 namespace audex {
 namespace {
@@ -61,22 +62,9 @@ IamClientOptions Options() {
   return options;
 }
 
-// The form fields of a sent request, decoded.
+// A form field of a sent request, decoded ("" when absent).
 std::string Field(const HttpRequest& request, const std::string& name) {
-  for (const std::string& pair : [&] {
-         std::vector<std::string> parts;
-         size_t start = 0;
-         for (size_t amp; (amp = request.body.find('&', start)) != std::string::npos;
-              start = amp + 1) {
-           parts.push_back(request.body.substr(start, amp - start));
-         }
-         parts.push_back(request.body.substr(start));
-         return parts;
-       }()) {
-    const size_t eq = pair.find('=');
-    if (pair.substr(0, eq) == name) return PercentDecode(pair.substr(eq + 1));
-  }
-  return "";
+  return DecodeForm(request.body)[name];
 }
 
 std::string Header(const HttpRequest& request, const std::string& name) {
@@ -266,13 +254,7 @@ TEST(IamClient, RetriesThrottlingThenSucceeds) {
 }
 
 TEST(ResolveIamEndpoint, FollowsTheCliOverridesThenThePartition) {
-  const auto env = [](std::map<std::string, std::string> values) -> EnvLookup {
-    return [values](const std::string& name) -> std::optional<std::string> {
-      const auto at = values.find(name);
-      if (at == values.end()) return std::nullopt;
-      return at->second;
-    };
-  };
+  const auto env = [](const std::map<std::string, std::string>& values) { return MapEnv(values); };
   auto global = ResolveIamEndpoint(env({}), "eu-west-1");
   ASSERT_TRUE(global);
   EXPECT_EQ(global->url, "https://iam.amazonaws.com");

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "scripted_http.h"
+#include "support/scripted_http.h"
 
 namespace audex {
 namespace {

@@ -16,9 +16,10 @@
 #include "core/audit/audit_chain.h"
 #include "core/audit/audit_event.h"
 #include "core/wire/url.h"
-#include "scripted_http.h"
 #include "session/learn.h"
 #include "session/replay.h"
+#include "support/scripted_http.h"
+#include "support/temp_dir.h"
 
 namespace audex {
 namespace {
@@ -76,11 +77,7 @@ class StandInChild : public ChildRunner {
 class SessionEngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    home_ = std::filesystem::temp_directory_path() /
-            ("audex-engine-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(home_);
-    std::filesystem::create_directories(home_);
+    ASSERT_FALSE(home_.empty());
     environment_ = {{"HOME", home_.string()},
                     {"AUDEX_HOME", (home_ / "audex").string()},
                     {"AWS_ACCESS_KEY_ID", kBaseKey},
@@ -89,7 +86,6 @@ class SessionEngineTest : public ::testing::Test {
                     {"AWS_REGION", "eu-west-1"},
                     {"PATH", "/usr/bin:/bin"}};
   }
-  void TearDown() override { std::filesystem::remove_all(home_); }
 
   World MakeWorld() {
     World world;
@@ -159,7 +155,8 @@ class SessionEngineTest : public ::testing::Test {
     ScriptedHttpClient& to_;
   };
 
-  std::filesystem::path home_;
+  TempDir dir_{"audex-engine"};
+  std::filesystem::path home_ = dir_.path();
   Environment environment_;
   std::chrono::system_clock::time_point now_ =
       std::chrono::sys_days(std::chrono::year{2026} / 1 / 1) + std::chrono::hours(12);

@@ -10,24 +10,17 @@
 
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include "adapters/store/random_bytes.h"
 #include "adapters/store/session_recorder.h"
 #include "core/audit/session_id.h"
 #include "core/base/rfc3339.h"
+#include "support/temp_dir.h"
 
 namespace audex {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 TimePoint At(const char* text) { return ParseRfc3339(text).value(); }
 
@@ -44,14 +37,10 @@ SessionRecord RecordWith(const std::string& id, const char* created) {
 
 class SessionStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/audex-session-store-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    state_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(state_); }
+  void SetUp() override { ASSERT_FALSE(state_.empty()); }
 
-  fs::path state_;
+  TempDir dir_{"audex-session-store-test"};
+  fs::path state_ = dir_.path();
 };
 
 TEST(NewSessionId, IsAWellFormedIdAndDiffersEachTime) {
@@ -97,6 +86,7 @@ TEST_F(SessionStoreTest, LoadsByUniquePrefixInAnyCase) {
   EXPECT_EQ(store.Load("zz").error().kind, ErrorKind::kUsage);
   const auto escape = store.Load("../../etc/passwd");
   ASSERT_FALSE(escape.has_value());
+  EXPECT_EQ(escape.error().kind, ErrorKind::kUsage);
   EXPECT_NE(escape.error().message.find("not a session id"), std::string::npos);
 }
 
@@ -124,7 +114,14 @@ TEST_F(SessionStoreTest, ANewInstallationHasNoSessions) {
 }
 
 TEST_F(SessionStoreTest, RefusesToSaveARecordWhoseIdIsNotAnId) {
-  EXPECT_FALSE(SessionStore(state_).Save(RecordWith("../escape", "2026-05-01T12:00:00Z")));
+  // Audex made the id, so a bad one is Audex's own state gone wrong, not
+  // the user's input; nothing is written outside the sessions directory.
+  const auto saved = SessionStore(state_).Save(RecordWith("../escape", "2026-05-01T12:00:00Z"));
+  ASSERT_FALSE(saved);
+  EXPECT_EQ(saved.error().kind, ErrorKind::kState);
+  EXPECT_NE(saved.error().message.find("\"../escape\" is not a session id"), std::string::npos)
+      << saved.error().message;
+  EXPECT_FALSE(fs::exists(state_ / "escape.json"));
 }
 
 // What `run` does, start to end, for a session that ran and one whose
@@ -173,6 +170,7 @@ TEST_F(SessionStoreTest, ASessionFileThatCannotBeWrittenClosesTheSessionInTheLog
   auto recorder = SessionRecorder::Begin(log, store, SystemClock(),
                                          RecordWith("7777777777777777", "2026-05-01T12:00:00Z"));
   ASSERT_FALSE(recorder.has_value());
+  EXPECT_EQ(recorder.error().kind, ErrorKind::kState);
   const auto files = log.Read();
   ASSERT_TRUE(files.has_value());
   EXPECT_TRUE(VerifyAuditChain(*files).has_value());

@@ -8,7 +8,8 @@
 
 #include "core/base/rfc3339.h"
 #include "core/wire/url.h"
-#include "scripted_http.h"
+#include "support/form_body.h"
+#include "support/scripted_http.h"
 
 namespace audex {
 namespace {
@@ -81,14 +82,9 @@ struct Harness {
 };
 
 std::string BodyParameter(const std::string& body, const std::string& name) {
-  size_t start = 0;
-  while (start <= body.size()) {
-    const size_t end = std::min(body.find('&', start), body.size());
-    const std::string pair = body.substr(start, end - start);
-    if (pair.starts_with(name + "=")) return PercentDecode(pair.substr(name.size() + 1));
-    start = end + 1;
-  }
-  return "<absent>";
+  const auto fields = DecodeForm(body);
+  const auto field = fields.find(name);
+  return field == fields.end() ? "<absent>" : field->second;
 }
 
 TEST(StsClient, AssumeRoleSendsASignedFormPost) {

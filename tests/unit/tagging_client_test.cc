@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/rfc3339.h"
-#include "scripted_http.h"
+#include "support/scripted_http.h"
 
 namespace audex {
 namespace {

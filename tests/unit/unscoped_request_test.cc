@@ -126,8 +126,13 @@ TEST(UnscopedRequest, GcpCannotCarryTheDenyListAndSaysSo) {
 }
 
 TEST(UnscopedRequest, TtlBoundsStillApply) {
+  // 60 s is below STS's 900 s minimum for DurationSeconds: a policy error
+  // that names the range, as for a scoped request.
   auto plan = PlanSession(Unscoped(), std::chrono::seconds(60), UserConfig{}, {}, {}, {"x"});
   ASSERT_FALSE(plan);
+  EXPECT_EQ(plan.error().kind, ErrorKind::kPolicy);
+  EXPECT_NE(plan.error().message.find("900 to 43200 seconds"), std::string::npos)
+      << plan.error().message;
 }
 
 }  // namespace

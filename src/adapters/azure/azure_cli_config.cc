@@ -12,16 +12,11 @@
 namespace audex {
 
 CurlHttpOptions AzureHttpOptions(const EnvLookup& env) {
-  CurlHttpOptions options = HttpOptionsFrom(env);
-  if (auto bundle = NonEmptyVariable(env, "REQUESTS_CA_BUNDLE")) options.ca_bundle = *bundle;
-  return options;
+  return HttpOptionsFrom(env, "REQUESTS_CA_BUNDLE");
 }
 
 CurlHttpOptions AzureImdsHttpOptions(const EnvLookup& env) {
-  CurlHttpOptions options = AzureHttpOptions(env);
-  options.timeouts.connect = std::chrono::milliseconds(1000);
-  options.timeouts.total = std::chrono::milliseconds(3000);
-  return options;
+  return ForMetadataService(AzureHttpOptions(env));
 }
 
 Result<AzureAccessToken> FindAzureToken(const EnvLookup& env, const AzureCloud& cloud,

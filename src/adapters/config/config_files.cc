@@ -141,6 +141,20 @@ Result<std::vector<std::string>> RequireStringList(const toml::node& node, const
   return out;
 }
 
+// A duration key (ttl, mcp_max_ttl): a string ParseTtl reads, its problem
+// named with the file, line and key.
+Result<std::chrono::seconds> RequireDuration(const toml::node& node, const std::string& path,
+                                             std::string_view key, std::string_view example) {
+  auto text_value = RequireString(node, path, key, example);
+  if (!text_value) return tl::unexpected(text_value.error());
+  auto duration = ParseTtl(*text_value);
+  if (!duration) {
+    return UsageError(
+        fmt::format("{}: key \"{}\": {}", Where(path, node), key, duration.error().message));
+  }
+  return *duration;
+}
+
 }  // namespace
 
 Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& path,
@@ -159,22 +173,12 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
       if (!provider) return tl::unexpected(provider.error());
       config.provider = *provider;
     } else if (name == "ttl") {
-      auto text_value = RequireString(node, path, name, "\"15m\"");
-      if (!text_value) return tl::unexpected(text_value.error());
-      auto ttl = ParseTtl(*text_value);
-      if (!ttl) {
-        return UsageError(
-            fmt::format("{}: key \"ttl\": {}", Where(path, node), ttl.error().message));
-      }
+      auto ttl = RequireDuration(node, path, name, "\"15m\"");
+      if (!ttl) return tl::unexpected(ttl.error());
       config.ttl = *ttl;
     } else if (name == "mcp_max_ttl") {
-      auto text_value = RequireString(node, path, name, "\"1h\"");
-      if (!text_value) return tl::unexpected(text_value.error());
-      auto ttl = ParseTtl(*text_value);
-      if (!ttl) {
-        return UsageError(
-            fmt::format("{}: key \"mcp_max_ttl\": {}", Where(path, node), ttl.error().message));
-      }
+      auto ttl = RequireDuration(node, path, name, "\"1h\"");
+      if (!ttl) return tl::unexpected(ttl.error());
       config.mcp_max_ttl = *ttl;
     } else if (name == "mcp_allowed_commands") {
       auto list = RequireStringList(node, path, name, "[\"aws\", \"/usr/bin/terraform\"]");

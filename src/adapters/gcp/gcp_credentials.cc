@@ -214,18 +214,11 @@ Result<SecretString> SignServiceAccountJwt(const SecretString& private_key_pem,
 }
 
 CurlHttpOptions GcpHttpOptions(const EnvLookup& env) {
-  CurlHttpOptions options = HttpOptionsFrom(env);
-  if (auto bundle = NonEmptyVariable(env, "CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE")) {
-    options.ca_bundle = *bundle;
-  }
-  return options;
+  return HttpOptionsFrom(env, "CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE");
 }
 
 CurlHttpOptions GcpMetadataHttpOptions(const EnvLookup& env) {
-  CurlHttpOptions options = GcpHttpOptions(env);
-  options.timeouts.connect = std::chrono::milliseconds(1000);
-  options.timeouts.total = std::chrono::milliseconds(3000);
-  return options;
+  return ForMetadataService(GcpHttpOptions(env));
 }
 
 std::string AdcFilePath(const EnvLookup& env, bool* named_by_variable) {

@@ -231,4 +231,16 @@ CurlHttpOptions HttpOptionsFrom(const EnvLookup& env) {
   return options;
 }
 
+CurlHttpOptions HttpOptionsFrom(const EnvLookup& env, const std::string& ca_bundle_variable) {
+  CurlHttpOptions options = HttpOptionsFrom(env);
+  if (auto bundle = NonEmptyVariable(env, ca_bundle_variable)) options.ca_bundle = *bundle;
+  return options;
+}
+
+CurlHttpOptions ForMetadataService(CurlHttpOptions options) {
+  options.timeouts.connect = std::chrono::milliseconds(1000);
+  options.timeouts.total = std::chrono::milliseconds(3000);
+  return options;
+}
+
 }  // namespace audex

@@ -24,6 +24,16 @@ struct CurlHttpOptions {
 // endpoints).
 CurlHttpOptions HttpOptionsFrom(const EnvLookup& env);
 
+// The same for another cloud's client, whose CLI names its own bundle
+// variable (REQUESTS_CA_BUNDLE for az, CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE for
+// gcloud): that variable when set, else AWS_CA_BUNDLE.
+CurlHttpOptions HttpOptionsFrom(const EnvLookup& env, const std::string& ca_bundle_variable);
+
+// `options` with short timeouts, for a cloud's instance metadata service at
+// a link-local address (169.254.169.254): off that cloud nothing answers
+// there, so a search for base credentials gives up in seconds.
+CurlHttpOptions ForMetadataService(CurlHttpOptions options);
+
 // Thread safety: one instance per thread; each Send uses its own handle.
 // Proxies follow libcurl's usual environment variables (https_proxy,
 // no_proxy, ...), the same ones the AWS CLI honours.

@@ -20,13 +20,25 @@ namespace {
 constexpr int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
 std::atomic<pid_t> g_child{0};
+// A signal that came while the handlers were in but before g_child was set
+// (the child may already run by then): the spawning thread forwards it.
+std::atomic<int> g_pending{0};
 
 void Forward(int signal_number, siginfo_t* info, void*) {
   // SI_KERNEL marks signals the terminal sent to the whole process group:
   // the child has its own copy already.
   if (info != nullptr && info->si_code == SI_KERNEL) return;
+  g_pending.store(signal_number);
+  // Whoever sees both the child and the pending signal sends it, once:
+  // this handler, or ForwardPending right after g_child is stored.
   const pid_t child = g_child.load();
-  if (child > 0) kill(child, signal_number);
+  if (child <= 0) return;
+  if (const int pending = g_pending.exchange(0); pending != 0) kill(child, pending);
+}
+
+// Called once g_child holds the new child.
+void ForwardPending(pid_t child) {
+  if (const int pending = g_pending.exchange(0); pending != 0) kill(child, pending);
 }
 
 }  // namespace
@@ -148,11 +160,13 @@ tl::expected<ChildOutcome, SpawnError> RunChild(const std::vector<std::string>& 
   forward.sa_flags = SA_SIGINFO | SA_RESTART;
   sigemptyset(&forward.sa_mask);
   struct sigaction previous[std::size(kForwardedSignals)];
+  g_pending.store(0);
   for (size_t i = 0; i < std::size(kForwardedSignals); ++i) {
     sigaction(kForwardedSignals[i], &forward, &previous[i]);
   }
   const auto restore = [&] {
     g_child.store(0);
+    g_pending.store(0);
     for (size_t i = 0; i < std::size(kForwardedSignals); ++i) {
       sigaction(kForwardedSignals[i], &previous[i], nullptr);
     }
@@ -166,6 +180,7 @@ tl::expected<ChildOutcome, SpawnError> RunChild(const std::vector<std::string>& 
     return tl::unexpected(SpawnErrorFor(spawned, argv[0]));
   }
   g_child.store(pid);
+  ForwardPending(pid);
 
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {

@@ -62,61 +62,58 @@ Result<std::string> CredentialCacheStore::LoadOrCreateKey() const {
   return StateError(fmt::format("cannot create {}", path.string()));
 }
 
-Result<std::optional<std::string>> CredentialCacheStore::LookupEntry(
-    const std::string& name) const {
+template <typename T>
+Result<std::optional<T>> CredentialCacheStore::ReadSealed(const std::string& name,
+                                                          Open<T> open) const {
   const std::filesystem::path path = directory() / name;
   auto sealed = ReadFileIfPresent(path);
   if (!sealed) return tl::unexpected(sealed.error());
-  if (!*sealed) return std::optional<std::string>();
+  if (!*sealed) return std::optional<T>();
   auto key = LoadOrCreateKey();
   if (!key) return tl::unexpected(key.error());
-  auto opened = OpenCacheEntry(**sealed, *key, name);
+  auto opened = open(**sealed, *key, name);
   if (!opened) {
+    // Another key or damage: the cache is only ever an optimisation.
     ::unlink(path.c_str());
-    return std::optional<std::string>();
+    return std::optional<T>();
   }
-  return std::optional<std::string>(std::move(*opened));
+  return std::optional<T>(std::move(*opened));
+}
+
+Result<std::optional<std::string>> CredentialCacheStore::LookupEntry(
+    const std::string& name) const {
+  return ReadSealed<std::string>(name, &OpenCacheEntry);
 }
 
 Result<std::optional<CachedCredentials>> CredentialCacheStore::Lookup(
     const std::string& name) const {
-  const std::filesystem::path path = directory() / name;
-  auto sealed = ReadFileIfPresent(path);
-  if (!sealed) return tl::unexpected(sealed.error());
-  if (!*sealed) return std::optional<CachedCredentials>();
-  auto key = LoadOrCreateKey();
-  if (!key) return tl::unexpected(key.error());
-  auto opened = OpenCachedCredentials(**sealed, *key, name);
-  if (!opened) {
-    ::unlink(path.c_str());
-    return std::optional<CachedCredentials>();
-  }
-  return std::optional<CachedCredentials>(std::move(*opened));
+  return ReadSealed<CachedCredentials>(name, &OpenCachedCredentials);
 }
 
-Result<void> CredentialCacheStore::StoreEntry(const std::string& name,
-                                              std::string_view plaintext) const {
+Result<void> CredentialCacheStore::WriteSealed(const std::string& name, const Seal& seal) const {
   auto key = LoadOrCreateKey();
   if (!key) return tl::unexpected(key.error());
   // A fresh random nonce per write: GCM must never reuse one under a key.
   auto nonce = RandomBytes(kCacheNonceBytes);
   if (!nonce) return tl::unexpected(nonce.error());
-  auto sealed = SealCacheEntry(plaintext, *key, *nonce, name);
+  auto sealed = seal(*key, *nonce);
   if (!sealed) return tl::unexpected(sealed.error());
   if (auto made = MakePrivateDirectory(directory()); !made) return tl::unexpected(made.error());
   return ReplaceFileAtomically(directory() / name, *sealed);
 }
 
+Result<void> CredentialCacheStore::StoreEntry(const std::string& name,
+                                              std::string_view plaintext) const {
+  return WriteSealed(name, [&](std::string_view key, std::string_view nonce) {
+    return SealCacheEntry(plaintext, key, nonce, name);
+  });
+}
+
 Result<void> CredentialCacheStore::Store(const std::string& name,
                                          const CachedCredentials& cached) const {
-  auto key = LoadOrCreateKey();
-  if (!key) return tl::unexpected(key.error());
-  auto nonce = RandomBytes(kCacheNonceBytes);
-  if (!nonce) return tl::unexpected(nonce.error());
-  auto sealed = SealCachedCredentials(cached, *key, *nonce, name);
-  if (!sealed) return tl::unexpected(sealed.error());
-  if (auto made = MakePrivateDirectory(directory()); !made) return tl::unexpected(made.error());
-  return ReplaceFileAtomically(directory() / name, *sealed);
+  return WriteSealed(name, [&](std::string_view key, std::string_view nonce) {
+    return SealCachedCredentials(cached, key, nonce, name);
+  });
 }
 
 Result<void> CredentialCacheStore::Remove(const std::string& name) const {

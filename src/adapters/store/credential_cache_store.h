@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +45,21 @@ class CredentialCacheStore {
 
  private:
   Result<std::string> LoadOrCreateKey() const;
+
+  // What every write shares: the key, a fresh random nonce for `seal` (GCM
+  // must never reuse one under a key), the private directory, an atomic
+  // replace.
+  using Seal = std::function<Result<std::string>(std::string_view key, std::string_view nonce)>;
+  Result<void> WriteSealed(const std::string& name, const Seal& seal) const;
+
+  // What every read shares: nullopt when there is no entry; an entry that
+  // `open` rejects is removed and reads as absent.
+  template <typename T>
+  using Open = Result<T> (*)(std::string_view sealed, std::string_view key,
+                             std::string_view entry_name);
+  template <typename T>
+  Result<std::optional<T>> ReadSealed(const std::string& name, Open<T> open) const;
+
   std::filesystem::path state_dir_;
 };
 

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "core/base/crypto.h"
+#include "core/base/rfc3339.h"
 #include "core/base/text.h"
 #include "core/wire/url.h"
 
@@ -230,14 +231,13 @@ SigV4Signature Sign(const PreparedRequest& prepared, const AwsCredentials& crede
 
 }  // namespace
 
+// X-Amz-Date is ISO 8601's basic format, YYYYMMDD'T'HHMMSS'Z' (SigV4 docs,
+// "Elements of an AWS API request signature"): RFC 3339's extended form
+// without its separators.
 std::string FormatAmzDate(system_clock::time_point time) {
-  const auto seconds = std::chrono::floor<std::chrono::seconds>(time);
-  const auto days = std::chrono::floor<std::chrono::days>(seconds);
-  const std::chrono::year_month_day date{days};
-  const std::chrono::hh_mm_ss clock{seconds - days};
-  return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z", static_cast<int>(date.year()),
-                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                     clock.hours().count(), clock.minutes().count(), clock.seconds().count());
+  std::string date = FormatRfc3339(time);
+  std::erase_if(date, [](char c) { return c == '-' || c == ':'; });
+  return date;
 }
 
 Result<SigV4Signature> ComputeSigV4(const HttpRequest& request, const AwsCredentials& credentials,

@@ -1,5 +1,5 @@
 // Test doubles for the clients' seams: an HttpClient that answers from a
-// script, and an environment read from a map. Shared by the client tests.
+// script, and an environment read from a map.
 #pragma once
 
 #include <deque>
@@ -12,6 +12,7 @@
 
 #include "adapters/config/paths.h"
 #include "adapters/http/http_client.h"
+#include "core/base/env.h"
 
 namespace audex {
 
@@ -37,12 +38,8 @@ class ScriptedHttpClient : public HttpClient {
 };
 
 // The variables of `values`, and no others.
-inline EnvLookup MapEnv(std::map<std::string, std::string> values) {
-  return [values = std::move(values)](const std::string& name) -> std::optional<std::string> {
-    const auto it = values.find(name);
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  };
+inline EnvLookup MapEnv(const std::map<std::string, std::string>& values) {
+  return LookupIn(Environment(values.begin(), values.end()));
 }
 
 }  // namespace audex
