@@ -52,8 +52,10 @@ CommandSpec CleanupCommand() {
           "SESSION",
           false, [](CLI::App& cleanup) -> CommandRunner {
             auto options = std::make_shared<CleanupOptions>();
-            cleanup.add_option("session", options->request.session, "Session id, or its unique "
-                                                                     "beginning")
+            cleanup
+                .add_option("session", options->request.session,
+                            "Session id, or its unique "
+                            "beginning")
                 ->required();
             cleanup.add_flag("--dry-run", options->dry_run, "List what would be deleted and stop");
             cleanup.add_flag("--yes", options->yes, "Delete without asking (for scripts)");
@@ -83,8 +85,9 @@ Result<void> ValidateCleanupOptions(const CleanupOptions& options) {
         "--yes to delete without asking, or --dry-run to only list them");
   }
   if (options.json && !options.dry_run && !options.yes) {
-    return UsageError("--json is for programs, which cannot answer the prompt: add --yes or "
-                      "--dry-run");
+    return UsageError(
+        "--json is for programs, which cannot answer the prompt: add --yes or "
+        "--dry-run");
   }
   return {};
 }

@@ -4,20 +4,13 @@ namespace audex {
 
 std::span<const CommandSpec> Commands() {
   static const CommandSpec kCommands[] = {
-      RunCommand(),
-      ReplayCommand(),
-      PoliciesCommand(),
-      SessionsCommand(),
-      CleanupCommand(),
-      AuditCommand(),
-      ReportCommand(),
-      HealthCommand(),
-      LearnCommand(),
-      CredentialProcessCommand(),
-      SetupProfileCommand(),
-      CacheCommand(),
-      IntentCommand(),
-      DriftCommand(),
+      RunCommand(),          ReplayCommand(),
+      PoliciesCommand(),     SessionsCommand(),
+      CleanupCommand(),      AuditCommand(),
+      ReportCommand(),       HealthCommand(),
+      LearnCommand(),        CredentialProcessCommand(),
+      SetupProfileCommand(), CacheCommand(),
+      IntentCommand(),       DriftCommand(),
       McpCommand(),
   };
   return kCommands;

@@ -22,8 +22,9 @@ CommandSpec ReplayCommand() {
           "SESSION [-- CMD...]",
           true, [](CLI::App& replay) -> CommandRunner {
             auto options = std::make_shared<ReplayOptions>();
-            replay.add_option("session", options->request.session,
-                              "Session id, or its unique beginning")
+            replay
+                .add_option("session", options->request.session,
+                            "Session id, or its unique beginning")
                 ->required();
             replay.add_flag("--dry-run", options->dry_run, "Print the plan and stop");
             replay.add_flag("--json", options->json, "With --dry-run: print the plan as JSON");

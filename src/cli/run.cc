@@ -94,8 +94,9 @@ void PrintPlanText(const SessionPlan& plan, std::ostream& out) {
   if (plan.tagging) {
     out << fmt::format("Session tag: {} (AUDEX_SESSION_TAG)\n", plan.tagging->tag.Text());
     if (!plan.tagging->untaggable_creates.empty()) {
-      out << fmt::format("Cannot be tagged at creation ({}; cleanup will not find what they make):\n",
-                         plan.tagging->untaggable_creates.size());
+      out << fmt::format(
+          "Cannot be tagged at creation ({}; cleanup will not find what they make):\n",
+          plan.tagging->untaggable_creates.size());
       for (const std::string& action : plan.tagging->untaggable_creates) {
         out << fmt::format("  {}\n", action);
       }

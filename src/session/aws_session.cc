@@ -204,7 +204,7 @@ class AwsSession final : public ProviderSession {
   AwsCredentials base_;
   AwsCredentials credentials_;
   std::chrono::system_clock::time_point issued_at_;
-  int refreshes_ = 0;         // guarded by the ledger's lock
+  int refreshes_ = 0;  // guarded by the ledger's lock
   // The role refused the session tag once: renewals go without it.
   std::atomic<bool> tags_refused_ = false;
   mutable std::mutex mutex_;  // guards base_, credentials_, issued_at_

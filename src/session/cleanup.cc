@@ -152,8 +152,9 @@ Result<CleanupFindings> FindSessionResources(const CleanupRequest& request, Worl
   std::vector<std::string> created;
   if (request.cloudtrail) {
     if (!findings.record) {
-      findings.notes.push_back("CloudTrail not consulted: the session has no record to say which "
-                               "access key it used");
+      findings.notes.push_back(
+          "CloudTrail not consulted: the session has no record to say which "
+          "access key it used");
     } else if (auto found = CreatedPerCloudTrail(*findings.record, *base, findings.region, world);
                !found) {
       findings.notes.push_back("CloudTrail not consulted: " + found.error().message);
@@ -218,9 +219,8 @@ Result<std::vector<DeletionOutcome>> DeleteSessionResources(
     outcomes.push_back(std::move(outcome));
   }
   AuditLog log(world.paths.state_dir, world.clock);
-  if (auto appended =
-          log.Append(ResourcesDeletedEvent(findings.session_id, tag.Text(), deleted, failed,
-                                           skipped));
+  if (auto appended = log.Append(
+          ResourcesDeletedEvent(findings.session_id, tag.Text(), deleted, failed, skipped));
       !appended) {
     return tl::unexpected(appended.error());
   }

@@ -30,13 +30,14 @@ Result<void> RefuseServeOffAws(const SessionRequest& request, Provider provider)
 // --chain and --policy-arn are AWS's (STS AssumeRole parameters).
 Result<void> RefuseAwsOnlyFlags(const SessionRequest& request, Provider provider) {
   if (provider == Provider::kAws) return {};
-  const char* flag = !request.chain.empty()       ? "--chain"
+  const char* flag = !request.chain.empty()         ? "--chain"
                      : !request.policy_arns.empty() ? "--policy-arn"
                                                     : nullptr;
   if (flag == nullptr) return {};
-  return UsageError(fmt::format("{} is for AWS (an STS AssumeRole parameter); this is a {} "
-                                "session: drop {}",
-                                flag, ProviderName(provider), flag));
+  return UsageError(
+      fmt::format("{} is for AWS (an STS AssumeRole parameter); this is a {} "
+                  "session: drop {}",
+                  flag, ProviderName(provider), flag));
 }
 
 // The policy_arns of the profile the request resolved to, with where they
@@ -71,8 +72,8 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
   planned.session_id = SessionIdFromRandom(*random);
   std::optional<SessionTag> session_tag;
   if (request.tag_session) {
-    session_tag = settings.session_tag.value_or(SessionTag{std::string(kSessionTagKey),
-                                                           planned.session_id});
+    session_tag =
+        settings.session_tag.value_or(SessionTag{std::string(kSessionTagKey), planned.session_id});
   }
   AccessRequest& access = planned.access;
   if (request.provider) {

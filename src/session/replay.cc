@@ -35,9 +35,10 @@ std::vector<std::string> ReplayDifferences(const SessionRecord& record,
   if (plan.access_boundary) policy = *plan.access_boundary;
   if (policy != record.policy) {
     if (!policy || !record.policy) {
-      differences.push_back(policy ? "the new plan has a session policy and the recorded one had none"
-                                   : "the recorded session had a session policy and the new plan "
-                                     "has none");
+      differences.push_back(policy
+                                ? "the new plan has a session policy and the recorded one had none"
+                                : "the recorded session had a session policy and the new plan "
+                                  "has none");
     } else {
       size_t at = 0;
       while (at < policy->size() && at < record.policy->size() &&
@@ -45,8 +46,8 @@ std::vector<std::string> ReplayDifferences(const SessionRecord& record,
         ++at;
       }
       differences.push_back(fmt::format(
-          "the session policy differs from character {} ({} characters now, {} recorded)",
-          at + 1, policy->size(), record.policy->size()));
+          "the session policy differs from character {} ({} characters now, {} recorded)", at + 1,
+          policy->size(), record.policy->size()));
     }
   }
   if (plan.ttl != record.ttl) {

@@ -56,14 +56,16 @@ Log Sample() {
   a.actions = {"s3:Get*", "s3:ListBucket"};
   a.denied = {"s3:GetObjectAcl"};
   log.Add(SessionCreatedEvent(a), "2026-05-01T10:00:00Z");
-  log.Add(CredentialsIssuedEvent(a, {"ASIA1", a.expires, "sts:AssumeRole"}), "2026-05-01T10:00:01Z");
+  log.Add(CredentialsIssuedEvent(a, {"ASIA1", a.expires, "sts:AssumeRole"}),
+          "2026-05-01T10:00:01Z");
   log.Add(SessionEndedEvent(a), "2026-05-01T10:01:00Z");
   // b: local, "*" granted, --allow-unknown, 12h TTL, never ended: abandoned.
   SessionRecord b = Session("bbbbbbbbbbbbbbbb", "2026-05-01T11:00:00Z", 43200);
   b.actions = {"*"};
   b.allow_unknown = {"s3:BrandNewThing"};
   log.Add(SessionCreatedEvent(b), "2026-05-01T11:00:00Z");
-  log.Add(CredentialsIssuedEvent(b, {"ASIA2", b.expires, "sts:AssumeRole"}), "2026-05-01T11:00:01Z");
+  log.Add(CredentialsIssuedEvent(b, {"ASIA2", b.expires, "sts:AssumeRole"}),
+          "2026-05-01T11:00:01Z");
   // c: failed.
   SessionRecord c = Session("cccccccccccccccc", "2026-05-02T09:00:00Z", 1800);
   c.agent_id = "claude";

@@ -53,7 +53,8 @@ TEST(AwsIssueChain, TheSessionPolicyGoesOnTheLastHopOnly) {
     EXPECT_EQ(hops[i].duration_seconds, kChainHopDuration) << i;
   }
   EXPECT_EQ(hops[2].policy, kPolicy);
-  EXPECT_EQ(hops[2].policy_arns, std::vector<std::string>{"arn:aws:iam::aws:policy/ReadOnlyAccess"});
+  EXPECT_EQ(hops[2].policy_arns,
+            std::vector<std::string>{"arn:aws:iam::aws:policy/ReadOnlyAccess"});
   // The tag and the source identity ride the first hop; transitive, they
   // reach the last by themselves (a later hop may not set them again).
   ASSERT_EQ(hops[0].tags.size(), 1u);
@@ -112,8 +113,9 @@ TEST(AwsIssueCeilings, ConfigProfileAndFlagsAddUpOnceEachInThatOrder) {
                                 {"arn:aws:iam::123456789012:policy/Company", "profile ro"}};
   SessionRequest request;
   request.role_arn = kRoleA;
-  request.policy_arns = {"arn:aws:iam::123456789012:policy/Team,arn:aws:iam::aws:policy/ReadOnlyAccess",
-                         "arn:aws:iam::123456789012:policy/Extra"};
+  request.policy_arns = {
+      "arn:aws:iam::123456789012:policy/Team,arn:aws:iam::aws:policy/ReadOnlyAccess",
+      "arn:aws:iam::123456789012:policy/Extra"};
   auto plan = PlanAwsIssue(request, inputs);
   ASSERT_TRUE(plan) << plan.error().message;
   std::vector<std::string> arns, sources;

@@ -24,13 +24,12 @@ TEST(CleanupPlan, DescribesEveryKindItDeletes) {
        "dynamodb:table", "Orders"},
       {"arn:aws:ec2:us-east-1:123456789012:instance/i-0abc", ResourceKind::kEc2Instance,
        "ec2:instance", "i-0abc"},
-      {"arn:aws:ec2:us-east-1:123456789012:security-group/sg-0abc",
-       ResourceKind::kEc2SecurityGroup, "ec2:security-group", "sg-0abc"},
+      {"arn:aws:ec2:us-east-1:123456789012:security-group/sg-0abc", ResourceKind::kEc2SecurityGroup,
+       "ec2:security-group", "sg-0abc"},
       {"arn:aws:lambda:us-east-1:123456789012:function:fn:3", ResourceKind::kLambdaFunction,
        "lambda:function", "fn"},
       {"arn:aws:sqs:us-east-1:123456789012:jobs", ResourceKind::kSqsQueue, "sqs:queue", "jobs"},
-      {"arn:aws:sns:us-east-1:123456789012:alerts", ResourceKind::kSnsTopic, "sns:topic",
-       "alerts"},
+      {"arn:aws:sns:us-east-1:123456789012:alerts", ResourceKind::kSnsTopic, "sns:topic", "alerts"},
       {"arn:aws:dynamodb:us-east-1:123456789012:table/Orders/index/ByDate",
        ResourceKind::kUnsupported, "dynamodb:table", ""},
       {"arn:aws:iam::123456789012:role/r", ResourceKind::kUnsupported, "iam:role", ""},
@@ -80,9 +79,9 @@ TEST(CleanupPlan, DeletesInDependencyOrder) {
 }
 
 TEST(CleanupPlan, CloudTrailFindsAreListedNeverDeleted) {
-  const CleanupPlan plan =
-      PlanCleanup(kTag, {"arn:aws:s3:::tagged"}, {},
-                  {"arn:aws:s3:::tagged", "arn:aws:dynamodb:us-east-1:123456789012:table/Untagged"});
+  const CleanupPlan plan = PlanCleanup(
+      kTag, {"arn:aws:s3:::tagged"}, {},
+      {"arn:aws:s3:::tagged", "arn:aws:dynamodb:us-east-1:123456789012:table/Untagged"});
   ASSERT_EQ(plan.to_delete.size(), 1u);
   ASSERT_EQ(plan.untagged.size(), 1u);  // the tagged one is not listed twice
   EXPECT_EQ(plan.untagged[0].arn, "arn:aws:dynamodb:us-east-1:123456789012:table/Untagged");

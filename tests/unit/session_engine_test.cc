@@ -545,10 +545,11 @@ TEST_F(SessionEngineTest, ARoleWithoutTagSessionGetsTheSessionWithoutTagsAndAWar
   request.tag_session = true;
   auto planned = Plan(world, request);
   ASSERT_TRUE(planned);
-  sts_.script.push_back(Reply(
-      403, "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: "
-           "arn:aws:iam::123456789012:user/u is not authorized to perform: sts:TagSession on "
-           "resource: arn:aws:iam::123456789012:role/dev</Message></Error></ErrorResponse>"));
+  sts_.script.push_back(
+      Reply(403,
+            "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: "
+            "arn:aws:iam::123456789012:user/u is not authorized to perform: sts:TagSession on "
+            "resource: arn:aws:iam::123456789012:role/dev</Message></Error></ErrorResponse>"));
   sts_.script.push_back(Reply(200, AssumeRoleReply("ASIANOTAG", "NT", "2026-01-01T12:15:00Z")));
   auto session = Session::Start(*planned, world);
   ASSERT_TRUE(session) << session.error().message;
@@ -573,9 +574,10 @@ TEST_F(SessionEngineTest, AnotherAccessDeniedIsNotRetriedWithoutTags) {
   request.tag_session = true;
   auto planned = Plan(world, request);
   ASSERT_TRUE(planned);
-  sts_.script.push_back(Reply(
-      403, "<ErrorResponse><Error><Code>AccessDenied</Code><Message>not authorized to perform: "
-           "sts:AssumeRole</Message></Error></ErrorResponse>"));
+  sts_.script.push_back(
+      Reply(403,
+            "<ErrorResponse><Error><Code>AccessDenied</Code><Message>not authorized to perform: "
+            "sts:AssumeRole</Message></Error></ErrorResponse>"));
   auto session = Session::Start(*planned, world);
   ASSERT_FALSE(session);
   EXPECT_EQ(sts_.sent.size(), 1u);

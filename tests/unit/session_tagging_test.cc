@@ -24,7 +24,8 @@ class FactUniverse final : public ActionUniverse {
     return std::nullopt;
   }
   Result<std::vector<std::string>> Expand(std::string_view pattern) const override {
-    if (facts.count(std::string(pattern)) != 0) return std::vector<std::string>{std::string(pattern)};
+    if (facts.count(std::string(pattern)) != 0)
+      return std::vector<std::string>{std::string(pattern)};
     return std::vector<std::string>{};
   }
   std::vector<std::string> Suggest(std::string_view) const override { return {}; }
@@ -77,8 +78,8 @@ std::string Rendered(const TagEnforcement& enforcement) {
 TEST(SessionTagging, DeniesUntaggedCreatesOnTheCallAndOnCreatedResources) {
   const FactUniverse universe = Universe();
   auto enforcement = PlanTagEnforcement(
-      {"db:CreateBackup", "db:CreateTable", "db:GetItem", "q:CreateQueue", "vm:RunInstances"},
-      kTag, universe);
+      {"db:CreateBackup", "db:CreateTable", "db:GetItem", "q:CreateQueue", "vm:RunInstances"}, kTag,
+      universe);
   ASSERT_TRUE(enforcement) << enforcement.error().message;
   EXPECT_EQ(
       Rendered(*enforcement),
@@ -144,10 +145,10 @@ AccessRequest Allow(std::string allow) {
 
 // With the real catalog: the policy a --tag-session run sends.
 TEST(SessionTagging, PlanSessionAppendsTheStatementsToThePolicyAwsReceives) {
-  auto plan = PlanSession(Allow("s3:CreateBucket,s3:PutObject,dynamodb:CreateTable,"
-                                "ec2:CreateSecurityGroup"),
-                          std::nullopt, UserConfig{}, {}, {}, {"aws"}, &BuiltinAwsActions(), true,
-                          &kTag);
+  auto plan =
+      PlanSession(Allow("s3:CreateBucket,s3:PutObject,dynamodb:CreateTable,"
+                        "ec2:CreateSecurityGroup"),
+                  std::nullopt, UserConfig{}, {}, {}, {"aws"}, &BuiltinAwsActions(), true, &kTag);
   ASSERT_TRUE(plan) << plan.error().message;
   ASSERT_TRUE(plan->tagging);
   EXPECT_EQ(

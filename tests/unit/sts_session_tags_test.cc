@@ -23,16 +23,18 @@ TEST(StsSessionTags, FormBodySpellsEveryListAsTheQueryApiDoes) {
                          "arn:aws:iam::123456789012:policy/ceiling/Company"};
   request.tags = {{"audex-session", "0123456789abcdef"}, {"team", "a b"}};
   request.transitive_tag_keys = {"audex-session"};
-  const HttpRequest http = BuildAssumeRoleHttpRequest(request, "https://sts.eu-west-1.amazonaws.com");
-  EXPECT_EQ(http.body,
-            "Action=AssumeRole&Version=2011-06-15"
-            "&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdev"
-            "&RoleSessionName=audex-0123456789abcdef&DurationSeconds=900"
-            "&PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess"
-            "&PolicyArns.member.2.arn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Fceiling%2FCompany"
-            "&Tags.member.1.Key=audex-session&Tags.member.1.Value=0123456789abcdef"
-            "&Tags.member.2.Key=team&Tags.member.2.Value=a%20b"
-            "&TransitiveTagKeys.member.1=audex-session");
+  const HttpRequest http =
+      BuildAssumeRoleHttpRequest(request, "https://sts.eu-west-1.amazonaws.com");
+  EXPECT_EQ(
+      http.body,
+      "Action=AssumeRole&Version=2011-06-15"
+      "&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdev"
+      "&RoleSessionName=audex-0123456789abcdef&DurationSeconds=900"
+      "&PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess"
+      "&PolicyArns.member.2.arn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Fceiling%2FCompany"
+      "&Tags.member.1.Key=audex-session&Tags.member.1.Value=0123456789abcdef"
+      "&Tags.member.2.Key=team&Tags.member.2.Value=a%20b"
+      "&TransitiveTagKeys.member.1=audex-session");
 }
 
 TEST(StsSessionTags, NothingExtraWhenThereIsNothingToSend) {
@@ -63,8 +65,9 @@ TEST(StsSessionTags, PolicyArnShapes) {
   }
   for (const char* bad :
        {"", "arn:aws:iam::12345:policy/Short", "arn:aws:iam:us-east-1:123456789012:policy/P",
-        "arn:aws:s3:::bucket", "arn:aws:iam::123456789012:policy/", "arn:aws:iam::123456789012:policy//P",
-        "arn:aws:iam::123456789012:policy/has space", "ReadOnlyAccess"}) {
+        "arn:aws:s3:::bucket", "arn:aws:iam::123456789012:policy/",
+        "arn:aws:iam::123456789012:policy//P", "arn:aws:iam::123456789012:policy/has space",
+        "ReadOnlyAccess"}) {
     auto refused = ValidatePolicyArn(bad, "--policy-arn");
     ASSERT_FALSE(refused) << bad;
     EXPECT_NE(refused.error().message.find("--policy-arn"), std::string::npos);

@@ -36,8 +36,9 @@ std::string Page(std::vector<std::pair<std::string, std::string>> arns_and_value
                  std::string token) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& [arn, value] : arns_and_values) {
-    list.push_back({{"ResourceARN", arn},
-                    {"Tags", {{{"Key", "audex-session"}, {"Value", value}}, {{"Key", "x"}, {"Value", "y"}}}}});
+    list.push_back(
+        {{"ResourceARN", arn},
+         {"Tags", {{{"Key", "audex-session"}, {"Value", value}}, {{"Key", "x"}, {"Value", "y"}}}}});
   }
   return nlohmann::json({{"ResourceTagMappingList", list}, {"PaginationToken", token}}).dump();
 }
@@ -59,12 +60,12 @@ TEST(TaggingClient, FindsEveryPageOfATagFilter) {
   EXPECT_EQ(first.url, "https://tagging.eu-west-1.amazonaws.com/");
   bool target = false, content = false, signed_for_tagging = false;
   for (const auto& [name, value] : first.headers) {
-    target = target || (name == "X-Amz-Target" &&
-                        value == "ResourceGroupsTaggingAPI_20170126.GetResources");
+    target = target ||
+             (name == "X-Amz-Target" && value == "ResourceGroupsTaggingAPI_20170126.GetResources");
     content = content || (name == "Content-Type" && value == "application/x-amz-json-1.1");
-    signed_for_tagging = signed_for_tagging ||
-                         (name == "Authorization" &&
-                          value.find("/eu-west-1/tagging/aws4_request") != std::string::npos);
+    signed_for_tagging =
+        signed_for_tagging || (name == "Authorization" &&
+                               value.find("/eu-west-1/tagging/aws4_request") != std::string::npos);
   }
   EXPECT_TRUE(target && content && signed_for_tagging);
   EXPECT_EQ(first.body,

@@ -162,8 +162,7 @@ Result<DeleteResult> ResourceCleaner::Delete(const SessionResource& resource) {
       if (!resource.version_id.empty() && resource.version_id != "null") {
         request.url += "?" + FormEncode({{"versionId", resource.version_id}});
       }
-      return Finish(Send(request, "", "s3", true), resource,
-                    {kS3Gone[0], kS3Gone[1], kS3Gone[2]});
+      return Finish(Send(request, "", "s3", true), resource, {kS3Gone[0], kS3Gone[1], kS3Gone[2]});
     }
     case ResourceKind::kS3Bucket: {
       auto url = S3Url(resource.name, "");
@@ -223,8 +222,7 @@ Result<DeleteResult> ResourceCleaner::Delete(const SessionResource& resource) {
       return Finish(Send(JsonPost(*url, "AmazonSQS.DeleteQueue", "1.0",
                                   nlohmann::json({{"QueueUrl", queue_url}}).dump()),
                          region, "sqs"),
-                    resource,
-                    {"QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue"});
+                    resource, {"QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue"});
     }
     case ResourceKind::kSnsTopic: {
       auto url = Endpoint("SNS", "sns", region);

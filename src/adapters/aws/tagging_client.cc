@@ -47,8 +47,9 @@ std::string BuildGetResourcesByArnBody(const std::vector<std::string>& arns,
 Result<GetResourcesPage> ParseGetResourcesReply(std::string_view body) {
   const Json json = Json::parse(body, nullptr, false);
   if (json.is_discarded() || !json.is_object()) {
-    return CredentialsError("the Resource Groups Tagging API replied with something that is not "
-                            "JSON");
+    return CredentialsError(
+        "the Resource Groups Tagging API replied with something that is not "
+        "JSON");
   }
   GetResourcesPage page;
   const auto list = json.find("ResourceTagMappingList");
@@ -88,9 +89,8 @@ Result<GetResourcesPage> TaggingClient::Page(const AwsCredentials& credentials,
   if (response->status != 200) {
     std::string advice;
     if (response->status == 400 || response->status == 403) {
-      advice = fmt::format(
-          "; the credentials (access key {}) need tag:GetResources in this region",
-          credentials.access_key_id);
+      advice = fmt::format("; the credentials (access key {}) need tag:GetResources in this region",
+                           credentials.access_key_id);
     }
     return CredentialsError(fmt::format("tag:GetResources at {} failed with {}{}", endpoint_,
                                         DescribeAwsReply(*response, credentials), advice));
@@ -110,9 +110,9 @@ Result<std::vector<TaggedResource>> TaggingClient::FindByTag(const AwsCredential
     if (reply->pagination_token.empty() || reply->pagination_token == token) return found;
     token = reply->pagination_token;
   }
-  return CredentialsError(fmt::format(
-      "tag:GetResources at {} kept answering with more pages after {}; giving up", endpoint_,
-      kMaxTaggingPages));
+  return CredentialsError(
+      fmt::format("tag:GetResources at {} kept answering with more pages after {}; giving up",
+                  endpoint_, kMaxTaggingPages));
 }
 
 Result<std::vector<TaggedResource>> TaggingClient::TagsOf(const AwsCredentials& credentials,

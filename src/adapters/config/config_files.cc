@@ -339,10 +339,10 @@ Result<std::vector<Profile>> ParseProfilesToml(std::string_view text, const std:
           }
           profile_fields.policy_arns = *value;
         } else {
-          return UsageError(fmt::format(
-              "{}: unknown key \"{}\"; a profile has description, actions, resources, "
-              "policy_arns and provider",
-              Where(path, field), qualified));
+          return UsageError(
+              fmt::format("{}: unknown key \"{}\"; a profile has description, actions, resources, "
+                          "policy_arns and provider",
+                          Where(path, field), qualified));
         }
       }
       if (!has_actions) {

@@ -127,8 +127,8 @@ bool HasKey(const json& keys, std::string_view wanted) {
 // other words ("Grants permission to launch ..."): RunInstances,
 // AllocateAddress, ImportKeyPair, CopySnapshot, RegisterImage, ...
 bool StartsWithCreatingVerb(const std::string& name) {
-  static const char* const kVerbs[] = {"Create",  "Run",       "Allocate",  "Import",
-                                       "Copy",    "Register",  "Launch",    "Provision",
+  static const char* const kVerbs[] = {"Create",    "Run",      "Allocate", "Import",
+                                       "Copy",      "Register", "Launch",   "Provision",
                                        "Duplicate", "Purchase", "Request"};
   for (std::string_view verb : kVerbs) {
     if (name.starts_with(verb) &&
@@ -282,9 +282,9 @@ std::vector<ServiceData> LoadServices(const fs::path& package) {
               prefix + ":" + item.name + " has an unsupported length");
       item.levels = AccessLevelBits(action.at("accessLevel").get<std::string>());
       for (const json& type : action.at("resourceTypes")) {
-        item.resources.push_back(ResourceRef{
-            type.at("name").get<std::string>(), type.value("required", false),
-            HasKey(type.value("conditionKeys", json::array()), kRequestTagKey)});
+        item.resources.push_back(
+            ResourceRef{type.at("name").get<std::string>(), type.value("required", false),
+                        HasKey(type.value("conditionKeys", json::array()), kRequestTagKey)});
       }
       item.tag_flags = TagFlags(prefix, action, item.levels);
       Require(item.resources.size() <= data::kMaxResourcesPerAction,

@@ -32,9 +32,8 @@ std::vector<std::string> StringsField(const Json& fields, const char* name) {
 std::vector<CountRow> Ranked(const std::map<std::string, size_t>& counts) {
   std::vector<CountRow> rows;
   for (const auto& [name, count] : counts) rows.push_back({name, count});
-  std::stable_sort(rows.begin(), rows.end(), [](const CountRow& a, const CountRow& b) {
-    return a.sessions > b.sessions;
-  });
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const CountRow& a, const CountRow& b) { return a.sessions > b.sessions; });
   return rows;
 }
 
@@ -119,8 +118,8 @@ AuditReport BuildAuditReport(const ReportInput& input) {
         report.wildcard_grants.push_back(with("* (unscoped: every action the role allows)", true));
       }
       for (const std::string& action : actions) {
-        if (IsWildcard(action)) report.wildcard_grants.push_back(with(action, action == "*" ||
-                                                                                  action == "*:*"));
+        if (IsWildcard(action))
+          report.wildcard_grants.push_back(with(action, action == "*" || action == "*:*"));
       }
       for (const std::string& action : StringsField(fields, "denied")) {
         report.deny_removals.push_back(with(action));

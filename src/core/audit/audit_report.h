@@ -29,9 +29,9 @@ struct ChainVerdict {
 };
 
 struct ReportInput {
-  std::string source;              // "audit log /home/u/.local/state/audex/audit.jsonl"
-  std::vector<AuditLine> lines;    // the log's lines that parse, in order
-  size_t damaged_lines = 0;        // lines that did not parse (not counted otherwise)
+  std::string source;            // "audit log /home/u/.local/state/audex/audit.jsonl"
+  std::vector<AuditLine> lines;  // the log's lines that parse, in order
+  size_t damaged_lines = 0;      // lines that did not parse (not counted otherwise)
   std::vector<SessionRecord> records;
   std::optional<TimePoint> since;  // --since: events before it are left out
   TimePoint now;
@@ -69,16 +69,16 @@ struct AuditReport {
   size_t sessions = 0;  // sessions created in range
   size_t damaged_lines = 0;
   size_t replays = 0;
-  size_t tagged_sessions = 0;  // --tag-session
-  size_t open_sessions = 0;    // not ended and not yet expired
+  size_t tagged_sessions = 0;       // --tag-session
+  size_t open_sessions = 0;         // not ended and not yet expired
   std::vector<CountRow> by_caller;  // most sessions first, then by name
   std::vector<CountRow> by_provider;
   std::vector<CountRow> by_profile;  // "(none)" for sessions without a profile
   std::vector<SessionItem> wildcard_grants;
   std::vector<SessionItem> deny_removals;
   std::vector<SessionItem> unknown_overrides;
-  std::vector<SessionItem> failed;     // subject: the reason
-  std::vector<SessionItem> abandoned;  // subject: when it expired
+  std::vector<SessionItem> failed;        // subject: the reason
+  std::vector<SessionItem> abandoned;     // subject: when it expired
   std::vector<SessionItem> longest_ttls;  // at most kLongestTtlRows, longest first
 };
 

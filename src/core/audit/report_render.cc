@@ -49,7 +49,8 @@ void CountTable(std::string& out, const char* title, const char* what,
     return;
   }
   out += fmt::format("| {} | sessions |\n|---|---:|\n", what);
-  for (const CountRow& row : rows) out += fmt::format("| {} | {} |\n", Cell(row.name), row.sessions);
+  for (const CountRow& row : rows)
+    out += fmt::format("| {} | {} |\n", Cell(row.name), row.sessions);
 }
 
 void ItemTable(std::string& out, const char* title, const char* subject,
@@ -93,10 +94,13 @@ std::string CsvRow(std::initializer_list<std::string_view> fields) {
 OrderedJson ItemsJson(const std::vector<SessionItem>& items, const char* subject) {
   OrderedJson list = OrderedJson::array();
   for (const SessionItem& item : items) {
-    OrderedJson row = {{"session_id", item.session_id}, {"time", item.time},
-                       {"caller", item.caller},         {"provider", item.provider},
-                       {"profile", item.profile.empty() ? OrderedJson() : OrderedJson(item.profile)},
-                       {subject, item.subject}};
+    OrderedJson row = {
+        {"session_id", item.session_id},
+        {"time", item.time},
+        {"caller", item.caller},
+        {"provider", item.provider},
+        {"profile", item.profile.empty() ? OrderedJson() : OrderedJson(item.profile)},
+        {subject, item.subject}};
     list.push_back(std::move(row));
   }
   return list;
@@ -160,9 +164,8 @@ std::string RenderReportMarkdown(const AuditReport& report) {
 }
 
 std::string RenderReportCsv(const AuditReport& report) {
-  std::string out =
-      CsvRow({"section", "session_id", "time", "caller", "provider", "profile", "subject",
-              "value"});
+  std::string out = CsvRow(
+      {"section", "session_id", "time", "caller", "provider", "profile", "subject", "value"});
   const auto summary = [&](std::string_view subject, const std::string& value) {
     out += CsvRow({"summary", "", "", "", "", "", subject, value});
   };
@@ -178,11 +181,10 @@ std::string RenderReportCsv(const AuditReport& report) {
   summary("replays", std::to_string(report.replays));
   summary("tagged_sessions", std::to_string(report.tagged_sessions));
   summary("damaged_lines", std::to_string(report.damaged_lines));
-  for (const auto& [section, rows] :
-       {std::pair<const char*, const std::vector<CountRow>*>{"sessions_by_caller",
-                                                             &report.by_caller},
-        {"sessions_by_provider", &report.by_provider},
-        {"sessions_by_profile", &report.by_profile}}) {
+  for (const auto& [section, rows] : {std::pair<const char*, const std::vector<CountRow>*>{
+                                          "sessions_by_caller", &report.by_caller},
+                                      {"sessions_by_provider", &report.by_provider},
+                                      {"sessions_by_profile", &report.by_profile}}) {
     for (const CountRow& row : *rows) {
       out += CsvRow({section, "", "", "", "", "", row.name, std::to_string(row.sessions)});
     }
@@ -190,11 +192,11 @@ std::string RenderReportCsv(const AuditReport& report) {
   const auto items = [&](const char* section, const std::vector<SessionItem>& list,
                          bool ttl_value) {
     for (const SessionItem& item : list) {
-      const std::string value = ttl_value        ? std::to_string(item.ttl_seconds)
+      const std::string value = ttl_value         ? std::to_string(item.ttl_seconds)
                                 : item.everything ? std::string("everything")
                                                   : std::string();
-      out += CsvRow({section, item.session_id, item.time, item.caller, item.provider,
-                     item.profile, item.subject, value});
+      out += CsvRow({section, item.session_id, item.time, item.caller, item.provider, item.profile,
+                     item.subject, value});
     }
   };
   items("wildcard_grant", report.wildcard_grants, false);
@@ -211,10 +213,9 @@ nlohmann::ordered_json ReportJson(const AuditReport& report) {
   json["source"] = report.source;
   json["generated"] = FormatRfc3339(report.generated);
   json["since"] = report.since ? OrderedJson(FormatRfc3339(*report.since)) : OrderedJson();
-  json["period"] = {{"first_event", report.first_event ? OrderedJson(*report.first_event)
-                                                       : OrderedJson()},
-                    {"last_event", report.last_event ? OrderedJson(*report.last_event)
-                                                     : OrderedJson()}};
+  json["period"] = {
+      {"first_event", report.first_event ? OrderedJson(*report.first_event) : OrderedJson()},
+      {"last_event", report.last_event ? OrderedJson(*report.last_event) : OrderedJson()}};
   OrderedJson chain = {{"intact", report.verification.intact},
                        {"events", report.verification.events}};
   if (!report.verification.intact) {

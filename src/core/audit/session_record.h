@@ -53,9 +53,9 @@ struct SessionRecord {
   // What was asked, as typed: `tryaudex replay` plans it again. Absent in
   // records written before replay existed.
   std::optional<SessionRequest> request;
-  std::optional<std::string> region;     // AWS: the session's region (cleanup looks there)
-  std::vector<std::string> chain;        // roles assumed after `role` (--chain)
-  std::vector<std::string> policy_arns;  // managed-policy ceilings
+  std::optional<std::string> region;       // AWS: the session's region (cleanup looks there)
+  std::vector<std::string> chain;          // roles assumed after `role` (--chain)
+  std::vector<std::string> policy_arns;    // managed-policy ceilings
   std::optional<std::string> session_tag;  // "audex-session=<id>" under --tag-session
   std::optional<std::string> replay_of;    // the session this one replays
   std::vector<std::string> allow_unknown;  // actions kept though the catalog lacks them

@@ -7,11 +7,16 @@ namespace audex {
 std::vector<std::string> InjectedVariableNames(Provider provider) {
   switch (provider) {
     case Provider::kAws:
-      return {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-              "AWS_SESSION_TOKEN", "AWS_CREDENTIAL_EXPIRATION",
-              "AWS_REGION",        "AWS_DEFAULT_REGION",
-              "AUDEX_SESSION_ID",  "AUDEX_SESSION_TAG",
-              "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
+      return {"AWS_ACCESS_KEY_ID",
+              "AWS_SECRET_ACCESS_KEY",
+              "AWS_SESSION_TOKEN",
+              "AWS_CREDENTIAL_EXPIRATION",
+              "AWS_REGION",
+              "AWS_DEFAULT_REGION",
+              "AUDEX_SESSION_ID",
+              "AUDEX_SESSION_TAG",
+              "AWS_SHARED_CREDENTIALS_FILE",
+              "AWS_CONFIG_FILE",
               "AWS_EC2_METADATA_DISABLED"};
     case Provider::kGcp:
       return {"CLOUDSDK_AUTH_ACCESS_TOKEN",

@@ -90,8 +90,8 @@ Result<ServiceEndpoint> ResolveServiceEndpoint(const EnvLookup& env, std::string
     const auto value = NonEmpty(env(variable));
     if (!value) continue;
     if (const auto url = ParseUrl(*value); !url) {
-      return UsageError(fmt::format("{} is not usable as an endpoint: {}", variable,
-                                    url.error().message));
+      return UsageError(
+          fmt::format("{} is not usable as an endpoint: {}", variable, url.error().message));
     }
     return ServiceEndpoint{*value, variable, true};
   }

@@ -54,8 +54,8 @@ Result<IamEndpoint> ResolveIamEndpoint(const EnvLookup& env, std::string_view re
 
 // Where a regional service's calls go, by the SDKs' standard overrides.
 struct ServiceEndpoint {
-  std::string url;     // "https://tagging.eu-west-1.amazonaws.com"
-  std::string source;  // "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL" or "regional"
+  std::string url;          // "https://tagging.eu-west-1.amazonaws.com"
+  std::string source;       // "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL" or "regional"
   bool overridden = false;  // an override names the host (S3 then uses path-style URLs)
 };
 

@@ -60,9 +60,10 @@ Result<std::vector<PolicyArnChoice>> PlanPolicyArns(const SessionRequest& reques
                                                     const AwsIssueInputs& inputs) {
   std::vector<PolicyArnChoice> candidates;
   const std::string config_source =
-      fmt::format("policy_arns in {}", inputs.config.source.empty() ? std::string("config.toml")
-                                                                    : inputs.config.source);
-  for (const std::string& arn : inputs.config.policy_arns) candidates.push_back({arn, config_source});
+      fmt::format("policy_arns in {}",
+                  inputs.config.source.empty() ? std::string("config.toml") : inputs.config.source);
+  for (const std::string& arn : inputs.config.policy_arns)
+    candidates.push_back({arn, config_source});
   for (const PolicyArnChoice& choice : inputs.profile_policy_arns) candidates.push_back(choice);
   for (const std::string& item : request.policy_arns) {
     for (const std::string& part : SplitCommaList(item)) {
@@ -136,10 +137,10 @@ Result<AwsIssuePlan> PlanAwsIssue(const SessionRequest& request, const AwsIssueI
     return UsageError(fmt::format(
         "--scope-current narrows your own credentials with GetScopedCredentials, which takes no "
         "{}; drop --scope-current to assume a role",
-        !plan.chain.empty()         ? "role chain (--chain)"
-        : !plan.policy_arns.empty() ? fmt::format("managed policies (policy_arns from {})",
-                                                  plan.policy_arns.front().source)
-                                    : "session tags (--tag-session)"));
+        !plan.chain.empty() ? "role chain (--chain)"
+        : !plan.policy_arns.empty()
+            ? fmt::format("managed policies (policy_arns from {})", plan.policy_arns.front().source)
+            : "session tags (--tag-session)"));
   }
   if (!plan.chain.empty() && plan.duration > kMaxChainedDuration) {
     plan.notes.push_back(fmt::format(
@@ -218,8 +219,7 @@ Result<AwsIssuePlan> PlanAwsIssue(const SessionRequest& request, const AwsIssueI
   return plan;
 }
 
-std::vector<AssumeRoleRequest> AssumeRoleHops(const AwsIssuePlan& plan,
-                                              std::string_view session_id,
+std::vector<AssumeRoleRequest> AssumeRoleHops(const AwsIssuePlan& plan, std::string_view session_id,
                                               std::chrono::seconds duration) {
   std::vector<const RoleChoice*> roles = {&plan.role};
   for (const RoleChoice& role : plan.chain) roles.push_back(&role);

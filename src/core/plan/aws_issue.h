@@ -86,9 +86,9 @@ struct AwsIssueInputs {
   bool need_role = true;
   EnvLookup env;
   UserConfig config;
-  std::optional<std::string> aws_profile_region;  // region of the AWS profile (~/.aws/config)
-  std::chrono::seconds ttl{0};                    // the session plan's TTL
-  std::string policy;                             // the session plan's policy, minified
+  std::optional<std::string> aws_profile_region;     // region of the AWS profile (~/.aws/config)
+  std::chrono::seconds ttl{0};                       // the session plan's TTL
+  std::string policy;                                // the session plan's policy, minified
   std::vector<PolicyArnChoice> profile_policy_arns;  // policy_arns of the request's profile
   std::optional<SessionTag> session_tag;             // the plan's tag under --tag-session
 };
@@ -114,8 +114,7 @@ Result<AwsIssuePlan> PlanAwsIssue(const SessionRequest& request, const AwsIssueI
 // session tag (transitive when a chain follows, so that it reaches the last
 // hop: a later hop may not set it again). Every hop's RoleSessionName names
 // the session.
-std::vector<AssumeRoleRequest> AssumeRoleHops(const AwsIssuePlan& plan,
-                                              std::string_view session_id,
+std::vector<AssumeRoleRequest> AssumeRoleHops(const AwsIssuePlan& plan, std::string_view session_id,
                                               std::chrono::seconds duration);
 
 // The last of AssumeRoleHops: the call whose credentials the session gets.

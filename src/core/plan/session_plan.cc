@@ -188,9 +188,9 @@ Result<void> PlanTagging(SessionPlan& plan, const SessionTag& tag, const ActionU
         Join(tagging.retagging, ", "), tag.Text()));
   }
   if (!tagging.unknown.empty()) {
-    plan.not_enforced.push_back(fmt::format(
-        "tagging: the catalog does not know {}, so no tag condition covers {}",
-        Join(tagging.unknown, ", "), tagging.unknown.size() == 1 ? "it" : "them"));
+    plan.not_enforced.push_back(
+        fmt::format("tagging: the catalog does not know {}, so no tag condition covers {}",
+                    Join(tagging.unknown, ", "), tagging.unknown.size() == 1 ? "it" : "them"));
   }
   plan.tagging = std::move(*enforcement);
   return {};

@@ -58,7 +58,7 @@ struct ResolvedRequest {
   std::vector<std::string> warnings;   // printed on stderr before anything else
   // AWS actions kept though the catalog does not know them (--allow-unknown).
   std::vector<std::string> unknown_kept;
-  std::vector<std::string> notes;      // informational, shown in plans
+  std::vector<std::string> notes;  // informational, shown in plans
 
   std::vector<std::string> ActionNames() const;
 };

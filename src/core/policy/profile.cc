@@ -145,9 +145,12 @@ Result<Profile> MakeCustomProfile(CustomProfileFields fields) {
         "profile \"{}\" ({}): policy_arns are AWS managed policies, and the profile is for {}",
         fields.name, at(""), ProviderName(*provider)));
   }
-  return Profile{std::move(fields.name),        provider,
-                 std::move(items),              std::move(fields.resources),
-                 std::move(fields.description), std::move(fields.source),
+  return Profile{std::move(fields.name),
+                 provider,
+                 std::move(items),
+                 std::move(fields.resources),
+                 std::move(fields.description),
+                 std::move(fields.source),
                  std::move(fields.policy_arns)};
 }
 
