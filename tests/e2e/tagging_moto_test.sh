@@ -306,6 +306,14 @@ PY
 check "report --format csv prints a header" test -s "$TMP/report.csv"
 "$BIN" report --format md --since 1d >"$TMP/report.md" 2>&1
 check "report --format md --since 1d exits 0 with a heading" grep -q '^#' "$TMP/report.md"
+# --- no secret anywhere ---------------------------------------------------------
+for file in chain.env tag.env replay.env; do
+  secret=$(grep -E '^AWS_SECRET_ACCESS_KEY=' "$TMP/$file" | cut -d= -f2-)
+  check "the secret of $file's session is in no file under AUDEX_HOME, no output and no report" \
+    bash -c "test -n '$secret' && ! grep -rqF -- '$secret' '$AUDEX_HOME' '$TMP'/*.out '$TMP'/*.err '$TMP/report.json' '$TMP/cleanup-dry.json' '$TMP/tag-plan.json' '$TMP/report.csv' '$TMP/report.md'"
+done
+check "the base secret is in no file under AUDEX_HOME" bash -c "! grep -rqF -- '$BASE_SECRET' '$AUDEX_HOME'"
+
 "$BIN" report --format xml >/dev/null 2>"$TMP/report-bad.err"
 rc=$?
 check "report --format xml: exit 2 naming md, csv and json" \
