@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <set>
 
 #include "adapters/aws/cloudtrail_client.h"
@@ -136,10 +137,30 @@ Result<CleanupFindings> FindSessionResources(const CleanupRequest& request, Worl
   TaggingClient tagging(*http, endpoint->url, call);
   auto tagged = tagging.FindByTag(*base, target->tag.key, target->tag.value);
   if (!tagged) return tl::unexpected(tagged.error());
-  std::vector<std::string> arns;
-  for (const TaggedResource& resource : *tagged) arns.push_back(resource.arn);
-
   ResourceCleaner cleaner(*http, *base, CleanerOptionsFor(world, findings.region));
+  // A terminated instance is gone though the Tagging API still lists it.
+  std::map<std::string, std::vector<std::string>> instances_by_region;
+  for (const TaggedResource& resource : *tagged) {
+    const SessionResource described = DescribeResource(resource.arn, "tag");
+    if (described.kind == ResourceKind::kEc2Instance) {
+      instances_by_region[described.region].push_back(described.name);
+    }
+  }
+  std::set<std::string> terminated;
+  for (const auto& [instance_region, ids] : instances_by_region) {
+    auto found = cleaner.TerminatedInstances(ids, instance_region);
+    if (!found) return tl::unexpected(found.error());
+    terminated.insert(found->begin(), found->end());
+  }
+  std::vector<std::string> arns;
+  for (const TaggedResource& resource : *tagged) {
+    const SessionResource described = DescribeResource(resource.arn, "tag");
+    if (described.kind == ResourceKind::kEc2Instance && terminated.count(described.name) != 0) {
+      continue;
+    }
+    arns.push_back(resource.arn);
+  }
+
   std::map<std::string, std::vector<BucketObject>> objects;
   for (const std::string& arn : arns) {
     const SessionResource resource = DescribeResource(arn, "tag");

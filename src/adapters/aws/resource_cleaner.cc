@@ -149,6 +149,39 @@ Result<std::vector<BucketObject>> ResourceCleaner::ListObjects(const std::string
       fmt::format("S3 bucket {} kept listing more objects after {} pages", bucket, kMaxListPages));
 }
 
+Result<std::set<std::string>> ResourceCleaner::TerminatedInstances(
+    const std::vector<std::string>& instance_ids, const std::string& region) {
+  std::set<std::string> terminated;
+  if (instance_ids.empty()) return terminated;
+  auto url = Endpoint("EC2", "ec2", region);
+  if (!url) return tl::unexpected(url.error());
+  QueryParameters parameters = {{"Action", "DescribeInstances"},
+                                {"Version", "2016-11-15"},
+                                {"Filter.1.Name", "instance-state-name"},
+                                {"Filter.1.Value.1", "terminated"}};
+  for (size_t i = 0; i < instance_ids.size(); ++i) {
+    parameters.emplace_back(fmt::format("InstanceId.{}", i + 1), instance_ids[i]);
+  }
+  auto response = Send(QueryPost(*url, parameters), region, "ec2");
+  if (!response) return tl::unexpected(response.error());
+  if (response->status != 200) {
+    return CredentialsError(fmt::format("looking up the state of EC2 instances failed with {}",
+                                        DescribeAwsReply(*response, credentials_)));
+  }
+  pugi::xml_document document;
+  if (!document.load_buffer(response->body.data(), response->body.size())) {
+    return CredentialsError("looking up the state of EC2 instances: the reply is not XML");
+  }
+  // reservationSet/item/instancesSet/item/instanceId (EC2 API reference,
+  // DescribeInstances); the filter leaves only terminated ones.
+  for (const pugi::xpath_node& node :
+       document.select_nodes("//*[local-name()='instancesSet']/*[local-name()='item']/"
+                             "*[local-name()='instanceId']")) {
+    terminated.insert(node.node().text().get());
+  }
+  return terminated;
+}
+
 Result<DeleteResult> ResourceCleaner::Delete(const SessionResource& resource) {
   const std::string& region = resource.region;
   switch (resource.kind) {

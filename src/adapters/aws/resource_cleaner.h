@@ -10,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,14 @@ class ResourceCleaner {
   // Every object version and delete marker of `bucket` (ListObjectVersions,
   // all pages).
   Result<std::vector<BucketObject>> ListObjects(const std::string& bucket);
+
+  // Those of `instance_ids` (in `region`) that EC2 reports terminated
+  // (DescribeInstances, filter instance-state-name): EC2 keeps a terminated
+  // instance, and its tags, visible for about an hour (EC2 User Guide,
+  // "Terminate Amazon EC2 instances"), so the Tagging API still lists it
+  // after it is gone.
+  Result<std::set<std::string>> TerminatedInstances(const std::vector<std::string>& instance_ids,
+                                                    const std::string& region);
 
   Result<DeleteResult> Delete(const SessionResource& resource);
 
