@@ -10,8 +10,9 @@
 #     creates, the Deny on changing the tag), the plan's untaggable creates,
 #     AUDEX_SESSION_ID/AUDEX_SESSION_TAG in the child
 #   - cleanup SESSION --dry-run lists exactly the bucket, its object, the
-#     table and the security group the session made; cleanup --yes deletes
-#     them and leaves an untagged bucket alone
+#     table, the security group, an instance in it, a queue and a topic the
+#     session made, in dependency order; cleanup --yes deletes them
+#     and leaves an untagged bucket alone
 #   - replay SESSION: the replay's policy reached STS byte for byte as the
 #     original's
 #   - report --format json: counts equal those computed here from the JSONL
@@ -126,6 +127,7 @@ check "eleven managed policies: exit 2 naming the limit of 10" \
 
 # --- --tag-session ------------------------------------------------------------
 ALLOW="s3:CreateBucket,s3:PutBucketTagging,s3:PutObject,dynamodb:CreateTable,ec2:CreateSecurityGroup,ec2:CreateTags"
+ALLOW="$ALLOW,ec2:RunInstances,lambda:CreateFunction,lambda:TagResource,iam:PassRole,sqs:CreateQueue,sqs:TagQueue,sns:CreateTopic,sns:TagResource"
 "$BIN" run --dry-run --json --role-arn "$ROLE_A" --tag-session --allow "$ALLOW" -- true \
   >"$TMP/tag-plan.json" 2>"$TMP/tag-plan.err"
 check "--tag-session dry run exits 0" test $? -eq 0
@@ -140,8 +142,9 @@ def denies(action):
         if s["Effect"] == "Deny" and action in actions and "aws:RequestTag/audex-session" in cond:
             return True
     return False
-missing = [a for a in ("dynamodb:CreateTable", "ec2:CreateSecurityGroup", "s3:CreateBucket")
-           if not denies(a)]
+missing = [a for a in ("dynamodb:CreateTable", "ec2:CreateSecurityGroup", "s3:CreateBucket",
+                      "ec2:RunInstances", "lambda:CreateFunction", "sqs:CreateQueue",
+                      "sns:CreateTopic") if not denies(a)]
 keep = [s for s in statements if s["Effect"] == "Deny" and
         "aws:ResourceTag/audex-session" in json.dumps(s.get("Condition", {})) and
         "aws:TagKeys" in json.dumps(s.get("Condition", {}))]
@@ -172,8 +175,17 @@ aws dynamodb create-table --table-name audex-table --billing-mode PAY_PER_REQUES
 aws ec2 create-security-group --group-name audex-sg --description made-by-session \
   --tag-specifications "ResourceType=security-group,Tags=[{Key=audex-session,Value=$value}]" \
   --query GroupId --output text > "$OUT/sg.id"
+aws ec2 run-instances --image-id "$AMI" --count 1 --instance-type t2.micro \
+  --security-group-ids "$(cat "$OUT/sg.id")" \
+  --tag-specifications "ResourceType=instance,Tags=[{Key=audex-session,Value=$value}]" \
+  --query 'Instances[0].InstanceId' --output text > "$OUT/instance.id"
+# awscli v1 sends SQS to its own host in us-east-1 unless told.
+aws sqs create-queue --endpoint-url "$AWS_ENDPOINT_URL" --queue-name audex-queue \
+  --tags "audex-session=$value" >/dev/null
+aws sns create-topic --name audex-topic --tags "Key=audex-session,Value=$value" >/dev/null
 SH
-OUT=$TMP "$BIN" run --role-arn "$ROLE_A" --tag-session --allow "$ALLOW" -- bash "$TMP/child.sh" \
+AMI=$(aws ec2 describe-images --owners amazon --query 'Images[0].ImageId' --output text)
+OUT=$TMP AMI=$AMI "$BIN" run --role-arn "$ROLE_A" --tag-session --allow "$ALLOW" -- bash "$TMP/child.sh" \
   >"$TMP/tag.out" 2>"$TMP/tag.err"
 rc=$?
 check "the tagged session's child made its resources" test "$rc" -eq 0
@@ -183,6 +195,7 @@ check "the child has AUDEX_SESSION_ID and AUDEX_SESSION_TAG=audex-session=<id>" 
   bash -c "test -n '$SESSION' && grep -qx 'AUDEX_SESSION_TAG=audex-session=$SESSION' '$TMP/tag.env'"
 TAG_KEY=$(grep -E '^AWS_ACCESS_KEY_ID=' "$TMP/tag.env" | cut -d= -f2-)
 SG=$(cat "$TMP/sg.id" 2>/dev/null)
+INSTANCE=$(cat "$TMP/instance.id" 2>/dev/null)
 
 # Made outside the session, with no tag: cleanup must leave it.
 aws s3api create-bucket --bucket outside-bucket >/dev/null
@@ -191,13 +204,20 @@ aws s3api put-object --bucket outside-bucket --key keep.txt --body "$TMP/object.
 "$BIN" cleanup "$SESSION" --dry-run --json >"$TMP/cleanup-dry.json" 2>"$TMP/cleanup-dry.err"
 check "cleanup --dry-run exits 0" test $? -eq 0
 cat "$TMP/cleanup-dry.err" >&2
-check "cleanup --dry-run lists exactly the session's four resources, in dependency order" \
-  "$PY" - "$TMP/cleanup-dry.json" "$SG" <<'PY'
+# (No Lambda function: moto 5.2.1 with IAM checks on refuses even botocore's
+# own signature on DeleteFunction.)
+check "cleanup --dry-run lists exactly the session's seven resources, in dependency order" \
+  "$PY" - "$TMP/cleanup-dry.json" "$SG" "$INSTANCE" <<'PY'
 import json, sys
 plan = json.load(open(sys.argv[1]))
 arns = [r["arn"] for r in plan["resources"]]
+# Objects before their bucket, the instance before the security group it
+# uses; tables, topics and queues depend on nothing here (ARN order).
 want = ["arn:aws:s3:::audex-made/dir/object.txt",
+        f"arn:aws:ec2:us-east-1:123456789012:instance/{sys.argv[3]}",
         "arn:aws:dynamodb:us-east-1:123456789012:table/audex-table",
+        "arn:aws:sns:us-east-1:123456789012:audex-topic",
+        "arn:aws:sqs:us-east-1:123456789012:audex-queue",
         f"arn:aws:ec2:us-east-1:123456789012:security-group/{sys.argv[2]}",
         "arn:aws:s3:::audex-made"]
 sys.exit(0 if arns == want else f"listed {arns}, want {want}")
@@ -214,13 +234,18 @@ check "cleanup without a terminal and without --yes refuses (exit 2), naming --y
 "$BIN" cleanup "$SESSION" --yes >"$TMP/cleanup.out" 2>"$TMP/cleanup.err"
 rc=$?
 cat "$TMP/cleanup.out" "$TMP/cleanup.err" >&2
-check "cleanup --yes exits 0 and reports four deletions" \
-  bash -c "test $rc -eq 0 && grep -q 'Deleted 4 of 4; 0 failed, 0 skipped' '$TMP/cleanup.out'"
+check "cleanup --yes exits 0 and reports seven deletions" \
+  bash -c "test $rc -eq 0 && grep -q 'Deleted 7 of 7; 0 failed, 0 skipped' '$TMP/cleanup.out'"
 check "the session's bucket is gone" bash -c "! aws s3api head-bucket --bucket audex-made 2>/dev/null"
 check "the session's table is gone" \
   bash -c "! aws dynamodb describe-table --table-name audex-table >/dev/null 2>&1"
 check "the session's security group is gone" \
   bash -c "! aws ec2 describe-security-groups --group-ids '$SG' >/dev/null 2>&1"
+check "the session's instance is terminated" bash -c "test \"\$(aws ec2 describe-instances --instance-ids '$INSTANCE' \
+  --query 'Reservations[0].Instances[0].State.Name' --output text)\" = terminated"
+check "the session's queue and topic are gone" bash -c "
+  ! aws sqs get-queue-url --endpoint-url '$MOTO_URL' --queue-name audex-queue >/dev/null 2>&1 &&
+  ! aws sns list-topics --output text | grep -q audex-topic"
 check "the untagged bucket and its object are left alone" \
   bash -c "aws s3api head-object --bucket outside-bucket --key keep.txt >/dev/null"
 check "the deletions are in the audit log under the session (resources_deleted)" \
@@ -228,7 +253,7 @@ check "the deletions are in the audit log under the session (resources_deleted)"
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 deleted = [l for l in lines if l["event"] == "resources_deleted" and l["session_id"] == sys.argv[2]]
-sys.exit(0 if len(deleted) == 1 and len(deleted[0]["fields"]["deleted"]) == 4 else f"{deleted}")
+sys.exit(0 if len(deleted) == 1 and len(deleted[0]["fields"]["deleted"]) == 7 else f"{deleted}")
 PY
 "$BIN" cleanup "$SESSION" --dry-run >"$TMP/cleanup-after.txt" 2>&1
 check "after cleanup nothing carries the tag" grep -q 'Nothing carries the tag' "$TMP/cleanup-after.txt"
