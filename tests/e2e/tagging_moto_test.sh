@@ -193,7 +193,6 @@ cat "$TMP/tag.err" >&2
 SESSION=$(grep -E '^AUDEX_SESSION_ID=' "$TMP/tag.env" | cut -d= -f2-)
 check "the child has AUDEX_SESSION_ID and AUDEX_SESSION_TAG=audex-session=<id>" \
   bash -c "test -n '$SESSION' && grep -qx 'AUDEX_SESSION_TAG=audex-session=$SESSION' '$TMP/tag.env'"
-TAG_KEY=$(grep -E '^AWS_ACCESS_KEY_ID=' "$TMP/tag.env" | cut -d= -f2-)
 SG=$(cat "$TMP/sg.id" 2>/dev/null)
 INSTANCE=$(cat "$TMP/instance.id" 2>/dev/null)
 
@@ -262,7 +261,6 @@ check "after cleanup nothing carries the tag" grep -q 'Nothing carries the tag' 
 "$BIN" replay "$SESSION" -- sh -c "env > '$TMP/replay.env'" >"$TMP/replay.out" 2>"$TMP/replay.err"
 rc=$?
 check "replay exits 0" test "$rc" -eq 0
-REPLAY_KEY=$(grep -E '^AWS_ACCESS_KEY_ID=' "$TMP/replay.env" | cut -d= -f2-)
 assume_calls >"$TMP/all-calls.jsonl"
 check "the replay's policy reached STS byte for byte as the original's" \
   "$PY" - "$TMP/all-calls.jsonl" "$SESSION" <<'PY'
