@@ -109,7 +109,7 @@ Result<int> Show(const AuditOptions& options, const CliContext& context, const A
     if (!numbered.line) {
       context.err << fmt::format("tryaudex: warning: line {} of {} is damaged ({})\n",
                                  numbered.number, log.LogPath().string(),
-                                 numbered.line.error().message);
+                                 EscapeControl(numbered.line.error().message));
       continue;
     }
     const AuditLine& line = *numbered.line;

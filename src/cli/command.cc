@@ -12,6 +12,7 @@ std::span<const CommandSpec> Commands() {
       SetupProfileCommand(), CacheCommand(),
       IntentCommand(),       DriftCommand(),
       McpCommand(),
+      ServerCommand(),
   };
   return kCommands;
 }

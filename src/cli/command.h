@@ -52,5 +52,6 @@ CommandSpec McpCommand();
 CommandSpec CleanupCommand();
 CommandSpec ReplayCommand();
 CommandSpec ReportCommand();
+CommandSpec ServerCommand();
 
 }  // namespace audex

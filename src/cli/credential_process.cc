@@ -34,11 +34,16 @@ void AddCredentialRequestFlags(CLI::App& command, CredentialRequestOptions& opti
                      "Role to assume (else AUDEX_ROLE_ARN, else role_arn in config.toml)");
   command.add_option("--region", request.region, "AWS region for STS");
   command.add_option("--source-identity", request.source_identity, "STS SourceIdentity");
+  command.add_option("--source-ip", request.source_ip,
+                     "Comma-separated IPs/CIDRs the credentials may be used from");
   command.add_flag("--allow-unknown", request.allow_unknown,
                    "Send AWS actions the action catalog does not know yet (warned)");
   command.add_flag("--no-cache", options.no_cache, "Ask STS every time; never use the cache");
   command.add_flag("--scope-current", request.scope_current,
                    "Narrow your own temporary credentials instead of assuming a role");
+  command.add_option("--server", request.server,
+                     "Ask this team server instead of STS (else AUDEX_SERVER, server_url)");
+  command.add_option("--reason", request.reason, "Why access is needed (for the team server)");
 }
 
 CommandSpec CredentialProcessCommand() {
@@ -86,7 +91,9 @@ Result<int> RunCredentialProcessCommand(const CredentialRequestOptions& options,
         "profile name",
         files.profile, files.config.string()));
   }
-  ::setenv(kNestedVariable, "1", 1);
+  // The credential_process of Audex's own base credentials (if any) runs
+  // with the World's environment (adapters/aws/credential_process.h).
+  SetVariable(context.world.environment, kNestedVariable, "1");
   auto planned = PlanRequest(*request, context.world);
   if (!planned) return tl::unexpected(planned.error());
   auto session = Session::Start(*planned, context.world);

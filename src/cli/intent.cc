@@ -129,7 +129,7 @@ Result<int> RunIntent(const IntentOptions& options, const CliContext& context) {
     if (options.model) {
       context.err << fmt::format(
           "tryaudex: warning: --model {} is not used: the offline parser answers{}\n",
-          *options.model, options.offline ? " (--offline)" : "");
+          EscapeControl(*options.model), options.offline ? " (--offline)" : "");
     }
     auto parsed = ParseIntentOffline(sentence, provider);
     if (!parsed) return tl::unexpected(parsed.error());
@@ -153,7 +153,7 @@ Result<int> RunIntent(const IntentOptions& options, const CliContext& context) {
   // stdout belongs to the command from here on.
   context.err << "tryaudex: intent: " << json << '\n';
   if (auto merged = OneStatementWarning(checked->policy, ActionCatalog::Builtin())) {
-    context.err << "tryaudex: warning: " << *merged << '\n';
+    context.err << "tryaudex: warning: " << EscapeControl(*merged) << '\n';
   }
   RunOptions run;
   SessionRequest& request = run.request;

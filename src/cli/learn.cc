@@ -22,15 +22,24 @@ void PrintText(const LearnReport& report, std::ostream& out) {
   if (learned.total_calls == 0) {
     out << fmt::format("No AWS API calls observed ({}); nothing to recommend.\n",
                        report.source_name);
-    if (report.source_name != "CloudTrail") {
+    if (report.endpoint) {
+      out << "If the command does call AWS, it ignored AWS_ENDPOINT_URL and client-side "
+             "monitoring: try --source cloudtrail.\n";
+    } else if (report.csm) {
       out << "If the command does call AWS, its SDK may not support client-side monitoring (Go "
-             "v2, JavaScript v3 and Rust do not): try --source cloudtrail.\n";
+             "v2, JavaScript v3 and Rust do not): try --source endpoint.\n";
     }
     return;
   }
   out << fmt::format("Observed {} ({}); the command exited with {}.\n",
                      Plural(learned.total_calls, "AWS API call"), report.source_name,
                      report.child.status);
+  if (report.endpoint_refused > 0) {
+    out << fmt::format(
+        "The forwarding endpoint refused {} it could not route or verify (not forwarded, not "
+        "counted).\n",
+        Plural(report.endpoint_refused, "request"));
+  }
   if (!learned.actions.empty()) out << "Observed actions:\n";
   for (const LearnedAction& action : learned.actions) {
     std::string detail = Plural(action.calls, "call");
@@ -93,8 +102,9 @@ CommandSpec LearnCommand() {
                              "Role to assume (else AUDEX_ROLE_ARN, else role_arn in config.toml)");
             learn.add_option("--region", run.region, "AWS region");
             learn.add_option("--source", options->source,
-                             "csm (default: client-side monitoring, in real time) or cloudtrail "
-                             "(LookupEvents after the command ends)");
+                             "auto (default: the forwarding endpoint and client-side monitoring, "
+                             "in real time), endpoint, csm, or cloudtrail (LookupEvents after the "
+                             "command ends)");
             learn.add_option("--wait", options->request.wait,
                              "With --source cloudtrail: wait at most this long for events (default "
                              "10m)");
@@ -102,6 +112,10 @@ CommandSpec LearnCommand() {
                              "Write the result into profiles.toml as this profile");
             learn.add_flag("--allow-unknown", run.allow_unknown,
                            "Accept --allow actions the catalog does not know");
+            learn.add_flag_callback(
+                "--no-sandbox", [options] { options->request.session.sandbox = false; },
+                "Let the command see the cloud credential files, Audex's files and /proc as they "
+                "are (README, Threat model)");
             learn.add_flag("--json", options->json, "Print the result as JSON");
             return [options](const Invocation& call) {
               options->request.session.command = call.command;
@@ -112,12 +126,9 @@ CommandSpec LearnCommand() {
 
 Result<int> RunLearn(const LearnOptions& options, const CliContext& context) {
   LearnRequest request = options.request;
-  if (options.source == "cloudtrail") {
-    request.source = LearnSource::kCloudTrail;
-  } else if (options.source != "csm") {
-    return UsageError(
-        fmt::format("--source {}: give csm (real time) or cloudtrail", options.source));
-  }
+  auto source = ParseLearnSource(options.source);
+  if (!source) return tl::unexpected(source.error());
+  request.source = *source;
   auto report = Learn(request, context.world);
   if (!report) return tl::unexpected(report.error());
   if (options.json) {

@@ -9,7 +9,7 @@ namespace audex {
 
 struct LearnOptions {
   LearnRequest request;
-  std::string source = "csm";  // --source csm|cloudtrail
+  std::string source = "auto";  // --source auto|endpoint|csm|cloudtrail
   bool json = false;
 };
 

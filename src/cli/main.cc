@@ -1,6 +1,8 @@
 // tryaudex: scoped, short-lived cloud credentials for one command.
 // main() wires the services, splits off the child command, dispatches to one
 // command, and turns an Error into its exit code. Nothing else.
+#include <sys/prctl.h>
+
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -13,12 +15,13 @@
 #include <utility>
 #include <vector>
 
-#include "adapters/process/child_process.h"
+#include "adapters/process/environment_block.h"
 #include "catalog/action_catalog.h"
 #include "cli/cli_context.h"
 #include "cli/command.h"
 #include "core/base/exit_codes.h"
 #include "core/base/text.h"
+#include "core/credentials/secret_variables.h"
 #include "session/world.h"
 
 namespace {
@@ -35,8 +38,11 @@ std::vector<std::string> SubcommandNames(CLI::App& app) {
   return names;
 }
 
+// Messages quote what the user, a file or a server gave; their control
+// characters are written as \xHH so they cannot move the cursor or fake a
+// line on the terminal.
 int Fail(const audex::Error& error) {
-  std::cerr << "tryaudex: error: " << error.message << '\n';
+  std::cerr << "tryaudex: error: " << audex::EscapeControl(error.message) << '\n';
   return audex::ExitCodeFor(error.kind);
 }
 
@@ -95,7 +101,7 @@ std::optional<std::string> ExtrasMessage(const std::vector<std::string>& args, c
   return "unexpected argument \"" + extra + "\" for " + where;
 }
 
-int Main(int argc, char** argv) {
+int Main(int argc, char** argv, audex::Environment environment) {
   std::vector<std::string> args(argv + 1, argv + argc);
   // Everything after the first "--" belongs to the child, untouched.
   std::vector<std::string> child;
@@ -198,8 +204,7 @@ int Main(int argc, char** argv) {
                              "tryaudex --help",
                              spec.name, audex::Join(takers, ", "))});
   }
-  audex::World world =
-      audex::SystemWorld(audex::CurrentEnvironment(), audex::PrintNotices(std::cerr));
+  audex::World world = audex::SystemWorld(std::move(environment), audex::PrintNotices(std::cerr));
   const audex::CliContext context(world, std::cout, std::cerr);
   const Result<int> outcome = runners[chosen](audex::Invocation{context, std::move(child)});
   std::cout.flush();
@@ -210,10 +215,23 @@ int Main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything reads a credential: a process that is not dumpable has
+  // its /proc/PID/environ, mem, maps and fd/ owned by root and closed to
+  // ptrace, so the commands tryaudex runs (and any other process of the
+  // same user without CAP_SYS_PTRACE) cannot read its memory or
+  // environment (proc(5), "/proc/pid/mem"; PR_SET_DUMPABLE in prctl(2)).
+  // It also keeps secrets out of core dumps.
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  // The engine works from this snapshot (session/world.h); the secrets are
+  // then erased from the environment block itself, where /proc/PID/environ
+  // would show them to whoever can read it (root, or this process's init
+  // in the sandbox). Helpers Audex starts are given the snapshot.
+  audex::Environment environment = audex::CurrentEnvironment();
+  audex::EraseFromEnvironment(audex::IsSecretVariable);
   try {
-    return Main(argc, argv);
+    return Main(argc, argv, std::move(environment));
   } catch (const std::exception& e) {
-    std::cerr << "tryaudex: internal error: " << e.what()
+    std::cerr << "tryaudex: internal error: " << audex::EscapeControl(e.what())
               << "; this is a bug in Audex, please report it with the command you ran\n";
     return audex::kExitInternal;
   }

@@ -60,7 +60,7 @@ Result<int> RunReplay(const ReplayOptions& options, const CliContext& context) {
   }
   auto session = Session::Start(*planned, context.world);
   if (!session) return tl::unexpected(session.error());
-  auto ran = (*session)->RunChild({planned->plan.command, {}, std::nullopt});
+  auto ran = (*session)->RunChild({planned->plan.command, {}, std::nullopt, {}});
   if (!ran) return tl::unexpected(ran.error());
   return ran->status;
 }

@@ -30,8 +30,9 @@ CommandSpec ReportCommand() {
 Result<void> ValidateReportOptions(const ReportOptions& options) {
   if (options.server) {
     return UsageError(fmt::format(
-        "--server {}: reports from the team server's log come with the team server; drop "
-        "--server to report on this machine's audit log",
+        "--server {}: report does not read the team server's log yet (`tryaudex server audit "
+        "export --to DIR` writes its chain for review); drop --server to report on this "
+        "machine's audit log",
         *options.server));
   }
   if (auto format = ParseReportFormat(options.format); !format) {

@@ -62,6 +62,12 @@ void PrintPlanText(const SessionPlan& plan, std::ostream& out) {
   }
   out << fmt::format("Resources:  {}\n", request.resources.empty() ? "* (every resource)"
                                                                    : Join(request.resources, ","));
+  for (const NetworkBinding& binding : plan.network) {
+    out << fmt::format(
+        "Network:    only from {} ({}); other requests are denied unless an AWS service makes "
+        "them for you\n",
+        DescribeNetworkBinding(binding), binding.source);
+  }
   for (const std::string& note : request.notes) out << fmt::format("Note:       {}\n", note);
   for (const std::string& note : plan.policy_notes) out << fmt::format("Policy:     {}\n", note);
   if (plan.policy) {
@@ -102,7 +108,18 @@ void PrintPlanText(const SessionPlan& plan, std::ostream& out) {
       }
     }
   }
+  if (plan.aws && plan.aws->broker) {
+    out << fmt::format(
+        "Broker:     the command gets placeholder credentials; a loopback endpoint signs and "
+        "records each AWS call; calls that return credentials are {}\n",
+        plan.aws->broker->allow_credential_calls ? "forwarded (--allow-credential-calls)"
+                                                 : "refused");
+  }
   out << fmt::format("Child environment: {}\n", Join(plan.child_variables, ", "));
+  out << fmt::format("Sandbox:    {}\n",
+                     plan.sandbox ? "on: the cloud credential stores, Audex's files and tryaudex's "
+                                    "/proc entries are hidden from the command"
+                                  : "off (--no-sandbox or sandbox = false)");
 }
 
 CommandSpec RunCommand() {
@@ -126,6 +143,9 @@ CommandSpec RunCommand() {
                        "AWS region (else AWS_REGION, AWS_DEFAULT_REGION, config, us-east-1)");
         run.add_option("--source-identity", request.source_identity,
                        "STS SourceIdentity to stamp on the session (needs sts:SetSourceIdentity)");
+        run.add_option("--source-ip", request.source_ip,
+                       "Comma-separated IPs/CIDRs the credentials may be used from (AWS; adds to "
+                       "[network] in config.toml)");
         run.add_flag("--allow-unknown", request.allow_unknown,
                      "Send AWS actions the action catalog does not know yet (warned)");
         run.add_flag("--no-compress", request.no_compress,
@@ -150,6 +170,16 @@ CommandSpec RunCommand() {
         run.add_flag("--scope-current", request.scope_current,
                      "Narrow your own temporary credentials (sts:GetScopedCredentials) "
                      "instead of assuming a role");
+        run.add_flag("--broker", request.broker,
+                     "Give the command worthless placeholder credentials and sign its AWS calls "
+                     "in a loopback endpoint, recording each call in the audit log");
+        run.add_flag("--allow-credential-calls", request.allow_credential_calls,
+                     "With --broker: forward calls that return credentials (sts:AssumeRole, ...) "
+                     "instead of refusing them");
+        run.add_flag_callback(
+            "--no-sandbox", [options] { options->request.sandbox = false; },
+            "Let the command see the cloud credential files, Audex's files and /proc as they "
+            "are (README, Threat model)");
         run.add_flag("--dry-run", options->dry_run, "Print the plan and stop");
         run.add_flag("--json", options->json, "With --dry-run: print the plan as JSON");
         return [options](const Invocation& call) {
@@ -207,11 +237,11 @@ Result<int> RunRun(const RunOptions& options, const CliContext& context) {
   }
   for (const RemovedAction& item : plan.request.dropped) {
     context.err << fmt::format("tryaudex: note: dropped {} from {}: not an IAM action ({})\n",
-                               item.action, item.origin, item.reason);
+                               EscapeControl(item.action), item.origin, item.reason);
   }
   auto session = Session::Start(*planned, context.world);
   if (!session) return tl::unexpected(session.error());
-  auto ran = (*session)->RunChild({plan.command, {}, std::nullopt});
+  auto ran = (*session)->RunChild({plan.command, {}, std::nullopt, {}});
   if (!ran) return tl::unexpected(ran.error());
   return ran->status;
 }

@@ -62,29 +62,31 @@ Result<int> List(const SessionsOptions& options, const CliContext& context,
   auto listing = store.List();
   if (!listing) return tl::unexpected(listing.error());
   for (const std::string& warning : listing->warnings) {
-    context.err << "tryaudex: warning: " << warning << '\n';
+    context.err << "tryaudex: warning: " << EscapeControl(warning) << '\n';
   }
   std::vector<const SessionRecord*> shown;
   for (const SessionRecord& record : listing->sessions) {
-    if (options.all || StateAt(record, now) == SessionState::kActive) shown.push_back(&record);
+    if (options.all || StateAt(record, now, context.world.running) == SessionState::kActive)
+      shown.push_back(&record);
   }
   if (options.json) {
     OrderedJson list = OrderedJson::array();
-    for (const SessionRecord* record : shown) list.push_back(SessionStateJson(*record, now));
+    for (const SessionRecord* record : shown)
+      list.push_back(SessionStateJson(*record, now, context.world.running));
     context.out << list.dump(2) << '\n';
     return kExitOk;
   }
   if (shown.empty()) {
     context.out << (options.all ? "No sessions recorded yet.\n"
                                 : "No active sessions; tryaudex sessions list --all shows ended, "
-                                  "failed and expired ones.\n");
+                                  "failed, expired and abandoned ones.\n");
     return kExitOk;
   }
-  context.out << fmt::format("{:<16}  {:<7}  {:<20}  {:<20}  {:<14}  {}\n", "ID", "STATE",
+  context.out << fmt::format("{:<16}  {:<9}  {:<20}  {:<20}  {:<14}  {}\n", "ID", "STATE",
                              "CREATED", "EXPIRES", "RESULT", "COMMAND");
   for (const SessionRecord* record : shown) {
-    context.out << fmt::format("{:<16}  {:<7}  {:<20}  {:<20}  {:<14}  {}\n", record->id,
-                               SessionStateName(StateAt(*record, now)),
+    context.out << fmt::format("{:<16}  {:<9}  {:<20}  {:<20}  {:<14}  {}\n", record->id,
+                               SessionStateName(StateAt(*record, now, context.world.running)),
                                FormatRfc3339(record->created), FormatRfc3339(record->expires),
                                Outcome(*record), CommandLine(record->command));
   }
@@ -97,10 +99,10 @@ Result<int> Show(const SessionsOptions& options, const CliContext& context,
   if (!loaded) return tl::unexpected(loaded.error());
   const SessionRecord& record = *loaded;
   if (options.json) {
-    context.out << SessionStateJson(record, now).dump(2) << '\n';
+    context.out << SessionStateJson(record, now, context.world.running).dump(2) << '\n';
     return kExitOk;
   }
-  const SessionState state = StateAt(record, now);
+  const SessionState state = StateAt(record, now, context.world.running);
   std::ostream& out = context.out;
   const auto line = [&out](std::string_view label, const std::string& value) {
     out << fmt::format("{:<15} {}\n", std::string(label) + ":", value);

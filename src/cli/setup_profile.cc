@@ -99,6 +99,9 @@ Result<int> RunSetupProfile(const SetupProfileOptions& options, const CliContext
   add("--role-arn", request.role_arn);
   add("--region", request.region);
   add("--source-identity", request.source_identity);
+  add("--server", request.server);
+  add("--reason", request.reason);
+  add("--source-ip", request.source_ip);
   if (request.allow_unknown) command.push_back("--allow-unknown");
   if (options.issue.no_cache) command.push_back("--no-cache");
   if (request.scope_current) command.push_back("--scope-current");

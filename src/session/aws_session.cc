@@ -1,17 +1,17 @@
 // The AWS part of a session: base credentials from the SDKs' chain, the
 // STS call the issue plan describes (AssumeRole or GetScopedCredentials),
 // the encrypted cache, renewal, and the child's environment (static keys,
-// or the serving endpoint).
-#include <fmt/format.h>
-
+// the serving endpoint, or the brokering one).
 #include <atomic>
 #include <mutex>
 
 #include "adapters/aws/credential_chain.h"
-#include "adapters/aws/sts_client.h"
 #include "adapters/store/credential_cache_store.h"
+#include "adapters/teamclient/team_client.h"
 #include "core/base/rfc3339.h"
 #include "core/credentials/child_env.h"
+#include "session/aws_issue.h"
+#include "session/forwarding.h"
 #include "session/provider_session.h"
 #include "session/serve.h"
 
@@ -24,23 +24,30 @@ class AwsSession final : public ProviderSession {
       : world_(world), plan_(*plan.aws), id_(std::move(id)) {}
 
   Result<void> FindBase() override {
-    auto base = ResolveBaseCredentials(world_.env);
+    // A team server signs with its own base credentials; the token is ours.
+    if (plan_.method == AwsIssueMethod::kServer) return {};
+    auto base = ResolveBaseCredentials(world_.env, ChainOptionsFor(world_.environment));
     if (!base) return tl::unexpected(base.error());
     base_ = std::move(*base);
     return {};
   }
 
   std::string RecordedRole() const override {
+    if (plan_.method == AwsIssueMethod::kServer && plan_.role.arn.empty()) {
+      return "the role of team server " + plan_.server->url;
+    }
     return plan_.method == AwsIssueMethod::kScopedCurrent ? std::string() : plan_.role.arn;
   }
 
   Result<void> Issue(SessionLedger& ledger) override {
     // The cache is an optimisation: a cache that cannot be read or written
-    // costs one STS call and a warning, never the session.
+    // costs one STS call and a warning, never the session. A key others may
+    // have read is different: it is refused (docs/credential-cache.md).
     std::optional<CredentialCacheStore> cache;
     std::string entry_name;
     if (plan_.use_cache) {
       cache.emplace(world_.paths.state_dir);
+      if (auto key = cache->RefuseSharedKey(); !key) return key;
       entry_name = CacheEntryName(CacheRequestFor(plan_));
       auto found = cache->Lookup(entry_name);
       if (!found) {
@@ -119,15 +126,23 @@ class AwsSession final : public ProviderSession {
       prepared.environment = std::move(served->environment);
       prepared.keep_alive.push_back(std::move(served->endpoint));
     }
+    if (plan_.broker) {
+      auto brokered = StartBroker(session, world_, *plan_.broker, prepared.environment);
+      if (!brokered) return tl::unexpected(brokered.error());
+      prepared.environment = std::move(brokered->environment);
+      std::shared_ptr<AwsForwardingEndpoint> endpoint = brokered->endpoint;
+      prepared.before_end.push_back([endpoint] { endpoint->Stop(); });
+      prepared.keep_alive.push_back(std::move(endpoint));
+    }
     return prepared;
   }
 
   Result<void> Refresh(SessionLedger& ledger, std::chrono::seconds duration) override {
     // STS is called outside the lock: fetches keep being served meanwhile.
     // The base credentials may have been rotated since the session began.
-    auto base = ResolveBaseCredentials(world_.env);
-    if (!base) return tl::unexpected(base.error());
-    {
+    if (plan_.method != AwsIssueMethod::kServer) {
+      auto base = ResolveBaseCredentials(world_.env, ChainOptionsFor(world_.environment));
+      if (!base) return tl::unexpected(base.error());
       std::lock_guard lock(mutex_);
       base_ = std::move(*base);
     }
@@ -146,62 +161,37 @@ class AwsSession final : public ProviderSession {
   }
 
  private:
-  // One STS call for `duration` with the current base credentials.
+  // One STS call for `duration` with the current base credentials; or, with
+  // a team server, its grant (first) or the grant's renewed credentials.
   Result<AwsCredentials> Call(std::chrono::seconds duration) {
+    if (plan_.method == AwsIssueMethod::kServer) {
+      std::unique_ptr<HttpClient> http = world_.http(HttpOptionsFrom(world_.env));
+      if (grant_)
+        return FetchGrantCredentials(*http, grant_->credentials_url, grant_->credentials_token);
+      auto grant = RequestGrant(*http, plan_.server->url, plan_.server->token, plan_.server->body);
+      if (!grant) return tl::unexpected(grant.error());
+      AwsCredentials credentials = grant->credentials;
+      grant_ = std::move(*grant);
+      return credentials;
+    }
     AwsCredentials base;
     {
       std::lock_guard lock(mutex_);
       base = base_;
     }
-    std::unique_ptr<HttpClient> http = world_.http(HttpOptionsFrom(world_.env));
-    StsClientOptions options;
-    options.endpoint = plan_.endpoint.url;
-    options.region = plan_.region.region;
-    StsClient sts(*http, options);
-    if (plan_.method == AwsIssueMethod::kScopedCurrent) {
-      auto scoped = sts.GetScopedCredentials(ScopedCredentialsFor(plan_, duration), base);
-      if (!scoped) return tl::unexpected(scoped.error());
-      return std::move(scoped->credentials);
-    }
-    // A chain: each hop assumes its role with the previous hop's
-    // credentials; only the last hop's are the session's.
-    std::vector<AssumeRoleRequest> hops = AssumeRoleHops(plan_, id_, duration);
-    AwsCredentials current = std::move(base);
-    for (size_t i = 0; i < hops.size(); ++i) {
-      AssumeRoleRequest& hop = hops[i];
-      if (tags_refused_) DropSessionTags(hop);
-      auto assumed = sts.AssumeRole(hop, current);
-      if (!assumed && !hop.tags.empty() && RefusedSessionTags(assumed.error())) {
-        // The tag in the session policy is what enforces tagging; the
-        // session tag only adds it to the principal. A role that does not
-        // trust sts:TagSession costs the principal tag, not the session.
-        world_.Warn(fmt::format(
-            "{} does not allow sts:TagSession in its trust policy: the session goes on without "
-            "the session tag {} (the policy's aws:RequestTag conditions still apply); add "
-            "sts:TagSession to the trust policy to have it",
-            hop.role_arn, plan_.session_tag ? plan_.session_tag->Text() : std::string()));
-        tags_refused_ = true;
-        DropSessionTags(hop);
-        assumed = sts.AssumeRole(hop, current);
-      }
-      if (!assumed) return tl::unexpected(assumed.error());
-      current = std::move(assumed->credentials);
-      if (i + 1 < hops.size()) {
-        current.source = fmt::format("the session of {} (--chain hop {})", hop.role_arn, i + 1);
-      }
-    }
-    return current;
-  }
-
-  static void DropSessionTags(AssumeRoleRequest& hop) {
-    hop.tags.clear();
-    hop.transitive_tag_keys.clear();
+    IssueOptions options;
+    options.without_session_tags = tags_refused_;
+    auto issued = IssueAwsCredentials(plan_, id_, duration, base, world_, options);
+    if (!issued) return tl::unexpected(issued.error());
+    if (issued->session_tags_refused) tags_refused_ = true;
+    return std::move(issued->credentials);
   }
 
   World& world_;
   const AwsIssuePlan plan_;
   const std::string id_;
   AwsCredentials base_;
+  std::optional<GrantReply> grant_;  // kServer: the grant, for its renewals
   AwsCredentials credentials_;
   std::chrono::system_clock::time_point issued_at_;
   int refreshes_ = 0;  // guarded by the ledger's lock

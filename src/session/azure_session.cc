@@ -24,7 +24,7 @@ class AzureSession final : public ProviderSession {
   Result<void> FindBase() override {
     std::unique_ptr<HttpClient> http = world_.http(AzureHttpOptions(world_.env));
     std::unique_ptr<HttpClient> imds_http = world_.http(AzureImdsHttpOptions(world_.env));
-    auto token = FindAzureToken(world_.env, target_.cloud, *http, *imds_http);
+    auto token = FindAzureToken(world_.env, world_.environment, target_.cloud, *http, *imds_http);
     if (!token) return tl::unexpected(token.error());
     token_ = std::move(*token);
     return {};

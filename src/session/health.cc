@@ -10,8 +10,10 @@
 #include "adapters/gcp/gcp_credentials.h"
 #include "adapters/gcp/gcp_iam_client.h"
 #include "core/base/rfc3339.h"
+#include "core/base/text.h"
 #include "core/credentials/azure_identity.h"
 #include "core/credentials/gcp_target.h"
+#include "core/credentials/sandbox_plan.h"
 #include "core/plan/aws_endpoints.h"
 #include "core/plan/role.h"
 #include "session/planner.h"
@@ -65,13 +67,48 @@ void CheckAzure(const World& world, const UserConfig& config, const HealthAdd& a
       true);
   std::unique_ptr<HttpClient> http = world.http(AzureHttpOptions(world.env));
   std::unique_ptr<HttpClient> imds_http = world.http(AzureImdsHttpOptions(world.env));
-  auto token = FindAzureToken(world.env, target->cloud, *http, *imds_http);
+  auto token = FindAzureToken(world.env, world.environment, target->cloud, *http, *imds_http);
   add("token",
       token ? fmt::format("from {}{}", token->source,
                           token->expiration ? ", expires " + FormatRfc3339(*token->expiration)
                                             : std::string())
             : token.error().message,
       token.has_value());
+}
+
+// The sandbox: whether the kernel lets commands run in it, and what it
+// hides from them here. Unavailable while configured on is a failure: the
+// user counts on it.
+void CheckSandbox(World& world, const UserConfig& config, const HealthAdd& add) {
+  if (!config.sandbox.value_or(true)) {
+    add("sandbox",
+        fmt::format("off (sandbox = false in {}): commands can read the cloud credential files "
+                    "and Audex's files",
+                    config.source),
+        true);
+    return;
+  }
+  const SandboxSupport support = world.children->Sandbox();
+  if (!support.available) {
+    add("sandbox",
+        fmt::format("unavailable: {}; commands run without it (set sandbox = false in "
+                    "config.toml to accept that)",
+                    support.reason),
+        false);
+    return;
+  }
+  SandboxInput input;
+  input.parent = world.environment;
+  input.config_dir = world.paths.config_dir.string();
+  input.state_dir = world.paths.state_dir.string();
+  input.working_directory = world.working_directory;
+  const SandboxPlan plan = PlanSandbox(input);
+  std::vector<std::string> hidden;
+  for (const HiddenPath& path : plan.hidden) hidden.push_back(path.path);
+  hidden.push_back("tryaudex's /proc entries");
+  std::string detail = "on (user, mount and pid namespaces); hides " + Join(hidden, ", ");
+  for (const std::string& kept : plan.kept_visible) detail += "; " + kept;
+  add("sandbox", detail, true);
 }
 
 }  // namespace
@@ -93,10 +130,12 @@ Result<HealthReport> CheckHealth(const HealthRequest& request, World& world) {
   };
   if (request.check == "gcp") {
     CheckGcp(request, world, config, add);
+    CheckSandbox(world, config, add);
     return report;
   }
   if (request.check == "azure") {
     CheckAzure(world, config, add);
+    CheckSandbox(world, config, add);
     return report;
   }
 
@@ -112,7 +151,7 @@ Result<HealthReport> CheckHealth(const HealthRequest& request, World& world) {
   add("role", role ? fmt::format("{} (from {})", role->arn, role->source) : role.error().message,
       role.has_value());
 
-  auto base = ResolveBaseCredentials(world.env);
+  auto base = ResolveBaseCredentials(world.env, ChainOptionsFor(world.environment));
   if (!base) {
     add("base_credentials", base.error().message, false);
   } else {
@@ -129,6 +168,7 @@ Result<HealthReport> CheckHealth(const HealthRequest& request, World& world) {
                  : identity.error().message,
         identity.has_value());
   }
+  CheckSandbox(world, config, add);
   return report;
 }
 

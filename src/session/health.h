@@ -1,7 +1,8 @@
 // Health: what Audex would use, checked — for AWS the region, STS
 // endpoint, role, base credentials and the caller's identity; for GCP the
 // service account, base token and one real impersonation; for Azure the
-// cloud, subscription and token. `tryaudex health` prints the result.
+// cloud, subscription and token; for every provider whether the sandbox
+// is available and what it hides. `tryaudex health` prints the result.
 #pragma once
 
 #include <optional>

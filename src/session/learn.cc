@@ -11,9 +11,11 @@
 #include "catalog/action_catalog.h"
 #include "core/base/exit_codes.h"
 #include "core/base/text.h"
+#include "core/credentials/forwarded_child.h"
 #include "core/plan/ttl.h"
 #include "core/wire/csm_event.h"
 #include "core/wire/profile_toml_edit.h"
+#include "session/forwarding.h"
 
 namespace audex {
 namespace {
@@ -21,12 +23,24 @@ namespace {
 struct Observation {
   std::vector<ObservedCall> calls;
   std::string source_name;
+  bool endpoint = false;
+  size_t endpoint_calls = 0;
+  size_t endpoint_refused = 0;
+  bool csm = false;
+  size_t through_endpoint = 0;
   size_t datagrams = 0;
   size_t foreign = 0;
   size_t malformed = 0;
   size_t dropped = 0;
   bool stopped_early = false;
 };
+
+bool UsesEndpoint(LearnSource source) {
+  return source == LearnSource::kAuto || source == LearnSource::kEndpoint;
+}
+bool UsesCsm(LearnSource source) {
+  return source == LearnSource::kAuto || source == LearnSource::kCsm;
+}
 
 std::string Plural(size_t count, std::string_view word) {
   return fmt::format("{} {}{}", count, word, count == 1 ? "" : "s");
@@ -48,7 +62,7 @@ Result<Observation> ObserveWithCloudTrail(const LearnRequest& request, const Wor
                                           std::chrono::system_clock::time_point started) {
   auto wait = ParseWait(request.wait.value_or("10m"));
   if (!wait) return tl::unexpected(wait.error());
-  auto base = ResolveBaseCredentials(world.env);
+  auto base = ResolveBaseCredentials(world.env, ChainOptionsFor(world.environment));
   if (!base) return tl::unexpected(base.error());
   const std::string& region = session.plan().aws->region.region;
   auto endpoint = ResolveCloudTrailEndpoint(world.env, region);
@@ -125,6 +139,15 @@ Result<bool> SaveProfile(const std::string& name, const LearnedPolicy& learned,
 
 }  // namespace
 
+Result<LearnSource> ParseLearnSource(std::string_view text) {
+  if (text == "auto") return LearnSource::kAuto;
+  if (text == "endpoint") return LearnSource::kEndpoint;
+  if (text == "csm") return LearnSource::kCsm;
+  if (text == "cloudtrail") return LearnSource::kCloudTrail;
+  return UsageError(
+      fmt::format("--source {}: give auto, endpoint, csm (all in real time) or cloudtrail", text));
+}
+
 Result<void> ValidateLearnRequest(const LearnRequest& request, const AudexPaths& paths) {
   if (request.session.command.empty()) {
     return UsageError(
@@ -136,8 +159,8 @@ Result<void> ValidateLearnRequest(const LearnRequest& request, const AudexPaths&
     }
   } else if (request.wait) {
     return UsageError(
-        "--wait only applies with --source cloudtrail (client-side monitoring sees calls as they "
-        "happen); add --source cloudtrail or drop --wait");
+        "--wait only applies with --source cloudtrail (the forwarding endpoint and client-side "
+        "monitoring see calls as they happen); add --source cloudtrail or drop --wait");
   }
   if (request.save_profile) {
     if (auto valid = ValidateSavedProfileName(*request.save_profile); !valid) {
@@ -172,51 +195,85 @@ Result<LearnReport> Learn(const LearnRequest& request, World& world, const PlanS
   auto session = Session::Start(*planned, world);
   if (!session) return tl::unexpected(session.error());
 
+  // The observers start as the child is prepared, so that one that cannot
+  // start ends the session like any failed preparation.
   std::unique_ptr<CsmListener> listener;
+  std::unique_ptr<AwsForwardingEndpoint> endpoint;
+  Session& running = **session;
   ChildRequest child;
   child.command = planned->plan.command;
   child.capture = request.capture;
-  if (request.source == LearnSource::kCsm) {
-    auto opened = CsmListener::Start();
-    if (!opened) return tl::unexpected(opened.error());
-    listener = std::move(*opened);
-    const std::string port = std::to_string(listener->port());
-    const std::string id = (*session)->id();
-    child.adjust_environment = [port, id](Environment& environment) {
+  child.prepare = [&](Environment& environment) -> Result<void> {
+    if (UsesCsm(request.source)) {
+      auto opened = CsmListener::Start();
+      if (!opened) return tl::unexpected(opened.error());
+      listener = std::move(*opened);
       SetVariable(environment, "AWS_CSM_ENABLED", "true");
       SetVariable(environment, "AWS_CSM_HOST", "127.0.0.1");
-      SetVariable(environment, "AWS_CSM_PORT", port);
-      SetVariable(environment, "AWS_CSM_CLIENT_ID", id);
-    };
-  } else {
-    // A parent's own CSM settings would send the child's calls elsewhere.
-    child.adjust_environment = [](Environment& environment) {
+      SetVariable(environment, "AWS_CSM_PORT", std::to_string(listener->port()));
+      SetVariable(environment, "AWS_CSM_CLIENT_ID", running.id());
+    } else {
+      // A parent's own CSM settings would send the child's calls elsewhere.
       UnsetVariable(environment, "AWS_CSM_ENABLED");
-    };
-  }
-  auto ran = (*session)->RunChild(child);
+    }
+    // The forwarding endpoint sees the calls of every SDK that honours
+    // AWS_ENDPOINT_URL (all current ones); CSM beside it catches a tool
+    // that does not, and a call both see is counted once.
+    if (UsesEndpoint(request.source)) {
+      auto observing = StartObservingEndpoint(running, world, "use --source csm or cloudtrail");
+      if (observing) {
+        endpoint = std::move(*observing);
+        environment = WithForwardingEndpoint(std::move(environment), endpoint->url());
+      } else if (request.source == LearnSource::kAuto) {
+        world.Warn("observing with client-side monitoring only: " + observing.error().message);
+      } else {
+        return tl::unexpected(observing.error());
+      }
+    }
+    return {};
+  };
+  auto ran = running.RunChild(child);
   if (!ran) return tl::unexpected(ran.error());
 
   LearnReport report;
-  report.session_id = (*session)->id();
+  report.session_id = running.id();
   report.child = std::move(*ran);
   Observation observation;
+  if (endpoint) {
+    endpoint->Stop();
+    observation.endpoint = true;
+    observation.calls = endpoint->calls();
+    observation.endpoint_calls = observation.calls.size();
+    observation.endpoint_refused = endpoint->refused();
+    observation.source_name = "forwarding endpoint";
+  }
   if (listener) {
     const std::vector<std::string> datagrams = listener->Stop();
-    CsmCallCollector collector(report.session_id, (*session)->CurrentCredentials().access_key_id);
+    CsmCallCollector collector(report.session_id, running.CurrentCredentials().access_key_id);
+    if (endpoint) collector.SkipCallsTo(fmt::format("127.0.0.1:{}", endpoint->port()));
     for (const std::string& datagram : datagrams) collector.Add(datagram);
-    observation.calls = collector.calls();
-    observation.source_name = "client-side monitoring";
+    observation.calls.insert(observation.calls.end(), collector.calls().begin(),
+                             collector.calls().end());
+    observation.csm = true;
+    observation.source_name =
+        endpoint ? "forwarding endpoint and client-side monitoring" : "client-side monitoring";
+    observation.through_endpoint = collector.through_endpoint();
     observation.datagrams = collector.datagrams();
     observation.foreign = collector.foreign();
     observation.malformed = collector.malformed();
     observation.dropped = listener->dropped();
-  } else {
-    auto polled = ObserveWithCloudTrail(request, world, **session, started);
+  }
+  if (request.source == LearnSource::kCloudTrail) {
+    auto polled = ObserveWithCloudTrail(request, world, running, started);
     if (!polled) return tl::unexpected(polled.error());
     observation = std::move(*polled);
   }
   report.source_name = observation.source_name;
+  report.endpoint = observation.endpoint;
+  report.endpoint_calls = observation.endpoint_calls;
+  report.endpoint_refused = observation.endpoint_refused;
+  report.csm = observation.csm;
+  report.through_endpoint = observation.through_endpoint;
   report.datagrams = observation.datagrams;
   report.other_clients = observation.foreign;
   report.malformed = observation.malformed;
@@ -278,13 +335,18 @@ nlohmann::ordered_json LearnReportJson(const LearnReport& report) {
   json["resources"] = report.resources;
   json["saved_profile"] =
       report.saved_profile ? OrderedJson(*report.saved_profile) : OrderedJson(nullptr);
-  if (report.source_name == "CloudTrail") {
-    json["stopped_early"] = report.stopped_early;
-  } else {
+  if (report.endpoint) {
+    json["endpoint_calls"] = report.endpoint_calls;
+    json["endpoint_refused"] = report.endpoint_refused;
+  }
+  if (report.csm) {
     json["datagrams"] = report.datagrams;
     json["other_clients"] = report.other_clients;
     json["malformed"] = report.malformed;
     json["dropped"] = report.dropped;
+    if (report.endpoint) json["through_endpoint"] = report.through_endpoint;
+  } else if (!report.endpoint) {
+    json["stopped_early"] = report.stopped_early;
   }
   return json;
 }

@@ -1,13 +1,14 @@
 // Learning: run one command with broad credentials (the role's own
 // permissions, or --allow/--profile as an upper bound), watch which AWS
-// APIs it calls — client-side monitoring as they happen, or CloudTrail
-// afterwards — and return the least privilege it showed it needs,
-// optionally saved as a profile. `tryaudex learn` and MCP's audex_learn
-// render the same LearnReport.
+// APIs it calls — through Audex's forwarding endpoint and client-side
+// monitoring as they happen, or CloudTrail afterwards — and return the
+// least privilege it showed it needs, optionally saved as a profile.
+// `tryaudex learn` and MCP's audex_learn render the same LearnReport.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -18,11 +19,22 @@
 
 namespace audex {
 
-enum class LearnSource { kCsm, kCloudTrail };
+// Where calls are observed (README, "learn").
+enum class LearnSource {
+  // The forwarding endpoint and client-side monitoring together, each call
+  // counted once; CSM alone (with a warning) when the endpoint cannot start.
+  kAuto,
+  kEndpoint,    // the forwarding endpoint only: every SDK, data events too
+  kCsm,         // client-side monitoring only (SDKs that emit it)
+  kCloudTrail,  // LookupEvents after the command ends
+};
+
+// --source auto|endpoint|csm|cloudtrail; kUsage for anything else.
+Result<LearnSource> ParseLearnSource(std::string_view text);
 
 struct LearnRequest {
   SessionRequest session;  // --allow/--profile are optional: an upper bound
-  LearnSource source = LearnSource::kCsm;
+  LearnSource source = LearnSource::kAuto;
   std::optional<std::string> wait;          // --wait, CloudTrail only (default 10m)
   std::optional<std::string> save_profile;  // write the result into profiles.toml
   std::optional<CaptureOptions> capture;    // mcp: the child's output captured
@@ -35,13 +47,21 @@ Result<void> ValidateLearnRequest(const LearnRequest& request, const AudexPaths&
 
 struct LearnReport {
   std::string session_id;
-  std::string source_name;  // "client-side monitoring", "CloudTrail"
-  ChildResult child;        // how the command ended
+  // "forwarding endpoint and client-side monitoring", "forwarding
+  // endpoint", "client-side monitoring", "CloudTrail"
+  std::string source_name;
+  ChildResult child;  // how the command ended
   LearnedPolicy learned;
   std::vector<std::string> resources;  // the recommended --resource list
   std::optional<std::string> saved_profile;
   bool profile_replaced = false;
-  // Client-side monitoring's counts.
+  // The forwarding endpoint's counts, when it observed.
+  bool endpoint = false;
+  size_t endpoint_calls = 0;    // calls it forwarded
+  size_t endpoint_refused = 0;  // requests it refused (nothing forwarded)
+  // Client-side monitoring's counts, when it observed.
+  bool csm = false;
+  size_t through_endpoint = 0;  // calls CSM reported that the endpoint had seen
   size_t datagrams = 0;
   size_t other_clients = 0;
   size_t malformed = 0;

@@ -5,6 +5,7 @@
 #include "adapters/aws/credential_chain.h"
 #include "catalog/catalog_universe.h"
 #include "core/audit/session_id.h"
+#include "core/credentials/forwarded_child.h"
 #include "core/plan/ttl.h"
 
 namespace audex {
@@ -54,6 +55,16 @@ std::vector<PolicyArnChoice> ProfilePolicyArns(const SessionPlan& plan,
   return arns;
 }
 
+// --broker signs AWS calls; GCP and Azure have no forwarding endpoint.
+Result<void> RefuseBrokerOffAws(const SessionRequest& request, Provider provider) {
+  if (provider == Provider::kAws || (!request.broker && !request.allow_credential_calls)) return {};
+  return UsageError(fmt::format(
+      "--broker and --allow-credential-calls sign AWS calls for the command; this {} session "
+      "has no such endpoint: drop {}",
+      provider == Provider::kGcp ? "GCP" : "Azure",
+      request.broker ? "--broker" : "--allow-credential-calls"));
+}
+
 }  // namespace
 
 Result<LoadedConfiguration> LoadConfigurationNoting(const World& world) {
@@ -92,6 +103,12 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
     if (!parsed) return UsageError("--ttl: " + parsed.error().message);
     ttl = *parsed;
   }
+  std::optional<NetworkBinding> source_ip;
+  if (request.source_ip) {
+    auto parsed = ParseSourceIpList(*request.source_ip);
+    if (!parsed) return tl::unexpected(parsed.error());
+    source_ip = std::move(*parsed);
+  }
   if (settings.configuration != nullptr) {
     planned.loaded = *settings.configuration;
   } else {
@@ -105,12 +122,13 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
   // bounds.
   auto plan = PlanSession(access, request.scope_current ? std::nullopt : ttl, config,
                           planned.loaded.profiles, planned.loaded.deny, request.command,
-                          &BuiltinAwsActions(), !request.no_compress,
+                          &BuiltinAwsActions(), !request.no_compress, source_ip,
                           session_tag ? &*session_tag : nullptr);
   if (!plan) return tl::unexpected(plan.error());
   planned.plan = std::move(*plan);
   SessionPlan& session = planned.plan;
   if (request.scope_current && ttl) session.ttl = *ttl;
+  session.sandbox = ChooseSandbox(request.sandbox, config);
   NoteWarnings(world, session.request.warnings);
   const Provider provider = session.request.provider;
   if (request.scope_current && provider != Provider::kAws) {
@@ -125,6 +143,9 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
   if (auto refused = RefuseAwsOnlyFlags(request, provider); !refused) {
     return tl::unexpected(refused.error());
   }
+  if (auto refused = RefuseBrokerOffAws(request, provider); !refused) {
+    return tl::unexpected(refused.error());
+  }
 
   switch (provider) {
     case Provider::kAws: {
@@ -132,7 +153,14 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
       inputs.need_role = settings.will_issue;
       inputs.env = world.env;
       inputs.config = config;
-      inputs.aws_profile_region = AwsProfileRegion(ResolveAwsSharedFiles(world.env));
+      // ~/.aws/config is read only when nothing before it names a region
+      // (the order of ResolveRegion): the team server plans every grant.
+      const bool region_known = request.region || NonEmptyVariable(world.env, "AWS_REGION") ||
+                                NonEmptyVariable(world.env, "AWS_DEFAULT_REGION") ||
+                                (config.region && !config.region->empty());
+      if (!region_known) {
+        inputs.aws_profile_region = AwsProfileRegion(ResolveAwsSharedFiles(world.env));
+      }
       inputs.ttl = session.ttl;
       inputs.policy = session.policy_json;
       inputs.profile_policy_arns = ProfilePolicyArns(session, planned.loaded.profiles);
@@ -145,6 +173,9 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
       for (const std::string& note : issue->notes) session.request.notes.push_back(note);
       if (issue->serve) {
         session.child_variables = ServedChildVariableNames(session.child_variables);
+      }
+      if (issue->broker) {
+        session.child_variables = BrokeredChildVariableNames(session.child_variables);
       }
       session.aws = std::move(*issue);
       break;

@@ -47,6 +47,10 @@ struct PreparedChild {
   // Scratch directories and loopback endpoints: kept until the child has
   // ended and its end is recorded, then released (endpoints stop serving).
   std::vector<std::shared_ptr<void>> keep_alive;
+  // Run in order after the child has ended and before session_ended is
+  // recorded: the forwarding endpoint of --broker stops there, having
+  // recorded the child's last calls, so that no broker_call follows the end.
+  std::vector<std::function<void()>> before_end;
 };
 
 class ProviderSession {

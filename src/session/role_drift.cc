@@ -151,7 +151,7 @@ Result<DriftResult> CheckDrift(const DriftRequest& request, World& world) {
   if (!region) return tl::unexpected(region.error());
   auto endpoint = ResolveIamEndpoint(world.env, region->region);
   if (!endpoint) return tl::unexpected(endpoint.error());
-  auto base = ResolveBaseCredentials(world.env);
+  auto base = ResolveBaseCredentials(world.env, ChainOptionsFor(world.environment));
   if (!base) return tl::unexpected(base.error());
 
   // 3. Read the role and everything that decides what it may do.

@@ -4,6 +4,7 @@
 
 #include "core/audit/session_id.h"
 #include "core/base/exit_codes.h"
+#include "core/credentials/sandbox_plan.h"
 #include "session/provider_session.h"
 
 namespace audex {
@@ -76,6 +77,10 @@ Result<std::unique_ptr<Session>> Session::Start(const PlannedSession& planned, W
                      world.env("AUDEX_AGENT_ID"),
                      planned.request,
                      planned.replay_of};
+  // A session that runs a command lives as long as this process: the
+  // record names it, so that `sessions list` can tell one whose tryaudex
+  // was killed (abandoned). credential-process sessions outlive it by design.
+  if (!planned.plan.command.empty()) start.owner = world.self;
   auto ledger =
       SessionLedger::Begin(world, NewSessionRecord(planned.access, session->plan_, start));
   if (!ledger) return tl::unexpected(ledger.error());
@@ -109,18 +114,45 @@ Result<void> Session::Note(const std::function<AuditEvent(const SessionRecord&)>
 
 Result<ChildResult> Session::RunChild(const ChildRequest& request) {
   auto prepared = provider_->PrepareChild(*this, world_.environment);
+  Result<void> ready;
   if (!prepared) {
-    // Nothing ran: the record still gets its end.
+    ready = tl::unexpected(prepared.error());
+  } else if (request.prepare) {
+    ready = request.prepare(prepared->environment);
+  }
+  if (!ready) {
+    // Nothing ran: the record still gets its end, after whatever was
+    // started has recorded what it saw.
+    if (prepared) {
+      for (const std::function<void()>& flush : prepared->before_end) flush();
+    }
     if (auto recorded = ledger_->End(kExitCannotExecute, std::nullopt); !recorded) {
       return tl::unexpected(recorded.error());
     }
-    return tl::unexpected(prepared.error());
+    return tl::unexpected(ready.error());
   }
   ChildSpec spec;
   spec.argv = request.command;
   spec.environment = std::move(prepared->environment);
   if (request.adjust_environment) request.adjust_environment(spec.environment);
   spec.capture = request.capture;
+  if (plan_.sandbox) {
+    SandboxInput hiding;
+    hiding.parent = world_.environment;
+    hiding.child = spec.environment;
+    hiding.config_dir = world_.paths.config_dir.string();
+    hiding.state_dir = world_.paths.state_dir.string();
+    hiding.working_directory = world_.working_directory;
+    spec.sandbox = PlanSandbox(hiding);
+    for (const std::string& kept : spec.sandbox->kept_visible) world_.Warn("sandbox: " + kept);
+    spec.on_sandbox_refused = [this](const std::string& reason) {
+      world_.Warn(fmt::format(
+          "the command runs without the sandbox: {}; it can read the cloud credential files and "
+          "Audex's files like any process of yours (sandbox = false in config.toml, or "
+          "--no-sandbox, says you know)",
+          reason));
+    };
+  }
   spec.deadline = prepared->deadline;
   spec.on_deadline = [this] {
     world_.Warn("the session's TTL has run out: ending the command (SIGTERM)");
@@ -135,6 +167,7 @@ Result<ChildResult> Session::RunChild(const ChildRequest& request) {
                             kTermGrace.count()));
   };
   ChildRun run = world_.children->Run(spec);
+  for (const std::function<void()>& flush : prepared->before_end) flush();
 
   ChildResult result;
   result.out = std::move(run.out);

@@ -32,14 +32,17 @@ namespace audex {
 // What to run, and how, besides what the plan says.
 struct ChildRequest {
   std::vector<std::string> command;
-  // Changes to the environment the session computed (learn adds the CSM
-  // variables); applied last.
+  // Changes to the environment the session computed, applied last.
   std::function<void(Environment&)> adjust_environment;
   // The output captured and bounded instead of shared (stdin /dev/null), for
   // a face whose own streams are not the child's (mcp). Captured output has
   // the session's secrets masked: the command may print its own
   // credentials (env, aws configure export-credentials).
   std::optional<CaptureOptions> capture;
+  // Starts what this face alone needs beside the child (learn's observers)
+  // and adds their variables, once the session's own preparation is done.
+  // A failure ends the session unrun, recorded as a failed preparation is.
+  std::function<Result<void>(Environment&)> prepare;
 };
 
 // How the child ended.
@@ -81,9 +84,11 @@ class Session {
 
   // Runs the child with the parent's environment minus every route to
   // broader credentials plus the session's own (core/credentials/child_env.h),
-  // served from a loopback endpoint when the plan says so; records
-  // session_ended and returns how it ended. kState only when the child
-  // could not be prepared (its end is recorded first).
+  // served from a loopback endpoint when the plan says so, or (--broker)
+  // replaced by placeholders that only Audex's forwarding endpoint accepts
+  // (session/forwarding.h); records session_ended, after every call the
+  // endpoint forwarded, and returns how it ended. kState only when the
+  // child could not be prepared (its end is recorded first).
   Result<ChildResult> RunChild(const ChildRequest& request);
 
   // AWS: issues the credentials again with the same role and policy for
@@ -94,7 +99,8 @@ class Session {
   Result<void> Refresh(std::chrono::seconds duration);
 
   // Appends the event `make` builds from the current record, leaving the
-  // record as it is (serve_started, serve_refused). Thread-safe.
+  // record as it is (serve_started, serve_refused, broker_call).
+  // Thread-safe.
   Result<void> Note(const std::function<AuditEvent(const SessionRecord&)>& make);
 
   ~Session();

@@ -1,10 +1,19 @@
 #include "session/world.h"
 
+#include <unistd.h>
+
+#include <climits>
+
+#include "adapters/process/process_identity.h"
 #include "adapters/store/random_bytes.h"
+#include "core/base/text.h"
 
 namespace audex {
 
-std::string NoticeLine(NoticeLevel level, const std::string& message) {
+std::string NoticeLine(NoticeLevel level, const std::string& raw) {
+  // Notices quote names, values and replies from outside: an escape
+  // sequence or a newline in them must not reach the terminal as one.
+  const std::string message = EscapeControl(raw);
   switch (level) {
     case NoticeLevel::kWarning:
       // Loud warnings carry their own "WARNING:" prefix.
@@ -30,6 +39,10 @@ World SystemWorld(Environment environment, NoticeSink notify) {
   };
   world.children = &SystemChildRunner();
   world.notify = std::move(notify);
+  char cwd[PATH_MAX];
+  if (::getcwd(cwd, sizeof cwd) != nullptr) world.working_directory = cwd;
+  world.self = ThisProcess();
+  world.running = ProcessRunning;
   return world;
 }
 

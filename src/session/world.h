@@ -9,12 +9,14 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "adapters/config/paths.h"
 #include "adapters/http/curl_http_client.h"
 #include "adapters/process/child_runner.h"
 #include "adapters/store/audit_log.h"
+#include "core/audit/session_record.h"
 #include "core/base/env.h"
 #include "core/base/result.h"
 
@@ -43,12 +45,19 @@ struct World {
   HttpClientFactory http;
   ChildRunner* children = nullptr;
   NoticeSink notify;
+  // The directory commands start in (the sandbox keeps it visible).
+  std::string working_directory;
+  // This process, named in the record of a session that runs a command;
+  // unset: not recorded. `running` tells whether a recorded owner still
+  // runs (unset: owners are not checked).
+  std::optional<SessionOwner> self;
+  OwnerRunning running;
 
   void Warn(const std::string& message) const { notify(NoticeLevel::kWarning, message); }
 };
 
 // The real one: `environment` and the paths it names, the system clock,
-// OpenSSL's CSPRNG, libcurl, real children.
+// OpenSSL's CSPRNG, libcurl, real children, this process as /proc shows it.
 World SystemWorld(Environment environment, NoticeSink notify);
 
 }  // namespace audex

@@ -374,7 +374,7 @@ PY
 
 # --- usage errors: exit 2 with the fix named -------------------------------------
 "$BIN" learn --source foo -- true 2>"$TMP/usage1"
-check "--source foo: exit 2 naming the choices" bash -c "test $? -eq 2 && grep -q 'give csm' '$TMP/usage1'"
+check "--source foo: exit 2 naming the choices" bash -c "test $? -eq 2 && grep -q 'give auto, endpoint, csm' '$TMP/usage1'"
 "$BIN" learn --resource arn:aws:s3:::b -- true 2>"$TMP/usage2"
 check "--resource without --allow: exit 2" bash -c "test $? -eq 2 && grep -q 'give one of them too' '$TMP/usage2'"
 "$BIN" learn --role-arn "$ROLE" --save-profile 'bad name' -- true 2>"$TMP/usage3"

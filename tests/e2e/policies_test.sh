@@ -28,6 +28,9 @@ export XDG_CONFIG_HOME="$TMP/xdg-config"
 export XDG_STATE_HOME="$TMP/xdg-state"
 export LC_ALL=C
 mkdir -p "$AH" "$HOME/.config/audex" "$XDG_CONFIG_HOME/audex" "$XDG_STATE_HOME"
+# Private, as a user's are: a configuration directory others can read is
+# warned about on stderr, which most checks here expect empty.
+chmod 700 "$AH" "$HOME/.config/audex" "$XDG_CONFIG_HOME/audex"
 for dir_and_name in "$HOME/.config/audex:poison-home" "$XDG_CONFIG_HOME/audex:poison-xdg"; do
   dir=${dir_and_name%%:*}
   name=${dir_and_name##*:}
@@ -42,7 +45,7 @@ done
 
 reset_home() {
   rm -rf "$AH"
-  mkdir -p "$AH"
+  mkdir -m 700 -p "$AH"
 }
 # write NAME <<'EOF' ... EOF: a file in AUDEX_HOME from stdin.
 write() { cat >"$AH/$1"; }

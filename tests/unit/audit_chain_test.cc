@@ -105,6 +105,25 @@ TEST(VerifyAuditChain, NothingRecordedYetIsIntact) {
             0u);
 }
 
+// The log and the key deleted together used to look like a fresh install
+// ("OK: 0 events"); the head left behind still says events were recorded.
+TEST(VerifyAuditChain, AHeadThatOutlivedTheLogAndTheKeyIsABrokenLog) {
+  const Log log = BuildLog(3);
+  for (const std::optional<std::string>& emptied :
+       {std::optional<std::string>(), std::optional<std::string>("")}) {
+    const auto verdict = VerifyAuditChain(AuditFiles{emptied, std::nullopt, log.head});
+    ASSERT_FALSE(verdict.has_value()) << "reported intact with " << verdict.value() << " events";
+    EXPECT_EQ(verdict.error().line, 0u);
+    EXPECT_NE(verdict.error().problem.find("records 3 events"), std::string::npos)
+        << verdict.error().problem;
+    EXPECT_NE(verdict.error().problem.find("audit.key"), std::string::npos);
+  }
+  // A head that is not one Audex writes, beside no key and no log.
+  const auto damaged = VerifyAuditChain(AuditFiles{std::nullopt, std::nullopt, "garbage\n"});
+  ASSERT_FALSE(damaged.has_value());
+  EXPECT_NE(damaged.error().problem.find("audit.head"), std::string::npos);
+}
+
 TEST(VerifyAuditChain, EveryFlippedBitOfEveryLineIsFoundOnItsLine) {
   const Log log = BuildLog(4);
   size_t checked = 0;

@@ -38,6 +38,31 @@ TEST(StsEndpoint, RejectsRegionsThatAreNotNames) {
   EXPECT_FALSE(ResolveRegion("EU-WEST-1", LookupIn({}), std::nullopt, std::nullopt));
 }
 
+// A name of the right characters but not of a region's shape has no STS
+// endpoint: refused while planning, so --dry-run and a run agree (issue 15).
+TEST(StsEndpoint, RejectsNamesThatAreNotShapedLikeARegion) {
+  for (const char* name : {"a", "-", "us-east-1-", "us-east", "useast-1", "u-east-1", "us--1",
+                           "us-east-123", "1s-east-1", "us-east-x"}) {
+    const auto region = ResolveRegion(std::string(name), LookupIn({}), std::nullopt, std::nullopt);
+    ASSERT_FALSE(region) << name;
+    EXPECT_EQ(region.error().kind, ErrorKind::kUsage);
+    EXPECT_NE(region.error().message.find("--region"), std::string::npos);
+    EXPECT_NE(region.error().message.find("e.g. eu-west-1"), std::string::npos);
+  }
+  for (const char* name : {"us-east-1", "us-gov-west-1", "cn-northwest-1", "us-isob-east-1",
+                           "ap-southeast-5", "eu-central-2", "il-central-1"}) {
+    EXPECT_TRUE(ResolveRegion(std::string(name), LookupIn({}), std::nullopt, std::nullopt)) << name;
+  }
+  // Behind an endpoint override the name is only the scope that server
+  // signs for (a Ceph zonegroup is often "default").
+  for (const char* variable :
+       {"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_IAM"}) {
+    const auto env = LookupIn({{variable, "http://127.0.0.1:8000"}});
+    EXPECT_TRUE(ResolveRegion("default", env, std::nullopt, std::nullopt)) << variable;
+    EXPECT_FALSE(ResolveRegion("Default", env, std::nullopt, std::nullopt)) << variable;
+  }
+}
+
 TEST(StsEndpoint, EndpointPrecedence) {
   const auto both = LookupIn({{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:5000"},
                               {"AWS_ENDPOINT_URL", "http://127.0.0.1:6000"}});

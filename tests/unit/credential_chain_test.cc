@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <map>
 
@@ -232,27 +233,44 @@ TEST_F(CredentialChainTest, ProfileRegion) {
 }
 
 // The real runner, with small shell commands.
+const Environment kShellEnvironment = {{"PATH", "/usr/bin:/bin"}};
+
 TEST(CredentialProcess, RunsThroughTheShellAndCapturesStdout) {
-  const auto output =
-      RunCredentialProcess("printf '%s' '{\"Version\": 1}'; echo oops >&2", "test process");
+  const auto output = RunCredentialProcess("printf '%s' '{\"Version\": 1}'; echo oops >&2",
+                                           "test process", kShellEnvironment);
   ASSERT_TRUE(output) << output.error().message;
   EXPECT_EQ(*output, "{\"Version\": 1}");
 }
 
 TEST(CredentialProcess, FailuresSayWhat) {
-  auto output = RunCredentialProcess("echo " + kSecret + "; exit 3", "credential_process of x");
+  auto output = RunCredentialProcess("echo " + kSecret + "; exit 3", "credential_process of x",
+                                     kShellEnvironment);
   ASSERT_FALSE(output);
   EXPECT_NE(output.error().message.find("exited with status 3"), std::string::npos);
   EXPECT_EQ(output.error().message.find(kSecret), std::string::npos);
-  output = RunCredentialProcess("/nonexistent/audex-creds", "credential_process of x");
+  output = RunCredentialProcess("/nonexistent/audex-creds", "credential_process of x",
+                                kShellEnvironment);
   ASSERT_FALSE(output);
   EXPECT_NE(output.error().message.find("command not found"), std::string::npos);
-  output = RunCredentialProcess("kill -TERM $$", "credential_process of x");
+  output = RunCredentialProcess("kill -TERM $$", "credential_process of x", kShellEnvironment);
   ASSERT_FALSE(output);
   EXPECT_NE(output.error().message.find("signal 15"), std::string::npos);
-  output = RunCredentialProcess("head -c 2000000 /dev/zero", "credential_process of x");
+  output = RunCredentialProcess("head -c 2000000 /dev/zero", "credential_process of x",
+                                kShellEnvironment);
   ASSERT_FALSE(output);
   EXPECT_NE(output.error().message.find("1 MiB"), std::string::npos);
+}
+
+// tryaudex erases secrets from its own environment once it has its
+// snapshot (main.cc): a credential_process gets the snapshot, not environ.
+TEST(CredentialProcess, RunsWithExactlyTheEnvironmentGiven) {
+  ASSERT_EQ(::getenv("AUDEX_TEST_ONLY_IN_SNAPSHOT"), nullptr);
+  Environment environment = kShellEnvironment;
+  environment.emplace_back("AUDEX_TEST_ONLY_IN_SNAPSHOT", "from-the-snapshot");
+  const auto output = RunCredentialProcess("printf '%s' \"$AUDEX_TEST_ONLY_IN_SNAPSHOT:$HOME\"",
+                                           "test process", environment);
+  ASSERT_TRUE(output) << output.error().message;
+  EXPECT_EQ(*output, "from-the-snapshot:");
 }
 
 }  // namespace

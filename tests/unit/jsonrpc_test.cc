@@ -179,6 +179,66 @@ TEST(Dispatcher, ABatchOfNotificationsGetsNoReply) {
           .has_value());
 }
 
+// A 2.3 MB batch of "1" entries used to draw one error reply per entry:
+// 173 MB. A batch of more than kMaxBatchEntries is refused with one reply.
+TEST(Dispatcher, AHugeBatchGetsOneShortErrorNotAReplyPerEntry) {
+  std::string line = "[";
+  for (size_t i = 0; i < 1'150'000; ++i) line += i == 0 ? "1" : ",1";
+  line += "]";
+  ASSERT_GT(line.size(), 2'000'000u);
+  const std::optional<std::string> reply = EchoDispatcher().Handle(line, true);
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_LT(reply->size(), 1024u) << reply->substr(0, 200);
+  const Json parsed = Json::parse(*reply);
+  EXPECT_EQ(parsed["error"]["code"], kInvalidRequest);
+  EXPECT_NE(parsed["error"]["message"].get<std::string>().find("1150000 entries"),
+            std::string::npos)
+      << parsed;
+}
+
+// Replies that are large each (a tool's output, a tool list) stop the batch
+// at kMaxBatchReplyBytes: the calls after it are not run and say so.
+TEST(Dispatcher, ABatchStopsRunningCallsOnceItsReplyReachesTheBound) {
+  const std::string big(256 * 1024, 'x');
+  size_t runs = 0;
+  Dispatcher dispatcher;
+  dispatcher.Add("big", [&](const Call&) -> tl::expected<Json, RpcError> {
+    ++runs;
+    return Json(big);
+  });
+  Json batch = Json::array();
+  for (size_t i = 0; i < kMaxBatchEntries; ++i) {
+    batch.push_back(Json{{"jsonrpc", "2.0"}, {"id", i}, {"method", "big"}});
+  }
+  const std::optional<std::string> reply = dispatcher.Handle(batch.dump(), true);
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_LT(reply->size(), kMaxBatchReplyBytes + big.size() + kMaxBatchEntries * 512);
+  const Json parsed = Json::parse(*reply);
+  ASSERT_EQ(parsed.size(), kMaxBatchEntries) << "every request gets its reply";
+  size_t answered = 0;
+  for (const Json& item : parsed) {
+    if (item.contains("result")) {
+      ++answered;
+    } else {
+      EXPECT_EQ(item["error"]["code"], kReplyLimit) << item;
+    }
+  }
+  // Each reply is a little over 256 KiB: the 16th takes the batch past 4 MiB.
+  EXPECT_EQ(answered, kMaxBatchReplyBytes / big.size());
+  EXPECT_EQ(runs, answered) << "calls after the bound were run";
+}
+
+// A method name is echoed in "not found": its control characters arrive
+// escaped, not as a terminal escape sequence.
+TEST(Dispatcher, AnUnknownMethodIsQuotedWithControlCharactersEscaped) {
+  const Json reply = Parse(EchoDispatcher().Handle(
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\\u001b[2J\\ny\"}", false));
+  const std::string message = reply["error"]["message"];
+  EXPECT_EQ(message.find('\x1b'), std::string::npos) << message;
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  EXPECT_NE(message.find("x\\x1b[2J\\x0ay"), std::string::npos) << message;
+}
+
 TEST(WriteLine, IsOneLineAndSurvivesBytesThatAreNotUtf8) {
   const std::string line =
       WriteLine(ResultReply(1, Json{{"text", std::string("a\nb\xff\xfe") + "c"}}));

@@ -29,7 +29,7 @@ TEST(ChooseRole, MissingNamesAllThreePlaces) {
 
 TEST(ChooseRole, ChecksTheArnShape) {
   EXPECT_TRUE(ChooseRole("arn:aws:iam:::role/AudexDemoRole", {}, {}, "").has_value());  // radosgw
-  EXPECT_TRUE(ChooseRole("arn:aws-cn:iam::123:role/path/to/R", {}, {}, "").has_value());
+  EXPECT_TRUE(ChooseRole("arn:aws-cn:iam::123456789012:role/path/to/R", {}, {}, "").has_value());
   for (const char* bad :
        {"AudexRole", "arn:aws:iam::123:user/bob", "arn:aws:s3:::bucket", "arn:aws:iam::12a:role/x",
         "arn:aws:iam::123:role/", "arn:aws:iam::123:role/a b", "arn:aws:iam::123:role/a\n"}) {
@@ -38,6 +38,21 @@ TEST(ChooseRole, ChecksTheArnShape) {
     EXPECT_NE(checked.error().message.find(bad), std::string::npos);
     EXPECT_NE(checked.error().message.find("--role-arn"), std::string::npos);
   }
+}
+
+// An account ID is 12 digits: a shorter or longer one (a digit lost or
+// added in copying) is refused before any call, naming the account.
+TEST(ChooseRole, AnAccountThatIsNotTwelveDigitsIsRefused) {
+  for (const char* bad : {"arn:aws:iam::123:role/AudexRole", "arn:aws:iam::12345678901:role/R",
+                          "arn:aws:iam::1234567890123:role/R", "arn:aws:iam::1:role/path/R"}) {
+    const auto checked = ChooseRole(std::string(bad), {}, {}, "");
+    ASSERT_FALSE(checked.has_value()) << bad;
+    EXPECT_EQ(checked.error().kind, ErrorKind::kUsage);
+    EXPECT_NE(checked.error().message.find("not a 12-digit AWS account ID"), std::string::npos)
+        << checked.error().message;
+    EXPECT_NE(checked.error().message.find(bad), std::string::npos) << checked.error().message;
+  }
+  EXPECT_TRUE(ChooseRole("arn:aws-us-gov:iam::000000000000:role/R", {}, {}, "").has_value());
 }
 
 TEST(ChooseRole, AnAssumedRoleArnNamesTheRoleBehindIt) {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -15,6 +16,7 @@
 #include "adapters/store/session_store.h"
 #include "core/audit/audit_chain.h"
 #include "core/audit/audit_event.h"
+#include "core/base/exit_codes.h"
 #include "core/wire/url.h"
 #include "session/learn.h"
 #include "session/replay.h"
@@ -51,11 +53,16 @@ HttpResult Reply(int status, std::string body) {
 class StandInChild : public ChildRunner {
  public:
   std::vector<ChildSpec> runs;
-  tl::expected<ChildOutcome, SpawnError> outcome = ChildOutcome{0, std::nullopt};
+  tl::expected<ChildOutcome, SpawnError> outcome = ChildOutcome{0, std::nullopt, std::nullopt};
   std::string printed;  // what the child "writes" to stdout when captured
+  // Set: the kernel "refuses" the sandbox with this reason.
+  std::optional<std::string> refuse_sandbox;
 
   ChildRun Run(const ChildSpec& spec) override {
     runs.push_back(spec);
+    if (spec.sandbox && refuse_sandbox && spec.on_sandbox_refused) {
+      spec.on_sandbox_refused(*refuse_sandbox);
+    }
     ChildRun run;
     run.outcome = outcome;
     if (spec.capture) {
@@ -65,6 +72,7 @@ class StandInChild : public ChildRunner {
     return run;
   }
   void Finish(const ChildRun&) override {}
+  SandboxSupport Sandbox() override { return {true, ""}; }
 
   std::optional<std::string> Variable(const std::string& name) const {
     for (const auto& [key, value] : runs.back().environment) {
@@ -200,8 +208,8 @@ TEST_F(SessionEngineTest, AssumesTheRoleWithThePlansPolicyAndRecordsEachStepInOr
   EXPECT_EQ(FormValue(call.body, "Policy"), planned->plan.policy_json);
   EXPECT_EQ(Events(world), (std::vector<std::string>{"session_created", "credentials_issued"}));
 
-  child_.outcome = ChildOutcome{3, std::nullopt};
-  auto ran = (*session)->RunChild({planned->plan.command, {}, std::nullopt});
+  child_.outcome = ChildOutcome{3, std::nullopt, std::nullopt};
+  auto ran = (*session)->RunChild({planned->plan.command, {}, std::nullopt, {}});
   ASSERT_TRUE(ran);
   EXPECT_EQ(ran->status, 3);
   EXPECT_EQ(child_.runs.back().argv, planned->plan.command);
@@ -226,6 +234,94 @@ TEST_F(SessionEngineTest, AssumesTheRoleWithThePlansPolicyAndRecordsEachStepInOr
   EXPECT_EQ(record->role, kRole);
 }
 
+TEST_F(SessionEngineTest, TheCommandRunsInTheSandboxThatHidesTheStores) {
+  World world = MakeWorld();
+  world.working_directory = (home_ / "work").string();
+  auto planned = Plan(world, Asking("s3:ListBucket"));
+  ASSERT_TRUE(planned);
+  EXPECT_TRUE(planned->plan.sandbox);
+  sts_.script.push_back(
+      Reply(200, AssumeRoleReply("ASIAISSUED0000000010", "S10", "2026-01-01T12:15:00Z")));
+  auto session = Session::Start(*planned, world);
+  ASSERT_TRUE(session);
+  ASSERT_TRUE((*session)->RunChild({planned->plan.command, {}, std::nullopt}));
+  const ChildSpec& spec = child_.runs.back();
+  ASSERT_TRUE(spec.sandbox.has_value());
+  std::vector<std::string> hidden;
+  for (const HiddenPath& path : spec.sandbox->hidden) hidden.push_back(path.path);
+  // AUDEX_HOME (state and configuration) and the clouds' stores under HOME.
+  for (const std::filesystem::path& path :
+       {home_ / "audex", home_ / ".aws", home_ / ".config" / "gcloud", home_ / ".azure"}) {
+    EXPECT_NE(std::find(hidden.begin(), hidden.end(), path.string()), hidden.end()) << path;
+  }
+  EXPECT_TRUE(notices_.empty()) << notices_.front();
+}
+
+TEST_F(SessionEngineTest, NoSandboxRunsTheCommandWithoutOne) {
+  World world = MakeWorld();
+  SessionRequest request = Asking("s3:ListBucket");
+  request.sandbox = false;
+  auto planned = Plan(world, request);
+  ASSERT_TRUE(planned);
+  EXPECT_FALSE(planned->plan.sandbox);
+  sts_.script.push_back(
+      Reply(200, AssumeRoleReply("ASIAISSUED0000000011", "S11", "2026-01-01T12:15:00Z")));
+  auto session = Session::Start(*planned, world);
+  ASSERT_TRUE(session);
+  ASSERT_TRUE((*session)->RunChild({planned->plan.command, {}, std::nullopt}));
+  EXPECT_FALSE(child_.runs.back().sandbox.has_value());
+}
+
+TEST_F(SessionEngineTest, SandboxFalseInTheConfigurationTurnsItOff) {
+  std::filesystem::create_directories(home_ / "audex");
+  std::ofstream(home_ / "audex" / "config.toml") << "sandbox = false\n";
+  World world = MakeWorld();
+  auto planned = Plan(world, Asking("s3:ListBucket"));
+  ASSERT_TRUE(planned) << planned.error().message;
+  EXPECT_FALSE(planned->plan.sandbox);
+  SessionRequest forced = Asking("s3:ListBucket");
+  forced.sandbox = true;
+  auto overridden = Plan(world, forced);
+  ASSERT_TRUE(overridden);
+  EXPECT_TRUE(overridden->plan.sandbox);
+}
+
+TEST_F(SessionEngineTest, AKernelThatRefusesTheSandboxIsToldToTheUserWithTheReason) {
+  World world = MakeWorld();
+  auto planned = Plan(world, Asking("s3:ListBucket"));
+  ASSERT_TRUE(planned);
+  sts_.script.push_back(
+      Reply(200, AssumeRoleReply("ASIAISSUED0000000012", "S12", "2026-01-01T12:15:00Z")));
+  auto session = Session::Start(*planned, world);
+  ASSERT_TRUE(session);
+  child_.refuse_sandbox = "user namespaces are disabled";
+  auto ran = (*session)->RunChild({planned->plan.command, {}, std::nullopt});
+  ASSERT_TRUE(ran);
+  EXPECT_EQ(ran->status, 0);
+  ASSERT_EQ(notices_.size(), 1u);
+  EXPECT_NE(notices_[0].find("tryaudex: warning: the command runs without the sandbox: user "
+                             "namespaces are disabled"),
+            std::string::npos)
+      << notices_[0];
+  EXPECT_NE(notices_[0].find("sandbox = false"), std::string::npos) << notices_[0];
+}
+
+TEST_F(SessionEngineTest, ASessionThatRunsACommandNamesItsOwnerProcess) {
+  World world = MakeWorld();
+  world.self = SessionOwner{777, 123456};
+  auto planned = Plan(world, Asking("s3:ListBucket"));
+  ASSERT_TRUE(planned);
+  sts_.script.push_back(
+      Reply(200, AssumeRoleReply("ASIAISSUED0000000013", "S13", "2026-01-01T12:15:00Z")));
+  auto session = Session::Start(*planned, world);
+  ASSERT_TRUE(session);
+  auto record = SessionStore(world.paths.state_dir).Load((*session)->id());
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->owner, (SessionOwner{777, 123456}));
+  EXPECT_EQ(StateAt(*record, now_, [](const SessionOwner&) { return false; }),
+            SessionState::kAbandoned);
+}
+
 TEST_F(SessionEngineTest, AChildKilledByASignalEndsWith128PlusTheSignal) {
   World world = MakeWorld();
   auto planned = Plan(world, Asking("s3:ListBucket"));
@@ -234,8 +330,8 @@ TEST_F(SessionEngineTest, AChildKilledByASignalEndsWith128PlusTheSignal) {
       Reply(200, AssumeRoleReply("ASIAISSUED0000000002", "S2", "2026-01-01T12:15:00Z")));
   auto session = Session::Start(*planned, world);
   ASSERT_TRUE(session);
-  child_.outcome = ChildOutcome{std::nullopt, 9};
-  auto ran = (*session)->RunChild({planned->plan.command, {}, std::nullopt});
+  child_.outcome = ChildOutcome{std::nullopt, 9, std::nullopt};
+  auto ran = (*session)->RunChild({planned->plan.command, {}, std::nullopt, {}});
   ASSERT_TRUE(ran);
   EXPECT_EQ(ran->status, 137);
   auto record = SessionStore(world.paths.state_dir).Load((*session)->id());
@@ -253,7 +349,7 @@ TEST_F(SessionEngineTest, ACommandThatIsNotFoundEndsWith127AndSaysWhy) {
   auto session = Session::Start(*planned, world);
   ASSERT_TRUE(session);
   child_.outcome = tl::unexpected(SpawnError{SpawnFailure::kNotFound, "command not found: nope"});
-  auto ran = (*session)->RunChild({{"nope"}, {}, std::nullopt});
+  auto ran = (*session)->RunChild({{"nope"}, {}, std::nullopt, {}});
   ASSERT_TRUE(ran);
   EXPECT_EQ(ran->status, 127);
   EXPECT_EQ(ran->spawn_error, "command not found: nope");
@@ -332,6 +428,40 @@ TEST_F(SessionEngineTest, TheCacheAnswersASecondIdenticalRequestWithoutSts) {
   EXPECT_EQ((*third)->CurrentCredentials().access_key_id, "ASIAFRESH00000000001");
 }
 
+// docs/credential-cache.md: a cache key that is not private is refused
+// (exit 5), not worked around with a warning: whoever could read it can
+// read every cached secret. Neither the entry it would open nor STS is used.
+TEST_F(SessionEngineTest, ACacheKeyOthersCanReadIsRefusedWithExit5) {
+  World world = MakeWorld();
+  SessionRequest request = Asking("s3:GetObject");
+  request.cache = CacheChoice::kOn;
+  auto planned = Plan(world, request);
+  ASSERT_TRUE(planned);
+  sts_.script.push_back(
+      Reply(200, AssumeRoleReply("ASIACACHED0000000001", "CACHED/1", "2026-01-01T12:15:00Z")));
+  ASSERT_TRUE(Session::Start(*planned, world));
+  const std::filesystem::path key = world.paths.state_dir / "cache.key";
+  ASSERT_TRUE(std::filesystem::exists(key));
+  std::filesystem::permissions(key, std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::add);
+
+  // With an entry to open, and without one (another policy).
+  SessionRequest other = Asking("s3:PutObject");
+  other.cache = CacheChoice::kOn;
+  auto other_planned = Plan(world, other);
+  ASSERT_TRUE(other_planned);
+  for (const PlannedSession* attempt : {&*planned, &*other_planned}) {
+    auto refused = Session::Start(*attempt, world);
+    ASSERT_FALSE(refused) << "a session started with a cache key others can read";
+    EXPECT_EQ(ExitCodeFor(refused.error().kind), 5) << refused.error().message;
+    EXPECT_NE(refused.error().message.find(key.string()), std::string::npos)
+        << refused.error().message;
+    EXPECT_NE(refused.error().message.find("tryaudex cache clear"), std::string::npos)
+        << refused.error().message;
+  }
+  EXPECT_EQ(sts_.sent.size(), 1u) << "STS was asked despite the refused key";
+}
+
 TEST_F(SessionEngineTest, ACacheOfAnotherPolicyIsNotUsed) {
   World world = MakeWorld();
   SessionRequest one = Asking("s3:GetObject");
@@ -368,7 +498,7 @@ TEST_F(SessionEngineTest, RefreshAsksStsAgainAndIsRefusedOnceTheChildHasEnded) {
   EXPECT_EQ(lines.back().event.name, "credentials_refreshed");
   EXPECT_EQ(lines.back().event.fields["refresh"], 1);
 
-  ASSERT_TRUE((*session)->RunChild({planned->plan.command, {}, std::nullopt}));
+  ASSERT_TRUE((*session)->RunChild({planned->plan.command, {}, std::nullopt, {}}));
   sts_.script.push_back(Reply(200, AssumeRoleReply("ASIATHIRD", "F3", "2026-01-01T12:40:00Z")));
   auto late = (*session)->Refresh(seconds(900));
   ASSERT_FALSE(late);
@@ -402,7 +532,7 @@ TEST_F(SessionEngineTest, CapturedOutputHasTheSessionsSecretsMasked) {
   auto session = Session::Start(*planned, world);
   ASSERT_TRUE(session);
   child_.printed = "key=PRINTED/SECRET/KEY token=TOKEN-ASIAPRINTED\n";
-  auto ran = (*session)->RunChild({planned->plan.command, {}, CaptureOptions{}});
+  auto ran = (*session)->RunChild({planned->plan.command, {}, CaptureOptions{}, {}});
   ASSERT_TRUE(ran);
   EXPECT_EQ(ran->out.text.find("PRINTED/SECRET/KEY"), std::string::npos) << ran->out.text;
   EXPECT_EQ(ran->out.text.find("TOKEN-ASIAPRINTED"), std::string::npos) << ran->out.text;
@@ -421,10 +551,52 @@ TEST_F(SessionEngineTest, TheEnvironmentCanBeAdjustedLast) {
                          SetVariable(environment, "AWS_CSM_ENABLED", "true");
                          UnsetVariable(environment, "AWS_REGION");
                        },
-                       std::nullopt};
+                       std::nullopt,
+                       {}};
   ASSERT_TRUE((*session)->RunChild(request));
   EXPECT_EQ(child_.Variable("AWS_CSM_ENABLED"), "true");
   EXPECT_FALSE(child_.Variable("AWS_REGION").has_value());
+}
+
+TEST_F(SessionEngineTest, AFailedPreparationEndsTheSessionUnrun) {
+  World world = MakeWorld();
+  auto planned = Plan(world, Asking("s3:GetObject"));
+  ASSERT_TRUE(planned);
+  sts_.script.push_back(Reply(200, AssumeRoleReply("ASIAPREP", "P1", "2026-01-01T12:15:00Z")));
+  auto session = Session::Start(*planned, world);
+  ASSERT_TRUE(session);
+  ChildRequest request{planned->plan.command, {}, std::nullopt, [](Environment&) -> Result<void> {
+                         return StateError("the observer cannot start; use --source csm");
+                       }};
+  auto ran = (*session)->RunChild(request);
+  ASSERT_FALSE(ran);
+  EXPECT_EQ(ran.error().message, "the observer cannot start; use --source csm");
+  EXPECT_TRUE(child_.runs.empty());
+  EXPECT_EQ(Events(world),
+            (std::vector<std::string>{"session_created", "credentials_issued", "session_ended"}));
+  EXPECT_EQ(Lines(world).back().event.fields["exit_code"], 126);
+}
+
+TEST_F(SessionEngineTest, TheBrokerIsInThePlanAndItsChildVariables) {
+  World world = MakeWorld();
+  SessionRequest request = Asking("s3:GetObject");
+  request.broker = true;
+  auto planned = Plan(world, request);
+  ASSERT_TRUE(planned) << planned.error().message;
+  ASSERT_TRUE(planned->plan.aws->broker.has_value());
+  EXPECT_FALSE(planned->plan.aws->broker->allow_credential_calls);
+  const std::vector<std::string>& names = planned->plan.child_variables;
+  EXPECT_NE(std::find(names.begin(), names.end(), "AWS_ENDPOINT_URL"), names.end());
+  EXPECT_EQ(std::find(names.begin(), names.end(), "AWS_SESSION_TOKEN"), names.end());
+
+  SessionRequest gcp = Asking("storage.objects.get");
+  gcp.provider = "gcp";
+  gcp.broker = true;
+  auto refused = Plan(world, gcp);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorKind::kUsage);
+  EXPECT_NE(refused.error().message.find("drop --broker"), std::string::npos)
+      << refused.error().message;
 }
 
 TEST_F(SessionEngineTest, ScopeCurrentCallsGetScopedCredentialsWithoutARole) {

@@ -36,9 +36,10 @@ SessionPlan Plan() {
 SessionRecord Record() {
   AccessRequest asked;
   asked.allow = "s3:GetObject, s3:ListBucket";
-  return NewSessionRecord(asked, Plan(),
-                          SessionStart{"0123456789abcdef", At("2026-05-01T12:00:00Z"),
-                                       "arn:aws:iam::123456789012:role/audex", "agent-7"});
+  return NewSessionRecord(
+      asked, Plan(),
+      SessionStart{"0123456789abcdef", At("2026-05-01T12:00:00Z"),
+                   "arn:aws:iam::123456789012:role/audex", "agent-7", std::nullopt});
 }
 
 TEST(SessionId, SpellsTenBytesAsSixteenBase32Characters) {
@@ -106,20 +107,79 @@ TEST(SessionRecord, TakesTheCredentialsExpiryAndKeyIdOnly) {
   EXPECT_EQ(json.find("token-part"), std::string::npos);
 }
 
+// Every owner runs, as far as these tests are concerned.
+bool AllRunning(const SessionOwner&) { return true; }
+
 TEST(SessionRecord, StateFollowsStatusAndClock) {
   SessionRecord record = Record();
-  EXPECT_EQ(StateAt(record, At("2026-05-01T12:14:59Z")), SessionState::kActive);
-  EXPECT_EQ(StateAt(record, At("2026-05-01T12:15:00Z")), SessionState::kExpired);
+  EXPECT_EQ(StateAt(record, At("2026-05-01T12:14:59Z"), AllRunning), SessionState::kActive);
+  EXPECT_EQ(StateAt(record, At("2026-05-01T12:15:00Z"), AllRunning), SessionState::kExpired);
   MarkEnded(record, 0, std::nullopt, At("2026-05-01T12:01:00Z"));
   EXPECT_EQ(record.status, SessionStatus::kEnded);
   EXPECT_EQ(record.exit_code, 0);
-  EXPECT_EQ(StateAt(record, At("2026-05-01T12:02:00Z")), SessionState::kEnded);
+  EXPECT_EQ(StateAt(record, At("2026-05-01T12:02:00Z"), AllRunning), SessionState::kEnded);
   SessionRecord failed = Record();
   MarkFailed(failed, "AccessDenied: not authorized to perform sts:AssumeRole",
              At("2026-05-01T12:00:01Z"));
-  EXPECT_EQ(StateAt(failed, At("2026-05-01T12:00:02Z")), SessionState::kFailed);
+  EXPECT_EQ(StateAt(failed, At("2026-05-01T12:00:02Z"), AllRunning), SessionState::kFailed);
   EXPECT_EQ(SessionStateName(SessionState::kExpired), "expired");
   EXPECT_EQ(SessionStatusName(SessionStatus::kFailed), "failed");
+}
+
+TEST(SessionRecord, AnActiveSessionWhoseOwnerIsGoneIsAbandoned) {
+  SessionRecord record = Record();
+  record.owner = SessionOwner{4242, 987654};
+  std::vector<SessionOwner> asked;
+  const OwnerRunning gone = [&asked](const SessionOwner& owner) {
+    asked.push_back(owner);
+    return false;
+  };
+  const TimePoint before_expiry = At("2026-05-01T12:05:00Z");
+  EXPECT_EQ(StateAt(record, before_expiry, gone), SessionState::kAbandoned);
+  EXPECT_EQ(StateAt(record, At("2026-05-01T12:30:00Z"), gone), SessionState::kAbandoned);
+  ASSERT_FALSE(asked.empty());
+  EXPECT_EQ(asked.front(), (SessionOwner{4242, 987654}));
+  EXPECT_EQ(StateAt(record, before_expiry, AllRunning), SessionState::kActive);
+  // Unknown liveness, or no owner recorded: the clock decides, as before.
+  EXPECT_EQ(StateAt(record, before_expiry, OwnerRunning()), SessionState::kActive);
+  SessionRecord unowned = Record();
+  EXPECT_EQ(StateAt(unowned, before_expiry, gone), SessionState::kActive);
+  // An end that was recorded stays the answer.
+  MarkEnded(record, 0, std::nullopt, At("2026-05-01T12:01:00Z"));
+  EXPECT_EQ(StateAt(record, before_expiry, gone), SessionState::kEnded);
+  EXPECT_EQ(SessionStateName(SessionState::kAbandoned), "abandoned");
+  EXPECT_EQ(SessionStateJson(Record(), before_expiry, gone)["state"], "active");
+  SessionRecord owned = Record();
+  owned.owner = SessionOwner{4242, 987654};
+  EXPECT_EQ(SessionStateJson(owned, before_expiry, gone)["state"], "abandoned");
+}
+
+TEST(SessionRecord, TheOwnerRoundTripsAndIsOptional) {
+  SessionRecord record = Record();
+  record.owner = SessionOwner{31337, 18446744073709551615ull};
+  const nlohmann::ordered_json json = SessionRecordJson(record);
+  EXPECT_EQ(json["owner_pid"], 31337);
+  EXPECT_EQ(json["owner_start_ticks"], 18446744073709551615ull);
+  const auto back = ParseSessionRecord(json.dump());
+  ASSERT_TRUE(back.has_value()) << back.error().message;
+  EXPECT_EQ(back->owner, record.owner);
+  // Files written before the owner was recorded have neither field.
+  const nlohmann::ordered_json old = SessionRecordJson(Record());
+  EXPECT_FALSE(old.contains("owner_pid"));
+  const auto old_back = ParseSessionRecord(old.dump());
+  ASSERT_TRUE(old_back.has_value());
+  EXPECT_FALSE(old_back->owner.has_value());
+  // Half an owner, or a pid that is no pid, is a broken file.
+  nlohmann::ordered_json half = json;
+  half.erase("owner_start_ticks");
+  auto broken = ParseSessionRecord(half.dump());
+  ASSERT_FALSE(broken.has_value());
+  EXPECT_NE(broken.error().message.find("owner_start_ticks"), std::string::npos);
+  nlohmann::ordered_json negative = json;
+  negative["owner_pid"] = -1;
+  broken = ParseSessionRecord(negative.dump());
+  ASSERT_FALSE(broken.has_value());
+  EXPECT_NE(broken.error().message.find("owner_pid"), std::string::npos);
 }
 
 TEST(SessionRecord, FileRoundTrips) {

@@ -148,7 +148,7 @@ TEST(SessionTagging, PlanSessionAppendsTheStatementsToThePolicyAwsReceives) {
   auto plan =
       PlanSession(Allow("s3:CreateBucket,s3:PutObject,dynamodb:CreateTable,"
                         "ec2:CreateSecurityGroup"),
-                  std::nullopt, UserConfig{}, {}, {}, {"aws"}, &BuiltinAwsActions(), true, &kTag);
+                  std::nullopt, UserConfig{}, {}, {}, {"aws"}, &BuiltinAwsActions(), true, std::nullopt, &kTag);
   ASSERT_TRUE(plan) << plan.error().message;
   ASSERT_TRUE(plan->tagging);
   EXPECT_EQ(
@@ -163,7 +163,7 @@ TEST(SessionTagging, PlanSessionAppendsTheStatementsToThePolicyAwsReceives) {
 
 TEST(SessionTagging, PlanSessionListsGrantedCreatesThatCannotBeTagged) {
   auto plan = PlanSession(Allow("dynamodb:Create*"), std::nullopt, UserConfig{}, {}, {}, {"aws"},
-                          &BuiltinAwsActions(), true, &kTag);
+                          &BuiltinAwsActions(), true, std::nullopt, &kTag);
   ASSERT_TRUE(plan) << plan.error().message;
   const auto& untaggable = plan->tagging->untaggable_creates;
   EXPECT_NE(std::find(untaggable.begin(), untaggable.end(), "dynamodb:CreateBackup"),
@@ -180,14 +180,14 @@ TEST(SessionTagging, PlanSessionRefusesWhatItCannotTag) {
   gcp.provider = Provider::kGcp;
   gcp.allow = "storage.objects.get";
   auto refused = PlanSession(gcp, std::nullopt, UserConfig{}, {}, {}, {"x"}, &BuiltinAwsActions(),
-                             true, &kTag);
+                             true, std::nullopt, &kTag);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().kind, ErrorKind::kUsage);
   AccessRequest unscoped;
   unscoped.provider = Provider::kAws;
   unscoped.unscoped_allowed = true;
   auto no_actions = PlanSession(unscoped, std::nullopt, UserConfig{}, {}, {}, {"x"},
-                                &BuiltinAwsActions(), true, &kTag);
+                                &BuiltinAwsActions(), true, std::nullopt, &kTag);
   ASSERT_FALSE(no_actions);
   EXPECT_NE(no_actions.error().message.find("--allow or --profile"), std::string::npos);
 }

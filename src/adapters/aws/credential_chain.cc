@@ -103,6 +103,12 @@ std::optional<std::string> AwsProfileRegion(const AwsSharedFiles& files) {
   return region;
 }
 
+CredentialChainOptions ChainOptionsFor(const Environment& environment) {
+  CredentialChainOptions options;
+  options.environment = environment;
+  return options;
+}
+
 Result<AwsCredentials> ResolveBaseCredentials(const EnvLookup& env,
                                               const CredentialChainOptions& options) {
   std::vector<std::string> looked;
@@ -161,7 +167,9 @@ Result<AwsCredentials> ResolveBaseCredentials(const EnvLookup& env,
     if (const auto command = config_section->Get("credential_process");
         command && !command->empty()) {
       const std::string label = "credential_process of " + config_source;
-      auto output = options.run_process(*command, label);
+      auto output = options.run_process
+                        ? options.run_process(*command, label)
+                        : RunCredentialProcess(*command, label, options.environment);
       if (!output) return tl::unexpected(output.error());
       return ParseCredentialProcessOutput(*output, label, options.now);
     }

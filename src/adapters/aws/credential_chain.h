@@ -31,9 +31,16 @@ AwsSharedFiles ResolveAwsSharedFiles(const EnvLookup& env);
 std::optional<std::string> AwsProfileRegion(const AwsSharedFiles& files);
 
 struct CredentialChainOptions {
-  CredentialProcessRunner run_process = RunCredentialProcess;
+  // Runs a credential_process; unset, RunCredentialProcess with `environment`.
+  CredentialProcessRunner run_process;
+  // What a credential_process runs with: World::environment, the snapshot
+  // Audex started with (its own environment has had its secrets erased).
+  Environment environment;
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
 };
+
+// The real chain's options: credential_process runs with `environment`.
+CredentialChainOptions ChainOptionsFor(const Environment& environment);
 
 // Finds base credentials:
 //  1. environment: AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+

@@ -9,13 +9,12 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/base/rfc3339.h"
-
-extern char** environ;
 
 namespace audex {
 namespace {
@@ -41,7 +40,15 @@ class Descriptor {
 
 }  // namespace
 
-Result<std::string> RunCredentialProcess(const std::string& command, std::string_view label) {
+Result<std::string> RunCredentialProcess(const std::string& command, std::string_view label,
+                                         const Environment& environment) {
+  std::vector<std::string> pairs;
+  std::vector<char*> envp;
+  pairs.reserve(environment.size());
+  for (const auto& [name, value] : environment) pairs.push_back(name + "=" + value);
+  for (std::string& pair : pairs) envp.push_back(pair.data());
+  envp.push_back(nullptr);
+
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
     return CredentialsError(
@@ -57,7 +64,7 @@ Result<std::string> RunCredentialProcess(const std::string& command, std::string
   const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
   pid_t pid = 0;
   const int spawned =
-      posix_spawn(&pid, "/bin/sh", &actions, nullptr, const_cast<char* const*>(argv), environ);
+      posix_spawn(&pid, "/bin/sh", &actions, nullptr, const_cast<char* const*>(argv), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   write_end.Close();
   if (spawned != 0) {

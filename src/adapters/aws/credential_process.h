@@ -8,19 +8,23 @@
 #include <string>
 #include <string_view>
 
+#include "core/base/env.h"
 #include "core/base/result.h"
 #include "core/credentials/aws_credentials.h"
 
 namespace audex {
 
 // Runs `command` through /bin/sh -c (so quoting works as typed in a shell)
-// with Audex's stdin and stderr, so a prompt for an MFA code or the
+// with exactly `environment` — the snapshot Audex started with, as its own
+// has had its secrets erased (main.cc) — and Audex's stdin and stderr, so
+// a prompt for an MFA code or the
 // command's own error messages reach the user, and returns its stdout
 // (kCredentials error when it cannot start, exits non-zero, dies of a
 // signal, or prints more than 1 MiB). `label` names it in messages
 // ("credential_process of profile dev"). There is no time limit: such
 // commands may wait for the user.
-Result<std::string> RunCredentialProcess(const std::string& command, std::string_view label);
+Result<std::string> RunCredentialProcess(const std::string& command, std::string_view label,
+                                         const Environment& environment);
 
 // Injected into the credential chain so tests can stand in for it.
 using CredentialProcessRunner =

@@ -19,10 +19,13 @@ CurlHttpOptions AzureImdsHttpOptions(const EnvLookup& env) {
   return ForMetadataService(AzureHttpOptions(env));
 }
 
-Result<AzureAccessToken> FindAzureToken(const EnvLookup& env, const AzureCloud& cloud,
-                                        HttpClient& http, HttpClient& imds_http) {
+Result<AzureAccessToken> FindAzureToken(const EnvLookup& env, const Environment& environment,
+                                        const AzureCloud& cloud, HttpClient& http,
+                                        HttpClient& imds_http) {
   AzureTokenOptions options;
-  options.run_cli = RunCredentialProcess;
+  options.run_cli = [&environment](const std::string& command, std::string_view label) {
+    return RunCredentialProcess(command, label, environment);
+  };
   Environment path;
   if (auto value = env("PATH")) path.emplace_back("PATH", *value);
   const std::string az = FindProgram("az", path);

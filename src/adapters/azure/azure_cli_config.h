@@ -22,9 +22,12 @@ CurlHttpOptions AzureHttpOptions(const EnvLookup& env);
 // The same with short timeouts for IMDS: off Azure nothing answers there.
 CurlHttpOptions AzureImdsHttpOptions(const EnvLookup& env);
 
-// ResolveAzureToken with the Azure CLI tried when `az` is on env's PATH.
-Result<AzureAccessToken> FindAzureToken(const EnvLookup& env, const AzureCloud& cloud,
-                                        HttpClient& http, HttpClient& imds_http);
+// ResolveAzureToken with the Azure CLI tried when `az` is on env's PATH;
+// `az` runs with exactly `environment` (World::environment: Audex's own
+// has had its secrets erased).
+Result<AzureAccessToken> FindAzureToken(const EnvLookup& env, const Environment& environment,
+                                        const AzureCloud& cloud, HttpClient& http,
+                                        HttpClient& imds_http);
 
 // The user's Azure CLI configuration directory: AZURE_CONFIG_DIR, else
 // ~/.azure.

@@ -1,6 +1,9 @@
 #include "adapters/config/config_files.h"
 
 #include <fmt/format.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -141,6 +144,63 @@ Result<std::vector<std::string>> RequireStringList(const toml::node& node, const
   return out;
 }
 
+// [network] allowed_ips, allowed_vpcs, allowed_vpc_endpoints (README,
+// "Network binding"). A misspelt key is an error, not a warning: it would
+// leave the sessions unbound without a word.
+Result<NetworkBinding> ParseNetworkTable(const toml::node& node, const std::string& path,
+                                         std::vector<std::string>* warnings) {
+  const auto* table = node.as_table();
+  if (table == nullptr) {
+    return UsageError(fmt::format(
+        "{}: \"network\" must be a table: [network] with allowed_ips = [\"203.0.113.0/24\"]",
+        Where(path, node)));
+  }
+  NetworkBinding binding;
+  binding.source = fmt::format("[network] in {}", path);
+  for (const auto& [field_key, field] : *table) {
+    const std::string name(field_key.str());
+    const std::string qualified = "network." + name;
+    using Check = Result<std::string> (*)(std::string_view, std::string_view);
+    Check check = nullptr;
+    std::vector<std::string>* target = nullptr;
+    std::string_view example;
+    if (name == "allowed_ips") {
+      check = CheckAllowedIp;
+      target = &binding.ips;
+      example = "[\"203.0.113.0/24\", \"2001:db8::/32\"]";
+    } else if (name == "allowed_vpcs") {
+      check = CheckAllowedVpc;
+      target = &binding.vpcs;
+      example = "[\"vpc-0a1b2c3d\"]";
+    } else if (name == "allowed_vpc_endpoints") {
+      check = CheckAllowedVpcEndpoint;
+      target = &binding.vpc_endpoints;
+      example = "[\"vpce-0a1b2c3d4e5f60718\"]";
+    } else {
+      return UsageError(
+          fmt::format("{}: unknown key \"{}\"; [network] has allowed_ips, allowed_vpcs and "
+                      "allowed_vpc_endpoints",
+                      Where(path, field), qualified));
+    }
+    auto list = RequireStringList(field, path, qualified, example);
+    if (!list) return tl::unexpected(list.error());
+    for (const std::string& entry : *list) {
+      auto checked = check(entry, fmt::format("{}: key \"{}\"", Where(path, field), qualified));
+      if (!checked) return tl::unexpected(checked.error());
+      if (std::find(target->begin(), target->end(), *checked) == target->end()) {
+        target->push_back(std::move(*checked));
+      }
+    }
+  }
+  if (binding.empty() && warnings != nullptr) {
+    warnings->push_back(
+        fmt::format("{}: [network] lists no address, VPC or VPC endpoint, so it binds nothing; add "
+                    "allowed_ips = [...] or remove the table",
+                    Where(path, node)));
+  }
+  return binding;
+}
+
 // A duration key (ttl, mcp_max_ttl): a string ParseTtl reads, its problem
 // named with the file, line and key.
 Result<std::chrono::seconds> RequireDuration(const toml::node& node, const std::string& path,
@@ -219,13 +279,25 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
       (name == "role_arn" ? config.role_arn
        : name == "region" ? config.region
                           : config.model) = *text_value;
-    } else if (name == "serve" || name == "cache") {
+    } else if (name == "serve" || name == "cache" || name == "sandbox") {
       const auto* flag = node.as_boolean();
       if (flag == nullptr) {
         return UsageError(
             fmt::format("{}: key \"{}\" must be true or false", Where(path, node), name));
       }
-      (name == "serve" ? config.serve : config.cache) = flag->get();
+      (name == "serve"   ? config.serve
+       : name == "cache" ? config.cache
+                         : config.sandbox) = flag->get();
+    } else if (name == "server_url" || name == "server_token") {
+      auto text_value =
+          RequireString(node, path, name,
+                        name == "server_url" ? "\"https://audex.example.com\"" : "\"audex_...\"");
+      if (!text_value) return tl::unexpected(text_value.error());
+      if (name == "server_url") {
+        config.server_url = *text_value;
+      } else {
+        config.server_token = SecretString(*text_value);
+      }
     } else if (name == "gcp_service_account" || name == "gcp_project" ||
                name == "azure_subscription_id") {
       auto text_value = RequireString(node, path, name, "\"...\"");
@@ -240,6 +312,10 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
             "{}: key \"gcp_token_lifetime_extension\" must be true or false", Where(path, node)));
       }
       config.gcp_token_lifetime_extension = flag->get();
+    } else if (name == "network") {
+      auto network = ParseNetworkTable(node, path, warnings);
+      if (!network) return tl::unexpected(network.error());
+      if (!network->empty()) config.network = std::move(*network);
     } else if (warnings != nullptr) {
       // A misspelt key would otherwise surface later as a missing setting.
       static const std::vector<std::string> kKnown = {"provider",
@@ -248,6 +324,7 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
                                                       "region",
                                                       "serve",
                                                       "cache",
+                                                      "sandbox",
                                                       "model",
                                                       "gcp_service_account",
                                                       "gcp_project",
@@ -257,7 +334,10 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
                                                       "mcp_max_ttl",
                                                       "mcp_allowed_profiles",
                                                       "mcp_allowed_roles",
-                                                      "policy_arns"};
+                                                      "policy_arns",
+                                                      "server_url",
+                                                      "server_token",
+                                                      "network"};
       const std::string closest = ClosestName(name, kKnown);
       warnings->push_back(fmt::format("{}: unknown key \"{}\" ignored{}", Where(path, node), name,
                                       closest.empty() ? "" : " (did you mean " + closest + "?)"));
@@ -388,14 +468,73 @@ namespace audex {
 
 namespace {
 
+std::string UserName(unsigned uid) {
+  const passwd* entry = ::getpwuid(uid);
+  return entry != nullptr ? fmt::format("uid {} ({})", uid, entry->pw_name)
+                          : fmt::format("uid {}", uid);
+}
+
+// These files decide what sessions may do (a profile named s3-readonly can
+// grant *:*, a deny list can be emptied), so whoever can write them holds
+// every permission the role has. Only the user's own files (or root's,
+// whom the user trusts anyway) that no one else may write are read.
+Result<void> RefuseOthersFile(const std::filesystem::path& path, const OwnedFile& file) {
+  const unsigned me = ::geteuid();
+  if (file.owner_uid != me && file.owner_uid != 0) {
+    return UsageError(fmt::format(
+        "{} belongs to {}, not to you ({}): whoever owns it decides what Audex grants; if it "
+        "is yours, chown {} {} (as root); otherwise remove it",
+        path.string(), UserName(file.owner_uid), UserName(me), me, path.string()));
+  }
+  if ((file.mode & 022) != 0) {
+    return UsageError(fmt::format(
+        "{} can be written by {} (mode {:04o}): they could change what Audex grants; run chmod "
+        "go-w {}",
+        path.string(), (file.mode & 002) != 0 ? "every user" : "its group", file.mode,
+        path.string()));
+  }
+  return {};
+}
+
 // Audex's own settings files: a file that cannot be read can also be
 // avoided by pointing AUDEX_HOME elsewhere.
 Result<std::optional<std::string>> ReadSettingsFile(const std::filesystem::path& path) {
-  auto text = ReadFileIfPresent(path, ErrorKind::kUsage);
-  if (!text) {
-    return UsageError(text.error().message + " (or point AUDEX_HOME at another directory)");
+  auto file = ReadOwnedFileIfPresent(path, ErrorKind::kUsage);
+  if (!file) {
+    return UsageError(file.error().message + " (or point AUDEX_HOME at another directory)");
   }
-  return text;
+  if (!*file) return std::optional<std::string>();
+  if (auto trusted = RefuseOthersFile(path, **file); !trusted) {
+    return tl::unexpected(trusted.error());
+  }
+  return std::optional<std::string>(std::move((*file)->contents));
+}
+
+// The configuration directory: others who may write it without the sticky
+// bit could delete deny-list.toml or config.toml's [network] unseen (the
+// files' own checks cannot see a file that is gone); others who may read it
+// (and the state directory) learn which roles and sessions there are.
+Result<void> CheckSettingsDirectories(const AudexPaths& paths, std::vector<std::string>* warnings) {
+  struct stat info {};
+  if (::stat(paths.config_dir.c_str(), &info) == 0 && (info.st_mode & 022) != 0 &&
+      (info.st_mode & S_ISVTX) == 0) {
+    return UsageError(fmt::format(
+        "{} can be written by {} (mode {:04o}): they could remove deny-list.toml or "
+        "config.toml and widen what Audex grants; run chmod go-w {}",
+        paths.config_dir.string(), (info.st_mode & 002) != 0 ? "every user" : "its group",
+        info.st_mode & 07777, paths.config_dir.string()));
+  }
+  if (warnings == nullptr) return {};
+  std::vector<std::filesystem::path> directories = {paths.config_dir};
+  if (paths.state_dir != paths.config_dir) directories.push_back(paths.state_dir);
+  for (const std::filesystem::path& directory : directories) {
+    if (::stat(directory.c_str(), &info) != 0 || (info.st_mode & S_IROTH) == 0) continue;
+    warnings->push_back(fmt::format(
+        "{} can be read by every user (mode {:04o}), who can see your roles, profiles and "
+        "sessions; run chmod 700 {}",
+        directory.string(), info.st_mode & 07777, directory.string()));
+  }
+  return {};
 }
 
 }  // namespace
@@ -404,6 +543,9 @@ Result<LoadedConfiguration> LoadConfiguration(const AudexPaths& paths,
                                               std::vector<std::string>* warnings) {
   LoadedConfiguration loaded{UserConfig{}, ProfileCatalog{},
                              DenyList{{}, paths.DenyListFile().string()}};
+  if (auto checked = CheckSettingsDirectories(paths, warnings); !checked) {
+    return tl::unexpected(checked.error());
+  }
   auto config_text = ReadSettingsFile(paths.ConfigFile());
   if (!config_text) return tl::unexpected(config_text.error());
   if (*config_text) {

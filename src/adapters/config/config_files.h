@@ -18,8 +18,10 @@ namespace audex {
 
 // config.toml: provider, ttl, role_arn, region (strings), and the MCP guard
 // rails mcp_allowed_commands (names or absolute paths), mcp_max_ttl,
-// mcp_allowed_profiles, mcp_allowed_roles. Unknown keys are reported in `warnings` and
-// otherwise ignored, so newer files still load.
+// mcp_allowed_profiles, mcp_allowed_roles, and the [network] table
+// (allowed_ips, allowed_vpcs, allowed_vpc_endpoints; an unknown key there is
+// an error). Unknown top-level keys are reported in `warnings` and otherwise
+// ignored, so newer files still load.
 Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& path,
                                    std::vector<std::string>* warnings);
 

@@ -13,14 +13,10 @@
 #include "adapters/credserver/credential_server.h"
 
 #include <dlfcn.h>
-#include <unistd.h>
-
-#include <climits>
-#include <filesystem>
-#include <vector>
 
 #include <fmt/format.h>
 
+#include "adapters/credserver/module_loader.h"
 #include "core/credentials/served_credentials.h"
 
 namespace audex {
@@ -33,58 +29,26 @@ struct EndpointApi {
   decltype(&::AudexEndpointStop) stop = nullptr;
 };
 
-// Where the module may be: beside the executable (the build tree), in
-// ../lib/audex/ (an install), or where this build put it (tests, benches).
-std::vector<std::filesystem::path> ModuleCandidates() {
-  std::vector<std::filesystem::path> candidates;
-  char buffer[PATH_MAX];
-  const ssize_t size = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
-  if (size > 0) {
-    const std::filesystem::path directory =
-        std::filesystem::path(std::string(buffer, static_cast<size_t>(size))).parent_path();
-    candidates.push_back(directory / kModuleName);
-    candidates.push_back(directory.parent_path() / "lib" / "audex" / kModuleName);
-  }
-#ifdef AUDEX_CREDSERVER_MODULE_PATH
-  candidates.emplace_back(AUDEX_CREDSERVER_MODULE_PATH);
-#endif
-  return candidates;
-}
-
 // The module's entry points; null with `*error` (ending in a fix) when it
 // cannot be loaded.
 const EndpointApi* Endpoint(std::string* error) {
   static std::string load_error;
   static const EndpointApi* const api = []() -> const EndpointApi* {
-    std::string tried;
-    for (const std::filesystem::path& candidate : ModuleCandidates()) {
-      std::error_code ignored;
-      if (!std::filesystem::exists(candidate, ignored)) {
-        tried += (tried.empty() ? "" : ", ") + candidate.string();
-        continue;
-      }
-      void* library = dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL);
-      if (library == nullptr) {
-        const char* reason = dlerror();
-        load_error = fmt::format("cannot load {} ({}); install libcpp-httplib0.11",
-                                 candidate.string(), reason != nullptr ? reason : "unknown reason");
-        return nullptr;
-      }
-      static EndpointApi loaded;
-      loaded.start = reinterpret_cast<decltype(loaded.start)>(dlsym(library, "AudexEndpointStart"));
-      loaded.stop = reinterpret_cast<decltype(loaded.stop)>(dlsym(library, "AudexEndpointStop"));
-      if (loaded.start == nullptr || loaded.stop == nullptr) {
-        load_error =
-            fmt::format("{} is not Audex's endpoint module; reinstall Audex", candidate.string());
-        return nullptr;
-      }
-      return &loaded;
+#ifdef AUDEX_CREDSERVER_MODULE_PATH
+    const char* built_path = AUDEX_CREDSERVER_MODULE_PATH;
+#else
+    const char* built_path = nullptr;
+#endif
+    void* library = OpenAudexModule(kModuleName, built_path, &load_error);
+    if (library == nullptr) return nullptr;
+    static EndpointApi loaded;
+    loaded.start = reinterpret_cast<decltype(loaded.start)>(dlsym(library, "AudexEndpointStart"));
+    loaded.stop = reinterpret_cast<decltype(loaded.stop)>(dlsym(library, "AudexEndpointStop"));
+    if (loaded.start == nullptr || loaded.stop == nullptr) {
+      load_error = fmt::format("{} is not Audex's endpoint module; reinstall Audex", kModuleName);
+      return nullptr;
     }
-    load_error = fmt::format(
-        "the loopback endpoint module {} is missing (looked in {}); "
-        "reinstall Audex",
-        kModuleName, tried);
-    return nullptr;
+    return &loaded;
   }();
   if (api == nullptr && error != nullptr) *error = load_error;
   return api;

@@ -11,6 +11,10 @@
 
 namespace {
 
+// Idle pool threads only wait on a condition variable; 16 covers a child's
+// SDK clients (one per process or thread pool) with room for held connections.
+constexpr size_t kPoolThreads = 16;
+
 struct Endpoint {
   const audex::EndpointHandler* handler = nullptr;
   std::mutex handler_mutex;
@@ -25,9 +29,18 @@ extern "C" __attribute__((visibility("default"))) void* AudexEndpointStart(
     const audex::EndpointHandler* handler, int* port) {
   auto* endpoint = new Endpoint;
   endpoint->handler = handler;
-  // A child makes one or two fetches at a time; a small pool keeps the
-  // thread count low.
-  endpoint->server.new_task_queue = [] { return new httplib::ThreadPool(2); };
+  // cpp-httplib gives each connection a pool thread for as long as it stays
+  // open: while a request trickles in (up to the read timeout per read) and
+  // between requests (up to the keep-alive timeout). With 2 threads and 5 s,
+  // two SDK clients' kept-alive connections, or two idle or trickling ones
+  // from any local process, kept every other fetch waiting 5-12 s. So: more
+  // threads than a child's SDK clients plus a few held connections, and
+  // short timeouts so a held connection lets go within a second (the child
+  // is on loopback; a fetch is one small request).
+  endpoint->server.new_task_queue = [] { return new httplib::ThreadPool(kPoolThreads); };
+  endpoint->server.set_keep_alive_timeout(1);
+  endpoint->server.set_read_timeout(1, 0);
+  endpoint->server.set_write_timeout(1, 0);
   const auto handle = [endpoint](const httplib::Request& request, httplib::Response& response) {
     audex::EndpointRequest asked;
     asked.method = request.method;

@@ -66,10 +66,18 @@ Result<void> MakePrivateDirectory(const std::filesystem::path& directory) {
 
 Result<std::optional<std::string>> ReadFileIfPresent(const std::filesystem::path& path,
                                                      ErrorKind kind) {
+  auto file = ReadOwnedFileIfPresent(path, kind);
+  if (!file) return tl::unexpected(file.error());
+  if (!*file) return std::optional<std::string>();
+  return std::optional<std::string>(std::move((*file)->contents));
+}
+
+Result<std::optional<OwnedFile>> ReadOwnedFileIfPresent(const std::filesystem::path& path,
+                                                        ErrorKind kind) {
   // O_NONBLOCK: a FIFO in the file's place must not hang the read.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
-    if (errno == ENOENT) return std::optional<std::string>();
+    if (errno == ENOENT) return std::optional<OwnedFile>();
     return tl::unexpected(Error{kind, SystemError("read", path, errno).message});
   }
   FileDescriptor file(fd);
@@ -85,7 +93,8 @@ Result<std::optional<std::string>> ReadFileIfPresent(const std::filesystem::path
   }
   auto contents = ReadToEnd(fd, path);
   if (!contents) return tl::unexpected(Error{kind, contents.error().message});
-  return std::optional<std::string>(std::move(*contents));
+  return std::optional<OwnedFile>(
+      OwnedFile{std::move(*contents), info.st_uid, static_cast<unsigned>(info.st_mode & 07777)});
 }
 
 Result<std::string> ReadToEnd(int fd, const std::filesystem::path& path) {

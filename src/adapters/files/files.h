@@ -48,6 +48,19 @@ Result<std::string> ReadToEnd(int fd, const std::filesystem::path& path);
 Result<std::optional<std::string>> ReadFileIfPresent(const std::filesystem::path& path,
                                                      ErrorKind kind = ErrorKind::kState);
 
+// A file's contents with its owner and permission bits as fstat(2) saw them
+// on the descriptor the contents were read from, so a check of who could
+// have written it is about exactly those bytes (no window to swap the file).
+struct OwnedFile {
+  std::string contents;
+  unsigned owner_uid = 0;
+  unsigned mode = 0;  // st_mode & 07777
+};
+
+// ReadFileIfPresent, with the owner and mode.
+Result<std::optional<OwnedFile>> ReadOwnedFileIfPresent(const std::filesystem::path& path,
+                                                        ErrorKind kind = ErrorKind::kState);
+
 // Replaces `path` with `contents` (mode 0600) through a temporary file in
 // the same directory and rename(2): readers see the old file or the new
 // one, never a part.

@@ -76,13 +76,34 @@ struct SlistDeleter {
   void operator()(curl_slist* list) const { Curl(nullptr)->slist_free_all(list); }
 };
 
+// Where a reply's bytes go, with the limit on them: a callback that takes
+// fewer bytes than it was given makes libcurl abort with CURLE_WRITE_ERROR.
+struct ReplySink {
+  HttpResponse* response;
+  size_t limit;
+  size_t header_bytes = 0;
+  bool over_limit = false;
+};
+
 size_t AppendBody(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
+  auto* sink = static_cast<ReplySink*>(user);
+  const size_t bytes = size * count;
+  if (sink->response->body.size() + bytes > sink->limit) {
+    sink->over_limit = true;
+    return 0;
+  }
+  sink->response->body.append(data, bytes);
+  return bytes;
 }
 
 size_t AppendHeader(char* data, size_t size, size_t count, void* user) {
-  auto* headers = static_cast<HttpHeaders*>(user);
+  auto* sink = static_cast<ReplySink*>(user);
+  auto* headers = &sink->response->headers;
+  sink->header_bytes += size * count;
+  if (sink->header_bytes > sink->limit) {
+    sink->over_limit = true;
+    return 0;
+  }
   const std::string_view line(data, size * count);
   // A new status line starts a new response (after "100 Continue" or an
   // interim reply); only the final response's headers count.
@@ -131,6 +152,15 @@ HttpFailureKind Classify(CURLcode code) {
   }
 }
 
+// "16 MiB", "1 MiB", "512 KiB", "100 bytes".
+std::string DescribeBytes(size_t bytes) {
+  if (bytes >= (size_t{1} << 20) && bytes % (size_t{1} << 20) == 0) {
+    return fmt::format("{} MiB", bytes >> 20);
+  }
+  if (bytes >= 1024 && bytes % 1024 == 0) return fmt::format("{} KiB", bytes >> 10);
+  return fmt::format("{} bytes", bytes);
+}
+
 }  // namespace
 
 CurlHttpClient::CurlHttpClient(CurlHttpOptions options) : options_(std::move(options)) {}
@@ -170,10 +200,11 @@ HttpResult CurlHttpClient::Send(const HttpRequest& request) {
                    static_cast<long>(options_.timeouts.connect.count()));
   api->easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeouts.total.count()));
   api->easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  ReplySink sink{&response, options_.max_reply_bytes};
   api->easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
-  api->easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  api->easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   api->easy_setopt(curl, CURLOPT_HEADERFUNCTION, AppendHeader);
-  api->easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+  api->easy_setopt(curl, CURLOPT_HEADERDATA, &sink);
 
   const std::string method = [&] {
     std::string upper = request.method;
@@ -182,7 +213,13 @@ HttpResult CurlHttpClient::Send(const HttpRequest& request) {
   }();
   if (method == "HEAD") {
     api->easy_setopt(curl, CURLOPT_NOBODY, 1L);
-  } else if (method != "GET" || !request.body.empty()) {
+  } else {
+    // A declared Content-Length over the limit is refused before any body
+    // (not for HEAD, whose Content-Length describes a body never sent).
+    api->easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+                     static_cast<curl_off_t>(options_.max_reply_bytes));
+  }
+  if (method != "HEAD" && (method != "GET" || !request.body.empty())) {
     api->easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
     api->easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));
@@ -207,6 +244,14 @@ HttpResult CurlHttpClient::Send(const HttpRequest& request) {
   api->easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
 
   const CURLcode code = api->easy_perform(curl);
+  if (sink.over_limit || code == CURLE_FILESIZE_EXCEEDED) {
+    return tl::unexpected(HttpFailure{
+        HttpFailureKind::kOther,
+        fmt::format("{}: the reply is larger than {}, more than any reply Audex reads; refused "
+                    "(is the endpoint the service it should be? check AWS_ENDPOINT_URL and the "
+                    "like)",
+                    origin, DescribeBytes(options_.max_reply_bytes))});
+  }
   if (code != CURLE_OK) {
     const HttpFailureKind kind = Classify(code);
     const std::string detail = error_buffer[0] != '\0' ? error_buffer : api->easy_strerror(code);

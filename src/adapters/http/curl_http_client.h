@@ -10,12 +10,20 @@
 
 namespace audex {
 
+// No reply Audex reads comes near this (an STS or IAM reply is a few KiB,
+// a CloudTrail page or a Claude reply some hundreds); a server sending more
+// is broken or hostile, and reading it all would cost that much memory.
+inline constexpr size_t kDefaultMaxReplyBytes = size_t{16} << 20;
+
 struct CurlHttpOptions {
   HttpTimeouts timeouts;
   std::string user_agent = "tryaudex";
   // A PEM bundle to trust instead of the system's (AWS_CA_BUNDLE, for a
   // private endpoint or a test server with its own certificate authority).
   std::optional<std::string> ca_bundle;
+  // The most reply body (and, separately, header) bytes accepted; more is a
+  // kOther failure naming the limit (see kDefaultMaxReplyBytes).
+  size_t max_reply_bytes = kDefaultMaxReplyBytes;
 };
 
 // The settings a user controls through the environment, read the way the

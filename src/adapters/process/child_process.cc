@@ -4,7 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+
+#include "adapters/process/spawn.h"
 
 namespace audex {
 namespace {
@@ -39,66 +41,6 @@ void Forward(int signal_number, siginfo_t* info, void*) {
 // Called once g_child holds the new child.
 void ForwardPending(pid_t child) {
   if (const int pending = g_pending.exchange(0); pending != 0) kill(child, pending);
-}
-
-}  // namespace
-
-std::string FindProgram(const std::string& name, const Environment& environment) {
-  if (name.find('/') != std::string::npos) return name;
-  std::string path = "/usr/local/bin:/usr/bin:/bin";
-  for (const auto& [key, value] : environment) {
-    if (key == "PATH") path = value;
-  }
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t end = path.find(':', start);
-    if (end == std::string::npos) end = path.size();
-    const std::string_view dir = std::string_view(path).substr(start, end - start);
-    const std::string candidate = fmt::format("{}/{}", dir.empty() ? "." : dir, name);
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-    if (access(candidate.c_str(), F_OK) == 0) return candidate;  // reported as not executable
-    start = end + 1;
-  }
-  return "";
-}
-
-namespace {
-
-// argv and the environment as posix_spawn wants them; the vectors point
-// into the strings, so the struct is not copied.
-struct PreparedCommand {
-  std::string program;
-  std::vector<std::string> pairs;
-  std::vector<char*> args;
-  std::vector<char*> envp;
-};
-
-tl::expected<void, SpawnError> Prepare(const std::vector<std::string>& argv,
-                                       const Environment& environment, PreparedCommand& prepared) {
-  if (argv.empty()) return tl::unexpected(SpawnError{SpawnFailure::kOther, "no command given"});
-  prepared.program = FindProgram(argv[0], environment);
-  if (prepared.program.empty()) {
-    return tl::unexpected(SpawnError{
-        SpawnFailure::kNotFound,
-        fmt::format("command not found: {} (not in the PATH the command would get)", argv[0])});
-  }
-  for (const std::string& arg : argv) prepared.args.push_back(const_cast<char*>(arg.c_str()));
-  prepared.args.push_back(nullptr);
-  prepared.pairs.reserve(environment.size());
-  for (const auto& [key, value] : environment) {
-    prepared.pairs.push_back(fmt::format("{}={}", key, value));
-  }
-  for (std::string& pair : prepared.pairs) prepared.envp.push_back(pair.data());
-  prepared.envp.push_back(nullptr);
-  return {};
-}
-
-SpawnError SpawnErrorFor(int spawned, const std::string& name) {
-  const SpawnFailure failure = spawned == ENOENT ? SpawnFailure::kNotFound
-                               : spawned == EACCES || spawned == ENOEXEC
-                                   ? SpawnFailure::kNotExecutable
-                                   : SpawnFailure::kOther;
-  return SpawnError{failure, fmt::format("cannot run {}: {}", name, std::strerror(spawned))};
 }
 
 ChildOutcome OutcomeOf(int status) {
@@ -133,28 +75,17 @@ bool Drain(int fd, CapturedStream& stream, size_t max_bytes) {
 
 }  // namespace
 
-Environment CurrentEnvironment() {
-  Environment environment;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    const std::string_view text(*entry);
-    const size_t equals = text.find('=');
-    if (equals == std::string_view::npos) continue;
-    environment.emplace_back(std::string(text.substr(0, equals)),
-                             std::string(text.substr(equals + 1)));
-  }
-  return environment;
-}
-
 tl::expected<ChildOutcome, SpawnError> RunChild(const std::vector<std::string>& argv,
-                                                const Environment& environment) {
+                                                const Environment& environment,
+                                                const SandboxPlan* sandbox,
+                                                const SandboxRefused& on_refused) {
   PreparedCommand prepared;
   if (auto ready = Prepare(argv, environment, prepared); !ready) {
     return tl::unexpected(ready.error());
   }
 
   // Handlers go in before the spawn so a signal in between is not lost;
-  // the child starts with default dispositions (POSIX resets caught signals
-  // on exec).
+  // the child starts with default dispositions (spawn.h).
   struct sigaction forward {};
   forward.sa_sigaction = Forward;
   forward.sa_flags = SA_SIGINFO | SA_RESTART;
@@ -172,27 +103,33 @@ tl::expected<ChildOutcome, SpawnError> RunChild(const std::vector<std::string>& 
     }
   };
 
-  pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, prepared.program.c_str(), nullptr, nullptr,
-                                  prepared.args.data(), prepared.envp.data());
-  if (spawned != 0) {
+  SpawnRequest request;
+  request.command = &prepared;
+  request.sandbox = sandbox;
+  request.on_sandbox_refused = &on_refused;
+  auto spawned = Spawn(request);
+  if (!spawned) {
     restore();
-    return tl::unexpected(SpawnErrorFor(spawned, argv[0]));
+    return tl::unexpected(spawned.error());
   }
-  g_child.store(pid);
-  ForwardPending(pid);
+  g_child.store(spawned->pid);
+  ForwardPending(spawned->pid);
 
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
+  while (waitpid(spawned->pid, &status, 0) < 0) {
     if (errno != EINTR) {
+      const int saved = errno;
       restore();
+      ReleaseSpawned(*spawned);
       return tl::unexpected(
           SpawnError{SpawnFailure::kOther,
-                     std::string("waiting for the command failed: ") + std::strerror(errno)});
+                     std::string("waiting for the command failed: ") + std::strerror(saved)});
     }
   }
   restore();
-  return OutcomeOf(status);
+  ChildOutcome outcome = OutcomeOf(CommandStatus(*spawned, status));
+  outcome.sandbox_refused = spawned->sandbox_refused;
+  return outcome;
 }
 
 void KillWaitedChild() {
@@ -202,53 +139,53 @@ void KillWaitedChild() {
 
 tl::expected<CapturedChild, SpawnError> RunChildCapturing(const std::vector<std::string>& argv,
                                                           const Environment& environment,
-                                                          const CaptureOptions& options) {
+                                                          const CaptureOptions& options,
+                                                          const SandboxPlan* sandbox,
+                                                          const SandboxRefused& on_refused) {
   PreparedCommand prepared;
   if (auto ready = Prepare(argv, environment, prepared); !ready) {
     return tl::unexpected(ready.error());
   }
   int out_pipe[2] = {-1, -1};
   int err_pipe[2] = {-1, -1};
+  int null_fd = -1;
   const auto close_all = [&] {
-    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) {
+    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1], null_fd}) {
       if (fd >= 0) close(fd);
     }
   };
   // O_CLOEXEC: only the dup2'd copies reach the child (dup2 clears the flag).
-  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 ||
+      (null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
     const int saved = errno;
     close_all();
     return tl::unexpected(SpawnError{SpawnFailure::kOther,
                                      fmt::format("cannot create pipes: {}", std::strerror(saved))});
   }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
-  // A caller that ignores SIGPIPE (the MCP server) must not pass that on:
-  // `cmd | head` in the child relies on the default.
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
-  posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, prepared.program.c_str(), &actions, &attributes,
-                                  prepared.args.data(), prepared.envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
+  SpawnRequest request;
+  request.command = &prepared;
+  request.stdin_fd = null_fd;
+  request.stdout_fd = out_pipe[1];
+  request.stderr_fd = err_pipe[1];
+  request.sandbox = sandbox;
+  request.on_sandbox_refused = &on_refused;
+  auto spawned = Spawn(request);
   close(out_pipe[1]);
   close(err_pipe[1]);
-  out_pipe[1] = err_pipe[1] = -1;
-  if (spawned != 0) {
+  close(null_fd);
+  out_pipe[1] = err_pipe[1] = null_fd = -1;
+  if (!spawned) {
     close_all();
-    return tl::unexpected(SpawnErrorFor(spawned, argv[0]));
+    return tl::unexpected(spawned.error());
   }
+  const pid_t pid = spawned->pid;
   fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
   fcntl(err_pipe[0], F_SETFL, O_NONBLOCK);
+  // Readable once the child has exited (Linux 5.3): its end wakes the poll
+  // at once, also when a grandchild keeps the pipes open. Without one, the
+  // tick below notices it.
+  // (The system call itself: glibc 2.36's <sys/pidfd.h> lacks extern "C".)
+  const int exit_fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
 
   CapturedChild captured;
   using SteadyClock = std::chrono::steady_clock;
@@ -257,11 +194,11 @@ tl::expected<CapturedChild, SpawnError> RunChildCapturing(const std::vector<std:
   bool out_open = true, err_open = true;
   int status = 0;
   for (;;) {
-    pollfd fds[2] = {{out_open ? out_pipe[0] : -1, POLLIN, 0},
-                     {err_open ? err_pipe[0] : -1, POLLIN, 0}};
-    // A short tick: the child's exit is noticed even when a grandchild
-    // keeps the pipes open.
-    if (poll(fds, 2, 100) < 0 && errno != EINTR) break;
+    pollfd fds[3] = {{out_open ? out_pipe[0] : -1, POLLIN, 0},
+                     {err_open ? err_pipe[0] : -1, POLLIN, 0},
+                     {exit_fd, POLLIN, 0}};
+    // A short tick for the timeout, and for the child's exit without a pidfd.
+    if (poll(fds, 3, 100) < 0 && errno != EINTR) break;
     if (out_open) out_open = Drain(out_pipe[0], captured.out, options.max_bytes);
     if (err_open) err_open = Drain(err_pipe[0], captured.err, options.max_bytes);
     const pid_t done = waitpid(pid, &status, WNOHANG);
@@ -269,7 +206,9 @@ tl::expected<CapturedChild, SpawnError> RunChildCapturing(const std::vector<std:
       if (out_open) Drain(out_pipe[0], captured.out, options.max_bytes);
       if (err_open) Drain(err_pipe[0], captured.err, options.max_bytes);
       close_all();
-      captured.outcome = OutcomeOf(status);
+      if (exit_fd >= 0) close(exit_fd);
+      captured.outcome = OutcomeOf(CommandStatus(*spawned, status));
+      captured.outcome.sandbox_refused = spawned->sandbox_refused;
       return captured;
     }
     if (done < 0 && errno != EINTR) break;
@@ -284,9 +223,11 @@ tl::expected<CapturedChild, SpawnError> RunChildCapturing(const std::vector<std:
   }
   const int saved = errno;
   close_all();
+  if (exit_fd >= 0) close(exit_fd);
   kill(pid, SIGKILL);
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  ReleaseSpawned(*spawned);
   return tl::unexpected(
       SpawnError{SpawnFailure::kOther,
                  std::string("waiting for the command failed: ") + std::strerror(saved)});

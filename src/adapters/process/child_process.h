@@ -1,15 +1,19 @@
-// Running the user's command as a child: posix_spawn (Audex must outlive the
-// child to record how it ended), signals forwarded, exit status reported.
+// Running the user's command as a child (Audex must outlive the child to
+// record how it ended): signals forwarded, exit status reported, the child
+// ended with Audex (a parent-death signal), optionally in the sandbox
+// (sandbox.h).
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/base/env.h"
 #include "core/base/result.h"
+#include "core/credentials/sandbox_plan.h"
 
 namespace audex {
 
@@ -20,6 +24,10 @@ struct ChildOutcome {
   // What Audex itself exits with: the child's code, or 128 + N for signal N
   // as shells report it.
   int ShellStatus() const { return exit_code ? *exit_code : 128 + signal.value_or(0); }
+
+  // A sandbox was asked for but the kernel refused it (why, with the fix):
+  // the command ran without it.
+  std::optional<std::string> sandbox_refused;
 };
 
 // What went wrong before the child could run.
@@ -30,8 +38,9 @@ struct SpawnError {
   std::string message;
 };
 
-// A snapshot of this process's environment, in order.
-Environment CurrentEnvironment();
+// Told why, when the kernel refuses a sandbox: the command then runs
+// without it.
+using SandboxRefused = std::function<void(const std::string& reason)>;
 
 // Where argv[0] `name` would be found in `environment`'s PATH, as execvp
 // looks (default /usr/local/bin:/usr/bin:/bin); a name with a '/' is
@@ -39,11 +48,16 @@ Environment CurrentEnvironment();
 std::string FindProgram(const std::string& name, const Environment& environment);
 
 // Spawns argv[0] (searched in the child's PATH) with exactly `environment`,
-// forwards SIGINT, SIGTERM, SIGHUP and SIGQUIT that other processes send to
-// Audex (a terminal's Ctrl-C already reaches the whole foreground group, so
-// it is not sent twice), and waits. Not thread-safe: one child at a time.
+// in the sandbox that `sandbox` describes when set (else, or when the
+// kernel refuses it, after `on_refused`, without), forwards SIGINT,
+// SIGTERM, SIGHUP and SIGQUIT that other processes send to Audex (a
+// terminal's Ctrl-C already reaches the whole foreground group, so it is
+// not sent twice), and waits. The child gets SIGKILL if Audex dies first.
+// Not thread-safe: one child at a time.
 tl::expected<ChildOutcome, SpawnError> RunChild(const std::vector<std::string>& argv,
-                                                const Environment& environment);
+                                                const Environment& environment,
+                                                const SandboxPlan* sandbox = nullptr,
+                                                const SandboxRefused& on_refused = {});
 
 // Sends SIGKILL to the child RunChild is waiting for, if there is one: the
 // last resort of a deadline that SIGTERM did not meet. Safe from any thread.
@@ -77,6 +91,8 @@ struct CapturedChild {
 // grandchildren that keep the pipes open. Not thread-safe.
 tl::expected<CapturedChild, SpawnError> RunChildCapturing(const std::vector<std::string>& argv,
                                                           const Environment& environment,
-                                                          const CaptureOptions& options);
+                                                          const CaptureOptions& options,
+                                                          const SandboxPlan* sandbox = nullptr,
+                                                          const SandboxRefused& on_refused = {});
 
 }  // namespace audex

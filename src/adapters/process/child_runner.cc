@@ -20,7 +20,7 @@ void NoteSigterm(int, siginfo_t* info, void*) {
   if (info == nullptr || info->si_pid != getpid()) g_outside_sigterm.store(true);
 }
 
-ChildRun RunWithDeadline(const ChildSpec& spec) {
+ChildRun RunWithDeadline(const ChildSpec& spec, const SandboxRefused& on_refused) {
   std::mutex mutex;
   std::condition_variable wake;
   bool done = false;
@@ -43,7 +43,8 @@ ChildRun RunWithDeadline(const ChildSpec& spec) {
     KillWaitedChild();
   });
   ChildRun run;
-  run.outcome = RunChild(spec.argv, spec.environment);
+  run.outcome =
+      RunChild(spec.argv, spec.environment, spec.sandbox ? &*spec.sandbox : nullptr, on_refused);
   {
     std::lock_guard lock(mutex);
     done = true;
@@ -57,9 +58,17 @@ ChildRun RunWithDeadline(const ChildSpec& spec) {
 class SystemRunner final : public ChildRunner {
  public:
   ChildRun Run(const ChildSpec& spec) override {
+    const SandboxPlan* sandbox = spec.sandbox ? &*spec.sandbox : nullptr;
+    // The refusal is told once per process: later runs go without the
+    // sandbox silently (the kernel will not change its mind).
+    const SandboxRefused once = [this, &spec](const std::string& reason) {
+      if (refusal_told_) return;
+      refusal_told_ = true;
+      if (spec.on_sandbox_refused) spec.on_sandbox_refused(reason);
+    };
+    ChildRun run;
     if (spec.capture) {
-      ChildRun run;
-      auto captured = RunChildCapturing(spec.argv, spec.environment, *spec.capture);
+      auto captured = RunChildCapturing(spec.argv, spec.environment, *spec.capture, sandbox, once);
       if (!captured) {
         run.outcome = tl::unexpected(captured.error());
         return run;
@@ -68,21 +77,23 @@ class SystemRunner final : public ChildRunner {
       run.out = std::move(captured->out);
       run.err = std::move(captured->err);
       run.timed_out = captured->timed_out;
-      return run;
-    }
-    ChildRun run;
-    if (spec.deadline) {
-      run = RunWithDeadline(spec);
+    } else if (spec.deadline) {
+      run = RunWithDeadline(spec, once);
     } else {
-      run.outcome = RunChild(spec.argv, spec.environment);
+      run.outcome = RunChild(spec.argv, spec.environment, sandbox, once);
     }
-    run.sigterm_held = g_outside_sigterm.exchange(false);
+    if (!spec.capture) run.sigterm_held = g_outside_sigterm.exchange(false);
     return run;
   }
+
+  SandboxSupport Sandbox() override { return ProbeSandbox(); }
 
   void Finish(const ChildRun& run) override {
     if (run.sigterm_held) raise(SIGTERM);
   }
+
+ private:
+  bool refusal_told_ = false;
 };
 
 }  // namespace

@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "adapters/process/child_process.h"
+#include "adapters/process/sandbox.h"
 #include "core/base/env.h"
+#include "core/credentials/sandbox_plan.h"
 
 namespace audex {
 
@@ -27,6 +29,11 @@ struct ChildSpec {
   // whose own streams are not the child's to share (mcp); the capture's own
   // timeout applies instead of `deadline`.
   std::optional<CaptureOptions> capture;
+  // Set: the command runs in the sandbox (sandbox.h), these paths hidden.
+  std::optional<SandboxPlan> sandbox;
+  // Called before the command starts when the kernel refuses the sandbox;
+  // the system runner calls it for the first such run of the process only.
+  SandboxRefused on_sandbox_refused;
 };
 
 struct ChildRun {
@@ -50,6 +57,8 @@ class ChildRunner {
   // Called once the run's end is recorded: delivers what was held back
   // (the SIGTERM of `sigterm_held`, to Audex itself).
   virtual void Finish(const ChildRun& run) = 0;
+  // Whether commands can run in the sandbox here (tryaudex health).
+  virtual SandboxSupport Sandbox() = 0;
 };
 
 // The real one. A SIGTERM another process sends Audex while a child with a

@@ -18,21 +18,47 @@ namespace audex {
 CredentialCacheStore::CredentialCacheStore(std::filesystem::path state_dir)
     : state_dir_(std::move(state_dir)) {}
 
+namespace {
+
+// Whoever can read the key can read every cached secret.
+Result<void> CheckKeyFile(int fd, const std::filesystem::path& path) {
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) return tl::unexpected(SystemError("look at", path, errno));
+  if (!S_ISREG(info.st_mode) || info.st_uid != ::geteuid() || (info.st_mode & 077) != 0) {
+    return StateError(fmt::format(
+        "{} must be a regular file of your own with mode 0600 (it is mode {:04o}, owned by uid "
+        "{}): it unlocks every cached credential, so those may no longer be secret; run "
+        "tryaudex cache clear to replace the key and drop the entries, or --no-cache",
+        path.string(), info.st_mode & 07777, info.st_uid));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<void> CredentialCacheStore::RefuseSharedKey() const {
+  const std::filesystem::path path = key_path();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) {
+    // A symlink in the key's place is not the user's private key either.
+    if (errno == ELOOP) {
+      return StateError(fmt::format(
+          "{} is a symbolic link, not the cache's own key file; run tryaudex cache clear",
+          path.string()));
+    }
+    return {};
+  }
+  FileDescriptor file(fd);
+  return CheckKeyFile(fd, path);
+}
+
 Result<std::string> CredentialCacheStore::LoadOrCreateKey() const {
   const std::filesystem::path path = key_path();
   for (int attempt = 0; attempt < 2; ++attempt) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd >= 0) {
       FileDescriptor file(fd);
-      struct stat info {};
-      if (::fstat(fd, &info) != 0) return tl::unexpected(SystemError("look at", path, errno));
-      // Whoever can read the key can read every cached secret.
-      if (!S_ISREG(info.st_mode) || info.st_uid != ::geteuid() || (info.st_mode & 077) != 0) {
-        return StateError(
-            fmt::format("{} must be a regular file of your own with mode 0600 (it unlocks cached "
-                        "credentials); run tryaudex cache clear to replace it",
-                        path.string()));
-      }
+      if (auto checked = CheckKeyFile(fd, path); !checked) return tl::unexpected(checked.error());
       auto key = ReadToEnd(fd, path);
       if (!key) return tl::unexpected(key.error());
       if (key->size() != kCacheKeyBytes) {

@@ -20,6 +20,13 @@ class CredentialCacheStore {
  public:
   explicit CredentialCacheStore(std::filesystem::path state_dir);
 
+  // Fails (kState, naming the key and `tryaudex cache clear`) when the key
+  // exists but is not a regular file of the user's own that only the user
+  // can read or write (docs/credential-cache.md): a session must refuse
+  // such a cache rather than use it or quietly go around it. A key that is
+  // absent or cannot be opened at all passes; Lookup and Store report those.
+  Result<void> RefuseSharedKey() const;
+
   // The entry named `name`, or nullopt when there is none. An entry that
   // does not open (another key, damage) is removed and reported as absent:
   // the cache is only ever an optimisation.

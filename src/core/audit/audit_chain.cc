@@ -41,7 +41,11 @@ std::string FormatChainHead(const ChainTip& tip, std::string_view key) {
   return fmt::format("{}{}{}\n", body, kHeadCheck, AuditMac(key, body));
 }
 
-Result<ChainTip> ParseChainHead(std::string_view text, std::string_view key) {
+namespace {
+
+// The head's fields by its fixed layout, without its check (which needs
+// the key).
+Result<ChainTip> ReadChainHeadFields(std::string_view text) {
   const auto damaged = [] {
     return StateError(
         "is damaged: it is not the one line \"audex-audit-head 1 seq=... mac=... "
@@ -65,9 +69,17 @@ Result<ChainTip> ParseChainHead(std::string_view text, std::string_view key) {
     tip.seq = next;
   }
   tip.mac = std::string(text.substr(kHeadMagic.size() + 4 + 20 + 5, kMacHexSize));
+  return tip;
+}
+
+}  // namespace
+
+Result<ChainTip> ParseChainHead(std::string_view text, std::string_view key) {
+  auto tip = ReadChainHeadFields(text);
+  if (!tip) return tip;
   // Formatting the values read back must give the same bytes; together with
   // the mac this pins every byte of the file.
-  if (FormatChainHead(tip, key) != text) {
+  if (FormatChainHead(*tip, key) != text) {
     return StateError("does not match its check: it was altered, or written with another key");
   }
   return tip;
@@ -112,8 +124,23 @@ Result<ChainTip> ContinueChain(std::optional<std::string_view> last_line, const 
 tl::expected<uint64_t, ChainBreak> VerifyAuditChain(const AuditFiles& files) {
   const std::string_view log = files.log ? std::string_view(*files.log) : std::string_view();
   if (!files.key) {
-    // The key is created before the first line is written; a head without
-    // a key is what an interrupted first use leaves.
+    // The key is created before the first line is written; a head for
+    // seq 0 without a key is what an interrupted first use leaves. A head
+    // past seq 0 says events were recorded: the log and the key that would
+    // show them are gone, which is not a fresh start.
+    if (log.empty() && files.head) {
+      const auto head = ReadChainHeadFields(*files.head);
+      if (!head) {
+        return Break(0, "audit.key is missing and audit.head " + head.error().message, 0);
+      }
+      if (head->seq > 0) {
+        return Break(0,
+                     fmt::format("audit.head records {} events, but audit.jsonl is {} and "
+                                 "audit.key is missing: the log and its key were deleted",
+                                 head->seq, files.log ? "empty" : "missing"),
+                     0);
+      }
+    }
     if (log.empty()) return 0;
     return Break(0,
                  "audit.key is missing, so no line can be checked; it is created with the first "

@@ -253,6 +253,26 @@ AuditEvent ResourcesDeletedEvent(const std::string& session_id, const std::strin
   return event;
 }
 
+AuditEvent BrokerStartedEvent(const SessionRecord& record, const std::string& url,
+                              const std::string& placeholder_access_key_id) {
+  AuditEvent event = EventFor(record, kBrokerStarted);
+  event.fields["url"] = url;
+  event.fields["placeholder_access_key_id"] = placeholder_access_key_id;
+  return event;
+}
+
+AuditEvent BrokerCallEvent(const SessionRecord& record, const BrokerCall& call) {
+  AuditEvent event = EventFor(record, kBrokerCall);
+  event.fields["service"] = call.service;
+  event.fields["operation"] = call.operation;
+  event.fields["region"] = call.region;
+  event.fields["status"] = call.status ? nlohmann::json(*call.status) : nlohmann::json(nullptr);
+  event.fields["error_code"] = call.error_code;
+  event.fields["refused"] = call.refused;
+  event.fields["bucket"] = call.bucket;
+  return event;
+}
+
 AuditEvent McpCallRefusedEvent(const McpCall& call, const std::string& rule,
                                const std::string& reason) {
   AuditEvent event = McpEvent(call, kMcpCallRefused);

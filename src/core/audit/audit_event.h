@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,11 @@ inline constexpr std::string_view kCredentialsCacheHit = "credentials_cache_hit"
 inline constexpr std::string_view kCredentialsScoped = "credentials_scoped";
 inline constexpr std::string_view kServeStarted = "serve_started";
 inline constexpr std::string_view kServeRefused = "serve_refused";
+
+// `run --broker`: the forwarding endpoint started, and one AWS call it
+// forwarded (or refused) for the child.
+inline constexpr std::string_view kBrokerStarted = "broker_started";
+inline constexpr std::string_view kBrokerCall = "broker_call";
 
 // `tryaudex mcp`: a call an agent made that created no session (refused by
 // a guard rail, failed before credentials were asked for, or a read-only
@@ -109,6 +115,27 @@ AuditEvent ResourcesDeletedEvent(const std::string& session_id, const std::strin
                                  const std::vector<std::string>& deleted,
                                  const std::vector<std::string>& failed,
                                  const std::vector<std::string>& skipped);
+
+// broker_started: the forwarding endpoint listens at `url`; the child holds
+// only placeholder credentials (their access key id is recorded, as it is
+// no secret and names the child's calls in the endpoint's refusals).
+AuditEvent BrokerStartedEvent(const SessionRecord& record, const std::string& url,
+                              const std::string& placeholder_access_key_id);
+
+// One call through the forwarding endpoint. `status` is the HTTP status
+// the child got (null when the upstream could not be reached); `error_code`
+// the AWS error code, empty on success; `refused` says the endpoint itself
+// refused it (nothing was forwarded). Never a header, body or signature.
+struct BrokerCall {
+  std::string service;    // the SDK service id, "S3"; the signing name when unknown
+  std::string operation;  // "GetObject"; empty when no operation matched
+  std::string region;
+  std::optional<int> status;
+  std::string error_code;
+  bool refused = false;
+  std::string bucket;  // S3 only, else empty
+};
+AuditEvent BrokerCallEvent(const SessionRecord& record, const BrokerCall& call);
 
 // What an MCP call asked for, for its audit event. `id` is a fresh session
 // id naming the call: no session exists for it.

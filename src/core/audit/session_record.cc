@@ -72,6 +72,16 @@ class FieldReader {
     return value->get<int>();
   }
 
+  std::optional<uint64_t> OptionalUnsigned(const char* name) {
+    const OrderedJson* value = Field(name, false);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_number_unsigned()) {
+      Fail(fmt::format("field \"{}\" is not a non-negative integer or null", name));
+      return std::nullopt;
+    }
+    return value->get<uint64_t>();
+  }
+
   long long Integer(const char* name) {
     const OrderedJson* value = Field(name, true);
     if (value == nullptr) return 0;
@@ -147,6 +157,8 @@ std::string_view SessionStateName(SessionState state) {
       return "ended";
     case SessionState::kFailed:
       return "failed";
+    case SessionState::kAbandoned:
+      return "abandoned";
   }
   return "active";
 }
@@ -188,6 +200,7 @@ SessionRecord NewSessionRecord(const AccessRequest& asked, const SessionPlan& pl
   if (plan.tagging) record.session_tag = plan.tagging->tag.Text();
   record.allow_unknown = plan.request.unknown_kept;
   for (const RemovedAction& removed : plan.request.denied) record.denied.push_back(removed.action);
+  record.owner = start.owner;
   return record;
 }
 
@@ -221,7 +234,7 @@ void MarkEnded(SessionRecord& record, std::optional<int> exit_code, std::optiona
   record.ended = now;
 }
 
-SessionState StateAt(const SessionRecord& record, TimePoint now) {
+SessionState StateAt(const SessionRecord& record, TimePoint now, const OwnerRunning& running) {
   switch (record.status) {
     case SessionStatus::kEnded:
       return SessionState::kEnded;
@@ -230,6 +243,7 @@ SessionState StateAt(const SessionRecord& record, TimePoint now) {
     case SessionStatus::kActive:
       break;
   }
+  if (record.owner && running && !running(*record.owner)) return SessionState::kAbandoned;
   return now < record.expires ? SessionState::kActive : SessionState::kExpired;
 }
 
@@ -271,6 +285,10 @@ OrderedJson SessionRecordJson(const SessionRecord& record) {
   if (record.replay_of) json["replay_of"] = *record.replay_of;
   if (!record.allow_unknown.empty()) json["allow_unknown"] = record.allow_unknown;
   if (!record.denied.empty()) json["denied"] = record.denied;
+  if (record.owner) {
+    json["owner_pid"] = record.owner->pid;
+    json["owner_start_ticks"] = record.owner->start_ticks;
+  }
   return json;
 }
 
@@ -335,16 +353,26 @@ Result<SessionRecord> ParseSessionRecord(std::string_view text) {
   record.region = read.OptionalString("region");
   record.session_tag = read.OptionalString("session_tag");
   record.replay_of = read.OptionalString("replay_of");
+  const std::optional<int> owner_pid = read.OptionalInt("owner_pid");
+  const std::optional<uint64_t> owner_start = read.OptionalUnsigned("owner_start_ticks");
+  if (owner_pid.has_value() != owner_start.has_value() && !read.problem()) {
+    read.Fail("fields \"owner_pid\" and \"owner_start_ticks\" come together");
+  } else if (owner_pid && *owner_pid <= 0) {
+    read.Fail("field \"owner_pid\" is not a process id");
+  } else if (owner_pid) {
+    record.owner = SessionOwner{*owner_pid, *owner_start};
+  }
   if (read.problem()) return StateError(*read.problem());
   return record;
 }
 
-nlohmann::ordered_json SessionStateJson(const SessionRecord& record, TimePoint now) {
+nlohmann::ordered_json SessionStateJson(const SessionRecord& record, TimePoint now,
+                                        const OwnerRunning& running) {
   const nlohmann::ordered_json stored = SessionRecordJson(record);
   nlohmann::ordered_json json;
   for (auto it = stored.begin(); it != stored.end(); ++it) {
     json[it.key()] = it.value();
-    if (it.key() == "status") json["state"] = SessionStateName(StateAt(record, now));
+    if (it.key() == "status") json["state"] = SessionStateName(StateAt(record, now, running));
   }
   return json;
 }

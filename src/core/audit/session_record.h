@@ -5,6 +5,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +23,19 @@
 namespace audex {
 
 using TimePoint = std::chrono::system_clock::time_point;
+
+// The process that holds a session while its command runs: its pid and its
+// start time (clock ticks after boot, field 22 of /proc/PID/stat), so that
+// another process given the same pid later is not taken for it.
+struct SessionOwner {
+  int pid = 0;
+  uint64_t start_ticks = 0;
+  bool operator==(const SessionOwner&) const = default;
+};
+
+// Whether a recorded owner still runs (the adapter reads /proc:
+// adapters/process/process_identity.h).
+using OwnerRunning = std::function<bool(const SessionOwner&)>;
 
 // What the session file records; `SessionState` adds the clock's view.
 enum class SessionStatus { kActive, kEnded, kFailed };
@@ -60,6 +75,10 @@ struct SessionRecord {
   std::optional<std::string> replay_of;    // the session this one replays
   std::vector<std::string> allow_unknown;  // actions kept though the catalog lacks them
   std::vector<std::string> denied;         // actions the deny list removed
+  // The process that runs the session's command; unset for a session that
+  // outlives its process by design (credential-process) and in files
+  // written before it was recorded.
+  std::optional<SessionOwner> owner;
 };
 
 // What `run` knows when a session begins, besides the plan.
@@ -70,6 +89,7 @@ struct SessionStart {
   std::optional<std::string> agent_id;
   std::optional<SessionRequest> request = std::nullopt;
   std::optional<std::string> replay_of = std::nullopt;
+  std::optional<SessionOwner> owner = std::nullopt;  // this process, when it runs the command
 };
 
 // An active record: created now, expiring after the plan's TTL.
@@ -104,11 +124,15 @@ void MarkFailed(SessionRecord& record, std::string reason, TimePoint now);
 void MarkEnded(SessionRecord& record, std::optional<int> exit_code, std::optional<int> signal,
                TimePoint now);
 
-// What `sessions list` shows. An active record whose credentials have
-// expired is "expired": its process may have died without recording an end.
-enum class SessionState { kActive, kExpired, kEnded, kFailed };
+// What `sessions list` shows. An active record whose owner no longer runs
+// is "abandoned": Audex was killed (SIGKILL, a crash) before it could
+// record the end; its command was ended with it (parent-death signal), but
+// the credentials stay valid until they expire. An active record without a
+// recorded owner whose credentials have expired is "expired".
+enum class SessionState { kActive, kExpired, kEnded, kFailed, kAbandoned };
 
-SessionState StateAt(const SessionRecord& record, TimePoint now);
+// `running` answers for a recorded owner; unset, owners are not checked.
+SessionState StateAt(const SessionRecord& record, TimePoint now, const OwnerRunning& running);
 std::string_view SessionStateName(SessionState state);
 
 // The session file's JSON (docs/audit-log-format.md, "Session files").
@@ -116,7 +140,8 @@ nlohmann::ordered_json SessionRecordJson(const SessionRecord& record);
 
 // The record as stored, with the state the clock gives it after "status":
 // what `sessions list|show --json` print and audex_sessions returns.
-nlohmann::ordered_json SessionStateJson(const SessionRecord& record, TimePoint now);
+nlohmann::ordered_json SessionStateJson(const SessionRecord& record, TimePoint now,
+                                        const OwnerRunning& running);
 
 // Reads a session file back. Errors are kState and name the bad field.
 Result<SessionRecord> ParseSessionRecord(std::string_view text);

@@ -19,6 +19,14 @@ std::string Join(const std::vector<std::string>& items, std::string_view separat
 // caller can report where they were.
 std::vector<std::string> SplitCommaList(std::string_view list);
 
+// `text` cut at every `separator`, empty pieces kept; the pieces are views
+// into `text`, which must outlive them.
+std::vector<std::string_view> Split(std::string_view text, char separator);
+
+// `text` with control characters (and DEL) written as \xHH, so that text
+// quoted back in a message cannot move the cursor or fake a line.
+std::string EscapeControl(std::string_view text);
+
 // Levenshtein distance, case-insensitive.
 size_t EditDistance(std::string_view a, std::string_view b);
 

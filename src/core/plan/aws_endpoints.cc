@@ -21,6 +21,40 @@ std::optional<std::string> NonEmpty(std::optional<std::string> value) {
   return value;
 }
 
+bool AllOf(std::string_view text, char low, char high) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [=](char c) { return c >= low && c <= high; });
+}
+
+// The shape of every AWS region name: a two-letter area, one or more
+// lower-case words, a number (us-east-1, us-gov-west-1, cn-northwest-1,
+// us-isob-east-1; AWS General Reference, "AWS service endpoints"). A name of
+// another shape has no STS endpoint, so a run could only fail on the
+// network; --dry-run must refuse it the same way, before any call.
+bool IsAwsRegionShape(std::string_view name) {
+  const size_t first = name.find('-');
+  const size_t last = name.rfind('-');
+  if (first != 2 || last <= first + 1 || !AllOf(name.substr(0, 2), 'a', 'z')) return false;
+  if (!AllOf(name.substr(last + 1), '0', '9') || name.size() - last - 1 > 2) return false;
+  for (size_t start = first + 1; start < last;) {
+    const size_t end = name.find('-', start);
+    if (!AllOf(name.substr(start, end - start), 'a', 'z')) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+// An endpoint override points every call at another server (moto, radosgw,
+// a proxy), for which the region is only the SigV4 scope it expects: Ceph
+// names its zonegroups freely ("default"), so only the character set holds.
+bool EndpointOverridden(const EnvLookup& env) {
+  for (const char* variable :
+       {"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_IAM"}) {
+    if (NonEmpty(env(variable))) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<RegionChoice> ResolveRegion(const std::optional<std::string>& flag, const EnvLookup& env,
@@ -39,6 +73,12 @@ Result<RegionChoice> ResolveRegion(const std::optional<std::string>& flag, const
       return UsageError(fmt::format(
           "\"{}\" from {} is not an AWS region name (lower-case letters, digits and '-', e.g. "
           "eu-west-1)",
+          *value, source));
+    }
+    if (!IsAwsRegionShape(*value) && !EndpointOverridden(env)) {
+      return UsageError(fmt::format(
+          "\"{}\" from {} is not an AWS region name (area, direction and number, e.g. eu-west-1 "
+          "or us-gov-west-1; aws ec2 describe-regions lists them), so STS has no endpoint there",
           *value, source));
     }
     return RegionChoice{*value, source};

@@ -17,7 +17,15 @@ bool IsGlobalStsEndpoint(std::string_view url) {
 
 Result<std::optional<ServePlan>> PlanServe(const SessionRequest& request,
                                            const AwsIssueInputs& inputs) {
-  const bool serve = request.serve.value_or(inputs.config.serve.value_or(false));
+  // --broker hands the child placeholders, so there is nothing to serve:
+  // `serve = true` in config.toml gives way to it, an explicit --serve is
+  // refused.
+  if (request.broker && request.serve.value_or(false)) {
+    return UsageError(
+        "--broker and --serve are two ways to hand the command credentials (placeholders and an "
+        "endpoint that signs for them, or real ones renewed from an endpoint): give one");
+  }
+  const bool serve = request.serve.value_or(!request.broker && inputs.config.serve.value_or(false));
   if (request.max_duration && !serve) {
     return UsageError("--max-duration only applies with --serve; add --serve or drop it");
   }
@@ -95,6 +103,78 @@ Result<std::vector<PolicyArnChoice>> PlanPolicyArns(const SessionRequest& reques
   return merged;
 }
 
+// --server, else AUDEX_SERVER, else server_url: a grant of the team server.
+Result<std::optional<ServerIssue>> PlanServerIssue(const SessionRequest& request,
+                                                   const AwsIssueInputs& inputs) {
+  ServerIssue server;
+  if (request.server && !request.server->empty()) {
+    server.url = *request.server;
+    server.source = "--server";
+  } else if (auto named = NonEmptyVariable(inputs.env, "AUDEX_SERVER")) {
+    server.url = *named;
+    server.source = "AUDEX_SERVER";
+  } else if (inputs.config.server_url && !inputs.config.server_url->empty()) {
+    server.url = *inputs.config.server_url;
+    server.source = "server_url in " + inputs.config.source;
+  } else {
+    return std::optional<ServerIssue>();
+  }
+  while (server.url.size() > 1 && server.url.back() == '/') server.url.pop_back();
+  if (!server.url.starts_with("https://") && !server.url.starts_with("http://")) {
+    return UsageError(
+        fmt::format("{} \"{}\" is not a URL; give https://HOST[:PORT]", server.source, server.url));
+  }
+  if (request.scope_current) {
+    return UsageError(
+        "--scope-current narrows your own credentials with STS, so it cannot go through a team "
+        "server: drop --scope-current or the server");
+  }
+  // The server plans the grant again under its own rules and makes its own
+  // AssumeRole: what this side would add to that call cannot reach it.
+  if (const char* flag = !request.chain.empty()         ? "--chain"
+                         : !request.policy_arns.empty() ? "--policy-arn"
+                         : request.tag_session          ? "--tag-session"
+                                                        : nullptr) {
+    return UsageError(fmt::format(
+        "{} shapes the AssumeRole call, and with a team server ({} from {}) the server makes "
+        "that call under its own rules: drop {}, or drop the server to assume the role yourself",
+        flag, server.url, server.source, flag));
+  }
+  if (auto token = NonEmptyVariable(inputs.env, "AUDEX_SERVER_TOKEN")) {
+    server.token = SecretString(*token);
+    server.token_source = "AUDEX_SERVER_TOKEN";
+  } else if (inputs.config.server_token && !inputs.config.server_token->empty()) {
+    server.token = *inputs.config.server_token;
+    server.token_source = "server_token in " + inputs.config.source;
+  } else if (inputs.need_role) {
+    return UsageError(fmt::format(
+        "the team server {} (from {}) needs a token: set AUDEX_SERVER_TOKEN (or server_token "
+        "in config.toml) to the one `tryaudex server token create` printed",
+        server.url, server.source));
+  }
+  nlohmann::json body = nlohmann::json::object();
+  body["provider"] = "aws";
+  if (request.allow) body["allow"] = *request.allow;
+  if (request.profile) body["profile"] = *request.profile;
+  if (request.resource) body["resource"] = *request.resource;
+  body["ttl"] = FormatTtl(inputs.ttl);
+  if (request.role_arn) body["role"] = *request.role_arn;
+  if (request.reason) body["reason"] = *request.reason;
+  server.body = std::move(body);
+  return std::optional<ServerIssue>(std::move(server));
+}
+
+// --broker, and --allow-credential-calls, which means nothing without it.
+Result<std::optional<BrokerPlan>> PlanBroker(const SessionRequest& request) {
+  if (request.allow_credential_calls && !request.broker) {
+    return UsageError(
+        "--allow-credential-calls only applies with --broker (without it the command holds the "
+        "session's credentials anyway); add --broker or drop it");
+  }
+  if (!request.broker) return std::optional<BrokerPlan>();
+  return std::optional<BrokerPlan>(BrokerPlan{request.allow_credential_calls});
+}
+
 }  // namespace
 
 Result<std::optional<std::chrono::seconds>> SecondsFromVariable(const EnvLookup& env,
@@ -120,6 +200,48 @@ Result<AwsIssuePlan> PlanAwsIssue(const SessionRequest& request, const AwsIssueI
         "be ignored: drop --role-arn, or drop --scope-current to assume the role");
   }
   AwsIssuePlan plan;
+  auto server = PlanServerIssue(request, inputs);
+  if (!server) return tl::unexpected(server.error());
+  if (*server) {
+    plan.method = AwsIssueMethod::kServer;
+    plan.server = std::move(**server);
+    plan.duration = inputs.ttl;
+    plan.policy = inputs.policy;
+    if (request.role_arn) plan.role = RoleChoice{*request.role_arn, "--role-arn"};
+    // The server's STS region is its own; this one is the child's.
+    auto region =
+        ResolveRegion(request.region, inputs.env, inputs.config.region, inputs.aws_profile_region);
+    if (!region) return tl::unexpected(region.error());
+    plan.region = std::move(*region);
+    plan.endpoint = StsEndpoint{plan.server->url, plan.server->source};
+    switch (request.cache) {
+      case CacheChoice::kOn:
+        plan.use_cache = true;
+        break;
+      case CacheChoice::kOff:
+        break;
+      case CacheChoice::kConfigDefault:
+        plan.use_cache = inputs.config.cache.value_or(false);
+        break;
+    }
+    auto serve = PlanServe(request, inputs);
+    if (!serve) return tl::unexpected(serve.error());
+    plan.serve = std::move(*serve);
+    // A grant's credentials can sit behind the forwarding endpoint as well
+    // as STS's can: the endpoint only needs the session's keys.
+    auto broker = PlanBroker(request);
+    if (!broker) return tl::unexpected(broker.error());
+    plan.broker = std::move(*broker);
+    // Ceilings configured here are this side's; the server applies its own.
+    if (!inputs.config.policy_arns.empty() || !inputs.profile_policy_arns.empty()) {
+      plan.notes.push_back(fmt::format(
+          "{} not sent: the team server assumes the role with its own managed-policy ceilings",
+          !inputs.config.policy_arns.empty()
+              ? "policy_arns in " + inputs.config.source
+              : "the policy_arns of " + inputs.profile_policy_arns.front().source));
+    }
+    return plan;
+  }
   plan.method =
       request.scope_current ? AwsIssueMethod::kScopedCurrent : AwsIssueMethod::kAssumeRole;
   plan.duration = inputs.ttl;
@@ -195,6 +317,9 @@ Result<AwsIssuePlan> PlanAwsIssue(const SessionRequest& request, const AwsIssueI
   auto serve = PlanServe(request, inputs);
   if (!serve) return tl::unexpected(serve.error());
   plan.serve = std::move(*serve);
+  auto broker = PlanBroker(request);
+  if (!broker) return tl::unexpected(broker.error());
+  plan.broker = std::move(*broker);
 
   if (plan.method == AwsIssueMethod::kScopedCurrent) {
     if (IsGlobalStsEndpoint(plan.endpoint.url)) {
@@ -240,9 +365,10 @@ std::vector<AssumeRoleRequest> AssumeRoleHops(const AwsIssuePlan& plan, std::str
     // assumed roles").
     if (first) {
       hop.source_identity = plan.source_identity;
-      if (plan.session_tag) {
-        hop.tags.push_back({plan.session_tag->key, plan.session_tag->value});
-        if (!last) hop.transitive_tag_keys.push_back(plan.session_tag->key);
+      if (plan.session_tag) hop.tags.push_back({plan.session_tag->key, plan.session_tag->value});
+      hop.tags.insert(hop.tags.end(), plan.tags.begin(), plan.tags.end());
+      if (!last) {
+        for (const StsTag& tag : hop.tags) hop.transitive_tag_keys.push_back(tag.key);
       }
     }
     hops.push_back(std::move(hop));
@@ -261,6 +387,12 @@ GetScopedCredentialsRequest ScopedCredentialsFor(const AwsIssuePlan& plan,
 }
 
 CacheRequest CacheRequestFor(const AwsIssuePlan& plan) {
+  if (plan.method == AwsIssueMethod::kServer) {
+    // The server decides role and policy: the entry answers this exact
+    // request to this server.
+    return CacheRequest{
+        plan.role.arn, plan.server->body.dump(), "", plan.server->url, "server", "", ""};
+  }
   const bool scoped = plan.method == AwsIssueMethod::kScopedCurrent;
   std::vector<std::string> roles;
   if (!scoped) roles.push_back(plan.role.arn);

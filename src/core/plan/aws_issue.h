@@ -11,8 +11,11 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/base/env.h"
 #include "core/base/result.h"
+#include "core/base/secret.h"
 #include "core/credentials/credential_cache.h"
 #include "core/credentials/served_credentials.h"
 #include "core/plan/aws_endpoints.h"
@@ -27,6 +30,18 @@ namespace audex {
 enum class AwsIssueMethod {
   kAssumeRole,     // sts:AssumeRole with the session policy
   kScopedCurrent,  // sts:GetScopedCredentials on the caller's own session
+  kServer,         // a grant of the team server (POST /v1/grants)
+};
+
+// Asking a team server (docs/team-mode.md, "Clients"): where, with which
+// token, and the request as the caller typed it — the server plans it
+// again under its own rules and deny list.
+struct ServerIssue {
+  std::string url;     // "https://audex.example.com"
+  std::string source;  // "--server", "AUDEX_SERVER", "server_url in FILE"
+  SecretString token;  // AUDEX_SERVER_TOKEN or server_token; prints as ****
+  std::string token_source;
+  nlohmann::json body;  // allow | profile, resource, ttl, role, provider, reason
 };
 
 // `run --serve` (README, "--serve").
@@ -50,6 +65,14 @@ struct PolicyArnChoice {
   std::string source;
 };
 
+// `run --broker` (README, "--broker"): the forwarding endpoint signs for
+// the child, which holds only placeholder credentials.
+struct BrokerPlan {
+  // Forward credential calls (STS AssumeRole, ...) instead of refusing
+  // them: --allow-credential-calls.
+  bool allow_credential_calls = false;
+};
+
 struct AwsIssuePlan {
   AwsIssueMethod method = AwsIssueMethod::kAssumeRole;
   RoleChoice role;  // empty for kScopedCurrent
@@ -69,6 +92,9 @@ struct AwsIssuePlan {
   // --tag-session: also sent as an STS session tag (sts:TagSession), marked
   // transitive so that it reaches the last hop of a chain.
   std::optional<SessionTag> session_tag;
+  // Further session tags for the first AssumeRole, after session_tag (the
+  // team server's audex-caller), transitive alike when a chain follows.
+  std::vector<StsTag> tags;
   // What the issue plan decided that the plan should say (the chained TTL).
   std::vector<std::string> notes;
   // RoleSessionName is this prefix and the session id: it shows in the
@@ -77,6 +103,8 @@ struct AwsIssuePlan {
   bool use_cache = false;
   std::chrono::seconds cache_margin = kDefaultCacheMargin;
   std::optional<ServePlan> serve;
+  std::optional<ServerIssue> server;  // kServer
+  std::optional<BrokerPlan> broker;
 };
 
 // What the issue plan is decided from, besides the request.
@@ -93,12 +121,18 @@ struct AwsIssueInputs {
   std::optional<SessionTag> session_tag;             // the plan's tag under --tag-session
 };
 
-// Role (--role-arn, AUDEX_ROLE_ARN, role_arn in config.toml; none for
-// --scope-current) and --chain, region and STS endpoint, managed-policy
-// ceilings (config, profile, --policy-arn: merged, at most 10), the session
-// tag, cache (the request's choice, else `cache` in config.toml; never with
-// --tag-session, whose policy names its own session) and serve settings
-// (--serve or `serve` in config.toml, --max-duration), and the test hooks
+// The team server, when one is named (--server, AUDEX_SERVER, server_url):
+// then the grant comes from it, the role is the server's unless named, and
+// a token is required (AUDEX_SERVER_TOKEN, server_token); --chain,
+// --policy-arn and --tag-session are refused there (the server makes the
+// AssumeRole). Else the role (--role-arn, AUDEX_ROLE_ARN, role_arn in
+// config.toml; none for --scope-current) and --chain, region and STS
+// endpoint, managed-policy ceilings (config, profile, --policy-arn: merged,
+// at most 10), the session tag, cache (the request's choice, else `cache`
+// in config.toml; never with --tag-session, whose policy names its own
+// session) and serve settings (--serve or `serve` in config.toml,
+// --max-duration; `serve` in config.toml gives way to --broker), --broker
+// and --allow-credential-calls, and the test hooks
 // AUDEX_CACHE_MARGIN_SECONDS and AUDEX_SERVE_REFRESH_SECONDS. A chained
 // session's duration is capped at kMaxChainedDuration, with a note. Then
 // checks what STS would refuse: the STS request's limits, and
@@ -111,8 +145,8 @@ Result<AwsIssuePlan> PlanAwsIssue(const SessionRequest& request, const AwsIssueI
 // hop's. The last asks for `duration` (the plan's at first, shorter when
 // --serve renews near --max-duration) and carries the session policy and
 // the managed policies; the first carries the source identity and the
-// session tag (transitive when a chain follows, so that it reaches the last
-// hop: a later hop may not set it again). Every hop's RoleSessionName names
+// session tags, session_tag then `tags` (transitive when a chain follows, so
+// that they reach the last hop: a later hop may not set them again). Every hop's RoleSessionName names
 // the session.
 std::vector<AssumeRoleRequest> AssumeRoleHops(const AwsIssuePlan& plan, std::string_view session_id,
                                               std::chrono::seconds duration);

@@ -39,6 +39,14 @@ OrderedJson SessionPlanJson(const SessionPlan& plan, bool with_command) {
   json["policy_notes"] = plan.policy_notes;
   json["explicit_deny"] = request.explicit_denies;
   json["resources"] = request.resources;
+  OrderedJson network = OrderedJson::array();
+  for (const NetworkBinding& binding : plan.network) {
+    network.push_back({{"source", binding.source},
+                       {"allowed_ips", binding.ips},
+                       {"allowed_vpcs", binding.vpcs},
+                       {"allowed_vpc_endpoints", binding.vpc_endpoints}});
+  }
+  json["network"] = std::move(network);
   if (plan.policy) {
     json["policy"] = OrderedJson::parse(plan.policy_json);
     json["policy_size"] = plan.policy_json.size();
@@ -53,6 +61,13 @@ OrderedJson SessionPlanJson(const SessionPlan& plan, bool with_command) {
     json["access_boundary_roles"] = plan.boundary_roles;
   }
   json["child_environment"] = plan.child_variables;
+  // run --broker: the command holds placeholders and the endpoint signs.
+  if (plan.aws && plan.aws->broker) {
+    json["broker"] = {{"allow_credential_calls", plan.aws->broker->allow_credential_calls}};
+  } else if (plan.aws) {
+    json["broker"] = nullptr;
+  }
+  json["sandbox"] = plan.sandbox;
   if (with_command) json["command"] = plan.command;
   json["warnings"] = request.warnings;
   json["notes"] = request.notes;

@@ -2,19 +2,37 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <optional>
+
 namespace audex {
 namespace {
 
+// The ACCOUNT of arn:PARTITION:iam::ACCOUNT:..., or nullopt when `arn` does
+// not have that shape.
+std::optional<std::string_view> IamAccountOf(std::string_view arn) {
+  if (arn.substr(0, 4) != "arn:") return std::nullopt;
+  const size_t iam = arn.find(":iam::", 4);
+  if (iam == std::string_view::npos || iam == 4) return std::nullopt;
+  const size_t account_end = arn.find(':', iam + 6);
+  if (account_end == std::string_view::npos) return std::nullopt;
+  return arn.substr(iam + 6, account_end - iam - 6);
+}
+
+// An AWS account ID is 12 digits (AWS Account Management Reference Guide,
+// "View AWS account identifiers"); Ceph radosgw leaves it empty for users
+// without a tenant (arn:aws:iam:::role/NAME, scripts/local-cloud).
+bool IsAccountId(std::string_view account) {
+  return account.empty() ||
+         (account.size() == 12 &&
+          std::all_of(account.begin(), account.end(), [](char c) { return c >= '0' && c <= '9'; }));
+}
+
 bool IsRoleArn(std::string_view arn) {
   // arn:PARTITION:iam::ACCOUNT:role/PATH/NAME
-  if (arn.substr(0, 4) != "arn:") return false;
-  const size_t iam = arn.find(":iam::", 4);
-  if (iam == std::string_view::npos || iam == 4) return false;
-  const size_t account_end = arn.find(':', iam + 6);
-  if (account_end == std::string_view::npos) return false;
-  for (char c : arn.substr(iam + 6, account_end - iam - 6)) {
-    if (c < '0' || c > '9') return false;
-  }
+  const auto account = IamAccountOf(arn);
+  if (!account || !IsAccountId(*account)) return false;
+  const size_t account_end = static_cast<size_t>(account->data() - arn.data()) + account->size();
   const std::string_view rest = arn.substr(account_end + 1);
   // IAM names and paths are printable ASCII without blanks (IAM API
   // reference, Role: RoleName [\w+=,.@-]+, Path \u0021-\u007F).
@@ -71,6 +89,12 @@ Result<RoleChoice> CheckRoleArn(RoleChoice choice) {
           "role \"{}\" from {} is an assumed-role session, not a role; give the role's own ARN, "
           "{} (with its path, if it has one)",
           choice.arn, choice.source, role));
+    }
+    if (const auto account = IamAccountOf(choice.arn); account && !IsAccountId(*account)) {
+      return UsageError(fmt::format(
+          "role \"{}\" from {} names account \"{}\", which is not a 12-digit AWS account ID; "
+          "copy the role's ARN from `aws iam get-role --role-name NAME` or the IAM console",
+          choice.arn, choice.source, *account));
     }
     return UsageError(fmt::format(
         "role \"{}\" from {} is not an IAM role ARN; expected arn:aws:iam::ACCOUNT:role/NAME",

@@ -29,15 +29,19 @@ struct Candidate {
   std::string note;
 };
 
-// The document for `request`, with the --tag-session statements after the
-// request's own, rendered.
+// The document for `request`: its own statements, the --tag-session
+// statements, then the network bindings' Deny statements (last, so that a
+// budget error can tell their share), rendered. Both the tag's and the
+// bindings' statements are in every candidate, so they count against the
+// 2,048-character limit and packing makes room for them.
 Candidate Render(const SessionPlan& plan, const ResolvedRequest& request,
                  std::vector<CountedPattern> patterns, std::string note) {
-  Candidate candidate{BuildAwsSessionPolicy(request), "", std::move(patterns), std::move(note)};
+  Candidate candidate{BuildAwsSessionPolicy(request, plan.network), "", std::move(patterns),
+                      std::move(note)};
   if (plan.tagging) {
-    for (const Statement& statement : plan.tagging->statements) {
-      candidate.document.statements.push_back(statement);
-    }
+    std::vector<Statement>& statements = candidate.document.statements;
+    statements.insert(statements.end() - static_cast<std::ptrdiff_t>(plan.network.size()),
+                      plan.tagging->statements.begin(), plan.tagging->statements.end());
   }
   candidate.json = RenderPolicy(candidate.document);
   return candidate;
@@ -129,6 +133,33 @@ Result<void> ChooseAwsPolicy(SessionPlan& plan, const ActionUniverse* universe, 
           best->json.size());
     } else if (universe != nullptr && !compress) {
       error.message += "; without --no-compress Audex could pack it into wildcards";
+    }
+    if (!plan.network.empty()) {
+      // Render puts the bindings' statements last.
+      PolicyDocument unbound = chosen.document;
+      unbound.statements.resize(unbound.statements.size() -
+                                std::min(unbound.statements.size(), plan.network.size()));
+      const size_t rest = std::min(RenderPolicy(unbound).size(), chosen.json.size());
+      error.message += fmt::format(
+          "; the network binding's Deny takes {} of them (list fewer addresses in --source-ip or "
+          "[network], e.g. one CIDR for neighbouring ones)",
+          chosen.json.size() - rest);
+    }
+    if (plan.tagging && !plan.tagging->statements.empty()) {
+      // Render puts the tag's statements just before the bindings'.
+      PolicyDocument untagged = chosen.document;
+      auto& statements = untagged.statements;
+      const auto tag_end = statements.end() - static_cast<std::ptrdiff_t>(std::min(
+                                                  statements.size(), plan.network.size()));
+      const auto tag_begin =
+          tag_end - static_cast<std::ptrdiff_t>(std::min<size_t>(
+                        tag_end - statements.begin(), plan.tagging->statements.size()));
+      statements.erase(tag_begin, tag_end);
+      const size_t rest = std::min(RenderPolicy(untagged).size(), chosen.json.size());
+      error.message += fmt::format(
+          "; --tag-session's conditions take {} of them (grant fewer create actions, or drop "
+          "--tag-session)",
+          chosen.json.size() - rest);
     }
     return tl::unexpected(std::move(error));
   }
@@ -270,6 +301,34 @@ void PlanAzure(SessionPlan& plan) {
       "assignments are the real limit; Audex enforces only the TTL");
 }
 
+// The network bindings: config.toml's [network] always, --source-ip on top.
+// Only AWS session policies can carry them.
+Result<void> PlanNetwork(SessionPlan& plan, const UserConfig& config,
+                         const std::optional<NetworkBinding>& source_ip) {
+  const Provider provider = plan.request.provider;
+  if (source_ip && provider != Provider::kAws) {
+    return UsageError(fmt::format(
+        "--source-ip binds AWS session credentials through the session policy; a {} token has "
+        "no such binding: drop --source-ip",
+        ProviderName(provider)));
+  }
+  for (const auto* binding :
+       {config.network ? &*config.network : nullptr, source_ip ? &*source_ip : nullptr}) {
+    if (binding == nullptr || binding->empty()) continue;
+    if (provider != Provider::kAws) {
+      plan.not_enforced.push_back(
+          fmt::format("network: {} binds AWS sessions only; this {} token works from any address",
+                      binding->source, ProviderName(provider)));
+      continue;
+    }
+    for (std::string& warning : NetworkBindingWarnings(*binding)) {
+      plan.request.warnings.push_back(std::move(warning));
+    }
+    plan.network.push_back(*binding);
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> EffectiveActions(const ResolvedRequest& request,
@@ -300,7 +359,8 @@ Result<std::vector<std::string>> EffectiveActions(const ResolvedRequest& request
   return effective;
 }
 
-PolicyDocument BuildAwsSessionPolicy(const ResolvedRequest& request) {
+PolicyDocument BuildAwsSessionPolicy(const ResolvedRequest& request,
+                                     const std::vector<NetworkBinding>& network) {
   PolicyDocument document;
   Statement allow;
   allow.effect = Effect::kAllow;
@@ -319,6 +379,9 @@ PolicyDocument BuildAwsSessionPolicy(const ResolvedRequest& request) {
     deny.resources = {"*"};
     document.statements.push_back(std::move(deny));
   }
+  for (const NetworkBinding& binding : network) {
+    document.statements.push_back(NetworkDenyStatement(binding));
+  }
   return document;
 }
 
@@ -327,6 +390,7 @@ Result<SessionPlan> PlanSession(const AccessRequest& request,
                                 const UserConfig& config, const ProfileCatalog& profiles,
                                 const DenyList& deny, std::vector<std::string> command,
                                 const ActionUniverse* aws_actions, bool compress,
+                                const std::optional<NetworkBinding>& source_ip,
                                 const SessionTag* session_tag) {
   AccessRequest with_defaults = request;
   if (!with_defaults.default_provider) with_defaults.default_provider = config.provider;
@@ -349,10 +413,14 @@ Result<SessionPlan> PlanSession(const AccessRequest& request,
       return tl::unexpected(planned.error());
     }
   }
+  if (auto bound = PlanNetwork(plan, config, source_ip); !bound) {
+    return tl::unexpected(bound.error());
+  }
   // An unscoped request (learn without --allow) gets a session policy only
-  // to carry the deny list.
+  // to carry the deny list and the network bindings.
   if (plan.request.provider == Provider::kAws &&
-      (!plan.request.actions.empty() || !plan.request.explicit_denies.empty())) {
+      (!plan.request.actions.empty() || !plan.request.explicit_denies.empty() ||
+       !plan.network.empty())) {
     if (auto chosen = ChooseAwsPolicy(plan, aws_actions, compress); !chosen) {
       return tl::unexpected(chosen.error());
     }
@@ -364,6 +432,10 @@ Result<SessionPlan> PlanSession(const AccessRequest& request,
   plan.child_variables = InjectedVariableNames(plan.request.provider);
   plan.command = std::move(command);
   return plan;
+}
+
+bool ChooseSandbox(std::optional<bool> flag, const UserConfig& config) {
+  return flag.value_or(config.sandbox.value_or(true));
 }
 
 std::chrono::seconds ChooseTtl(std::optional<std::chrono::seconds> flag, const UserConfig& config) {

@@ -51,15 +51,27 @@ struct SessionPlan {
   // --tag-session: the tag, the statements the policy carries for it, and
   // the granted creates it cannot cover (AWS only).
   std::optional<TagEnforcement> tagging;
+  // Where the AWS credentials may be used from: [network] in config.toml
+  // and --source-ip, each written as its own Deny statement (so both hold).
+  std::vector<NetworkBinding> network;
+  // The command runs in the sandbox that hides the credential stores
+  // (README, "Threat model").
+  bool sandbox = true;
 };
 
 // The session's lifetime: --ttl, else `ttl` in config.toml, else 15m.
 std::chrono::seconds ChooseTtl(std::optional<std::chrono::seconds> flag, const UserConfig& config);
 
+// Whether the command runs in the sandbox: --no-sandbox, else `sandbox` in
+// config.toml, else on.
+bool ChooseSandbox(std::optional<bool> flag, const UserConfig& config);
+
 // The AWS session policy for a resolved request: one Allow statement with
 // the granted actions sorted case-insensitively and the resources (or "*"),
-// and a Deny statement for deny patterns that overlap granted wildcards.
-PolicyDocument BuildAwsSessionPolicy(const ResolvedRequest& request);
+// a Deny statement for deny patterns that overlap granted wildcards, and one
+// for each network binding (NetworkDenyStatement).
+PolicyDocument BuildAwsSessionPolicy(const ResolvedRequest& request,
+                                     const std::vector<NetworkBinding>& network = {});
 
 // The exact actions a resolved AWS request grants: every granted pattern
 // expanded with the catalog, minus the explicit denies; unknown actions
@@ -69,18 +81,25 @@ Result<std::vector<std::string>> EffectiveActions(const ResolvedRequest& request
 
 // Resolves the request, chooses the TTL (--ttl, else config, else 15m) and
 // checks it against the provider, builds and size-checks the policy.
+// The network bindings (config.toml's [network], then `source_ip`, from
+// --source-ip) are AWS only: --source-ip on another provider is a kUsage
+// error, and the configured one is listed as not enforced there. Their Deny
+// statements count against the size limit like the rest of the document.
 // With `aws_actions` the AWS actions are checked against the catalog, and the
 // document is the smallest of: the request's patterns with an explicit Deny,
 // the exact remaining set of actions, and (when `compress`) that set packed
 // into the shortest exact wildcards. Over 2,048 characters even then is an
-// error with the figures. With `session_tag` (--tag-session, AWS only, and
-// `aws_actions` required) every candidate document also carries the
-// statements of PlanTagEnforcement, and the plan its account (`tagging`).
+// error with the figures, naming the shares of the network bindings and of
+// the tag. With `session_tag` (--tag-session, AWS only, and `aws_actions`
+// required) every candidate document also carries the statements of
+// PlanTagEnforcement (before the bindings'), and the plan its account
+// (`tagging`).
 Result<SessionPlan> PlanSession(const AccessRequest& request,
                                 std::optional<std::chrono::seconds> ttl_flag,
                                 const UserConfig& config, const ProfileCatalog& profiles,
                                 const DenyList& deny, std::vector<std::string> command,
                                 const ActionUniverse* aws_actions = nullptr, bool compress = true,
+                                const std::optional<NetworkBinding>& source_ip = std::nullopt,
                                 const SessionTag* session_tag = nullptr);
 
 }  // namespace audex

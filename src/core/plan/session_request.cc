@@ -18,7 +18,10 @@ constexpr std::pair<const char*, std::optional<std::string> SessionRequest::*> k
     {"role_arn", &SessionRequest::role_arn},
     {"region", &SessionRequest::region},
     {"source_identity", &SessionRequest::source_identity},
+    {"source_ip", &SessionRequest::source_ip},
     {"max_duration", &SessionRequest::max_duration},
+    {"server", &SessionRequest::server},
+    {"reason", &SessionRequest::reason},
 };
 
 constexpr std::pair<const char*, bool SessionRequest::*> kFlags[] = {
@@ -27,6 +30,14 @@ constexpr std::pair<const char*, bool SessionRequest::*> kFlags[] = {
     {"no_compress", &SessionRequest::no_compress},
     {"scope_current", &SessionRequest::scope_current},
     {"tag_session", &SessionRequest::tag_session},
+    {"broker", &SessionRequest::broker},
+    {"allow_credential_calls", &SessionRequest::allow_credential_calls},
+};
+
+// Set either way, or left to config.toml: --serve, --no-sandbox.
+constexpr std::pair<const char*, std::optional<bool> SessionRequest::*> kOptionalFlags[] = {
+    {"serve", &SessionRequest::serve},
+    {"sandbox", &SessionRequest::sandbox},
 };
 
 constexpr std::pair<const char*, std::vector<std::string> SessionRequest::*> kLists[] = {
@@ -47,7 +58,9 @@ OrderedJson SessionRequestJson(const SessionRequest& request) {
   for (const auto& [name, member] : kLists) {
     if (!(request.*member).empty()) json[name] = request.*member;
   }
-  if (request.serve) json["serve"] = *request.serve;
+  for (const auto& [name, member] : kOptionalFlags) {
+    if (request.*member) json[name] = *(request.*member);
+  }
   return json;
 }
 
@@ -78,9 +91,11 @@ Result<SessionRequest> ParseSessionRequestJson(const Json& json) {
       }
     }
   }
-  if (const auto it = json.find("serve"); it != json.end()) {
-    if (!it->is_boolean()) return bad("serve", "true or false");
-    request.serve = it->get<bool>();
+  for (const auto& [name, member] : kOptionalFlags) {
+    if (const auto it = json.find(name); it != json.end()) {
+      if (!it->is_boolean()) return bad(name, "true or false");
+      request.*member = it->get<bool>();
+    }
   }
   return request;
 }

@@ -30,6 +30,9 @@ struct SessionRequest {
   std::optional<std::string> role_arn;  // --role-arn (GCP: the service account)
   std::optional<std::string> region;    // --region
   std::optional<std::string> source_identity;
+  // --source-ip LIST: addresses and CIDRs the session may be used from, on
+  // top of config.toml's [network] (both apply).
+  std::optional<std::string> source_ip;
   bool allow_unknown = false;     // keep AWS actions the catalog does not know
   bool unscoped_allowed = false;  // learn: no --allow/--profile means no narrowing
   bool no_compress = false;       // never pack the policy into new wildcards
@@ -49,6 +52,22 @@ struct SessionRequest {
   std::vector<std::string> policy_arns;
   // --tag-session: everything the session creates must carry its tag (AWS).
   bool tag_session = false;
+  // --server URL: ask the team server for the credentials instead of STS
+  // (else AUDEX_SERVER, else server_url in config.toml); `reason` goes
+  // with the request into the server's audit log.
+  std::optional<std::string> server;
+  std::optional<std::string> reason;
+  // --broker: the child holds placeholder credentials and reaches AWS
+  // through Audex's forwarding endpoint, which signs and records every call
+  // (README, "--broker"). AWS only; excludes --serve.
+  bool broker = false;
+  // --allow-credential-calls: with --broker, forward the calls that hand
+  // the child a working credential (core/wire/credential_calls.h) instead
+  // of refusing them.
+  bool allow_credential_calls = false;
+  // The sandbox around the command (adapters/process/sandbox.h): false for
+  // --no-sandbox; unset, `sandbox` in config.toml decides, else on.
+  std::optional<bool> sandbox;
   std::vector<std::string> command;  // everything after "--"
 };
 

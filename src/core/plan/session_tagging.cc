@@ -95,7 +95,7 @@ Result<TagEnforcement> PlanTagEnforcement(const std::vector<std::string>& action
         "--tag-session needs the action catalog's tag-on-create facts, and none of the granted "
         "actions has them; grant actions the catalog knows");
   }
-  const ConditionTest untagged{"StringNotEquals", request_key, {tag.value}};
+  const Condition untagged{"StringNotEquals", request_key, {tag.value}};
   if (!on_call.empty()) {
     Statement statement = Deny("AudexTagOnCreate", Packed(std::move(on_call), universe), {"*"});
     statement.conditions.push_back(untagged);

@@ -10,10 +10,11 @@ Result<std::chrono::seconds> ParseTtl(std::string_view text) {
         "invalid duration \"{}\": {}; use a duration like 90s, 15m, 1h or 1h30m", text, problem));
   };
   if (text.empty()) return fail("it is empty");
-  constexpr std::string_view kUnits = "hms";
-  constexpr long long kUnitSeconds[] = {3600, 60, 1};
+  // Days are for long-lived things (API tokens: "90d"); sessions use h, m, s.
+  constexpr std::string_view kUnits = "dhms";
+  constexpr long long kUnitSeconds[] = {86400, 3600, 60, 1};
   long long total = 0;
-  size_t next_unit = 0;  // units must come in the order h, m, s
+  size_t next_unit = 0;  // units must come in the order d, h, m, s
   size_t i = 0;
   while (i < text.size()) {
     long long number = 0;
@@ -25,12 +26,14 @@ Result<std::chrono::seconds> ParseTtl(std::string_view text) {
       ++digits;
     }
     if (digits == 0) return fail(fmt::format("expected a number at \"{}\"", text.substr(i)));
-    if (i == text.size()) return fail("the last number has no unit (h, m or s)");
+    if (i == text.size()) return fail("the last number has no unit (d, h, m or s)");
     const size_t unit = kUnits.find(text[i]);
     if (unit == std::string_view::npos) {
-      return fail(fmt::format("\"{}\" is not a unit (h, m or s)", text[i]));
+      return fail(fmt::format("\"{}\" is not a unit (d, h, m or s)", text[i]));
     }
-    if (unit < next_unit) return fail("units must be in the order h, m, s, each at most once");
+    if (unit < next_unit) {
+      return fail("units must be in the order d, h, m, s, each at most once");
+    }
     next_unit = unit + 1;
     total += number * kUnitSeconds[unit];
     ++i;

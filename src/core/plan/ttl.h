@@ -13,8 +13,9 @@ namespace audex {
 
 inline constexpr std::chrono::seconds kDefaultTtl{15 * 60};
 
-// Parses hours, minutes and seconds in that order, each at most once
-// ("1h30m", "45s", "2h"). Errors are kUsage and show the accepted forms.
+// Parses days, hours, minutes and seconds in that order, each at most once
+// ("1h30m", "45s", "2h", "90d"). Errors are kUsage and show the accepted
+// forms.
 Result<std::chrono::seconds> ParseTtl(std::string_view text);
 
 // "1h30m", "15m", "90s" -> the shortest form ParseTtl accepts.

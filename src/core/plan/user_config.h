@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/base/secret.h"
+#include "core/policy/network_binding.h"
 #include "core/policy/provider.h"
 
 namespace audex {
@@ -17,6 +19,7 @@ struct UserConfig {
   std::optional<std::string> region;
   std::optional<bool> serve;         // run as with --serve (README, "--serve")
   std::optional<bool> cache;         // run as with --cache (README, "Credential cache")
+  std::optional<bool> sandbox;       // false: as with --no-sandbox (README, "Threat model")
   std::optional<std::string> model;  // the Claude model for tryaudex intent
   // Managed policies every AWS session gets as further session policies: a
   // company-wide ceiling (README, "Managed-policy ceilings").
@@ -33,6 +36,13 @@ struct UserConfig {
   // The organisation allows service-account tokens up to 12 h (org policy
   // constraints/iam.allowServiceAccountCredentialLifetimeExtension).
   bool gcp_token_lifetime_extension = false;
+  // The team server to ask instead of STS (docs/team-mode.md, "Clients"):
+  // else AUDEX_SERVER / AUDEX_SERVER_TOKEN.
+  std::optional<std::string> server_url;
+  std::optional<SecretString> server_token;
+  // [network]: where AWS sessions may be used from (README, "Network
+  // binding"). It applies to every session, whatever a flag or an agent asks.
+  std::optional<NetworkBinding> network;
   std::string source;  // the file, for messages; empty when there is none
 };
 

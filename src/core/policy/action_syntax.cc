@@ -24,17 +24,6 @@ bool AllOf(std::string_view text, Allowed allowed) {
   return true;
 }
 
-std::vector<std::string_view> Split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (true) {
-    const size_t at = text.find(separator, start);
-    parts.push_back(text.substr(start, at == std::string_view::npos ? at : at - start));
-    if (at == std::string_view::npos) return parts;
-    start = at + 1;
-  }
-}
-
 // AWS: service prefixes are lower-case letters, digits and '-'
 // (s3, ec2, route53-recovery-control-config); action names are letters and
 // digits. Both may carry wildcards.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace audex {
 namespace {
@@ -34,31 +35,37 @@ Result<std::vector<std::string>> ReadStringOrList(const nlohmann::json& value, s
   return out;
 }
 
-// A value's text in a condition test: strings as they are, other values
-// (true, 12) as their JSON.
-std::string ConditionValueText(const nlohmann::json& value) {
-  return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
-Result<void> ReadConditions(const nlohmann::json& block, Statement& statement, size_t index) {
-  const auto fail = [&] {
-    return PolicyError(fmt::format(
-        "statement {}: \"Condition\" must map operators to objects of keys and values", index + 1));
+// A Condition block: {operator: {key: value or list}}. Values may be
+// strings, booleans or numbers (IAM takes "false" and false alike).
+std::vector<Condition> ReadConditions(const nlohmann::json& block) {
+  std::vector<Condition> conditions;
+  const Condition unreadable;
+  if (!block.is_object()) return {unreadable};
+  const auto text = [](const nlohmann::json& value) -> std::optional<std::string> {
+    if (value.is_string()) return value.get<std::string>();
+    if (value.is_boolean() || value.is_number()) return value.dump();
+    return std::nullopt;
   };
-  if (!block.is_object()) return fail();
   for (const auto& [op, tests] : block.items()) {
-    if (!tests.is_object()) return fail();
-    for (const auto& [key, values] : tests.items()) {
-      ConditionTest test{op, key, {}};
-      if (values.is_array()) {
-        for (const auto& value : values) test.values.push_back(ConditionValueText(value));
-      } else {
-        test.values.push_back(ConditionValueText(values));
+    if (!tests.is_object()) {
+      conditions.push_back(unreadable);
+      continue;
+    }
+    for (const auto& [key, value] : tests.items()) {
+      Condition condition{op, key, {}};
+      const bool list = value.is_array();
+      for (const auto& item : list ? value : nlohmann::json::array({value})) {
+        auto item_text = text(item);
+        if (!item_text) {
+          condition.op.clear();
+          break;
+        }
+        condition.values.push_back(std::move(*item_text));
       }
-      statement.conditions.push_back(std::move(test));
+      conditions.push_back(std::move(condition));
     }
   }
-  return {};
+  return conditions;
 }
 
 Result<Statement> ReadStatement(const nlohmann::json& object, size_t index) {
@@ -91,9 +98,7 @@ Result<Statement> ReadStatement(const nlohmann::json& object, size_t index) {
       target = std::move(*items);
     } else if (key == "Condition") {
       statement.has_condition = true;
-      if (auto read = ReadConditions(value, statement, index); !read) {
-        return tl::unexpected(read.error());
-      }
+      statement.conditions = ReadConditions(value);
     } else if (key != "Principal" && key != "NotPrincipal") {
       return PolicyError(fmt::format("statement {}: unknown key \"{}\"", index + 1, key));
     }
@@ -126,8 +131,8 @@ std::string RenderPolicy(const PolicyDocument& document) {
     }
     if (!statement.conditions.empty()) {
       OrderedJson block = OrderedJson::object();
-      for (const ConditionTest& test : statement.conditions) {
-        block[test.op][test.key] = StringOrList(test.values);
+      for (const Condition& condition : statement.conditions) {
+        block[condition.op][condition.key] = StringOrList(condition.values);
       }
       object["Condition"] = std::move(block);
     }

@@ -16,12 +16,14 @@ inline constexpr size_t kSessionPolicyLimit = 2048;
 
 enum class Effect { kAllow, kDeny };
 
-// One test of a Condition block, `"OPERATOR": {"KEY": VALUES}`
-// ("StringNotEquals", "aws:RequestTag/audex-session", {"0123..."}).
-struct ConditionTest {
+// One test of a Condition block: an operator ("NotIpAddressIfExists"), a
+// condition key ("aws:SourceIp") and the values, any one of which matches
+// (IAM User Guide, "Condition element": keys under one operator and
+// operators in one block are ANDed, values of one key ORed).
+struct Condition {
   std::string op;
   std::string key;
-  std::vector<std::string> values;  // a list of one is written as a string
+  std::vector<std::string> values;  // JSON booleans and numbers as their text
 };
 
 struct Statement {
@@ -31,11 +33,11 @@ struct Statement {
   std::vector<std::string> not_actions;  // NotAction
   std::vector<std::string> resources;    // Resource
   std::vector<std::string> not_resources;
-  bool has_condition = false;  // a Condition block is present (not evaluated)
-  // The block's tests, in order: rendered grouped by operator in the order
-  // each operator first appears. Parsing fills them for string values
-  // (other values keep their JSON text).
-  std::vector<ConditionTest> conditions;
+  bool has_condition = false;  // a Condition block is present
+  // Its tests in document order; a part that is not {operator: {key:
+  // value or list}} is kept as a test with an empty operator, which no
+  // evaluation understands.
+  std::vector<Condition> conditions;
 };
 
 struct PolicyDocument {
@@ -45,7 +47,7 @@ struct PolicyDocument {
 
 // Minified JSON with keys in IAM's customary order (Version, Statement;
 // Sid, Effect, Action, Resource, Condition). A list of one is written as a
-// string.
+// string; conditions are grouped by operator in the order they first appear.
 // The same document always renders to the same bytes.
 std::string RenderPolicy(const PolicyDocument& document);
 

@@ -1,6 +1,10 @@
 #include "core/policy/policy_evaluator.h"
 
 #include <algorithm>
+#include <optional>
+
+#include "core/base/text.h"
+#include "core/policy/network_binding.h"
 
 namespace audex {
 namespace {
@@ -8,6 +12,89 @@ namespace {
 bool AnyMatches(const std::vector<std::string>& patterns, std::string_view text, CaseRule rule) {
   return std::any_of(patterns.begin(), patterns.end(),
                      [&](const std::string& pattern) { return GlobMatches(pattern, text, rule); });
+}
+
+enum class Truth { kFalse, kTrue, kUnknown };
+
+std::optional<std::string> LookUp(const RequestContext& context, std::string_view key) {
+  for (const auto& [name, value] : context.keys) {
+    if (EqualsIgnoreCase(name, key)) return value;
+  }
+  return std::nullopt;
+}
+
+// One test of a Condition block against the request.
+Truth Test(const Condition& condition, const RequestContext& context) {
+  std::string_view op = condition.op;
+  const bool if_exists = op.ends_with("IfExists");
+  if (if_exists) op.remove_suffix(std::string_view("IfExists").size());
+  enum class Kind { kString, kStringIgnoreCase, kBool, kIp };
+  Kind kind;
+  bool negated = false;
+  if (op == "StringEquals" || op == "StringNotEquals") {
+    kind = Kind::kString;
+    negated = op == "StringNotEquals";
+  } else if (op == "StringEqualsIgnoreCase" || op == "StringNotEqualsIgnoreCase") {
+    kind = Kind::kStringIgnoreCase;
+    negated = op == "StringNotEqualsIgnoreCase";
+  } else if (op == "Bool") {
+    kind = Kind::kBool;
+  } else if (op == "IpAddress" || op == "NotIpAddress") {
+    kind = Kind::kIp;
+    negated = op == "NotIpAddress";
+  } else {
+    return Truth::kUnknown;
+  }
+  const std::optional<std::string> value = LookUp(context, condition.key);
+  if (!value) return if_exists || negated ? Truth::kTrue : Truth::kFalse;
+  bool matched = false;
+  for (const std::string& wanted : condition.values) {
+    switch (kind) {
+      case Kind::kString:
+        matched = *value == wanted;
+        break;
+      case Kind::kStringIgnoreCase:
+      case Kind::kBool:
+        matched = EqualsIgnoreCase(*value, wanted);
+        break;
+      case Kind::kIp: {
+        auto range = ParseIpRange(wanted, "");
+        if (!range) return Truth::kUnknown;
+        matched = range->Contains(*value);
+        break;
+      }
+    }
+    if (matched) break;
+  }
+  return matched != negated ? Truth::kTrue : Truth::kFalse;
+}
+
+Truth ConditionsHold(const Statement& statement, const RequestContext* context) {
+  if (!statement.has_condition) return Truth::kTrue;
+  if (context == nullptr) return Truth::kUnknown;
+  Truth all = Truth::kTrue;
+  for (const Condition& condition : statement.conditions) {
+    const Truth truth = Test(condition, *context);
+    if (truth == Truth::kFalse) return Truth::kFalse;
+    if (truth == Truth::kUnknown) all = Truth::kUnknown;
+  }
+  return all;
+}
+
+Decision EvaluateWith(const PolicyDocument& document, std::string_view action,
+                      std::string_view resource, const RequestContext* context) {
+  bool allowed = false;
+  for (const Statement& statement : document.statements) {
+    if (!StatementMatches(statement, action, resource)) continue;
+    const Truth holds = ConditionsHold(statement, context);
+    // An unknown condition errs towards less access: it denies, never grants.
+    if (statement.effect == Effect::kDeny) {
+      if (holds != Truth::kFalse) return Decision::kExplicitDeny;
+    } else if (holds == Truth::kTrue) {
+      allowed = true;
+    }
+  }
+  return allowed ? Decision::kAllow : Decision::kImplicitDeny;
 }
 
 }  // namespace
@@ -32,13 +119,12 @@ bool StatementMatches(const Statement& statement, std::string_view action,
 
 Decision Evaluate(const PolicyDocument& document, std::string_view action,
                   std::string_view resource) {
-  bool allowed = false;
-  for (const Statement& statement : document.statements) {
-    if (!StatementMatches(statement, action, resource)) continue;
-    if (statement.effect == Effect::kDeny) return Decision::kExplicitDeny;
-    if (!statement.has_condition) allowed = true;
-  }
-  return allowed ? Decision::kAllow : Decision::kImplicitDeny;
+  return EvaluateWith(document, action, resource, nullptr);
+}
+
+Decision Evaluate(const PolicyDocument& document, std::string_view action,
+                  std::string_view resource, const RequestContext& context) {
+  return EvaluateWith(document, action, resource, &context);
 }
 
 Reach StatementReach(const Statement& statement, std::string_view action) {

@@ -1,9 +1,13 @@
 // The Allow/Deny decision IAM makes for one action on one resource under one
 // policy document: an explicit Deny wins, then any Allow, else an implicit
-// deny. Conditions are not evaluated: a statement with a Condition block
-// never grants and always denies, which errs on the side of less access.
+// deny. Without a request context conditions are not evaluated: a statement
+// with a Condition block never grants and always denies, which errs on the
+// side of less access. With one, the condition operators Audex writes
+// itself are evaluated (see RequestContext) and any other still errs so.
 #pragma once
 
+#include <map>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -14,10 +18,28 @@ namespace audex {
 
 enum class Decision { kAllow, kImplicitDeny, kExplicitDeny };
 
+// The condition keys a request carries, by name ("aws:SourceIp" ->
+// "203.0.113.9"); a key that is absent is not in the request (as
+// aws:SourceIp through a VPC endpoint). Names compare case-insensitively,
+// as IAM's do. Understood operators, each also with IfExists: StringEquals,
+// StringNotEquals, StringEqualsIgnoreCase, StringNotEqualsIgnoreCase, Bool,
+// IpAddress, NotIpAddress.
+struct RequestContext {
+  std::map<std::string, std::string> keys;
+};
+
 // `action` and `resource` are literal ("s3:GetObject", "arn:aws:s3:::b/k").
 // Actions compare case-insensitively as in IAM; resources case-sensitively.
 Decision Evaluate(const PolicyDocument& document, std::string_view action,
                   std::string_view resource = "*");
+
+// The same for a request with `context`: conditions are evaluated by IAM's
+// rules (IAM User Guide, "Condition element"): every test of a block must
+// hold; a key absent from the request makes an IfExists test and a negated
+// test (StringNotEquals, NotIpAddress) hold and any other fail. A statement
+// with a test Audex cannot evaluate is treated as without context.
+Decision Evaluate(const PolicyDocument& document, std::string_view action,
+                  std::string_view resource, const RequestContext& context);
 
 // Does `statement` apply to this action and resource (ignoring Effect)?
 bool StatementMatches(const Statement& statement, std::string_view action,

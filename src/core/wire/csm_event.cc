@@ -1,5 +1,7 @@
 #include "core/wire/csm_event.h"
 
+#include "core/base/text.h"
+
 #include <nlohmann/json.hpp>
 
 namespace audex {
@@ -84,6 +86,11 @@ void CsmCallCollector::Add(std::string_view datagram) {
     if (attempt != last_attempt_.end()) {
       if (!attempt->second.access_key.empty() && attempt->second.access_key != access_key_id_) {
         ++foreign_;
+        last_attempt_.erase(attempt);
+        return;
+      }
+      if (!skipped_host_.empty() && EqualsIgnoreCase(attempt->second.fqdn, skipped_host_)) {
+        ++through_endpoint_;
         last_attempt_.erase(attempt);
         return;
       }

@@ -52,6 +52,13 @@ class CsmCallCollector {
   // Feeds one datagram; malformed ones are counted and skipped.
   void Add(std::string_view datagram);
 
+  // Calls whose last try went to `host_port` ("127.0.0.1:PORT", the
+  // forwarding endpoint, which records them itself) are counted in
+  // through_endpoint() instead of calls(), so that a call is not learned
+  // twice.
+  void SkipCallsTo(std::string host_port) { skipped_host_ = std::move(host_port); }
+  size_t through_endpoint() const { return through_endpoint_; }
+
   const std::vector<ObservedCall>& calls() const { return calls_; }
   size_t malformed() const { return malformed_; }
   size_t foreign() const { return foreign_; }  // other clients or other credentials
@@ -66,6 +73,8 @@ class CsmCallCollector {
   size_t malformed_ = 0;
   size_t foreign_ = 0;
   size_t datagrams_ = 0;
+  std::string skipped_host_;
+  size_t through_endpoint_ = 0;
 };
 
 // The S3 bucket a virtual-hosted request names ("b.s3.us-east-1.amazonaws.com"

@@ -92,6 +92,13 @@ Message ReadMessage(std::string_view line, bool batches_allowed) {
     message.errors.push_back(ErrorReply(nullptr, Invalid("an empty batch")));
     return message;
   }
+  if (parsed.size() > kMaxBatchEntries) {
+    message.errors.push_back(ErrorReply(
+        nullptr, Invalid(fmt::format("a batch of {} entries; at most {} are answered in one batch, "
+                                     "so send the rest in further lines",
+                                     parsed.size(), kMaxBatchEntries))));
+    return message;
+  }
   message.batch = true;
   for (const Json& entry : parsed) ReadEntry(entry, message);
   return message;
@@ -119,9 +126,10 @@ std::optional<Json> Dispatcher::Run(const Call& call) const {
   const auto found = handlers_.find(call.method);
   if (found == handlers_.end()) {
     if (call.notification) return std::nullopt;
-    return ErrorReply(
-        call.id,
-        RpcError{kMethodNotFound, fmt::format("method \"{}\" not found", call.method), {}});
+    return ErrorReply(call.id,
+                      RpcError{kMethodNotFound,
+                               fmt::format("method \"{}\" not found", EscapeControl(call.method)),
+                               {}});
   }
   tl::expected<Json, RpcError> outcome = Json(nullptr);
   try {
@@ -137,11 +145,33 @@ std::optional<Json> Dispatcher::Run(const Call& call) const {
 std::optional<std::string> Dispatcher::Handle(std::string_view line, bool batches_allowed) const {
   Message message = ReadMessage(line, batches_allowed);
   std::vector<Json> replies = std::move(message.errors);
+  if (!message.batch) {
+    for (const Call& call : message.calls) {
+      if (auto reply = Run(call)) replies.push_back(std::move(*reply));
+    }
+    if (replies.empty()) return std::nullopt;
+    return WriteLine(replies.front());
+  }
+  size_t reply_bytes = 0;
+  for (const Json& reply : replies) reply_bytes += WriteLine(reply).size();
   for (const Call& call : message.calls) {
-    if (auto reply = Run(call)) replies.push_back(std::move(*reply));
+    if (reply_bytes >= kMaxBatchReplyBytes) {
+      if (!call.notification) {
+        replies.push_back(ErrorReply(
+            call.id, RpcError{kReplyLimit,
+                              fmt::format("not run: this batch's reply reached {} bytes before "
+                                          "this call; send it again in a line of its own",
+                                          kMaxBatchReplyBytes),
+                              {}}));
+      }
+      continue;
+    }
+    if (auto reply = Run(call)) {
+      reply_bytes += WriteLine(*reply).size() + 1;
+      replies.push_back(std::move(*reply));
+    }
   }
   if (replies.empty()) return std::nullopt;
-  if (!message.batch) return WriteLine(replies.front());
   return WriteLine(Json(std::move(replies)));
 }
 

@@ -24,12 +24,26 @@ enum ErrorCode : int {
   kMethodNotFound = -32601,
   kInvalidParams = -32602,
   kInternalError = -32603,
+  // Implementation-defined server error (section 5.1 leaves -32000 to
+  // -32099 to the server): a batch's reply reached kMaxBatchReplyBytes
+  // before this call ran, so it did not run; send it again.
+  kReplyLimit = -32000,
 };
 
 // Deeper JSON is refused before parsing (kParseError): no JSON-RPC message
 // MCP defines comes close, and the bound keeps hostile input from driving
 // recursion when a value is written back.
 inline constexpr int kMaxNesting = 64;
+
+// A batch is answered entry by entry, and each entry of even a tiny line
+// ("[1,1,...]") gets a reply of its own: without bounds, a 2.3 MB batch
+// drew a 173 MB reply. A batch of more entries is refused as a whole with
+// one kInvalidRequest reply; once the replies of a batch reach
+// kMaxBatchReplyBytes, its remaining calls are not run and get a
+// kReplyLimit error each, so a batch reply stays under the byte bound plus
+// one reply plus kMaxBatchEntries short errors.
+inline constexpr size_t kMaxBatchEntries = 100;
+inline constexpr size_t kMaxBatchReplyBytes = 4 * 1024 * 1024;
 
 struct RpcError {
   int code = kInternalError;
@@ -57,7 +71,8 @@ struct Message {
 // gives one kParseError reply, an empty batch or an entry that is not a
 // valid call gives a kInvalidRequest reply (with the entry's id when it
 // has a usable one). With `batches_allowed` false a JSON array is refused
-// as a whole with one kInvalidRequest reply.
+// as a whole with one kInvalidRequest reply, as is a batch of more than
+// kMaxBatchEntries entries.
 Message ReadMessage(std::string_view line, bool batches_allowed);
 
 nlohmann::json ResultReply(const nlohmann::json& id, nlohmann::json result);
@@ -78,7 +93,8 @@ class Dispatcher {
   // Reads `line`, runs the handler of each call in order and returns the
   // reply line (a batch gives an array), or nullopt when nothing is owed:
   // notifications, responses, and notifications for unknown methods get
-  // no reply. A handler that throws becomes a kInternalError reply.
+  // no reply. A handler that throws becomes a kInternalError reply. A batch
+  // stops running calls once its replies reach kMaxBatchReplyBytes.
   std::optional<std::string> Handle(std::string_view line, bool batches_allowed) const;
 
  private:

@@ -168,14 +168,16 @@ Result<PreparedRequest> Prepare(HttpRequest request, const AwsCredentials& crede
   return prepared;
 }
 
-SigV4Signature Sign(const PreparedRequest& prepared, const AwsCredentials& credentials,
-                    const SigV4Scope& scope) {
-  // Canonical headers: lower-cased names, sorted; values of a repeated name
-  // joined with ',' in the order they appear.
+// Canonical headers: lower-cased names, sorted; values of a repeated name
+// joined with ',' in the order they appear. `keep` decides which names are
+// signed.
+template <typename Keep>
+void CanonicalHeaders(const HttpHeaders& request_headers, Keep keep, std::string* canonical,
+                      std::string* signed_headers) {
   std::vector<std::pair<std::string, std::string>> headers;
-  for (const auto& [name, value] : prepared.request.headers) {
+  for (const auto& [name, value] : request_headers) {
     std::string lower = ToLower(TrimAll(name));
-    if (IsUnsignedHeader(lower)) continue;
+    if (!keep(lower)) continue;
     const auto existing = std::find_if(headers.begin(), headers.end(),
                                        [&](const auto& header) { return header.first == lower; });
     if (existing == headers.end()) {
@@ -185,37 +187,47 @@ SigV4Signature Sign(const PreparedRequest& prepared, const AwsCredentials& crede
     }
   }
   std::sort(headers.begin(), headers.end());
-
-  std::string canonical_headers;
-  std::string signed_headers;
   for (const auto& [name, value] : headers) {
-    canonical_headers += fmt::format("{}:{}\n", name, value);
-    if (!signed_headers.empty()) signed_headers.push_back(';');
-    signed_headers += name;
+    *canonical += fmt::format("{}:{}\n", name, value);
+    if (!signed_headers->empty()) signed_headers->push_back(';');
+    *signed_headers += name;
   }
+}
 
-  // S3 signs the path as sent; every other service signs it normalized and
-  // encoded again (AWS SigV4 docs, "Canonical URI").
-  const std::string canonical_uri =
-      scope.service == "s3" ? prepared.url.path : UriEncode(NormalizePath(prepared.url.path), true);
+// S3 signs the path as sent; every other service signs it normalized and
+// encoded again (AWS SigV4 docs, "Canonical URI").
+std::string CanonicalUri(std::string_view path, const SigV4Scope& scope) {
+  return scope.service == "s3" ? std::string(path) : UriEncode(NormalizePath(path), true);
+}
 
-  std::string method = prepared.request.method;
+std::string UpperMethod(std::string method) {
   std::transform(method.begin(), method.end(), method.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return method;
+}
+
+std::string StringToSign(std::string_view amz_date, const SigV4Scope& scope,
+                         std::string_view canonical_request) {
+  return fmt::format("{}\n{}\n{}\n{}", kAlgorithm, amz_date,
+                     SigV4CredentialScope(amz_date.substr(0, 8), scope),
+                     Sha256Hex(canonical_request));
+}
+
+SigV4Signature Sign(const PreparedRequest& prepared, const AwsCredentials& credentials,
+                    const SigV4Scope& scope) {
+  std::string canonical_headers;
+  std::string signed_headers;
+  CanonicalHeaders(
+      prepared.request.headers, [](const std::string& name) { return !IsUnsignedHeader(name); },
+      &canonical_headers, &signed_headers);
   const std::string canonical_request =
-      fmt::format("{}\n{}\n{}\n{}\n{}\n{}", method, canonical_uri, prepared.canonical_query,
+      fmt::format("{}\n{}\n{}\n{}\n{}\n{}", UpperMethod(prepared.request.method),
+                  CanonicalUri(prepared.url.path, scope), prepared.canonical_query,
                   canonical_headers, signed_headers, prepared.payload_hash);
 
   const std::string date = prepared.amz_date.substr(0, 8);
-  const std::string credential_scope =
-      fmt::format("{}/{}/{}/aws4_request", date, scope.region, scope.service);
-  const std::string string_to_sign = fmt::format("{}\n{}\n{}\n{}", kAlgorithm, prepared.amz_date,
-                                                 credential_scope, Sha256Hex(canonical_request));
-
-  const std::string date_key = HmacSha256("AWS4" + credentials.secret_access_key.Reveal(), date);
-  const std::string region_key = HmacSha256(date_key, scope.region);
-  const std::string service_key = HmacSha256(region_key, scope.service);
-  const std::string signing_key = HmacSha256(service_key, "aws4_request");
+  const std::string string_to_sign = StringToSign(prepared.amz_date, scope, canonical_request);
+  const std::string signing_key = SigV4SigningKey(credentials.secret_access_key, date, scope);
   const std::string signature = HexEncode(HmacSha256(signing_key, string_to_sign));
 
   SigV4Signature result;
@@ -223,9 +235,9 @@ SigV4Signature Sign(const PreparedRequest& prepared, const AwsCredentials& crede
   result.string_to_sign = string_to_sign;
   result.signed_headers = signed_headers;
   result.signature = signature;
-  result.authorization =
-      fmt::format("{} Credential={}/{}, SignedHeaders={}, Signature={}", kAlgorithm,
-                  credentials.access_key_id, credential_scope, signed_headers, signature);
+  result.authorization = fmt::format("{} Credential={}/{}, SignedHeaders={}, Signature={}",
+                                     kAlgorithm, credentials.access_key_id,
+                                     SigV4CredentialScope(date, scope), signed_headers, signature);
   return result;
 }
 
@@ -256,6 +268,62 @@ Result<HttpRequest> SignV4(HttpRequest request, const AwsCredentials& credential
   const SigV4Signature signature = Sign(*prepared, credentials, scope);
   prepared->request.headers.emplace_back("Authorization", signature.authorization);
   return std::move(prepared->request);
+}
+
+std::string SigV4CredentialScope(std::string_view date, const SigV4Scope& scope) {
+  return fmt::format("{}/{}/{}/aws4_request", date, scope.region, scope.service);
+}
+
+std::string SigV4SigningKey(const SecretString& secret, std::string_view date,
+                            const SigV4Scope& scope) {
+  const std::string date_key = HmacSha256("AWS4" + secret.Reveal(), date);
+  const std::string region_key = HmacSha256(date_key, scope.region);
+  const std::string service_key = HmacSha256(region_key, scope.service);
+  return HmacSha256(service_key, "aws4_request");
+}
+
+std::string SigV4SignatureOf(const SigV4SignedRequest& request, const SecretString& secret,
+                             const SigV4Scope& scope) {
+  std::string canonical_headers;
+  std::string signed_headers;
+  CanonicalHeaders(
+      request.headers,
+      [&](const std::string& name) {
+        return std::find(request.signed_headers.begin(), request.signed_headers.end(), name) !=
+               request.signed_headers.end();
+      },
+      &canonical_headers, &signed_headers);
+  const std::string canonical_request = fmt::format(
+      "{}\n{}\n{}\n{}\n{}\n{}", UpperMethod(request.method),
+      CanonicalUri(request.path.empty() ? "/" : request.path, scope), CanonicalQuery(request.query),
+      canonical_headers, signed_headers, request.payload_hash);
+  const std::string signing_key =
+      SigV4SigningKey(secret, std::string_view(request.amz_date).substr(0, 8), scope);
+  return HexEncode(
+      HmacSha256(signing_key, StringToSign(request.amz_date, scope, canonical_request)));
+}
+
+// The hash of an empty string, which stands for the (absent) chunk headers
+// in every chunk's string to sign.
+constexpr std::string_view kEmptySha256 =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+std::string SigV4ChunkSignature(std::string_view signing_key, std::string_view amz_date,
+                                std::string_view credential_scope,
+                                std::string_view previous_signature, std::string_view chunk_data) {
+  const std::string string_to_sign =
+      fmt::format("AWS4-HMAC-SHA256-PAYLOAD\n{}\n{}\n{}\n{}\n{}", amz_date, credential_scope,
+                  previous_signature, kEmptySha256, Sha256Hex(chunk_data));
+  return HexEncode(HmacSha256(signing_key, string_to_sign));
+}
+
+std::string SigV4TrailerSignature(std::string_view signing_key, std::string_view amz_date,
+                                  std::string_view credential_scope,
+                                  std::string_view previous_signature, std::string_view trailer) {
+  const std::string string_to_sign =
+      fmt::format("AWS4-HMAC-SHA256-TRAILER\n{}\n{}\n{}\n{}", amz_date, credential_scope,
+                  previous_signature, Sha256Hex(trailer));
+  return HexEncode(HmacSha256(signing_key, string_to_sign));
 }
 
 }  // namespace audex

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <chrono>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/base/result.h"
 #include "core/base/secret.h"
@@ -61,5 +63,47 @@ Result<SigV4Signature> ComputeSigV4(const HttpRequest& request, const AwsCredent
 Result<HttpRequest> SignV4(HttpRequest request, const AwsCredentials& credentials,
                            const SigV4Scope& scope, std::chrono::system_clock::time_point now,
                            const SigV4Options& options = {});
+
+// A request as its sender signed it, for checking that signature: the
+// forwarding endpoint checks that a child signed with the credentials Audex
+// handed it (adapters/awsproxy).
+struct SigV4SignedRequest {
+  std::string method;
+  std::string path;   // as received, still percent-encoded
+  std::string query;  // as received, without '?'
+  HttpHeaders headers;
+  std::vector<std::string> signed_headers;  // lower-cased names from SignedHeaders=
+  std::string amz_date;                     // X-Amz-Date, "20150830T123600Z"
+  std::string payload_hash;                 // X-Amz-Content-Sha256, or the body's SHA-256
+};
+
+// The signature (64 hex digits) `secret` gives `request` in `scope`: the
+// canonical request is built from exactly the signed headers, with the same
+// URI rule as SignV4. The caller compares it with the one received.
+std::string SigV4SignatureOf(const SigV4SignedRequest& request, const SecretString& secret,
+                             const SigV4Scope& scope);
+
+// The derived signing key (raw bytes) for `date` ("20150830") and `scope`.
+std::string SigV4SigningKey(const SecretString& secret, std::string_view date,
+                            const SigV4Scope& scope);
+
+// "20150830/us-east-1/s3/aws4_request".
+std::string SigV4CredentialScope(std::string_view date, const SigV4Scope& scope);
+
+// The signature of one chunk of an aws-chunked body
+// (STREAMING-AWS4-HMAC-SHA256-PAYLOAD): AWS S3 API reference, "Signature
+// calculations for the Authorization Header: Transferring payload in
+// multiple chunks". Each chunk's string to sign chains the previous
+// signature (the request's own for the first chunk).
+std::string SigV4ChunkSignature(std::string_view signing_key, std::string_view amz_date,
+                                std::string_view credential_scope,
+                                std::string_view previous_signature, std::string_view chunk_data);
+
+// The signature of the trailing headers of a signed aws-chunked body
+// (STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER); `trailer` is the trailer
+// lines as sent, each ending in "\n".
+std::string SigV4TrailerSignature(std::string_view signing_key, std::string_view amz_date,
+                                  std::string_view credential_scope,
+                                  std::string_view previous_signature, std::string_view trailer);
 
 }  // namespace audex

@@ -50,7 +50,10 @@ struct ToolOutcome {
   bool invalid_arguments = false;
 };
 
-ToolOutcome ToolError(std::string message, Json structured = Json::object()) {
+// An error quotes arguments and replies from outside; an agent's client may
+// show the text on a terminal, so control characters arrive as \xHH.
+ToolOutcome ToolError(std::string raw, Json structured = Json::object()) {
+  std::string message = EscapeControl(raw);
   structured["error"] = message;
   return ToolOutcome{std::move(message), std::move(structured), true, false};
 }
@@ -136,7 +139,10 @@ class McpServer {
   // was checked, and the call runs with exactly that.
   std::optional<ToolOutcome> Admit(const McpCall& call, const McpRunArguments& request,
                                    const ToolWorld& tool, LoadedConfiguration& configuration);
-  void Log(const std::string& message) const { log_ << "tryaudex mcp: " << message << '\n'; }
+  // The log quotes the client's name and arguments: escaped like errors.
+  void Log(const std::string& message) const {
+    log_ << "tryaudex mcp: " << EscapeControl(message) << '\n';
+  }
 
   const World& world_;
   std::ostream& log_;
@@ -269,10 +275,10 @@ tl::expected<Json, RpcError> McpServer::CallTool(const jsonrpc::Call& call) {
     if (name == candidate.name) tool = &candidate;
   }
   if (tool == nullptr) {
-    return tl::unexpected(
-        RpcError{jsonrpc::kInvalidParams,
-                 fmt::format("unknown tool \"{}\"; tools: {}", name, Join(names, ", ")),
-                 {}});
+    return tl::unexpected(RpcError{
+        jsonrpc::kInvalidParams,
+        fmt::format("unknown tool \"{}\"; tools: {}", EscapeControl(name), Join(names, ", ")),
+        {}});
   }
   const Json arguments = params.contains("arguments") ? params["arguments"] : Json::object();
   ToolOutcome outcome = (this->*tool->run)(arguments);
@@ -404,7 +410,7 @@ ToolOutcome McpServer::Run(const Json& arguments) {
   // The credentials stop working at the TTL; a command still running then
   // is stopped rather than left holding the server.
   capture.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(plan.ttl);
-  auto ran = (*session)->RunChild({plan.command, {}, capture});
+  auto ran = (*session)->RunChild({plan.command, {}, capture, {}});
   if (!ran) return Failed(*call, ran.error(), tool.warnings());
 
   const VisibleOutput visible = Visible(*ran);
@@ -508,7 +514,7 @@ ToolOutcome McpServer::Sessions(const Json& arguments) {
     auto loaded = store.Load(*id);
     if (!loaded) return Failed(*call, loaded.error(), {});
     (void)Audit(McpToolCalledEvent(*call, "ok", ""));
-    const Json session = SessionStateJson(*loaded, now);
+    const Json session = SessionStateJson(*loaded, now, world_.running);
     Json structured{{"session", session}};
     return ToolOutcome{session.dump(2, ' ', false, Json::error_handler_t::replace), structured,
                        false, false};
@@ -523,10 +529,10 @@ ToolOutcome McpServer::Sessions(const Json& arguments) {
   Json sessions = Json::array();
   size_t total = 0;
   for (const SessionRecord& record : listing->sessions) {
-    if (!all && StateAt(record, now) != SessionState::kActive) continue;
+    if (!all && StateAt(record, now, world_.running) != SessionState::kActive) continue;
     ++total;
     if (sessions.size() < limit) {
-      sessions.push_back(Json(SessionStateJson(record, now)));
+      sessions.push_back(Json(SessionStateJson(record, now, world_.running)));
     }
   }
   Json structured{{"sessions", sessions}, {"total", total}, {"warnings", warnings}};

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The forwarding endpoint's cost (issue 22): added latency per call and the
+# throughput of a large S3 download, through the endpoint versus direct to
+# moto. One `tryaudex run --broker` child measures both ways with the same
+# clients (moto runs without SigV4 checking here, so the child's placeholder
+# keys also work directly): boto3 calls (S3 HeadObject, DynamoDB GetItem),
+# median and p90 over N calls after a warm-up, and curl downloads of a
+# SIZE_MB object (best of 3). Goals: under 1 ms added per call, at least
+# 90 % of direct throughput.
+#
+# MODE broker (default) writes an audit line per call; MODE learn records
+# the calls for learn only.
+#
+#   bash bench/endpoint_overhead.sh path/to/tryaudex [CALLS] [SIZE_MB] [MODE]
+set -euo pipefail
+BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+CALLS=${2:-300}
+SIZE_MB=${3:-256}
+MODE=${4:-broker}
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-endpoint-bench.XXXXXX")"
+CLOUD="$TMP/cloud"
+cleanup() {
+  "$ROOT/scripts/local-cloud" moto stop "$CLOUD" >/dev/null 2>&1 || true
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+"$ROOT/scripts/local-cloud" moto start "$CLOUD" >"$TMP/moto.log" 2>&1
+set -a
+. "$CLOUD/moto.env"
+set +a
+export HOME="$TMP/home" AUDEX_HOME="$TMP/audex" AWS_ENDPOINT_URL="$MOTO_URL"
+export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
+export AWS_ACCESS_KEY_ID=AKIABENCHBENCHBENCH0 AWS_SECRET_ACCESS_KEY=bench
+mkdir -p "$HOME"
+TRUST='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}'
+aws iam create-role --role-name BenchRole --assume-role-policy-document "$TRUST" >/dev/null
+aws s3api create-bucket --bucket bench >/dev/null
+echo small >"$TMP/small.txt"
+aws s3api put-object --bucket bench --key small.txt --body "$TMP/small.txt" >/dev/null
+head -c $((SIZE_MB * 1024 * 1024)) /dev/zero >"$TMP/big.bin"
+aws s3 cp "$TMP/big.bin" s3://bench/big.bin --quiet
+rm -f "$TMP/big.bin"
+aws dynamodb create-table --table-name bench --billing-mode PAY_PER_REQUEST \
+  --attribute-definitions AttributeName=pk,AttributeType=S \
+  --key-schema AttributeName=pk,KeyType=HASH >/dev/null
+aws dynamodb put-item --table-name bench --item '{"pk":{"S":"a"}}'
+
+cat >"$TMP/child.py" <<'PY'
+import os, statistics, subprocess, sys, time
+import boto3
+calls, size_mb, moto = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+endpoint = os.environ["AWS_ENDPOINT_URL"]
+# The endpoint runs in tryaudex, this child's parent: its CPU time per call
+# and per MiB is the cost that does not depend on the machine's load.
+def endpoint_cpu_ms():
+    fields = open(f"/proc/{os.getppid()}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+def latency(url, make):
+    s3 = boto3.client("s3", endpoint_url=url)
+    ddb = boto3.client("dynamodb", endpoint_url=url)
+    out = {}
+    for name, call in (("S3 HeadObject", lambda: s3.head_object(Bucket="bench", Key="small.txt")),
+                       ("DynamoDB GetItem", lambda: ddb.get_item(TableName="bench", Key={"pk": {"S": "a"}}))):
+        for _ in range(30):
+            call()
+        times = []
+        for _ in range(calls):
+            t = time.perf_counter(); call(); times.append((time.perf_counter() - t) * 1000)
+        times.sort()
+        out[name] = (statistics.median(times), times[int(len(times) * 0.9)])
+    return out
+def throughput(url):
+    best = 0.0
+    for _ in range(3):
+        r = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{speed_download} %{size_download}",
+                            "--aws-sigv4", "aws:amz:us-east-1:s3", "--user",
+                            os.environ["AWS_ACCESS_KEY_ID"] + ":" + os.environ["AWS_SECRET_ACCESS_KEY"],
+                            url + "/bench/big.bin"], capture_output=True, text=True, check=True)
+        speed, size = r.stdout.split()
+        assert int(float(size)) == size_mb * 1024 * 1024, r.stdout
+        best = max(best, float(speed))
+    return best / (1024 * 1024)
+direct = latency(moto, None)
+cpu = endpoint_cpu_ms()
+through = latency(endpoint, None)
+cpu_per_call = (endpoint_cpu_ms() - cpu) / (2 * (calls + 30))
+for name in direct:
+    d, t = direct[name], through[name]
+    print(f"{name:18} direct median {d[0]:6.2f} ms p90 {d[1]:6.2f} | endpoint median {t[0]:6.2f} ms "
+          f"p90 {t[1]:6.2f} | added median {t[0] - d[0]:+.2f} ms")
+print(f"endpoint CPU per call (user+sys of tryaudex): {cpu_per_call:.3f} ms")
+d = throughput(moto)
+cpu = endpoint_cpu_ms()
+t = throughput(endpoint)
+print(f"endpoint CPU per MiB downloaded: {(endpoint_cpu_ms() - cpu) / (3 * size_mb):.3f} ms")
+print(f"S3 GetObject {size_mb} MiB: direct {d:7.1f} MiB/s | endpoint {t:7.1f} MiB/s | {100 * t / d:5.1f} % of direct")
+PY
+if [ "$MODE" = learn ]; then
+  "$BIN" learn --role-arn arn:aws:iam::123456789012:role/BenchRole --source endpoint \
+    -- python3 "$TMP/child.py" "$CALLS" "$SIZE_MB" "$MOTO_URL" | grep -v '^ \|^Observed\|^Recommended\|^May\|^Calls'
+else
+  "$BIN" run --broker --role-arn arn:aws:iam::123456789012:role/BenchRole --allow 's3:*,dynamodb:*' \
+    -- python3 "$TMP/child.py" "$CALLS" "$SIZE_MB" "$MOTO_URL"
+fi

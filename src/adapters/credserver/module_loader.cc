@@ -1,0 +1,47 @@
+// Where Audex's modules are looked for, and how a failure to load one is told.
+#include "adapters/credserver/module_loader.h"
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <climits>
+#include <filesystem>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace audex {
+
+void* OpenAudexModule(std::string_view file_name, const char* built_path, std::string* error) {
+  std::vector<std::filesystem::path> candidates;
+  char buffer[PATH_MAX];
+  const ssize_t size = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+  if (size > 0) {
+    const std::filesystem::path directory =
+        std::filesystem::path(std::string(buffer, static_cast<size_t>(size))).parent_path();
+    candidates.push_back(directory / file_name);
+    candidates.push_back(directory.parent_path() / "lib" / "audex" / file_name);
+  }
+  if (built_path != nullptr) candidates.emplace_back(built_path);
+  std::string tried;
+  for (const std::filesystem::path& candidate : candidates) {
+    std::error_code ignored;
+    if (!std::filesystem::exists(candidate, ignored)) {
+      tried += (tried.empty() ? "" : ", ") + candidate.string();
+      continue;
+    }
+    void* library = dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (library == nullptr) {
+      const char* reason = dlerror();
+      *error = fmt::format("cannot load {} ({}); install libcpp-httplib0.11 and libcurl4",
+                           candidate.string(), reason != nullptr ? reason : "unknown reason");
+      return nullptr;
+    }
+    return library;
+  }
+  *error = fmt::format("the loopback endpoint module {} is missing (looked in {}); reinstall Audex",
+                       file_name, tried);
+  return nullptr;
+}
+
+}  // namespace audex

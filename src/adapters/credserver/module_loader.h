@@ -1,0 +1,17 @@
+// Opening one of Audex's own modules (the loopback endpoint modules that
+// hold cpp-httplib, opened with dlopen on first use so that tryaudex's
+// start-up does not pay for their libraries; credential_server.cc says why).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace audex {
+
+// dlopens `file_name` from beside the executable (the build tree), from
+// ../lib/audex/ (an install), or from `built_path` (where this build put
+// it: tests and benches); null with `*error` (ending in a fix) when none
+// loads.
+void* OpenAudexModule(std::string_view file_name, const char* built_path, std::string* error);
+
+}  // namespace audex

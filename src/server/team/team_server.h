@@ -1,0 +1,110 @@
+// TeamServer: `tryaudex server`'s API (docs/team-mode.md, "API"), apart
+// from its socket: one Handle per HTTP request, on any thread. A grant is a
+// plan (the engine's PlanRequest: the same resolution, catalog checks, deny
+// list and packing as `run`) plus a decision (the caller's rule set,
+// core/team/server_policy.h, and its rate limits) plus an issuance (the
+// engine's IssueAwsCredentials), each step audited in the store's one chain
+// before the next. The base credentials are the server process's own; the
+// store holds no secret.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/teamstore/team_store.h"
+#include "core/team/server_config.h"
+#include "core/team/team_events.h"
+#include "server/team/metrics.h"
+#include "session/world.h"
+
+namespace audex {
+
+struct ApiRequest {
+  std::string method;  // "GET", "POST"
+  std::string path;    // "/v1/grants/abc", without the query
+  std::map<std::string, std::string> query;
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+  std::string remote;  // the peer's address, for logs
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::map<std::string, std::string> headers;
+};
+
+// {"error": {"code", "message", "rule"?}} with `status`.
+ApiResponse ApiError(int status, std::string_view code, std::string_view message,
+                     std::string_view rule = "");
+
+// A structured log line (JSON) for stderr; never a secret.
+using ServerLog = std::function<void(const nlohmann::json& line)>;
+
+class TeamServer {
+ public:
+  // `world` is the server process's (base credentials from its environment),
+  // `store` opened and at the current schema, `keys` read from state_dir.
+  TeamServer(ServerConfig config, std::unique_ptr<TeamStore> store, World world,
+             SecretString cache_key, ServerLog log);
+
+  ApiResponse Handle(const ApiRequest& request);
+
+  // Replaces what server.toml decides at run time (rules, deny list,
+  // profiles, issuers, default role); listen, TLS and store need a restart.
+  void Reload(ServerConfig config);
+
+  // No new request is taken once draining; /readyz says so.
+  void StartDraining() { draining_ = true; }
+
+  TeamStore& store() { return *store_; }
+  Metrics& metrics() { return metrics_; }
+
+ private:
+  struct Authenticated {
+    TeamCaller caller;
+    std::shared_ptr<const ServerConfig> config;
+    const ServerRule* rule = nullptr;  // in `config`
+  };
+
+  std::shared_ptr<const ServerConfig> Config() const;
+  Result<Authenticated> Authenticate(const ApiRequest& request, ApiResponse& refused);
+
+  ApiResponse Ready();
+  ApiResponse PostGrant(const ApiRequest& request);
+  ApiResponse ListGrants(const ApiRequest& request);
+  ApiResponse GetGrant(const ApiRequest& request, const std::string& id);
+  ApiResponse GrantCredentials(const ApiRequest& request, const std::string& id);
+  ApiResponse ReadAudit(const ApiRequest& request);
+  ApiResponse VerifyAudit(const ApiRequest& request);
+
+  // Records a refusal (grant_refused) and answers with it.
+  ApiResponse Refuse(const Authenticated& who, int status, std::string_view code,
+                     const std::string& rule, const std::string& message,
+                     const nlohmann::json& asked);
+  std::string NewId();
+
+  mutable std::mutex config_mutex_;
+  std::shared_ptr<const ServerConfig> config_;
+  std::unique_ptr<TeamStore> store_;
+  World world_;
+  SecretString cache_key_;
+  ServerLog log_;
+  Metrics metrics_;
+  std::atomic<bool> draining_{false};
+  // /readyz's base-credential check, made at most every 30 s.
+  std::mutex ready_mutex_;
+  std::optional<std::chrono::steady_clock::time_point> base_checked_;
+  std::string base_problem_;
+};
+
+}  // namespace audex

@@ -1,0 +1,288 @@
+// The team server's API (server/team/team_server.h) without a socket: a
+// real SQLite store in a temporary directory, a scripted STS, a fixed
+// clock. What a grant sends to STS, what it records and in which order,
+// and what the caller gets back.
+#include "server/team/team_server.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "core/audit/session_id.h"
+#include "core/wire/url.h"
+#include "support/scripted_http.h"
+
+namespace audex {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr char kRole[] = "arn:aws:iam::123456789012:role/team";
+
+std::string FormValue(const std::string& body, const std::string& name) {
+  for (const std::string& pair : {body}) {
+    size_t at = 0;
+    while ((at = pair.find(name + "=", at)) != std::string::npos) {
+      if (at == 0 || pair[at - 1] == '&') {
+        const size_t start = at + name.size() + 1;
+        const size_t end = pair.find('&', start);
+        return PercentDecode(pair.substr(start, end == std::string::npos ? end : end - start));
+      }
+      at += name.size();
+    }
+  }
+  return "";
+}
+
+HttpResult Assumed(const std::string& key) {
+  HttpResponse response;
+  response.status = 200;
+  response.body =
+      "<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>" + key +
+      "</AccessKeyId><SecretAccessKey>SECRET-" + key + "</SecretAccessKey><SessionToken>TOKEN-" +
+      key +
+      "</SessionToken><Expiration>2026-01-01T12:15:00Z</Expiration></Credentials>"
+      "<AssumedRoleUser><AssumedRoleId>AROATEAM:audex-x</AssumedRoleId><Arn>arn:aws:sts::1:"
+      "assumed-role/team/audex-x</Arn></AssumedRoleUser></AssumeRoleResult></AssumeRoleResponse>";
+  return response;
+}
+
+class TeamServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("audex-team-server-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    TeamStoreOptions options;
+    options.audit_key = SecretString(std::string(32, 'k'));
+    options.clock = [this] { return now_; };
+    auto store = OpenTeamStore((dir_ / "team.db").string(), options);
+    ASSERT_TRUE(store) << store.error().message;
+    ASSERT_TRUE((*store)->Migrate());
+    store_ = store->get();
+
+    ServerConfig config;
+    config.source = "server.toml";
+    config.store = (dir_ / "team.db").string();
+    config.state_dir = dir_.string();
+    config.role_arn = kRole;
+    config.region = "us-east-1";
+    config.deny = DenyList{{"iam:*"}, "server.toml"};
+    config.sts_cache = true;
+    ServerRule ci;
+    ci.name = "ci";
+    ci.actions = {"s3:Get*", "s3:List*"};
+    config.policy.rules.push_back(ci);
+
+    World world;
+    world.environment = {{"AWS_ACCESS_KEY_ID", "AKIASERVERBASE000001"},
+                         {"AWS_SECRET_ACCESS_KEY", "server-base-secret"},
+                         {"AWS_ENDPOINT_URL", "http://sts.test"},
+                         {"HOME", dir_.string()}};
+    world.env = LookupIn(world.environment);
+    world.clock = [this] { return now_; };
+    world.random = [this](size_t count) -> Result<std::string> {
+      std::string bytes(count, '\0');
+      for (char& byte : bytes) byte = static_cast<char>(++counter_);
+      return bytes;
+    };
+    world.http = [this](const CurlHttpOptions&) -> std::unique_ptr<HttpClient> {
+      return std::make_unique<Forward>(sts_);
+    };
+    world.notify = [](NoticeLevel, const std::string&) {};
+    server_ = std::make_unique<TeamServer>(std::move(config), std::move(*store), world,
+                                           SecretString(std::string(32, 'c')), [](const Json&) {});
+
+    auto secret = NewApiTokenSecret();
+    ASSERT_TRUE(secret);
+    token_ = secret->Reveal();
+    ApiToken token;
+    token.id = SessionIdFromRandom("0123456789");
+    token.name = "ci-deploy";
+    token.policy = "ci";
+    token.token_sha256 = ApiTokenHash(*secret);
+    token.created_by = "test";
+    token.created_at = now_;
+    AuditEvent created;
+    created.session_id = token.id;
+    created.name = "token_created";
+    ASSERT_TRUE(
+        store_->Transact([&](TeamTransaction& tx) { return tx.InsertApiToken(token, created); }));
+  }
+  void TearDown() override {
+    server_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  ApiResponse Post(const std::string& body, const std::string& token) {
+    ApiRequest request;
+    request.method = "POST";
+    request.path = "/v1/grants";
+    request.body = body;
+    if (!token.empty()) request.headers["authorization"] = "Bearer " + token;
+    return server_->Handle(request);
+  }
+
+  std::vector<std::string> Events() {
+    AuditQuery query;
+    query.limit = 1000;
+    auto lines = store_->ReadAudit(query);
+    EXPECT_TRUE(lines);
+    std::vector<std::string> names;
+    if (lines) {
+      for (const AuditLine& line : *lines) names.push_back(line.event.name);
+    }
+    return names;
+  }
+
+  class Forward : public HttpClient {
+   public:
+    explicit Forward(ScriptedHttpClient& to) : to_(to) {}
+    HttpResult Send(const HttpRequest& request) override { return to_.Send(request); }
+
+   private:
+    ScriptedHttpClient& to_;
+  };
+
+  std::filesystem::path dir_;
+  std::chrono::system_clock::time_point now_ =
+      std::chrono::sys_days(std::chrono::year{2026} / 1 / 1) + std::chrono::hours(12);
+  int counter_ = 0;
+  ScriptedHttpClient sts_;
+  TeamStore* store_ = nullptr;
+  std::unique_ptr<TeamServer> server_;
+  std::string token_;
+};
+
+TEST_F(TeamServerTest, AGrantIsRecordedThenIssuedWithTheGrantIdAndTheCallerOnTheSession) {
+  sts_.script.push_back(Assumed("ASIAGRANT00000000001"));
+  const ApiResponse response =
+      Post(R"({"allow":"s3:GetObject","ttl":"15m","reason":"nightly"})", token_);
+  ASSERT_EQ(response.status, 201) << response.body;
+  const Json reply = Json::parse(response.body);
+  const std::string grant = reply["grant_id"];
+  EXPECT_TRUE(IsSessionId(grant));
+  EXPECT_EQ(reply["AccessKeyId"], "ASIAGRANT00000000001");
+  EXPECT_EQ(reply["SecretAccessKey"], "SECRET-ASIAGRANT00000000001");
+  EXPECT_EQ(response.headers.at("Cache-Control"), "no-store");
+
+  ASSERT_EQ(sts_.sent.size(), 1u);
+  const std::string& form = sts_.sent[0].body;
+  EXPECT_EQ(FormValue(form, "RoleArn"), kRole);
+  EXPECT_EQ(FormValue(form, "RoleSessionName"), "audex-" + grant);
+  EXPECT_EQ(FormValue(form, "SourceIdentity"), "ci-deploy");
+  // The caller is a session tag too (aws:PrincipalTag/audex-caller).
+  EXPECT_EQ(FormValue(form, "Tags.member.1.Key"), "audex-caller");
+  EXPECT_EQ(FormValue(form, "Tags.member.1.Value"), "ci-deploy");
+  EXPECT_EQ(FormValue(form, "Tags.member.2.Key"), "");
+  EXPECT_EQ(FormValue(form, "TransitiveTagKeys.member.1"), "");
+  EXPECT_EQ(
+      FormValue(form, "Policy"),
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]})");
+  EXPECT_EQ(Events(),
+            (std::vector<std::string>{"token_created", "grant_requested", "grant_issued"}));
+  auto stored = store_->GetGrant(grant);
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_EQ((*stored)->status, GrantStatus::kIssued);
+  EXPECT_EQ((*stored)->sts.role_id, "AROATEAM");
+  EXPECT_EQ((*stored)->caller, "ci-deploy");
+  EXPECT_EQ((*stored)->reason, "nightly");
+}
+
+TEST_F(TeamServerTest, AnStsRefusalFailsTheGrantAndHandsOutNothing) {
+  HttpResponse denied;
+  denied.status = 403;
+  denied.body =
+      "<ErrorResponse><Error><Code>AccessDenied</Code><Message>not allowed</Message></Error>"
+      "</ErrorResponse>";
+  sts_.script.push_back(denied);
+  const ApiResponse response = Post(R"({"allow":"s3:GetObject"})", token_);
+  EXPECT_EQ(response.status, 502) << response.body;
+  EXPECT_EQ(response.body.find("SecretAccessKey"), std::string::npos);
+  EXPECT_EQ(Events(),
+            (std::vector<std::string>{"token_created", "grant_requested", "grant_failed"}));
+}
+
+TEST_F(TeamServerTest, ARoleThatRefusesSessionTagsStillGrantsWithoutTheCallerTag) {
+  HttpResponse refused;
+  refused.status = 403;
+  refused.body =
+      "<ErrorResponse><Error><Code>AccessDenied</Code><Message>User: "
+      "arn:aws:iam::123456789012:user/server is not authorized to perform: sts:TagSession on "
+      "resource: arn:aws:iam::123456789012:role/team</Message></Error></ErrorResponse>";
+  sts_.script.push_back(refused);
+  sts_.script.push_back(Assumed("ASIANOTAG00000000001"));
+  const ApiResponse response = Post(R"({"allow":"s3:GetObject"})", token_);
+  ASSERT_EQ(response.status, 201) << response.body;
+  ASSERT_EQ(sts_.sent.size(), 2u);
+  EXPECT_EQ(FormValue(sts_.sent[0].body, "Tags.member.1.Value"), "ci-deploy");
+  EXPECT_EQ(FormValue(sts_.sent[1].body, "Tags.member.1.Key"), "");
+  EXPECT_EQ(FormValue(sts_.sent[1].body, "SourceIdentity"), "ci-deploy");
+}
+
+TEST_F(TeamServerTest, ARefusalIsAuditedWithItsRuleAndCallsNoSts) {
+  const ApiResponse response = Post(R"({"allow":"s3:PutObject"})", token_);
+  EXPECT_EQ(response.status, 403);
+  EXPECT_EQ(Json::parse(response.body)["error"]["rule"], "policies.ci.actions");
+  EXPECT_TRUE(sts_.sent.empty());
+  AuditQuery query;
+  query.event = "grant_refused";
+  auto lines = store_->ReadAudit(query);
+  ASSERT_TRUE(lines);
+  ASSERT_EQ(lines->size(), 1u);
+  EXPECT_EQ((*lines)[0].event.fields["rule"], "policies.ci.actions");
+  EXPECT_EQ((*lines)[0].event.fields["caller"], "ci-deploy");
+}
+
+TEST_F(TeamServerTest, AnIdenticalRequestReusesTheLiveSession) {
+  sts_.script.push_back(Assumed("ASIAREUSED0000000001"));
+  const ApiResponse first = Post(R"({"allow":"s3:GetObject","ttl":"15m"})", token_);
+  ASSERT_EQ(first.status, 201);
+  const ApiResponse second = Post(R"({"allow":"s3:GetObject","ttl":"15m"})", token_);
+  ASSERT_EQ(second.status, 201) << second.body;
+  EXPECT_EQ(sts_.sent.size(), 1u);
+  EXPECT_EQ(Json::parse(second.body)["reused_from"], Json::parse(first.body)["grant_id"]);
+  EXPECT_EQ(Json::parse(second.body)["AccessKeyId"], "ASIAREUSED0000000001");
+}
+
+TEST_F(TeamServerTest, NoOrAnUnknownTokenIs401AndStoresNothing) {
+  EXPECT_EQ(Post(R"({"allow":"s3:GetObject"})", "").status, 401);
+  EXPECT_EQ(Post(R"({"allow":"s3:GetObject"})", "audex_" + std::string(64, '0')).status, 401);
+  EXPECT_EQ(Post(R"({"allow":"s3:GetObject"})", "not-a-token").status, 401);
+  EXPECT_EQ(Events(), std::vector<std::string>{"token_created"});
+}
+
+TEST_F(TeamServerTest, TheGrantsCredentialsEndpointServesOnlyItsOwnToken) {
+  sts_.script.push_back(Assumed("ASIASERVED0000000001"));
+  const ApiResponse granted = Post(R"({"allow":"s3:GetObject","ttl":"15m"})", token_);
+  ASSERT_EQ(granted.status, 201);
+  const Json reply = Json::parse(granted.body);
+  ApiRequest fetch;
+  fetch.method = "GET";
+  fetch.path = reply["credentials_url"];
+  fetch.headers["authorization"] = reply["credentials_token"];
+  const ApiResponse served = server_->Handle(fetch);
+  ASSERT_EQ(served.status, 200) << served.body;
+  EXPECT_EQ(Json::parse(served.body)["AccessKeyId"], "ASIASERVED0000000001");
+  fetch.headers["authorization"] = std::string(64, 'f');
+  EXPECT_EQ(server_->Handle(fetch).status, 401);
+}
+
+TEST_F(TeamServerTest, UnknownRoutesAre404AndTheDrainingReplicaRefuses) {
+  ApiRequest request;
+  request.method = "GET";
+  request.path = "/v2/nothing";
+  EXPECT_EQ(server_->Handle(request).status, 404);
+  server_->StartDraining();
+  EXPECT_EQ(Post(R"({"allow":"s3:GetObject"})", token_).status, 503);
+  request.path = "/readyz";
+  EXPECT_EQ(server_->Handle(request).status, 503);
+  request.path = "/healthz";
+  EXPECT_EQ(server_->Handle(request).status, 200);
+}
+
+}  // namespace
+}  // namespace audex
