@@ -505,7 +505,12 @@ std::vector<std::string> ActionCatalog::Suggest(std::string_view unknown, size_t
       if (!closest.empty()) add(prefix + ":@" + closest);
       return out;
     }
-    for (const auto& [distance, id] : closest_in(*service)) add(Get(id).FullName());
+    // Only the closest: "s3:GetObjekt" is one letter from s3:GetObject, and
+    // s3:PutObject, three letters away, is no answer to that typo.
+    const auto ranked = closest_in(*service);
+    for (const auto& [distance, id] : ranked) {
+      if (distance == ranked.front().first) add(Get(id).FullName());
+    }
     if (out.empty()) same_name_elsewhere();
     return out;
   }

@@ -42,6 +42,16 @@ Result<SessionPlan> PlanForProfile(const Profile& profile, const UserConfig& con
 OrderedJson ProfileWithPolicyJson(const Profile& profile, const ProfileCatalog& catalog,
                                   const Result<SessionPlan>& plan) {
   OrderedJson json = ProfileJson(profile, catalog);
+  // What the text shows as "Dropped:" lines and warnings: JSON readers get
+  // the same facts (s3:HeadObject in s3-readonly is dropped with a reason).
+  OrderedJson dropped = OrderedJson::array();
+  if (plan) {
+    for (const RemovedAction& item : plan->request.dropped) {
+      dropped.push_back({{"action", item.action}, {"reason", item.reason}});
+    }
+  }
+  json["dropped"] = std::move(dropped);
+  json["warnings"] = plan ? plan->request.warnings : std::vector<std::string>{};
   if (plan && plan->policy) {
     json["policy"] = OrderedJson::parse(plan->policy_json);
     json["policy_size"] = plan->policy_json.size();

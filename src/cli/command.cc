@@ -13,6 +13,7 @@ std::span<const CommandSpec> Commands() {
       IntentCommand(),       DriftCommand(),
       McpCommand(),
       ServerCommand(),
+      DashboardCommand(),
   };
   return kCommands;
 }

@@ -53,5 +53,6 @@ CommandSpec CleanupCommand();
 CommandSpec ReplayCommand();
 CommandSpec ReportCommand();
 CommandSpec ServerCommand();
+CommandSpec DashboardCommand();
 
 }  // namespace audex

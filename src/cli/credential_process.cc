@@ -44,6 +44,9 @@ void AddCredentialRequestFlags(CLI::App& command, CredentialRequestOptions& opti
   command.add_option("--server", request.server,
                      "Ask this team server instead of STS (else AUDEX_SERVER, server_url)");
   command.add_option("--reason", request.reason, "Why access is needed (for the team server)");
+  command.add_option("--base-profile", options.base_profile,
+                     "The AWS profile holding tryaudex's own base credentials (instead of "
+                     "AWS_PROFILE or default), so AWS_PROFILE can select this stanza");
 }
 
 CommandSpec CredentialProcessCommand() {
@@ -88,8 +91,18 @@ Result<int> RunCredentialProcessCommand(const CredentialRequestOptions& options,
         "credential-process: profile \"{}\" in {} runs tryaudex itself, which would loop; give "
         "tryaudex base credentials of its own (AWS_PROFILE=a profile with keys or SSO, or "
         "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), and keep the Audex stanza under another "
-        "profile name",
+        "profile name, or name its base profile with tryaudex setup-profile ... "
+        "--base-profile NAME",
         files.profile, files.config.string()));
+  }
+  // --base-profile: the base credentials come from that profile, whatever
+  // AWS_PROFILE says (it may name the stanza that runs this very command).
+  if (options.base_profile) {
+    if (options.base_profile->empty()) {
+      return UsageError("--base-profile needs a profile name, e.g. --base-profile dev");
+    }
+    SetVariable(context.world.environment, "AWS_PROFILE", *options.base_profile);
+    context.world.env = LookupIn(context.world.environment);
   }
   // The credential_process of Audex's own base credentials (if any) runs
   // with the World's environment (adapters/aws/credential_process.h).

@@ -19,6 +19,11 @@ namespace audex {
 struct CredentialRequestOptions {
   SessionRequest request;  // AWS; --allow/--profile, --ttl, --role-arn, ...
   bool no_cache = false;
+  // --base-profile: the AWS profile tryaudex reads its own base credentials
+  // from, in place of AWS_PROFILE (or default). A stanza that names one
+  // works when AWS_PROFILE selects the stanza itself
+  // (`AWS_PROFILE=audex-ro terraform plan`).
+  std::optional<std::string> base_profile;
 };
 
 // Adds the shared flags to `command`.

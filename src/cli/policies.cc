@@ -163,11 +163,16 @@ Result<int> Validate(const PoliciesOptions& options, const CliContext& context,
                      {"minified_size", minified}};
     context.out << json.dump(2) << '\n';
   } else {
-    for (const std::string& error : errors) context.out << "error: " << error << '\n';
-    for (const std::string& note : notes) context.out << "note:  " << note << '\n';
-    context.out << (errors.empty() ? "OK: " : "INVALID: ") << options.file << '\n';
+    // The findings are the command's report (stdout); the verdict on a bad
+    // document is an error like any other: one line on stderr, exit 3.
+    for (const std::string& error : errors) context.out << "problem: " << error << '\n';
+    for (const std::string& note : notes) context.out << "note:    " << note << '\n';
+    if (errors.empty()) context.out << "OK: " << options.file << '\n';
   }
-  return errors.empty() ? kExitOk : kExitPolicy;
+  if (errors.empty()) return kExitOk;
+  return PolicyError(fmt::format(
+      "{} is not a valid policy: {} problem{} (listed on stdout); fix them and validate again",
+      options.file, errors.size(), errors.size() == 1 ? "" : "s"));
 }
 
 }  // namespace

@@ -17,6 +17,38 @@
 
 namespace audex {
 
+namespace {
+
+// Where an AWS session's credentials would come from: what "How a run goes
+// (AWS)" says the plan resolves (the role, the region, the STS endpoint),
+// each with the place it was taken from.
+void PrintAwsIssue(const AwsIssuePlan& aws, std::ostream& out) {
+  switch (aws.method) {
+    case AwsIssueMethod::kAssumeRole:
+      out << (aws.role.arn.empty()
+                  ? std::string("Role:       none yet; a run needs --role-arn, AUDEX_ROLE_ARN or "
+                                "role_arn in config.toml\n")
+                  : fmt::format("Role:       {} ({})\n", aws.role.arn, aws.role.source));
+      break;
+    case AwsIssueMethod::kScopedCurrent:
+      out << "Role:       none: your own session, narrowed (--scope-current, "
+             "sts:GetScopedCredentials)\n";
+      break;
+    case AwsIssueMethod::kServer:
+      if (aws.server) {
+        out << fmt::format("Issuer:     the team server {} ({})\n", aws.server->url,
+                           aws.server->source);
+      }
+      break;
+  }
+  out << fmt::format("Region:     {} ({})\n", aws.region.region, aws.region.source);
+  if (aws.method != AwsIssueMethod::kServer) {
+    out << fmt::format("STS:        {} ({})\n", aws.endpoint.url, aws.endpoint.source);
+  }
+}
+
+}  // namespace
+
 void PrintPlanText(const SessionPlan& plan, std::ostream& out) {
   const ResolvedRequest& request = plan.request;
   out << "Dry run: no credentials were requested and nothing was run.\n\n";
@@ -28,6 +60,7 @@ void PrintPlanText(const SessionPlan& plan, std::ostream& out) {
   for (const std::string& arg : plan.command) quoted.push_back(ShellQuote(arg));
   out << fmt::format("Command:    {}\n", Join(quoted, " "));
   out << fmt::format("TTL:        {} ({} seconds)\n", FormatTtl(plan.ttl), plan.ttl.count());
+  if (plan.aws) PrintAwsIssue(*plan.aws, out);
   out << fmt::format("Allow:      {}\n", Join(request.ActionNames(), ","));
   size_t width = 0;
   for (const GrantedAction& granted : request.actions) {

@@ -42,10 +42,30 @@ std::string CommandLine(const std::vector<std::string>& command) {
   return Join(words, " ");
 }
 
+// A session with no command of its own is one `tryaudex credential-process`
+// started for an AWS profile (the only face that runs none).
+std::string ShownCommand(const SessionRecord& record) {
+  return record.command.empty() ? "(credential-process: no command)" : CommandLine(record.command);
+}
+
+// A failed session's RESULT: the cloud's error code when the cloud refused
+// ("refused (MalformedPolicyDocument)": the failure reads "... failed with
+// CODE (...): advice", sts_errors.cc), else "no credentials"; `sessions
+// show` has the whole reason.
+std::string FailureOutcome(const SessionRecord& record) {
+  constexpr std::string_view kRefused = " failed with ";
+  const std::string_view failure = record.failure ? *record.failure : std::string_view();
+  const size_t at = failure.find(kRefused);
+  if (at == std::string_view::npos) return "no credentials";
+  std::string_view code = failure.substr(at + kRefused.size());
+  code = code.substr(0, code.find_first_of(" :("));
+  return code.empty() ? "no credentials" : fmt::format("refused ({})", code);
+}
+
 std::string Outcome(const SessionRecord& record) {
   if (record.exit_code) return fmt::format("exit {}", *record.exit_code);
   if (record.signal) return fmt::format("signal {}", *record.signal);
-  if (record.status == SessionStatus::kFailed) return "no credentials";
+  if (record.status == SessionStatus::kFailed) return FailureOutcome(record);
   return "-";
 }
 
@@ -88,7 +108,7 @@ Result<int> List(const SessionsOptions& options, const CliContext& context,
     context.out << fmt::format("{:<16}  {:<9}  {:<20}  {:<20}  {:<14}  {}\n", record->id,
                                SessionStateName(StateAt(*record, now, context.world.running)),
                                FormatRfc3339(record->created), FormatRfc3339(record->expires),
-                               Outcome(*record), CommandLine(record->command));
+                               Outcome(*record), ShownCommand(*record));
   }
   return kExitOk;
 }
@@ -121,7 +141,7 @@ Result<int> Show(const SessionsOptions& options, const CliContext& context,
   if (!record.requested_actions.empty()) line("Requested", Join(record.requested_actions, ","));
   line("Actions", Join(record.actions, ","));
   line("Resources", record.resources.empty() ? "* (every resource)" : Join(record.resources, ","));
-  line("Command", CommandLine(record.command));
+  line("Command", ShownCommand(record));
   if (record.access_key_id) line("Access key id", *record.access_key_id);
   if (record.token_prefix) line("Token prefix", *record.token_prefix + "...");
   if (record.agent_id) line("Agent", *record.agent_id);

@@ -66,12 +66,22 @@ Result<int> RunSetupProfile(const SetupProfileOptions& options, const CliContext
   // tryaudex credential-process finds its own base credentials through the
   // default profile (or AWS_PROFILE's): a stanza there would run tryaudex to
   // get tryaudex's credentials, again and again.
+  // With --base-profile only that profile is where it looks.
   const AwsSharedFiles files = ResolveAwsSharedFiles(context.env);
-  if (options.name == "default" || (files.profile_chosen && options.name == files.profile)) {
+  const std::optional<std::string>& base = options.issue.base_profile;
+  if (base && *base == options.name) {
+    return UsageError(fmt::format(
+        "--base-profile {} names the profile being written, so its credential_process would run "
+        "tryaudex to get tryaudex's own credentials; name a profile with keys or SSO",
+        options.name));
+  }
+  if (!base &&
+      (options.name == "default" || (files.profile_chosen && options.name == files.profile))) {
     return UsageError(fmt::format(
         "profile \"{}\" is where tryaudex itself finds its base credentials ({}), so a "
         "credential_process running tryaudex there would call itself; choose another profile "
-        "name, e.g. tryaudex setup-profile audex-{} ...",
+        "name, e.g. tryaudex setup-profile audex-{} ..., or name where its base credentials "
+        "are with --base-profile NAME",
         options.name,
         options.name == "default" ? "when AWS_PROFILE is unset" : "AWS_PROFILE names it",
         options.name));
@@ -102,6 +112,7 @@ Result<int> RunSetupProfile(const SetupProfileOptions& options, const CliContext
   add("--server", request.server);
   add("--reason", request.reason);
   add("--source-ip", request.source_ip);
+  add("--base-profile", options.issue.base_profile);
   if (request.allow_unknown) command.push_back("--allow-unknown");
   if (options.issue.no_cache) command.push_back("--no-cache");
   if (request.scope_current) command.push_back("--scope-current");

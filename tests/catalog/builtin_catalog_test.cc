@@ -98,6 +98,8 @@ TEST(BuiltinCatalog, HeadObjectIsNotAnActionAndGetObjectIsSuggested) {
   ASSERT_FALSE(suggestions.empty());
   EXPECT_THAT(suggestions, ::testing::Contains("s3:GetObject"));
   EXPECT_EQ(Catalog().Suggest("s3:GetObjekt").front(), "s3:GetObject");
+  // Only the closest names: s3:PutObject is three edits from the typo.
+  EXPECT_THAT(Catalog().Suggest("s3:GetObjekt"), ElementsAre("s3:GetObject"));
   EXPECT_EQ(Catalog().Suggest("dynamo:GetItem").front(), "dynamodb:GetItem");
 }
 

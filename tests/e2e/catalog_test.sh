@@ -35,6 +35,8 @@ check "expand of a typo -> 3 with did you mean" bash -c "test \$(cat '$TMP/rc') 
 run run --dry-run --allow "s3:GetObjekt" -- true
 check "unknown action in --allow -> 3 with a suggestion and the --allow-unknown hint" \
   bash -c "test \$(cat '$TMP/rc') -eq 3 && grep -q 'did you mean s3:GetObject' '$TMP/err' && grep -q -- --allow-unknown '$TMP/err'"
+check "the typo's suggestion is s3:GetObject alone, not s3:PutObject too" \
+  bash -c "! grep -q 's3:PutObject' '$TMP/err'"
 run run --dry-run --allow "s3:Frob*" -- true
 check "a wildcard that matches nothing -> 3" rc 3
 run run --dry-run --allow "s3:getobject" -- true
@@ -72,6 +74,8 @@ JSON
 run policies validate --file "$TMP/policy.json"
 check "validate: unknown action, a statement that never matches, wildcard counts, size; exit 3" \
   bash -c "test \$(cat '$TMP/rc') -eq 3 && grep -q 's3:HeadObject' '$TMP/out' && grep -q 'can never match' '$TMP/out' && grep -q 's3:List\\*\" grants' '$TMP/out' && grep -q 'characters minified' '$TMP/out'"
+check "validate: the verdict is one tryaudex: error line on stderr, and none on stdout" \
+  bash -c "test \$(grep -c '^tryaudex: error: ' '$TMP/err') -eq 1 && ! grep -qv '^tryaudex: ' '$TMP/err' && grep -q '^tryaudex: error: .*policy.json is not a valid policy: [0-9]* problem' '$TMP/err' && ! grep -qE '^(error|INVALID)' '$TMP/out'"
 echo '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}' >"$TMP/ok.json"
 run policies validate --file "$TMP/ok.json"
 check "validate: a clean document -> OK, exit 0" bash -c "test \$(cat '$TMP/rc') -eq 0 && grep -q '^OK' '$TMP/out'"

@@ -438,6 +438,18 @@ for entry, (name, provider, actions, description) in zip(d, PROFILES):
 '
 finish
 
+begin "policies show s3-readonly --json: the dropped s3:HeadObject note, as the text shows it"
+tx policies show s3-readonly --json
+expect_rc 0
+expect_err_empty
+expect_py '
+d = J()
+exp = [{"action": "s3:HeadObject", "reason": "HEAD requests are authorised by s3:GetObject"}]
+want(d.get("dropped") == exp, exp, d.get("dropped"))
+want(d.get("warnings") == [], "no warnings", d.get("warnings"))
+'
+finish
+
 begin "policies list --json --provider gcp: the 4 GCP profiles"
 tx policies list --json --provider gcp
 expect_rc 0
@@ -662,6 +674,29 @@ tx run --dry-run --provider gcp --allow storage:read -- gsutil ls
 expect_rc 0
 expect_err_empty
 expect_out "storage.objects.get,storage.buckets.list" "gsutil ls" "Dry run"
+finish
+
+begin "run --dry-run shows the role, region and STS endpoint the run would use, with their sources"
+ENVP=(-u AWS_ENDPOINT_URL -u AWS_ENDPOINT_URL_STS -u AWS_DEFAULT_REGION AWS_REGION=eu-west-1
+  AUDEX_ROLE_ARN=arn:aws:iam::123456789012:role/Planned)
+tx run --dry-run --allow s3:GetObject -- true
+expect_rc 0
+expect_out "Role:       arn:aws:iam::123456789012:role/Planned (AUDEX_ROLE_ARN)" \
+  "Region:     eu-west-1 (AWS_REGION)" "STS:        https://sts.eu-west-1.amazonaws.com (regional)"
+tx run --dry-run --json --allow s3:GetObject -- true
+expect_py '
+a = J().get("aws")
+exp = {"method": "assume_role",
+       "role": {"value": "arn:aws:iam::123456789012:role/Planned", "source": "AUDEX_ROLE_ARN"},
+       "region": {"value": "eu-west-1", "source": "AWS_REGION"},
+       "sts_endpoint": {"value": "https://sts.eu-west-1.amazonaws.com", "source": "regional"}}
+want(a == exp, exp, a)
+'
+ENVP=(-u AWS_ENDPOINT_URL -u AWS_ENDPOINT_URL_STS -u AUDEX_ROLE_ARN AWS_REGION=eu-west-1)
+tx run --dry-run --allow s3:GetObject -- true
+expect_rc 0
+expect_out "Role:       none yet; a run needs --role-arn, AUDEX_ROLE_ARN or role_arn in config.toml"
+ENVP=()
 finish
 
 begin "run --dry-run does not run the command"

@@ -104,6 +104,9 @@ rc=$?
 check "wrong base secret -> exit 4 naming SignatureDoesNotMatch" \
   bash -c "test $rc -eq 4 && grep -q SignatureDoesNotMatch '$TMP/err4'"
 check "the wrong secret is not echoed" bash -c "! grep -q wrong-secret '$TMP/err4'"
+"$BIN" sessions list --all >"$TMP/list4" 2>&1
+check "sessions list: the refused session's RESULT names STS's error code" \
+  grep -q 'failed  *[0-9TZ:-]*  *[0-9TZ:-]*  *refused (SignatureDoesNotMatch)' "$TMP/list4"
 "$BIN" run --allow s3:GetObject -- true >"$TMP/out5" 2>"$TMP/err5"
 rc=$?
 check "no role -> exit 2 naming --role-arn, AUDEX_ROLE_ARN and role_arn" \

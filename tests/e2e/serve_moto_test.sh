@@ -162,6 +162,9 @@ check "setup-profile wrote a credential_process line" \
 aws --profile scoped sts get-caller-identity --output json >"$TMP/out5" 2>"$TMP/err5"
 check "aws --profile scoped gets the assumed role through credential_process" \
   bash -c "grep -q 'assumed-role/AudexRole/audex-' '$TMP/out5'"
+"$BIN" sessions list >"$TMP/list5" 2>&1
+check "sessions list names the credential-process session's COMMAND, not an empty column" \
+  grep -q 'active .*(credential-process: no command)$' "$TMP/list5"
 cp "$HOME/.aws/config" "$TMP/config.before"
 "$BIN" setup-profile keep --allow s3:GetObject >/dev/null 2>"$TMP/err5b"
 check "setup-profile refuses to replace a profile it did not write (exit 2), file unchanged" \
@@ -174,6 +177,23 @@ env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN AWS_PROFI
   >/dev/null 2>"$TMP/err5d"
 check "credential-process whose base profile runs tryaudex stops at once (exit 4), no loop" \
   bash -c "test $? -eq 4 && grep -q 'which would loop' '$TMP/err5d'"
+# A stanza selected with AWS_PROFILE (as Terraform users do) names where
+# tryaudex's own base credentials are: --base-profile.
+mkdir -p "$HOME/.aws"
+printf '[base]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$BASE_KEY" "$BASE_SECRET" \
+  >"$HOME/.aws/credentials"
+"$BIN" setup-profile audex-ro --base-profile base --role-arn "$ROLE" \
+  --allow sts:GetCallerIdentity >/dev/null 2>"$TMP/err5e"
+check "setup-profile --base-profile writes it into the credential_process line" \
+  bash -c "test $? -eq 0 && grep -q '^credential_process = .*--base-profile base' '$HOME/.aws/config'"
+env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN AWS_PROFILE=audex-ro \
+  timeout 30 aws sts get-caller-identity --output json >"$TMP/out5e" 2>>"$TMP/err5e"
+check "AWS_PROFILE=audex-ro selects the stanza, whose base credentials come from [base]" \
+  bash -c "grep -q 'assumed-role/AudexRole/audex-' '$TMP/out5e'"
+"$BIN" setup-profile loop --base-profile loop --allow s3:GetObject >/dev/null 2>"$TMP/err5f"
+check "setup-profile refuses a --base-profile naming the profile it writes (exit 2)" \
+  bash -c "test $? -eq 2 && grep -q 'names the profile being written' '$TMP/err5f'"
+rm "$HOME/.aws/credentials"
 printf '[profile regional]\nregion = ap-south-1\n' >>"$HOME/.aws/config"
 "$BIN" setup-profile regional --allow s3:GetObject >/dev/null 2>&1
 check "setup-profile onto a profile holding only a region keeps that region" \
@@ -242,4 +262,20 @@ for file in "$TMP"/cp*.json; do
     bash -c "! grep -qF -e '$secret' -e '$token' '$TMP/all-stderr'"
 done
 check "base secret in no file under AUDEX_HOME" bash -c "! grep -rqF -- '$BASE_SECRET' '$AUDEX_HOME'"
+
+# --- a copied binary finds its module beside itself or in ../lib/audex only --
+# (never in the build tree it was compiled in, which may have changed since)
+mkdir -p "$TMP/copied/bin"
+cp "$BIN" "$TMP/copied/bin/tryaudex"
+"$TMP/copied/bin/tryaudex" run --serve --role-arn "$ROLE" --allow s3:ListAllMyBuckets -- true \
+  >"$TMP/copied.out" 2>"$TMP/copied.err"
+rc=$?
+check "a copied tryaudex without its modules: --serve stops with 5, naming where it looked" \
+  bash -c "[ $rc -eq 5 ] && grep -qF '$TMP/copied/lib/audex/libaudex_credserver.so' '$TMP/copied.err' && ! grep -qF '$(dirname "$BIN")/libaudex_credserver.so' '$TMP/copied.err'"
+mkdir -p "$TMP/copied/lib/audex"
+cp "$(dirname "$BIN")/libaudex_credserver.so" "$TMP/copied/lib/audex/"
+"$TMP/copied/bin/tryaudex" run --serve --role-arn "$ROLE" --allow s3:ListAllMyBuckets -- true \
+  >"$TMP/copied.out" 2>"$TMP/copied.err"
+rc=$?
+check "with the module in ../lib/audex/ (as cmake --install puts it) --serve works" test "$rc" -eq 0
 finish

@@ -15,10 +15,13 @@
 #   - SIGTERM: requests in flight finish, the replica exits 0
 #   - run --server, credential-process --server, run --serve --server
 #
-#   bash tests/e2e/team_server_test.sh path/to/tryaudex
+#   bash tests/e2e/team_server_test.sh path/to/tryaudex [JS_SDK_DIR]
+# (JS_SDK_DIR: the JavaScript SDK v3 installed by tests/endpoint; with it a
+# node child of run --server is tried as well)
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 e2e_setup team-server "$@"
+JS_SDK_DIR=${2:-}
 need_tool aws "pip's awscli is on the machine image"
 need_tool psql "scripts/setup installs postgresql-15"
 need_python_module boto3 "pip's boto3 is on the machine image"
@@ -215,6 +218,15 @@ check "run --server: the aws CLI child works with the server's grant (no base ke
 "$BIN" run --profile s3-readonly -- "$PY" -c 'import boto3; print(len(boto3.client("s3").list_buckets()["Buckets"]))' \
   >"$TMP/run-boto.out" 2>"$TMP/run-boto.err"
 check "run --server: a boto3 child works" grep -qx '[0-9]*' "$TMP/run-boto.out"
+if [[ -n $JS_SDK_DIR ]]; then
+  NODE_PATH="$JS_SDK_DIR/node_modules" "$BIN" run --profile s3-readonly -- node -e '
+    const { S3Client, ListBucketsCommand } = require("@aws-sdk/client-s3");
+    new S3Client({}).send(new ListBucketsCommand({}))
+      .then((r) => console.log("js buckets " + r.Buckets.length))
+      .catch((e) => { console.error(e.name); process.exit(1); });' \
+    >"$TMP/run-js.out" 2>"$TMP/run-js.err"
+  check "run --server: a JavaScript SDK v3 child works" grep -q '^js buckets [0-9]' "$TMP/run-js.out"
+fi
 "$BIN" sessions list --all --json >"$TMP/sessions.json"
 check "the local session record names the team server and grant" \
   bash -c "grep -q 'team server' '$TMP/client/audit.jsonl'"

@@ -5,6 +5,7 @@
 #include "catalog/intent/offline_intent.h"
 #include "catalog/intent/offline_rules.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <set>
@@ -242,6 +243,16 @@ TEST(IntentOffline, GcpNamesAreNotRestrictionsAndSayingSoLowersConfidence) {
   ASSERT_TRUE(result);
   EXPECT_TRUE(result->policy.resources.empty());
   EXPECT_EQ(result->confidence, IntentConfidence::kLow);
+}
+
+TEST(IntentOffline, GcpNamesWarningIsAWholeSentence) {
+  // It once ended "... apply to every Cloud Storage", the noun cut off.
+  auto result = ParseIntentOffline("Read from my-bucket in Cloud Storage", Provider::kGcp);
+  ASSERT_TRUE(result);
+  EXPECT_THAT(result->warnings,
+              ::testing::Contains(::testing::EndsWith(
+                  "the permissions apply to everything in Cloud Storage that the identity can "
+                  "reach, whatever its name")));
 }
 
 TEST(IntentOffline, GcpWithoutAnEquivalentFails) {

@@ -189,7 +189,8 @@ TEST(SessionRecord, FileRoundTrips) {
   const nlohmann::ordered_json json = SessionRecordJson(record);
   EXPECT_TRUE(json["policy"].is_object()) << json.dump();
   EXPECT_EQ(json["status"], "ended");
-  EXPECT_EQ(json["created"], "2026-05-01T12:00:00Z");
+  // Microseconds, so that sessions made within one second still order.
+  EXPECT_EQ(json["created"], "2026-05-01T12:00:00.000000Z");
   const auto back = ParseSessionRecord(json.dump(2));
   ASSERT_TRUE(back.has_value()) << back.error().message;
   EXPECT_EQ(SessionRecordJson(*back), json);

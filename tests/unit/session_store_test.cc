@@ -107,6 +107,20 @@ TEST_F(SessionStoreTest, ListsNewestFirstAndWarnsAboutDamagedFiles) {
   EXPECT_NE(listing->warnings[0].find("4444444444444444.json"), std::string::npos);
 }
 
+TEST_F(SessionStoreTest, ListsNewestFirstWithinOneSecond) {
+  const SessionStore store(state_);
+  // Ids in the opposite order to the times, so that a tie broken by id fails.
+  ASSERT_TRUE(store.Save(RecordWith("0000000000000000", "2026-05-01T12:00:00.100Z")).has_value());
+  ASSERT_TRUE(store.Save(RecordWith("aaaaaaaaaaaaaaaa", "2026-05-01T12:00:00.200Z")).has_value());
+  ASSERT_TRUE(store.Save(RecordWith("ffffffffffffffff", "2026-05-01T12:00:00.300Z")).has_value());
+  const auto listing = store.List();
+  ASSERT_TRUE(listing.has_value());
+  ASSERT_EQ(listing->sessions.size(), 3u);
+  EXPECT_EQ(listing->sessions[0].id, "ffffffffffffffff");
+  EXPECT_EQ(listing->sessions[1].id, "aaaaaaaaaaaaaaaa");
+  EXPECT_EQ(listing->sessions[2].id, "0000000000000000");
+}
+
 TEST_F(SessionStoreTest, ANewInstallationHasNoSessions) {
   const auto listing = SessionStore(state_ / "nothing-here").List();
   ASSERT_TRUE(listing.has_value());

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,10 +39,36 @@ class Descriptor {
   int fd_;
 };
 
+// The last non-empty line of what a child wrote to `fd` (an anonymous
+// file), at most 300 characters, control characters as spaces: it goes
+// into a one-line error message.
+std::string LastLine(int fd) {
+  std::string text;
+  char buffer[4096];
+  off_t offset = 0;
+  for (;;) {
+    const ssize_t n = ::pread(fd, buffer, sizeof buffer, offset);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0 || text.size() > 64 * 1024) break;
+    text.append(buffer, static_cast<size_t>(n));
+    offset += n;
+  }
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+    text.pop_back();
+  }
+  const size_t start = text.find_last_of('\n');
+  std::string line = start == std::string::npos ? text : text.substr(start + 1);
+  for (char& c : line) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  if (line.size() > 300) line = line.substr(0, 300) + "...";
+  return line;
+}
+
 }  // namespace
 
 Result<std::string> RunCredentialProcess(const std::string& command, std::string_view label,
-                                         const Environment& environment) {
+                                         const Environment& environment, ChildStderr child_stderr) {
   std::vector<std::string> pairs;
   std::vector<char*> envp;
   pairs.reserve(environment.size());
@@ -59,8 +86,16 @@ Result<std::string> RunCredentialProcess(const std::string& command, std::string
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  // The child's stdout is the pipe; stdin and stderr stay Audex's own.
+  // The child's stdout is the pipe; stdin and stderr stay Audex's own,
+  // unless its stderr is kept for the message: then an anonymous file
+  // (never a pipe, which a chatty child could fill while Audex reads stdout).
   posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDOUT_FILENO);
+  const Descriptor kept_stderr(child_stderr == ChildStderr::kInMessage
+                                   ? ::memfd_create("audex-child-stderr", MFD_CLOEXEC)
+                                   : -1);
+  if (kept_stderr.get() >= 0) {
+    posix_spawn_file_actions_adddup2(&actions, kept_stderr.get(), STDERR_FILENO);
+  }
   const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
   pid_t pid = 0;
   const int spawned =
@@ -105,9 +140,13 @@ Result<std::string> RunCredentialProcess(const std::string& command, std::string
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
     const int code = WEXITSTATUS(status);
-    const std::string hint = code == 127 ? " (command not found: check the credential_process "
-                                           "line in the AWS config file)"
-                                         : " (its own message, if any, is above)";
+    std::string hint = code == 127 ? " (command not found: check the credential_process "
+                                     "line in the AWS config file)"
+                                   : " (its own message, if any, is above)";
+    if (kept_stderr.get() >= 0) {
+      const std::string said = LastLine(kept_stderr.get());
+      hint = said.empty() ? "" : ": " + said;
+    }
     return CredentialsError(fmt::format("the {} exited with status {}{}", label, code, hint));
   }
   return output;

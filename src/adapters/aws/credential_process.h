@@ -23,8 +23,16 @@ namespace audex {
 // signal, or prints more than 1 MiB). `label` names it in messages
 // ("credential_process of profile dev"). There is no time limit: such
 // commands may wait for the user.
+//
+// With `ChildStderr::kInMessage` (a program that never prompts, such as
+// `az account get-access-token`) its stderr is kept instead, and when it
+// fails the last line it wrote ("ERROR: Please run 'az login' ...") goes
+// into the error, so that the user reads one message, not the program's
+// and then Audex's.
+enum class ChildStderr { kPassThrough, kInMessage };
 Result<std::string> RunCredentialProcess(const std::string& command, std::string_view label,
-                                         const Environment& environment);
+                                         const Environment& environment,
+                                         ChildStderr child_stderr = ChildStderr::kPassThrough);
 
 // Injected into the credential chain so tests can stand in for it.
 using CredentialProcessRunner =

@@ -24,7 +24,9 @@ Result<AzureAccessToken> FindAzureToken(const EnvLookup& env, const Environment&
                                         HttpClient& imds_http) {
   AzureTokenOptions options;
   options.run_cli = [&environment](const std::string& command, std::string_view label) {
-    return RunCredentialProcess(command, label, environment);
+    // az never prompts here; its "ERROR: Please run 'az login'" belongs in
+    // Audex's one-line message, not before it.
+    return RunCredentialProcess(command, label, environment, ChildStderr::kInMessage);
   };
   Environment path;
   if (auto value = env("PATH")) path.emplace_back("PATH", *value);

@@ -138,7 +138,7 @@ Result<AzureAccessToken> ResolveAzureToken(const EnvLookup& env, const AzureClou
     auto output =
         options.run_cli(fmt::format("az account get-access-token --resource '{}' --output json",
                                     cloud.arm_resource),
-                        "the Azure CLI (az account get-access-token)");
+                        "Azure CLI (az account get-access-token)");
     if (output) {
       const Json json = Json::parse(*output, nullptr, false);
       if (json.is_object() && json.contains("accessToken") && json["accessToken"].is_string()) {
@@ -159,7 +159,8 @@ Result<AzureAccessToken> ResolveAzureToken(const EnvLookup& env, const AzureClou
       }
       cli_problem = "the Azure CLI printed no accessToken";
     } else {
-      cli_problem = "the Azure CLI failed (run `az login`)";
+      // Its own words ("ERROR: Please run 'az login' ...") are in the message.
+      cli_problem = output.error().message;
     }
   }
 

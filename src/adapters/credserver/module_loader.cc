@@ -21,8 +21,16 @@ void* OpenAudexModule(std::string_view file_name, const char* built_path, std::s
         std::filesystem::path(std::string(buffer, static_cast<size_t>(size))).parent_path();
     candidates.push_back(directory / file_name);
     candidates.push_back(directory.parent_path() / "lib" / "audex" / file_name);
+    // Where this build put the module, only for a program inside that
+    // build tree (a test or bench in build/tests/): a tryaudex copied or
+    // installed elsewhere must not run a module from a build directory that
+    // may since have changed, or belong to someone else.
+    if (built_path != nullptr) {
+      const std::filesystem::path build_tree = std::filesystem::path(built_path).parent_path();
+      const std::filesystem::path inside = directory.lexically_relative(build_tree);
+      if (!inside.empty() && *inside.begin() != "..") candidates.emplace_back(built_path);
+    }
   }
-  if (built_path != nullptr) candidates.emplace_back(built_path);
   std::string tried;
   for (const std::filesystem::path& candidate : candidates) {
     std::error_code ignored;

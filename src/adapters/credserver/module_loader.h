@@ -9,9 +9,9 @@
 namespace audex {
 
 // dlopens `file_name` from beside the executable (the build tree), from
-// ../lib/audex/ (an install), or from `built_path` (where this build put
-// it: tests and benches); null with `*error` (ending in a fix) when none
-// loads.
+// ../lib/audex/ (an install), or, for an executable inside the build tree
+// only, from `built_path` (where this build put it: tests and benches);
+// null with `*error` (ending in a fix) when none loads.
 void* OpenAudexModule(std::string_view file_name, const char* built_path, std::string* error);
 
 }  // namespace audex

@@ -422,7 +422,8 @@ class Assembly {
                                         [&](size_t i) { return HasNames(targets[i]); });
       if (named) {
         Guess(fmt::format(
-            "resource names are not restrictions on {}; the permissions apply to every {}",
+            "resource names are not restrictions on {}: the permissions apply to everything "
+            "in {} that the identity can reach, whatever its name",
             ProviderName(provider_), object));
       }
       AddPhrase(fmt::format("{} {}", recipe.phrase, object));

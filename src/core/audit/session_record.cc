@@ -251,7 +251,8 @@ OrderedJson SessionRecordJson(const SessionRecord& record) {
   OrderedJson json;
   json["id"] = record.id;
   json["status"] = SessionStatusName(record.status);
-  json["created"] = FormatRfc3339(record.created);
+  // Microseconds: `sessions list` is newest first even within one second.
+  json["created"] = FormatRfc3339Micros(record.created);
   json["expires"] = FormatRfc3339(record.expires);
   json["ttl_seconds"] = record.ttl.count();
   json["provider"] = ProviderName(record.provider);

@@ -11,6 +11,7 @@ std::span<const ExitCodeMeaning> ExitCodeMeanings() {
       {"3", "policy error"},
       {"4", "credentials or cloud error"},
       {"5", "audit log or session store error"},
+      {"70", "a bug in Audex (please report it)"},
       {"126/127", "command not runnable/not found"},
       {"128+N", "command killed by signal N"},
   };

@@ -100,4 +100,11 @@ std::string FormatRfc3339(system_clock::time_point time) {
                      clock.hours().count(), clock.minutes().count(), clock.seconds().count());
 }
 
+std::string FormatRfc3339Micros(system_clock::time_point time) {
+  const auto micros = std::chrono::floor<std::chrono::microseconds>(time);
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(micros);
+  const std::string whole = FormatRfc3339(seconds);  // ends in "Z"
+  return fmt::format("{}.{:06}Z", whole.substr(0, whole.size() - 1), (micros - seconds).count());
+}
+
 }  // namespace audex

@@ -20,4 +20,8 @@ std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_vi
 // "YYYY-MM-DDTHH:MM:SSZ" in UTC, whole seconds (sub-second parts are dropped).
 std::string FormatRfc3339(std::chrono::system_clock::time_point time);
 
+// "YYYY-MM-DDTHH:MM:SS.ffffffZ": the same with microseconds, for times that
+// order records made within one second (a session's creation).
+std::string FormatRfc3339Micros(std::chrono::system_clock::time_point time);
+
 }  // namespace audex

@@ -61,6 +61,23 @@ OrderedJson SessionPlanJson(const SessionPlan& plan, bool with_command) {
     json["access_boundary_roles"] = plan.boundary_roles;
   }
   json["child_environment"] = plan.child_variables;
+  // Where the AWS credentials would come from, as the text plan shows it.
+  if (plan.aws) {
+    const AwsIssuePlan& aws = *plan.aws;
+    const auto choice = [](const std::string& value, const std::string& source) {
+      return value.empty() ? OrderedJson(nullptr)
+                           : OrderedJson{{"value", value}, {"source", source}};
+    };
+    const char* method = aws.method == AwsIssueMethod::kAssumeRole      ? "assume_role"
+                         : aws.method == AwsIssueMethod::kScopedCurrent ? "scoped_current"
+                                                                        : "server";
+    json["aws"] = {{"method", method},
+                   {"role", choice(aws.role.arn, aws.role.source)},
+                   {"region", choice(aws.region.region, aws.region.source)},
+                   {"sts_endpoint", aws.method == AwsIssueMethod::kServer
+                                        ? OrderedJson(nullptr)
+                                        : choice(aws.endpoint.url, aws.endpoint.source)}};
+  }
   // run --broker: the command holds placeholders and the endpoint signs.
   if (plan.aws && plan.aws->broker) {
     json["broker"] = {{"allow_credential_calls", plan.aws->broker->allow_credential_calls}};

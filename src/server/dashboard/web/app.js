@@ -1,0 +1,347 @@
+// The Audex dashboard's page: three views over the read-only JSON API under
+// /api/v1 (docs/dashboard.md). Preact with htm (pinned in package-lock.json,
+// compiled into tryaudex): no build step, no CDN, no inline script, so the
+// Content-Security-Policy can forbid everything but this origin's own files.
+import { html, render, useState, useEffect, useRef } from "/assets/vendor/preact-htm.js";
+
+const POLL_MS = 2000;
+
+async function api(path) {
+  const response = await fetch(path, { credentials: "same-origin", headers: { Accept: "application/json" } });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const message = (body.error && body.error.message) || `HTTP ${response.status}`;
+    throw new Error(message);
+  }
+  return body;
+}
+
+function query(params) {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value) search.set(name, value);
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+function useHash() {
+  const [hash, setHash] = useState(location.hash || "#/sessions");
+  useEffect(() => {
+    const changed = () => setHash(location.hash || "#/sessions");
+    addEventListener("hashchange", changed);
+    return () => removeEventListener("hashchange", changed);
+  }, []);
+  return hash;
+}
+
+// Moves focus to the new view's heading so keyboard and screen-reader users
+// land where the content changed; not on the first view of a page load,
+// where Tab should start at the top (the skip link).
+let firstView = true;
+function Heading({ children, id }) {
+  const ref = useRef(null);
+  useEffect(() => {
+    if (firstView) {
+      firstView = false;
+      return;
+    }
+    if (ref.current) ref.current.focus();
+  }, []);
+  return html`<h2 id=${id} tabindex="-1" ref=${ref}>${children}</h2>`;
+}
+
+function Field({ label, id, children }) {
+  return html`<div class="field"><label for=${id}>${label}</label>${children}</div>`;
+}
+
+function StateText({ state }) {
+  return html`<span class=${`state-${state}`}>${state}</span>`;
+}
+
+function formatTime(text) {
+  return text ? text.replace("T", " ").replace("Z", " UTC") : "";
+}
+
+// ---- Sessions ----
+
+function Sessions() {
+  const [filters, setFilters] = useState({ provider: "", status: "", profile: "", agent: "", since: "", until: "" });
+  const [data, setData] = useState(null);
+  const [error, setError] = useState("");
+  const version = useRef("");
+  useEffect(() => {
+    let stopped = false;
+    version.current = "";
+    async function load() {
+      try {
+        const body = await api(`/api/v1/sessions${query({ ...filters, limit: "500" })}`);
+        if (stopped) return;
+        setError("");
+        // Redraw only when the listing changed (`version`): the live feed.
+        if (body.version !== version.current) {
+          version.current = body.version;
+          setData(body);
+        }
+      } catch (e) {
+        if (!stopped) setError(e.message);
+      }
+    }
+    load();
+    const timer = setInterval(load, POLL_MS);
+    return () => { stopped = true; clearInterval(timer); };
+  }, [filters.provider, filters.status, filters.profile, filters.agent, filters.since, filters.until]);
+  const set = (name) => (event) => setFilters({ ...filters, [name]: event.target.value });
+  const sessions = data ? data.sessions : [];
+  return html`
+    <section aria-labelledby="sessions-heading">
+      <${Heading} id="sessions-heading">Sessions<//>
+      <form class="filters" role="search" aria-label="Filter sessions" onSubmit=${(e) => e.preventDefault()}>
+        <${Field} label="Provider" id="filter-provider">
+          <select id="filter-provider" value=${filters.provider} onChange=${set("provider")}>
+            <option value="">any</option><option value="aws">aws</option><option value="gcp">gcp</option><option value="azure">azure</option>
+          </select><//>
+        <${Field} label="Status" id="filter-status">
+          <select id="filter-status" value=${filters.status} onChange=${set("status")}>
+            <option value="">any</option><option value="active">active</option><option value="ended">ended</option>
+            <option value="failed">failed</option><option value="expired">expired</option><option value="abandoned">abandoned</option>
+          </select><//>
+        <${Field} label="Profile" id="filter-profile">
+          <input id="filter-profile" value=${filters.profile} onChange=${set("profile")} /><//>
+        <${Field} label="Agent (AUDEX_AGENT_ID)" id="filter-agent">
+          <input id="filter-agent" value=${filters.agent} onChange=${set("agent")} /><//>
+        <${Field} label="Since (RFC 3339)" id="filter-since">
+          <input id="filter-since" placeholder="2026-12-06T00:00:00Z" value=${filters.since} onChange=${set("since")} /><//>
+        <${Field} label="Until (RFC 3339)" id="filter-until">
+          <input id="filter-until" placeholder="2026-12-07T00:00:00Z" value=${filters.until} onChange=${set("until")} /><//>
+      </form>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      <p id="sessions-count" role="status" aria-live="polite">${data ? `${data.total} session${data.total === 1 ? "" : "s"}` : "Loading…"}</p>
+      <div class="table-wrap">
+      <table id="sessions-table">
+        <caption class="muted">Newest first; new sessions appear as they start.</caption>
+        <thead><tr><th scope="col">Session</th><th scope="col">Created</th><th scope="col">Provider</th><th scope="col">Profile</th>
+          <th scope="col">State</th><th scope="col">Actions</th><th scope="col">Command</th><th scope="col">Exit</th></tr></thead>
+        <tbody>
+          ${sessions.map((s) => html`
+            <tr key=${s.id} data-session-id=${s.id}>
+              <td><a href=${`#/sessions/${s.id}`}>${s.id}</a></td>
+              <td>${formatTime(s.created)}</td>
+              <td>${s.provider}</td>
+              <td>${s.profile || html`<span class="muted">—</span>`}</td>
+              <td><${StateText} state=${s.state || s.status} /></td>
+              <td>${(s.actions || []).join(", ")}</td>
+              <td><code>${(s.command || []).join(" ")}</code></td>
+              <td>${s.exit_code ?? (s.signal ? `signal ${s.signal}` : "")}</td>
+            </tr>`)}
+        </tbody>
+      </table>
+      </div>
+    </section>`;
+}
+
+function SessionPage({ id }) {
+  const [data, setData] = useState(null);
+  const [error, setError] = useState("");
+  useEffect(() => {
+    let stopped = false;
+    const load = () => api(`/api/v1/sessions/${encodeURIComponent(id)}`)
+      .then((body) => { if (!stopped) { setData(body); setError(""); } })
+      .catch((e) => { if (!stopped) setError(e.message); });
+    load();
+    const timer = setInterval(load, POLL_MS);
+    return () => { stopped = true; clearInterval(timer); };
+  }, [id]);
+  if (error) return html`<section><${Heading} id="session-heading">Session ${id}<//><p class="error" role="alert">${error}</p></section>`;
+  if (!data) return html`<p>Loading…</p>`;
+  const s = data.session;
+  return html`
+    <section aria-labelledby="session-heading">
+      <p><a href="#/sessions">← All sessions</a></p>
+      <${Heading} id="session-heading">Session <code>${s.id}</code><//>
+      <dl class="facts">
+        <dt>State</dt><dd id="session-state"><${StateText} state=${s.state || s.status} /></dd>
+        <dt>Provider</dt><dd>${s.provider}</dd>
+        <dt>Profile</dt><dd>${s.profile || "—"}</dd>
+        <dt>Role</dt><dd>${s.role || "—"}</dd>
+        <dt>Created</dt><dd>${formatTime(s.created)}</dd>
+        <dt>Expires</dt><dd>${formatTime(s.expires)}</dd>
+        <dt>Ended</dt><dd>${formatTime(s.ended) || "—"}</dd>
+        <dt>Command</dt><dd><code id="session-command">${(s.command || []).join(" ")}</code></dd>
+        <dt>Exit status</dt><dd id="session-exit">${s.exit_code ?? (s.signal ? `signal ${s.signal}` : "—")}</dd>
+        ${s.failure && html`<dt>Failure</dt><dd class="error">${s.failure}</dd>`}
+        <dt>Access key id</dt><dd>${s.access_key_id || "—"}</dd>
+        <dt>Agent</dt><dd>${s.agent_id || "—"}</dd>
+      </dl>
+      <h3>Plan</h3>
+      <dl class="facts">
+        <dt>Asked for</dt><dd>${(s.requested_actions || []).join(", ") || "—"}</dd>
+        <dt>Granted</dt><dd id="session-actions">${(s.actions || []).join(", ")}</dd>
+        <dt>Resources</dt><dd>${(s.resources || []).length ? s.resources.join(", ") : "* (every resource)"}</dd>
+      </dl>
+      <h3 id="policy-heading">Session policy (${data.policy_size.toLocaleString("en")} of ${data.policy_limit.toLocaleString("en")} characters)</h3>
+      ${data.policy_document
+        ? html`<pre id="policy-document" tabindex="0">${data.policy_document}</pre>`
+        : html`<p class="muted">No policy document (token providers carry none).</p>`}
+      <h3>Timeline</h3>
+      <ol id="session-timeline">
+        ${data.timeline.map((e) => html`<li key=${e.line}><strong>${e.event}</strong> <span class="muted">${formatTime(e.ts)}</span></li>`)}
+      </ol>
+    </section>`;
+}
+
+// ---- Audit ----
+
+function Audit() {
+  const [filters, setFilters] = useState({ event: "", session: "" });
+  const [cursors, setCursors] = useState([0]);  // the `after` of each page seen
+  const [data, setData] = useState(null);
+  const [error, setError] = useState("");
+  const after = cursors[cursors.length - 1];
+  useEffect(() => {
+    api(`/api/v1/audit${query({ ...filters, after: String(after), limit: "50" })}`)
+      .then((body) => { setData(body); setError(""); })
+      .catch((e) => setError(e.message));
+  }, [after, filters.event, filters.session]);
+  const set = (name) => (event) => { setCursors([0]); setFilters({ ...filters, [name]: event.target.value }); };
+  const v = data && data.verification;
+  return html`
+    <section aria-labelledby="audit-heading">
+      <${Heading} id="audit-heading">Audit log<//>
+      ${v && html`<p id="audit-status" role="status" class=${`status ${v.intact ? "ok" : "bad"}`}>
+        ${v.intact
+          ? `Chain intact: ${v.events} event${v.events === 1 ? "" : "s"} verified.`
+          : `Chain broken at line ${v.line}: ${v.problem} (${v.intact_events} events verified before it).`}
+      </p>`}
+      <form class="filters" role="search" aria-label="Filter events" onSubmit=${(e) => e.preventDefault()}>
+        <${Field} label="Event" id="audit-event"><input id="audit-event" value=${filters.event} onChange=${set("event")} /><//>
+        <${Field} label="Session id (prefix)" id="audit-session"><input id="audit-session" value=${filters.session} onChange=${set("session")} /><//>
+        <div class="field"><span class="muted">Export</span><br />
+          <a class="button" id="export-jsonl" href="/api/v1/audit/export?format=jsonl" download="audit.jsonl">JSONL</a>${" "}
+          <a class="button" id="export-csv" href="/api/v1/audit/export?format=csv" download="audit.csv">CSV</a></div>
+      </form>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      <div class="table-wrap">
+      <table id="audit-table">
+        <thead><tr><th scope="col">Line</th><th scope="col">Time</th><th scope="col">Event</th><th scope="col">Session</th><th scope="col">Fields</th></tr></thead>
+        <tbody>
+          ${(data ? data.events : []).map((e) => html`
+            <tr key=${e.line}>
+              <td>${e.line}</td>
+              ${e.error
+                ? html`<td colspan="4" class="error">Unreadable line: ${e.error}</td>`
+                : html`<td>${formatTime(e.ts)}</td><td>${e.event}</td>
+                       <td><a href=${`#/sessions/${e.session_id}`}>${e.session_id}</a></td>
+                       <td><code>${JSON.stringify(e.fields)}</code></td>`}
+            </tr>`)}
+        </tbody>
+      </table>
+      </div>
+      <div class="pager">
+        <button type="button" disabled=${cursors.length < 2} onClick=${() => setCursors(cursors.slice(0, -1))}>Previous page</button>
+        <button type="button" id="audit-next" disabled=${!data || data.next_after === null}
+          onClick=${() => setCursors([...cursors, data.next_after])}>Next page</button>
+        <span class="muted">Page ${cursors.length}</span>
+      </div>
+    </section>`;
+}
+
+// ---- Policy explorer ----
+
+function Explorer() {
+  const [allow, setAllow] = useState("");
+  const [profile, setProfile] = useState("");
+  const [resource, setResource] = useState("");
+  const [profiles, setProfiles] = useState([]);
+  const [result, setResult] = useState(null);
+  const [error, setError] = useState("");
+  useEffect(() => {
+    api("/api/v1/policies/profiles").then((body) => setProfiles(body.profiles)).catch((e) => setError(e.message));
+  }, []);
+  useEffect(() => {
+    if (!allow.trim() && !profile) { setResult(null); return undefined; }
+    let stopped = false;
+    // Live as the person types, a moment after the last key.
+    const timer = setTimeout(() => {
+      api(`/api/v1/policies/explain${query({ allow: allow.trim(), profile, resource: resource.trim() })}`)
+        .then((body) => { if (!stopped) { setResult(body); setError(""); } })
+        .catch((e) => { if (!stopped) setError(e.message); });
+    }, 250);
+    return () => { stopped = true; clearTimeout(timer); };
+  }, [allow, profile, resource]);
+  const plan = result && result.ok ? result.plan : null;
+  const removed = plan ? [...plan.denied.map((r) => ({ ...r, kind: "denied" })), ...plan.covered.map((r) => ({ ...r, kind: "covered" })), ...plan.dropped.map((r) => ({ ...r, kind: "dropped" }))] : [];
+  return html`
+    <section aria-labelledby="explorer-heading">
+      <${Heading} id="explorer-heading">Policy explorer<//>
+      <p class="muted">What <code>tryaudex run --dry-run</code> would plan: the same resolution, deny list, catalog checks and packing.</p>
+      <form class="filters" aria-label="What to resolve" onSubmit=${(e) => e.preventDefault()}>
+        <${Field} label="--allow (actions, comma-separated)" id="explore-allow">
+          <textarea id="explore-allow" rows="2" value=${allow} onInput=${(e) => setAllow(e.target.value)} placeholder="s3:Get*, s3:ListBucket"></textarea><//>
+        <${Field} label="--profile" id="explore-profile">
+          <select id="explore-profile" value=${profile} onChange=${(e) => setProfile(e.target.value)}>
+            <option value="">none</option>
+            ${profiles.map((p) => html`<option key=${p.name} value=${p.name}>${p.name}</option>`)}
+          </select><//>
+        <${Field} label="--resource" id="explore-resource">
+          <input id="explore-resource" value=${resource} onInput=${(e) => setResource(e.target.value)} placeholder="arn:aws:s3:::bucket/*" /><//>
+      </form>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      <div id="explore-result" aria-live="polite">
+      ${result && !result.ok && html`<p class="status bad" id="explore-error">${result.error}</p>`}
+      ${(result && result.warnings || []).map((w) => html`<p class="muted">Warning: ${w}</p>`)}
+      ${plan && html`
+        <h3>Actions granted</h3>
+        <div class="table-wrap"><table id="explore-actions">
+          <thead><tr><th scope="col">Action or pattern</th><th scope="col">From</th><th scope="col">Actions today</th></tr></thead>
+          <tbody>${plan.actions.map((a) => html`<tr key=${a.action}><td><code>${a.action}</code></td><td>${a.origin}</td><td>${a.matches ?? 1}</td></tr>`)}</tbody>
+        </table></div>
+        ${result.patterns.map((p) => html`
+          <details class="pattern" data-pattern=${p.pattern}>
+            <summary><code>${p.pattern}</code>: <span class="count">${p.count}</span> action${p.count === 1 ? "" : "s"}</summary>
+            <div class="table-wrap"><table>
+              <thead><tr><th scope="col">Action</th><th scope="col">Access level</th></tr></thead>
+              <tbody>${p.actions.map((a) => html`<tr key=${a.action}><td>${a.action}</td><td>${a.access_level}</td></tr>`)}</tbody>
+            </table></div>
+          </details>`)}
+        <h3>Removed</h3>
+        ${removed.length === 0 ? html`<p class="muted" id="explore-removed">Nothing: the deny list removed no action.</p>` : html`
+          <ul id="explore-removed">${removed.map((r) => html`<li key=${r.kind + r.action}><code>${r.action}</code> (${r.kind}): ${r.reason}</li>`)}</ul>`}
+        <h3 id="explore-policy-heading">Session policy: <span id="explore-size">${result.policy_size.toLocaleString("en")}</span> of ${result.policy_limit.toLocaleString("en")} characters</h3>
+        <progress max=${result.policy_limit} value=${Math.min(result.policy_size, result.policy_limit)} aria-labelledby="explore-policy-heading"></progress>
+        ${result.policy_document ? html`<pre id="explore-policy" tabindex="0">${JSON.stringify(JSON.parse(result.policy_document), null, 2)}</pre>` : html`<p class="muted">No policy document for this provider.</p>`}`}
+      </div>
+    </section>`;
+}
+
+// ---- The frame ----
+
+// The hash names the view, so the skip link moves focus instead of the hash.
+function skipToMain(event) {
+  event.preventDefault();
+  document.getElementById("main").focus();
+}
+
+function App() {
+  const hash = useHash();
+  const views = [["#/sessions", "Sessions"], ["#/audit", "Audit"], ["#/explorer", "Policy explorer"]];
+  let view;
+  const session = hash.match(/^#\/sessions\/([A-Za-z0-9_-]+)$/);
+  if (session) view = html`<${SessionPage} id=${session[1]} key=${session[1]} />`;
+  else if (hash === "#/audit") view = html`<${Audit} />`;
+  else if (hash === "#/explorer") view = html`<${Explorer} />`;
+  else view = html`<${Sessions} />`;
+  const current = session ? "#/sessions" : hash;
+  return html`
+    <a class="skip" href="#main" onClick=${skipToMain}>Skip to content</a>
+    <header>
+      <h1>Audex dashboard</h1>
+      <nav aria-label="Views"><ul>
+        ${views.map(([href, label]) => html`<li><a href=${href} aria-current=${current === href ? "page" : undefined}>${label}</a></li>`)}
+      </ul></nav>
+    </header>
+    <main id="main" tabindex="-1">${view}</main>`;
+}
+
+// The static "Loading" text goes first: render() keeps what it did not make.
+const root = document.getElementById("app");
+root.textContent = "";
+render(html`<${App} />`, root);
