@@ -11,8 +11,7 @@ std::span<const CommandSpec> Commands() {
       LearnCommand(),        CredentialProcessCommand(),
       SetupProfileCommand(), CacheCommand(),
       IntentCommand(),       DriftCommand(),
-      McpCommand(),
-      ServerCommand(),
+      McpCommand(),          ServerCommand(),
       DashboardCommand(),
   };
   return kCommands;

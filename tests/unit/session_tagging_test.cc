@@ -145,10 +145,10 @@ AccessRequest Allow(std::string allow) {
 
 // With the real catalog: the policy a --tag-session run sends.
 TEST(SessionTagging, PlanSessionAppendsTheStatementsToThePolicyAwsReceives) {
-  auto plan =
-      PlanSession(Allow("s3:CreateBucket,s3:PutObject,dynamodb:CreateTable,"
-                        "ec2:CreateSecurityGroup"),
-                  std::nullopt, UserConfig{}, {}, {}, {"aws"}, &BuiltinAwsActions(), true, std::nullopt, &kTag);
+  auto plan = PlanSession(Allow("s3:CreateBucket,s3:PutObject,dynamodb:CreateTable,"
+                                "ec2:CreateSecurityGroup"),
+                          std::nullopt, UserConfig{}, {}, {}, {"aws"}, &BuiltinAwsActions(), true,
+                          std::nullopt, &kTag);
   ASSERT_TRUE(plan) << plan.error().message;
   ASSERT_TRUE(plan->tagging);
   EXPECT_EQ(

@@ -146,8 +146,8 @@ Result<AwsIssuePlan> PlanAwsIssue(const SessionRequest& request, const AwsIssueI
 // --serve renews near --max-duration) and carries the session policy and
 // the managed policies; the first carries the source identity and the
 // session tags, session_tag then `tags` (transitive when a chain follows, so
-// that they reach the last hop: a later hop may not set them again). Every hop's RoleSessionName names
-// the session.
+// that they reach the last hop: a later hop may not set them again). Every hop's RoleSessionName
+// names the session.
 std::vector<AssumeRoleRequest> AssumeRoleHops(const AwsIssuePlan& plan, std::string_view session_id,
                                               std::chrono::seconds duration);
 

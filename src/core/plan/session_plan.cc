@@ -149,11 +149,11 @@ Result<void> ChooseAwsPolicy(SessionPlan& plan, const ActionUniverse* universe, 
       // Render puts the tag's statements just before the bindings'.
       PolicyDocument untagged = chosen.document;
       auto& statements = untagged.statements;
-      const auto tag_end = statements.end() - static_cast<std::ptrdiff_t>(std::min(
-                                                  statements.size(), plan.network.size()));
+      const auto tag_end = statements.end() - static_cast<std::ptrdiff_t>(
+                                                  std::min(statements.size(), plan.network.size()));
       const auto tag_begin =
-          tag_end - static_cast<std::ptrdiff_t>(std::min<size_t>(
-                        tag_end - statements.begin(), plan.tagging->statements.size()));
+          tag_end - static_cast<std::ptrdiff_t>(std::min<size_t>(tag_end - statements.begin(),
+                                                                 plan.tagging->statements.size()));
       statements.erase(tag_begin, tag_end);
       const size_t rest = std::min(RenderPolicy(untagged).size(), chosen.json.size());
       error.message += fmt::format(
