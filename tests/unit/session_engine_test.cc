@@ -702,7 +702,7 @@ TEST_F(SessionEngineTest, TagSessionTagsThePolicyTheStsCallAndTheChild) {
   EXPECT_EQ(FormValue(sts_.sent[0].body, "Tags.member.1.Key"), "audex-session");
   EXPECT_EQ(FormValue(sts_.sent[0].body, "Tags.member.1.Value"), planned->session_id);
   EXPECT_EQ(FormValue(sts_.sent[0].body, "TransitiveTagKeys.member.1"), "");
-  auto ran = (*session)->RunChild({planned->plan.command, {}, std::nullopt});
+  auto ran = (*session)->RunChild({planned->plan.command, {}, std::nullopt, {}});
   ASSERT_TRUE(ran);
   EXPECT_EQ(child_.Variable("AUDEX_SESSION_TAG"), tag);
   auto record = SessionStore(world.paths.state_dir).Load((*session)->id());
@@ -765,7 +765,7 @@ TEST_F(SessionEngineTest, AReplayRunsTheSamePlanAndSaysWhatItReplays) {
   sts_.script.push_back(Reply(200, AssumeRoleReply("ASIAORIG", "O", "2026-01-01T12:20:00Z")));
   auto original = Session::Start(*planned, world);
   ASSERT_TRUE(original);
-  ASSERT_TRUE((*original)->RunChild({planned->plan.command, {}, std::nullopt}));
+  ASSERT_TRUE((*original)->RunChild({planned->plan.command, {}, std::nullopt, {}}));
 
   auto replay = PlanReplay({(*original)->id(), {}}, world);
   ASSERT_TRUE(replay) << replay.error().message;
