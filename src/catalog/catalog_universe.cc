@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "catalog/action_compression.h"
+#include "catalog/tag_on_create.h"
 
 namespace audex {
 
@@ -43,6 +44,13 @@ std::string CatalogUniverse::Describe() const {
   const auto& source = catalog_.source();
   return fmt::format("{} {} ({} actions, data of {})", source.package, source.version,
                      catalog_.action_count(), source.data_date.substr(0, 10));
+}
+
+std::optional<ActionTagFacts> CatalogUniverse::TagFacts(std::string_view action) const {
+  if (&catalog_ != &ActionCatalog::Builtin()) return std::nullopt;
+  const auto found = catalog_.Lookup(action);
+  if (!found) return std::nullopt;
+  return TagOnCreate::Builtin().Of(*found);
 }
 
 const ActionUniverse& BuiltinAwsActions() {

@@ -16,6 +16,8 @@ class CatalogUniverse final : public ActionUniverse {
   std::vector<std::string> Suggest(std::string_view unknown) const override;
   std::vector<CountedPattern> Compress(const std::vector<std::string>& actions) const override;
   std::string Describe() const override;
+  // Known for the built-in catalog only (catalog/tag_on_create.h).
+  std::optional<ActionTagFacts> TagFacts(std::string_view action) const override;
 
  private:
   const ActionCatalog& catalog_;

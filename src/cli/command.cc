@@ -4,19 +4,14 @@ namespace audex {
 
 std::span<const CommandSpec> Commands() {
   static const CommandSpec kCommands[] = {
-      RunCommand(),
-      PoliciesCommand(),
-      SessionsCommand(),
-      AuditCommand(),
-      HealthCommand(),
-      LearnCommand(),
-      CredentialProcessCommand(),
-      SetupProfileCommand(),
-      CacheCommand(),
-      IntentCommand(),
-      DriftCommand(),
-      McpCommand(),
-      ServerCommand(),
+      RunCommand(),          ReplayCommand(),
+      PoliciesCommand(),     SessionsCommand(),
+      CleanupCommand(),      AuditCommand(),
+      ReportCommand(),       HealthCommand(),
+      LearnCommand(),        CredentialProcessCommand(),
+      SetupProfileCommand(), CacheCommand(),
+      IntentCommand(),       DriftCommand(),
+      McpCommand(),          ServerCommand(),
       DashboardCommand(),
   };
   return kCommands;

@@ -19,7 +19,7 @@ namespace audex {
 // What a command gets when it runs, besides its parsed flags.
 struct Invocation {
   const CliContext& context;
-  std::vector<std::string> command;  // everything after "--" (run, learn, intent --run)
+  std::vector<std::string> command;  // everything after "--" (run, learn, replay, intent --run)
 };
 
 using CommandRunner = std::function<Result<int>(const Invocation&)>;
@@ -49,6 +49,9 @@ CommandSpec CacheCommand();
 CommandSpec IntentCommand();
 CommandSpec DriftCommand();
 CommandSpec McpCommand();
+CommandSpec CleanupCommand();
+CommandSpec ReplayCommand();
+CommandSpec ReportCommand();
 CommandSpec ServerCommand();
 CommandSpec DashboardCommand();
 

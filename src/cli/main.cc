@@ -94,7 +94,7 @@ std::optional<std::string> ExtrasMessage(const std::vector<std::string>& args, c
            (closest.empty() ? "" : " (did you mean " + closest + "?)");
   }
   const std::string command = leaf.get_name();
-  if (command == "run" || command == "learn") {
+  if (command == "run" || command == "learn" || command == "replay") {
     return "unexpected argument \"" + extra + "\": the command to " + command +
            " goes after --, e.g. tryaudex " + command + " ... -- " + extra;
   }
@@ -195,9 +195,14 @@ int Main(int argc, char** argv, audex::Environment environment) {
   while (!app.got_subcommand(specs[chosen].name)) ++chosen;
   const audex::CommandSpec& spec = specs[chosen];
   if (!spec.takes_command && !child.empty()) {
+    std::vector<std::string> takers;
+    for (const audex::CommandSpec& taker : specs) {
+      if (taker.takes_command) takers.push_back(taker.name);
+    }
     return Fail({audex::ErrorKind::kUsage,
-                 "only tryaudex run, learn and intent --run take a command after --; see "
-                 "tryaudex --help"});
+                 fmt::format("tryaudex {} takes no command after --; only {} take one; see "
+                             "tryaudex --help",
+                             spec.name, audex::Join(takers, ", "))});
   }
   audex::World world = audex::SystemWorld(std::move(environment), audex::PrintNotices(std::cerr));
   const audex::CliContext context(world, std::cout, std::cerr);

@@ -118,6 +118,29 @@ void PrintPlanText(const SessionPlan& plan, std::ostream& out) {
   if (plan.access_boundary) {
     out << fmt::format("Credential Access Boundary:\n{}\n", *plan.access_boundary);
   }
+  if (plan.aws) {
+    if (!plan.aws->role.arn.empty()) {
+      out << fmt::format("Role:       {} ({})\n", plan.aws->role.arn, plan.aws->role.source);
+    }
+    for (size_t i = 0; i < plan.aws->chain.size(); ++i) {
+      out << fmt::format("Chain {}:    {}{}\n", i + 1, plan.aws->chain[i].arn,
+                         i + 1 == plan.aws->chain.size() ? " (the session policy goes here)" : "");
+    }
+    for (const PolicyArnChoice& choice : plan.aws->policy_arns) {
+      out << fmt::format("Ceiling:    {} ({})\n", choice.arn, choice.source);
+    }
+  }
+  if (plan.tagging) {
+    out << fmt::format("Session tag: {} (AUDEX_SESSION_TAG)\n", plan.tagging->tag.Text());
+    if (!plan.tagging->untaggable_creates.empty()) {
+      out << fmt::format(
+          "Cannot be tagged at creation ({}; cleanup will not find what they make):\n",
+          plan.tagging->untaggable_creates.size());
+      for (const std::string& action : plan.tagging->untaggable_creates) {
+        out << fmt::format("  {}\n", action);
+      }
+    }
+  }
   if (plan.aws && plan.aws->broker) {
     out << fmt::format(
         "Broker:     the command gets placeholder credentials; a loopback endpoint signs and "
@@ -168,6 +191,15 @@ CommandSpec RunCommand() {
         run.add_flag("--cache", options->cache,
                      "Reuse cached credentials for the same role, policy and region");
         run.add_flag("--no-cache", options->no_cache, "Never use the credential cache");
+        run.add_option("--chain", request.chain,
+                       "Roles to assume after --role-arn, in order (AWS role chaining; TTL at "
+                       "most 1h): --chain ARN[,ARN]");
+        run.add_option("--policy-arn", request.policy_arns,
+                       "A managed policy as a further session policy (a ceiling); repeat or "
+                       "comma-separate, at most 10 with policy_arns from config and profile");
+        run.add_flag("--tag-session", request.tag_session,
+                     "Refuse creates that do not tag the new resource audex-session=<id> "
+                     "($AUDEX_SESSION_TAG), so tryaudex cleanup can find them (AWS)");
         run.add_flag("--scope-current", request.scope_current,
                      "Narrow your own temporary credentials (sts:GetScopedCredentials) "
                      "instead of assuming a role");

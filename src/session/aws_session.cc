@@ -2,6 +2,7 @@
 // STS call the issue plan describes (AssumeRole or GetScopedCredentials),
 // the encrypted cache, renewal, and the child's environment (static keys,
 // the serving endpoint, or the brokering one).
+#include <atomic>
 #include <mutex>
 
 #include "adapters/aws/credential_chain.h"
@@ -69,10 +70,12 @@ class AwsSession final : public ProviderSession {
 
     auto issued = Call(plan_.duration);
     if (!issued) return tl::unexpected(issued.error());
+    IssuedCredentials described = DescribeIssued(*issued);
+    described.session_tags_refused = tags_refused_;
     if (auto recorded = ledger.Record([&](SessionRecorder& recorder) {
           return plan_.method == AwsIssueMethod::kScopedCurrent
-                     ? recorder.CredentialsScoped(DescribeIssued(*issued), base_.access_key_id)
-                     : recorder.CredentialsIssued(DescribeIssued(*issued));
+                     ? recorder.CredentialsScoped(described, base_.access_key_id)
+                     : recorder.CredentialsIssued(described);
         });
         !recorded) {
       return recorded;
@@ -111,6 +114,8 @@ class AwsSession final : public ProviderSession {
     child.session = CurrentCredentials();
     child.region = plan_.region.region;
     child.session_id = id_;
+    child.session_tag =
+        plan_.session_tag.value_or(SessionTag{std::string(kSessionTagKey), id_}).Text();
     child.expiration_rfc3339 =
         child.session.expiration ? FormatRfc3339(*child.session.expiration) : std::string();
     PreparedChild prepared;
@@ -174,8 +179,11 @@ class AwsSession final : public ProviderSession {
       std::lock_guard lock(mutex_);
       base = base_;
     }
-    auto issued = IssueAwsCredentials(plan_, id_, duration, base, world_);
+    IssueOptions options;
+    options.without_session_tags = tags_refused_;
+    auto issued = IssueAwsCredentials(plan_, id_, duration, base, world_, options);
     if (!issued) return tl::unexpected(issued.error());
+    if (issued->session_tags_refused) tags_refused_ = true;
     return std::move(issued->credentials);
   }
 
@@ -186,7 +194,9 @@ class AwsSession final : public ProviderSession {
   std::optional<GrantReply> grant_;  // kServer: the grant, for its renewals
   AwsCredentials credentials_;
   std::chrono::system_clock::time_point issued_at_;
-  int refreshes_ = 0;         // guarded by the ledger's lock
+  int refreshes_ = 0;  // guarded by the ledger's lock
+  // The role refused the session tag once: renewals go without it.
+  std::atomic<bool> tags_refused_ = false;
   mutable std::mutex mutex_;  // guards base_, credentials_, issued_at_
 };
 

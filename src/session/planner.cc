@@ -4,6 +4,7 @@
 
 #include "adapters/aws/credential_chain.h"
 #include "catalog/catalog_universe.h"
+#include "core/audit/session_id.h"
 #include "core/credentials/forwarded_child.h"
 #include "core/plan/ttl.h"
 
@@ -25,6 +26,33 @@ Result<void> RefuseServeOffAws(const SessionRequest& request, Provider provider)
       serve && request.max_duration ? "both"
       : serve                       ? "--serve"
                                     : "--max-duration"));
+}
+
+// --chain and --policy-arn are AWS's (STS AssumeRole parameters).
+Result<void> RefuseAwsOnlyFlags(const SessionRequest& request, Provider provider) {
+  if (provider == Provider::kAws) return {};
+  const char* flag = !request.chain.empty()         ? "--chain"
+                     : !request.policy_arns.empty() ? "--policy-arn"
+                                                    : nullptr;
+  if (flag == nullptr) return {};
+  return UsageError(
+      fmt::format("{} is for AWS (an STS AssumeRole parameter); this is a {} "
+                  "session: drop {}",
+                  flag, ProviderName(provider), flag));
+}
+
+// The policy_arns of the profile the request resolved to, with where they
+// came from.
+std::vector<PolicyArnChoice> ProfilePolicyArns(const SessionPlan& plan,
+                                               const ProfileCatalog& profiles) {
+  std::vector<PolicyArnChoice> arns;
+  if (!plan.request.profile_name) return arns;
+  const Profile* profile = profiles.Find(*plan.request.profile_name);
+  if (profile == nullptr) return arns;
+  for (const std::string& arn : profile->policy_arns) {
+    arns.push_back({arn, fmt::format("profile {} ({})", profile->name, profile->source)});
+  }
+  return arns;
 }
 
 // --broker signs AWS calls; GCP and Azure have no forwarding endpoint.
@@ -49,6 +77,15 @@ Result<LoadedConfiguration> LoadConfigurationNoting(const World& world) {
 Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& world,
                                    const PlanSettings& settings) {
   PlannedSession planned;
+  planned.request = request;
+  auto random = world.random(kSessionIdRandomBytes);
+  if (!random) return tl::unexpected(random.error());
+  planned.session_id = SessionIdFromRandom(*random);
+  std::optional<SessionTag> session_tag;
+  if (request.tag_session) {
+    session_tag =
+        settings.session_tag.value_or(SessionTag{std::string(kSessionTagKey), planned.session_id});
+  }
   AccessRequest& access = planned.access;
   if (request.provider) {
     auto parsed = ParseProviderOption(*request.provider, "--provider");
@@ -85,7 +122,8 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
   // bounds.
   auto plan = PlanSession(access, request.scope_current ? std::nullopt : ttl, config,
                           planned.loaded.profiles, planned.loaded.deny, request.command,
-                          &BuiltinAwsActions(), !request.no_compress, source_ip);
+                          &BuiltinAwsActions(), !request.no_compress, source_ip,
+                          session_tag ? &*session_tag : nullptr);
   if (!plan) return tl::unexpected(plan.error());
   planned.plan = std::move(*plan);
   SessionPlan& session = planned.plan;
@@ -100,6 +138,9 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
         ProviderName(provider)));
   }
   if (auto refused = RefuseServeOffAws(request, provider); !refused) {
+    return tl::unexpected(refused.error());
+  }
+  if (auto refused = RefuseAwsOnlyFlags(request, provider); !refused) {
     return tl::unexpected(refused.error());
   }
   if (auto refused = RefuseBrokerOffAws(request, provider); !refused) {
@@ -122,8 +163,14 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
       }
       inputs.ttl = session.ttl;
       inputs.policy = session.policy_json;
+      inputs.profile_policy_arns = ProfilePolicyArns(session, planned.loaded.profiles);
+      inputs.session_tag = session_tag;
       auto issue = PlanAwsIssue(request, inputs);
       if (!issue) return tl::unexpected(issue.error());
+      // A chained session lives at most an hour: the plan's TTL follows.
+      if (!request.scope_current) session.ttl = issue->duration;
+      NoteWarnings(world, issue->notes);
+      for (const std::string& note : issue->notes) session.request.notes.push_back(note);
       if (issue->serve) {
         session.child_variables = ServedChildVariableNames(session.child_variables);
       }

@@ -14,8 +14,14 @@ namespace audex {
 
 struct PlannedSession {
   LoadedConfiguration loaded;  // what the plan was made against
+  SessionRequest request;      // what was asked, as the face filled it in
   AccessRequest access;        // what was asked, as the resolver took it
   SessionPlan plan;
+  // Drawn by the planner (world.random), so that a plan can name its own
+  // session (--tag-session's policy does); Session::Start uses it.
+  std::string session_id;
+  // `tryaudex replay`: the session this one runs again.
+  std::optional<std::string> replay_of;
 };
 
 struct PlanSettings {
@@ -25,14 +31,21 @@ struct PlanSettings {
   // The configuration a caller has already checked its own rules against
   // (MCP's guard rails), used instead of reading the files again.
   const LoadedConfiguration* configuration = nullptr;
+  // `tryaudex replay`: the tag of the replayed session, kept so that the
+  // policy is the same byte for byte; otherwise --tag-session tags with the
+  // new session's id.
+  std::optional<SessionTag> session_tag;
 };
 
-// Parses --provider and --ttl, loads the configuration, resolves and checks
-// the permissions, builds the policy (packing it to fit when needed), and
-// plans the issue: for AWS the role, region, STS endpoint, cache and serve
-// settings (core/plan/aws_issue.h); for GCP the service account; for Azure
-// the cloud and subscription. Configuration and plan warnings go to
-// world.notify. Errors are kUsage (flags, files), kPolicy (permissions).
+// Draws the session id, parses --provider and --ttl, loads the
+// configuration, resolves and checks the permissions, builds the policy
+// (packing it to fit when needed; with --tag-session's statements), and
+// plans the issue: for AWS the role and chain, region, STS endpoint,
+// managed-policy ceilings, session tag, cache and serve settings
+// (core/plan/aws_issue.h); for GCP the service account; for Azure the cloud
+// and subscription. Configuration and plan warnings go to world.notify.
+// Errors are kUsage (flags, files), kPolicy (permissions), kState (no
+// randomness).
 Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& world,
                                    const PlanSettings& settings = {});
 

@@ -51,9 +51,13 @@ Session::~Session() = default;
 
 Result<std::unique_ptr<Session>> Session::Start(const PlannedSession& planned, World& world) {
   for (const std::string& warning : planned.plan.enforcement_warnings) world.Warn(warning);
-  auto random = world.random(kSessionIdRandomBytes);
-  if (!random) return tl::unexpected(random.error());
-  std::unique_ptr<Session> session(new Session(world, planned.plan, SessionIdFromRandom(*random)));
+  std::string id = planned.session_id;
+  if (id.empty()) {
+    auto random = world.random(kSessionIdRandomBytes);
+    if (!random) return tl::unexpected(random.error());
+    id = SessionIdFromRandom(*random);
+  }
+  std::unique_ptr<Session> session(new Session(world, planned.plan, std::move(id)));
   switch (session->provider()) {
     case Provider::kAws:
       session->provider_ = NewAwsSession(world, session->plan_, session->id_);
@@ -67,8 +71,12 @@ Result<std::unique_ptr<Session>> Session::Start(const PlannedSession& planned, W
   }
   if (auto found = session->provider_->FindBase(); !found) return tl::unexpected(found.error());
 
-  SessionStart start{session->id_, world.clock(), session->provider_->RecordedRole(),
-                     world.env("AUDEX_AGENT_ID"), std::nullopt};
+  SessionStart start{session->id_,
+                     world.clock(),
+                     session->provider_->RecordedRole(),
+                     world.env("AUDEX_AGENT_ID"),
+                     planned.request,
+                     planned.replay_of};
   // A session that runs a command lives as long as this process: the
   // record names it, so that `sessions list` can tell one whose tryaudex
   // was killed (abandoned). credential-process sessions outlive it by design.

@@ -19,6 +19,7 @@
 #include "core/base/exit_codes.h"
 #include "core/wire/url.h"
 #include "session/learn.h"
+#include "session/replay.h"
 #include "support/scripted_http.h"
 #include "support/temp_dir.h"
 
@@ -647,6 +648,163 @@ TEST_F(SessionEngineTest, AnAgentIdInTheEnvironmentIsRecorded) {
   auto record = SessionStore(world.paths.state_dir).Load((*session)->id());
   ASSERT_TRUE(record);
   EXPECT_EQ(record->agent_id, "claude-code");
+}
+
+// --- issue 20: chains, session tags, replay -------------------------------
+
+TEST_F(SessionEngineTest, AChainAssumesEachRoleWithThePreviousCredentials) {
+  World world = MakeWorld();
+  SessionRequest request = Asking("s3:ListBucket");
+  request.chain = {"arn:aws:iam::123456789012:role/second"};
+  auto planned = Plan(world, request);
+  ASSERT_TRUE(planned) << planned.error().message;
+  sts_.script.push_back(Reply(200, AssumeRoleReply("ASIAHOP1", "HOP1", "2026-01-01T12:15:00Z")));
+  sts_.script.push_back(Reply(200, AssumeRoleReply("ASIAHOP2", "HOP2", "2026-01-01T12:15:00Z")));
+  auto session = Session::Start(*planned, world);
+  ASSERT_TRUE(session) << session.error().message;
+  ASSERT_EQ(sts_.sent.size(), 2u);
+  EXPECT_EQ(FormValue(sts_.sent[0].body, "RoleArn"), kRole);
+  EXPECT_EQ(FormValue(sts_.sent[0].body, "Policy"), "");
+  EXPECT_EQ(FormValue(sts_.sent[1].body, "RoleArn"), "arn:aws:iam::123456789012:role/second");
+  EXPECT_EQ(FormValue(sts_.sent[1].body, "Policy"), planned->plan.policy_json);
+  // The second hop is signed with the first hop's key, not the base key.
+  const auto authorization = [](const HttpRequest& call) {
+    for (const auto& [name, value] : call.headers) {
+      if (name == "Authorization") return value;
+    }
+    return std::string();
+  };
+  EXPECT_NE(authorization(sts_.sent[0]).find("Credential=" + std::string(kBaseKey)),
+            std::string::npos);
+  EXPECT_NE(authorization(sts_.sent[1]).find("Credential=ASIAHOP1/"), std::string::npos);
+  EXPECT_EQ((*session)->CurrentCredentials().access_key_id, "ASIAHOP2");
+  auto record = SessionStore(world.paths.state_dir).Load((*session)->id());
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->chain, std::vector<std::string>{"arn:aws:iam::123456789012:role/second"});
+  EXPECT_EQ(Lines(world).front().event.fields["chain"][0], "arn:aws:iam::123456789012:role/second");
+}
+
+TEST_F(SessionEngineTest, TagSessionTagsThePolicyTheStsCallAndTheChild) {
+  World world = MakeWorld();
+  SessionRequest request = Asking("dynamodb:CreateTable");
+  request.tag_session = true;
+  auto planned = Plan(world, request);
+  ASSERT_TRUE(planned) << planned.error().message;
+  const std::string tag = "audex-session=" + planned->session_id;
+  EXPECT_NE(planned->plan.policy_json.find("\"aws:RequestTag/audex-session\":\"" +
+                                           planned->session_id + "\""),
+            std::string::npos);
+  sts_.script.push_back(Reply(200, AssumeRoleReply("ASIATAG", "TAG", "2026-01-01T12:15:00Z")));
+  auto session = Session::Start(*planned, world);
+  ASSERT_TRUE(session) << session.error().message;
+  // The plan's id is the session's: the policy names the session that runs.
+  EXPECT_EQ((*session)->id(), planned->session_id);
+  EXPECT_EQ(FormValue(sts_.sent[0].body, "Tags.member.1.Key"), "audex-session");
+  EXPECT_EQ(FormValue(sts_.sent[0].body, "Tags.member.1.Value"), planned->session_id);
+  EXPECT_EQ(FormValue(sts_.sent[0].body, "TransitiveTagKeys.member.1"), "");
+  auto ran = (*session)->RunChild({planned->plan.command, {}, std::nullopt, {}});
+  ASSERT_TRUE(ran);
+  EXPECT_EQ(child_.Variable("AUDEX_SESSION_TAG"), tag);
+  auto record = SessionStore(world.paths.state_dir).Load((*session)->id());
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->session_tag, tag);
+  EXPECT_EQ(Lines(world).front().event.fields["session_tag"], tag);
+}
+
+TEST_F(SessionEngineTest, ARoleWithoutTagSessionGetsTheSessionWithoutTagsAndAWarning) {
+  World world = MakeWorld();
+  SessionRequest request = Asking("dynamodb:CreateTable");
+  request.tag_session = true;
+  auto planned = Plan(world, request);
+  ASSERT_TRUE(planned);
+  sts_.script.push_back(
+      Reply(403,
+            "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: "
+            "arn:aws:iam::123456789012:user/u is not authorized to perform: sts:TagSession on "
+            "resource: arn:aws:iam::123456789012:role/dev</Message></Error></ErrorResponse>"));
+  sts_.script.push_back(Reply(200, AssumeRoleReply("ASIANOTAG", "NT", "2026-01-01T12:15:00Z")));
+  auto session = Session::Start(*planned, world);
+  ASSERT_TRUE(session) << session.error().message;
+  ASSERT_EQ(sts_.sent.size(), 2u);
+  EXPECT_EQ(FormValue(sts_.sent[0].body, "Tags.member.1.Key"), "audex-session");
+  EXPECT_EQ(FormValue(sts_.sent[1].body, "Tags.member.1.Key"), "");
+  // The policy is the same: it enforces the tag by itself.
+  EXPECT_EQ(FormValue(sts_.sent[1].body, "Policy"), planned->plan.policy_json);
+  bool warned = false;
+  for (const std::string& notice : notices_) {
+    warned = warned || notice.find("sts:TagSession") != std::string::npos;
+  }
+  EXPECT_TRUE(warned);
+  const std::vector<AuditLine> lines = Lines(world);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[1].event.fields["session_tags_refused"], true);
+}
+
+TEST_F(SessionEngineTest, AnotherAccessDeniedIsNotRetriedWithoutTags) {
+  World world = MakeWorld();
+  SessionRequest request = Asking("dynamodb:CreateTable");
+  request.tag_session = true;
+  auto planned = Plan(world, request);
+  ASSERT_TRUE(planned);
+  sts_.script.push_back(
+      Reply(403,
+            "<ErrorResponse><Error><Code>AccessDenied</Code><Message>not authorized to perform: "
+            "sts:AssumeRole</Message></Error></ErrorResponse>"));
+  auto session = Session::Start(*planned, world);
+  ASSERT_FALSE(session);
+  EXPECT_EQ(sts_.sent.size(), 1u);
+}
+
+TEST_F(SessionEngineTest, AReplayRunsTheSamePlanAndSaysWhatItReplays) {
+  World world = MakeWorld();
+  SessionRequest request = Asking("dynamodb:CreateTable,s3:GetObject");
+  request.tag_session = true;
+  request.ttl = "20m";
+  auto planned = Plan(world, request);
+  ASSERT_TRUE(planned);
+  sts_.script.push_back(Reply(200, AssumeRoleReply("ASIAORIG", "O", "2026-01-01T12:20:00Z")));
+  auto original = Session::Start(*planned, world);
+  ASSERT_TRUE(original);
+  ASSERT_TRUE((*original)->RunChild({planned->plan.command, {}, std::nullopt, {}}));
+
+  auto replay = PlanReplay({(*original)->id(), {}}, world);
+  ASSERT_TRUE(replay) << replay.error().message;
+  EXPECT_EQ(replay->plan.policy_json, planned->plan.policy_json);  // byte for byte
+  EXPECT_EQ(replay->plan.ttl, std::chrono::seconds(1200));
+  EXPECT_EQ(replay->plan.command, planned->plan.command);
+  EXPECT_EQ(replay->replay_of, (*original)->id());
+  EXPECT_NE(replay->session_id, (*original)->id());
+  sts_.script.push_back(Reply(200, AssumeRoleReply("ASIAREPLAY", "R", "2026-01-01T12:20:00Z")));
+  auto again = Session::Start(*replay, world);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(FormValue(sts_.sent.back().body, "Policy"), planned->plan.policy_json);
+  auto record = SessionStore(world.paths.state_dir).Load((*again)->id());
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->replay_of, (*original)->id());
+  // The replay's tag is the original's, so the policy and the tag agree.
+  EXPECT_EQ(record->session_tag, "audex-session=" + (*original)->id());
+  const std::vector<AuditLine> lines = Lines(world);
+  ASSERT_GE(lines.size(), 2u);
+  const AuditLine& created = lines[lines.size() - 2];
+  EXPECT_EQ(created.event.name, "session_created");
+  EXPECT_EQ(created.event.session_id, (*again)->id());
+  EXPECT_EQ(created.event.fields["replay_of"], (*original)->id());
+}
+
+TEST_F(SessionEngineTest, AReplayIsRefusedWhenTheConfigurationNowPlansItDifferently) {
+  World world = MakeWorld();
+  auto planned = Plan(world, Asking("s3:GetObject,s3:PutObject"));
+  ASSERT_TRUE(planned);
+  sts_.script.push_back(Reply(200, AssumeRoleReply("ASIAONE", "O", "2026-01-01T12:15:00Z")));
+  auto original = Session::Start(*planned, world);
+  ASSERT_TRUE(original);
+  // The deny list now removes one of the actions.
+  std::filesystem::create_directories(world.paths.DenyListFile().parent_path());
+  std::ofstream(world.paths.DenyListFile()) << "[deny]\nactions = [\"s3:PutObject\"]\n";
+  auto replay = PlanReplay({(*original)->id(), {}}, world);
+  ASSERT_FALSE(replay);
+  EXPECT_EQ(replay.error().kind, ErrorKind::kPolicy);
+  EXPECT_NE(replay.error().message.find("the session policy differs"), std::string::npos);
 }
 
 }  // namespace

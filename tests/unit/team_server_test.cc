@@ -174,6 +174,11 @@ TEST_F(TeamServerTest, AGrantIsRecordedThenIssuedWithTheGrantIdAndTheCallerOnThe
   EXPECT_EQ(FormValue(form, "RoleArn"), kRole);
   EXPECT_EQ(FormValue(form, "RoleSessionName"), "audex-" + grant);
   EXPECT_EQ(FormValue(form, "SourceIdentity"), "ci-deploy");
+  // The caller is a session tag too (aws:PrincipalTag/audex-caller).
+  EXPECT_EQ(FormValue(form, "Tags.member.1.Key"), "audex-caller");
+  EXPECT_EQ(FormValue(form, "Tags.member.1.Value"), "ci-deploy");
+  EXPECT_EQ(FormValue(form, "Tags.member.2.Key"), "");
+  EXPECT_EQ(FormValue(form, "TransitiveTagKeys.member.1"), "");
   EXPECT_EQ(
       FormValue(form, "Policy"),
       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]})");
@@ -199,6 +204,23 @@ TEST_F(TeamServerTest, AnStsRefusalFailsTheGrantAndHandsOutNothing) {
   EXPECT_EQ(response.body.find("SecretAccessKey"), std::string::npos);
   EXPECT_EQ(Events(),
             (std::vector<std::string>{"token_created", "grant_requested", "grant_failed"}));
+}
+
+TEST_F(TeamServerTest, ARoleThatRefusesSessionTagsStillGrantsWithoutTheCallerTag) {
+  HttpResponse refused;
+  refused.status = 403;
+  refused.body =
+      "<ErrorResponse><Error><Code>AccessDenied</Code><Message>User: "
+      "arn:aws:iam::123456789012:user/server is not authorized to perform: sts:TagSession on "
+      "resource: arn:aws:iam::123456789012:role/team</Message></Error></ErrorResponse>";
+  sts_.script.push_back(refused);
+  sts_.script.push_back(Assumed("ASIANOTAG00000000001"));
+  const ApiResponse response = Post(R"({"allow":"s3:GetObject"})", token_);
+  ASSERT_EQ(response.status, 201) << response.body;
+  ASSERT_EQ(sts_.sent.size(), 2u);
+  EXPECT_EQ(FormValue(sts_.sent[0].body, "Tags.member.1.Value"), "ci-deploy");
+  EXPECT_EQ(FormValue(sts_.sent[1].body, "Tags.member.1.Key"), "");
+  EXPECT_EQ(FormValue(sts_.sent[1].body, "SourceIdentity"), "ci-deploy");
 }
 
 TEST_F(TeamServerTest, ARefusalIsAuditedWithItsRuleAndCallsNoSts) {

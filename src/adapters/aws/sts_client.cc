@@ -52,6 +52,19 @@ HttpRequest BuildAssumeRoleHttpRequest(const AssumeRoleRequest& request,
   };
   if (!request.policy.empty()) parameters.emplace_back("Policy", request.policy);
   if (request.source_identity) parameters.emplace_back("SourceIdentity", *request.source_identity);
+  // Lists as the Query protocol spells them: NAME.member.N, from 1 (STS API
+  // reference, AssumeRole; "Query requests", list parameters).
+  for (size_t i = 0; i < request.policy_arns.size(); ++i) {
+    parameters.emplace_back(fmt::format("PolicyArns.member.{}.arn", i + 1), request.policy_arns[i]);
+  }
+  for (size_t i = 0; i < request.tags.size(); ++i) {
+    parameters.emplace_back(fmt::format("Tags.member.{}.Key", i + 1), request.tags[i].key);
+    parameters.emplace_back(fmt::format("Tags.member.{}.Value", i + 1), request.tags[i].value);
+  }
+  for (size_t i = 0; i < request.transitive_tag_keys.size(); ++i) {
+    parameters.emplace_back(fmt::format("TransitiveTagKeys.member.{}", i + 1),
+                            request.transitive_tag_keys[i]);
+  }
   return QueryFormPost(endpoint, parameters);
 }
 

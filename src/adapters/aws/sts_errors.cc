@@ -78,6 +78,10 @@ std::string Advice(const StsErrorReply& reply, int http_status, const StsCallCon
   if (context.service == "iam") return IamAdvice(reply, http_status, context);
   const std::string& code = reply.code;
   if (code == "AccessDenied") {
+    if (context.operation == "AssumeRole" && Contains(reply.message, "sts:TagSession")) {
+      return "the role's trust policy does not allow sts:TagSession for this principal, which "
+             "session tags (--tag-session) need; add it to the trust policy";
+    }
     if (context.operation == "AssumeRole") {
       return "these credentials may not assume the role: its trust policy must allow this "
              "principal sts:AssumeRole (and sts:SetSourceIdentity when --source-identity is "
@@ -227,6 +231,11 @@ Error DescribeStsFailure(const HttpResult& result, int attempts, const StsCallCo
                   "endpoint an {} service ({}, AWS_ENDPOINT_URL)?",
                   DescribeStsCall(context), tries, result->status, iam ? "IAM" : "STS",
                   iam ? "IAM" : "STS", iam ? "AWS_ENDPOINT_URL_IAM" : "AWS_ENDPOINT_URL_STS")};
+}
+
+bool RefusedSessionTags(const Error& error) {
+  return error.kind == ErrorKind::kCredentials && Contains(error.message, " with AccessDenied") &&
+         Contains(error.message, "sts:TagSession");
 }
 
 std::string RedactSecrets(std::string text, const AwsCredentials& credentials) {

@@ -58,6 +58,11 @@ Error DescribeStsError(const StsErrorReply& reply, int http_status, const StsCal
 Error DescribeStsFailure(const HttpResult& result, int attempts, const StsCallContext& context,
                          const std::vector<const SecretString*>& secrets = {});
 
+// True for AssumeRole's refusal of session tags: AccessDenied naming
+// sts:TagSession, which the role's trust policy must allow (IAM User Guide,
+// "Permissions required to add session tags").
+bool RefusedSessionTags(const Error& error);
+
 // `text` with every occurrence of the credentials' secret key and session
 // token replaced by "****": a last guard on messages that quote a server.
 std::string RedactSecrets(std::string text, const AwsCredentials& credentials);

@@ -18,6 +18,7 @@
 #include "adapters/config/toml_fields.h"
 #include "adapters/files/files.h"
 #include "core/base/text.h"
+#include "core/plan/sts_request.h"
 #include "core/plan/ttl.h"
 
 namespace audex {
@@ -253,6 +254,17 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
         }
       }
       config.mcp_allowed_commands = std::move(*list);
+    } else if (name == "policy_arns") {
+      auto list = RequireStringList(node, path, name,
+                                    "[\"arn:aws:iam::123456789012:policy/CompanyCeiling\"]");
+      if (!list) return tl::unexpected(list.error());
+      for (const std::string& arn : *list) {
+        if (auto valid = ValidatePolicyArn(arn, fmt::format("{}: policy_arns", Where(path, node)));
+            !valid) {
+          return tl::unexpected(valid.error());
+        }
+      }
+      config.policy_arns = std::move(*list);
     } else if (name == "mcp_allowed_roles") {
       auto list = RequireStringList(node, path, name, "[\"arn:aws:iam::123456789012:role/Dev\"]");
       if (!list) return tl::unexpected(list.error());
@@ -322,6 +334,7 @@ Result<UserConfig> ParseConfigToml(std::string_view text, const std::string& pat
                                                       "mcp_max_ttl",
                                                       "mcp_allowed_profiles",
                                                       "mcp_allowed_roles",
+                                                      "policy_arns",
                                                       "server_url",
                                                       "server_token",
                                                       "network"};
@@ -393,11 +406,23 @@ Result<std::vector<Profile>> ParseProfilesToml(std::string_view text, const std:
           if (!value) return tl::unexpected(value.error());
           profile_fields.resources = *value;
           profile_fields.resources_at = Where(path, field);
+        } else if (field_name == "policy_arns") {
+          auto value = RequireStringList(field, path, qualified,
+                                         "[\"arn:aws:iam::aws:policy/ReadOnlyAccess\"]");
+          if (!value) return tl::unexpected(value.error());
+          for (const std::string& arn : *value) {
+            if (auto valid =
+                    ValidatePolicyArn(arn, fmt::format("{}: {}", Where(path, field), qualified));
+                !valid) {
+              return tl::unexpected(valid.error());
+            }
+          }
+          profile_fields.policy_arns = *value;
         } else {
-          return UsageError(fmt::format(
-              "{}: unknown key \"{}\"; a profile has description, actions, resources and "
-              "provider",
-              Where(path, field), qualified));
+          return UsageError(
+              fmt::format("{}: unknown key \"{}\"; a profile has description, actions, resources, "
+                          "policy_arns and provider",
+                          Where(path, field), qualified));
         }
       }
       if (!has_actions) {

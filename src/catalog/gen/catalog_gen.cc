@@ -5,7 +5,10 @@
 // resource_formats.h) and a NOTICE file carrying the package's licence. It
 // runs on the build host only; the library never parses JSON.
 //
-// Usage: catalog_gen PACKAGE_DIR OUT_SOURCE OUT_NOTICE OUT_FORMATS_SOURCE
+// builtin_tag_on_create_data.cc (which actions make a new resource and where
+// a policy sees the tags they are given: the tables of tag_on_create.h),
+//
+// Usage: catalog_gen PACKAGE_DIR OUT_SOURCE OUT_NOTICE OUT_FORMATS_SOURCE OUT_TAGGING_SOURCE
 //
 // It refuses data it does not understand (an unknown access level, a
 // duplicate action, a table beyond the format's limits) so that a package
@@ -27,6 +30,7 @@
 #include "catalog/catalog_tables.h"
 #include "catalog/name_words.h"
 #include "catalog/resource_formats.h"
+#include "catalog/tag_on_create_tables.h"
 
 namespace {
 
@@ -96,6 +100,7 @@ uint8_t AccessLevelBits(const std::string& text) {
 struct ResourceRef {
   std::string name;
   bool required;
+  bool request_tag = false;  // aws:RequestTag/${TagKey} is among the type's condition keys
 };
 
 struct ActionData {
@@ -103,7 +108,59 @@ struct ActionData {
   std::string lower;
   uint8_t levels;
   std::vector<ResourceRef> resources;
+  uint8_t tag_flags = 0;  // catalog_data::kCreates, kTagOnCall, kCreateActionKey
 };
+
+// The condition key through which IAM shows a request's tags (Service
+// Authorization Reference, "Condition keys"; IAM User Guide, "Controlling
+// access during AWS requests").
+constexpr std::string_view kRequestTagKey = "aws:RequestTag/${TagKey}";
+
+bool HasKey(const json& keys, std::string_view wanted) {
+  for (const json& key : keys) {
+    if (key.get<std::string>() == wanted) return true;
+  }
+  return false;
+}
+
+// Verbs of actions that make a new resource whose description says so in
+// other words ("Grants permission to launch ..."): RunInstances,
+// AllocateAddress, ImportKeyPair, CopySnapshot, RegisterImage, ...
+bool StartsWithCreatingVerb(const std::string& name) {
+  static const char* const kVerbs[] = {"Create",    "Run",      "Allocate", "Import",
+                                       "Copy",      "Register", "Launch",   "Provision",
+                                       "Duplicate", "Purchase", "Request"};
+  for (std::string_view verb : kVerbs) {
+    if (name.starts_with(verb) &&
+        (name.size() == verb.size() || (name[verb.size()] >= 'A' && name[verb.size()] <= 'Z'))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Tag-on-create facts of one action (catalog/tag_on_create.h): it makes a
+// new resource when it writes, is not itself a tagging action, and its
+// description or name says it creates; the request's tags are visible to a
+// policy on the whole call or on some of its resource types; a tagging
+// action whose keys include SERVICE:CreateAction can tell a create's own
+// tagging from tagging an existing resource.
+uint8_t TagFlags(const std::string& prefix, const json& action, uint8_t levels) {
+  const std::string name = action.at("name").get<std::string>();
+  const std::string description = action.value("description", std::string());
+  const bool writes = (levels & AccessLevelBit("Write")) != 0;
+  const bool tagging = (levels & AccessLevelBit("Tagging")) != 0;
+  uint8_t flags = 0;
+  if (writes && !tagging &&
+      (description.starts_with("Grants permission to create") || StartsWithCreatingVerb(name))) {
+    flags |= data::kCreates;
+  }
+  if (HasKey(action.at("conditionKeys"), kRequestTagKey)) flags |= data::kTagOnCall;
+  if (tagging && HasKey(action.at("conditionKeys"), prefix + ":CreateAction")) {
+    flags |= data::kCreateActionKey;
+  }
+  return flags;
+}
 
 // One resource type of a service as the package's resourceTypes/ file
 // lists it: its key ("statemachine"), its ARN format and the noun derived
@@ -226,8 +283,10 @@ std::vector<ServiceData> LoadServices(const fs::path& package) {
       item.levels = AccessLevelBits(action.at("accessLevel").get<std::string>());
       for (const json& type : action.at("resourceTypes")) {
         item.resources.push_back(
-            ResourceRef{type.at("name").get<std::string>(), type.value("required", false)});
+            ResourceRef{type.at("name").get<std::string>(), type.value("required", false),
+                        HasKey(type.value("conditionKeys", json::array()), kRequestTagKey)});
       }
+      item.tag_flags = TagFlags(prefix, action, item.levels);
       Require(item.resources.size() <= data::kMaxResourcesPerAction,
               prefix + ":" + item.name + " has too many resource types");
       service.actions.push_back(std::move(item));
@@ -467,6 +526,50 @@ std::string GenerateFormats(const std::vector<ServiceData>& services, const std:
   return out.str();
 }
 
+// builtin_tag_on_create_data.cc: one flags byte per action and one bit per
+// resource reference, both in catalog order.
+std::string GenerateTagOnCreate(const std::vector<ServiceData>& services,
+                                const std::string& version) {
+  std::ostringstream flag_rows, ref_rows;
+  std::vector<uint64_t> ref_bits;
+  size_t actions = 0, refs = 0, creates = 0, taggable = 0;
+  for (const ServiceData& service : services) {
+    for (const ActionData& action : service.actions) {
+      flag_rows << int{action.tag_flags} << (++actions % 32 == 0 ? ",\n" : ",");
+      bool tagged_type = false;
+      for (const ResourceRef& ref : action.resources) {
+        if (refs / 64 >= ref_bits.size()) ref_bits.push_back(0);
+        if (ref.request_tag) {
+          ref_bits[refs / 64] |= uint64_t{1} << (refs % 64);
+          tagged_type = true;
+        }
+        ++refs;
+      }
+      if ((action.tag_flags & data::kCreates) != 0) {
+        ++creates;
+        if ((action.tag_flags & data::kTagOnCall) != 0 || tagged_type) ++taggable;
+      }
+    }
+  }
+  for (size_t i = 0; i < ref_bits.size(); ++i) {
+    ref_rows << ref_bits[i] << "u" << (i % 8 == 7 ? ",\n" : ",");
+  }
+  std::ostringstream out;
+  out << "// Generated by catalog_gen from " << kPackage << " " << version << "; do not edit.\n"
+      << "// " << creates << " create actions, " << taggable << " of them taggable at creation.\n"
+      << "#include \"catalog/tag_on_create_tables.h\"\n\n"
+      << "namespace audex::catalog_data {\nnamespace {\n\n"
+      << "constexpr uint8_t kFlags[] = {\n"
+      << flag_rows.str() << "\n};\n\n"
+      << "constexpr uint64_t kResourceTag[] = {\n"
+      << ref_rows.str() << "\n};\n\n"
+      << "constexpr TagOnCreateTables kTables = {kFlags, kResourceTag};\n\n"
+      << "}  // namespace\n\n"
+      << "const TagOnCreateTables& BuiltinTagOnCreateTables() { return kTables; }\n\n"
+      << "}  // namespace audex::catalog_data\n";
+  return out.str();
+}
+
 // Writes only when the content changed, so an unchanged catalog does not
 // recompile.
 void WriteIfChanged(const fs::path& path, const std::string& content) {
@@ -490,8 +593,10 @@ void WriteIfChanged(const fs::path& path, const std::string& content) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 5) {
-    std::fprintf(stderr, "usage: %s PACKAGE_DIR OUT_SOURCE OUT_NOTICE OUT_FORMATS_SOURCE\n",
+  if (argc != 6) {
+    std::fprintf(stderr,
+                 "usage: %s PACKAGE_DIR OUT_SOURCE OUT_NOTICE OUT_FORMATS_SOURCE "
+                 "OUT_TAGGING_SOURCE\n",
                  argv[0]);
     return 2;
   }
@@ -510,6 +615,7 @@ int main(int argc, char** argv) {
     const std::vector<ServiceData> services = LoadServices(package);
     WriteIfChanged(argv[2], Generate(services, version, date, license));
     WriteIfChanged(argv[4], GenerateFormats(services, version));
+    WriteIfChanged(argv[5], GenerateTagOnCreate(services, version));
     WriteIfChanged(argv[3], "tryaudex embeds the AWS action catalog from the npm package " +
                                 std::string(kPackage) + " " + version + " (data of " + date +
                                 "),\ndistributed under this licence:\n\n" + license);

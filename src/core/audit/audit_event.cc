@@ -140,6 +140,14 @@ AuditEvent SessionCreatedEvent(const SessionRecord& record) {
   fields["policy"] = OptionalJson(record.policy);
   fields["command"] = record.command;
   fields["agent_id"] = OptionalJson(record.agent_id);
+  // Written only when they say something: a plain session's line is the
+  // same as before these existed (docs/audit-log-format.md).
+  if (!record.chain.empty()) fields["chain"] = record.chain;
+  if (!record.policy_arns.empty()) fields["policy_arns"] = record.policy_arns;
+  if (record.session_tag) fields["session_tag"] = *record.session_tag;
+  if (record.replay_of) fields["replay_of"] = *record.replay_of;
+  if (!record.allow_unknown.empty()) fields["allow_unknown"] = record.allow_unknown;
+  if (!record.denied.empty()) fields["denied"] = record.denied;
   return event;
 }
 
@@ -149,6 +157,7 @@ AuditEvent CredentialsIssuedEvent(const SessionRecord& record, const IssuedCrede
   if (issued.token_prefix) event.fields["token_prefix"] = *issued.token_prefix;
   event.fields["expires"] = issued.expiration ? Json(FormatRfc3339(*issued.expiration)) : Json();
   event.fields["source"] = issued.source;
+  if (issued.session_tags_refused) event.fields["session_tags_refused"] = true;
   return event;
 }
 
@@ -227,6 +236,20 @@ AuditEvent ServeStartedEvent(const SessionRecord& record, const std::string& url
 AuditEvent ServeRefusedEvent(const SessionRecord& record, const std::string& reason) {
   AuditEvent event = EventFor(record, kServeRefused);
   event.fields["reason"] = reason;
+  return event;
+}
+
+AuditEvent ResourcesDeletedEvent(const std::string& session_id, const std::string& tag,
+                                 const std::vector<std::string>& deleted,
+                                 const std::vector<std::string>& failed,
+                                 const std::vector<std::string>& skipped) {
+  AuditEvent event;
+  event.session_id = session_id;
+  event.name = std::string(kResourcesDeleted);
+  event.fields["tag"] = tag;
+  event.fields["deleted"] = deleted;
+  event.fields["failed"] = failed;
+  event.fields["skipped"] = skipped;
   return event;
 }
 

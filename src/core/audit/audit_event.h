@@ -43,6 +43,9 @@ inline constexpr std::string_view kMcpToolCalled = "mcp_tool_called";
 // tokens cannot be made to expire sooner).
 inline constexpr std::string_view kTtlExpired = "ttl_expired";
 
+// `tryaudex cleanup` deleted what a session created (after the session).
+inline constexpr std::string_view kResourcesDeleted = "resources_deleted";
+
 struct AuditEvent {
   std::string ts;  // RFC 3339 UTC; AuditLog stamps it while it holds the lock
   std::string session_id;
@@ -104,6 +107,14 @@ AuditEvent ServeStartedEvent(const SessionRecord& record, const std::string& url
                              int64_t max_duration_seconds);
 // serve_refused: the endpoint stopped handing out credentials, and why.
 AuditEvent ServeRefusedEvent(const SessionRecord& record, const std::string& reason);
+
+// resources_deleted: `tryaudex cleanup` of session `session_id` (tag
+// `tag`): the ARNs deleted, those whose delete failed, and those skipped
+// because they no longer carried the tag.
+AuditEvent ResourcesDeletedEvent(const std::string& session_id, const std::string& tag,
+                                 const std::vector<std::string>& deleted,
+                                 const std::vector<std::string>& failed,
+                                 const std::vector<std::string>& skipped);
 
 // broker_started: the forwarding endpoint listens at `url`; the child holds
 // only placeholder credentials (their access key id is recorded, as it is

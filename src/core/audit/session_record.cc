@@ -185,6 +185,21 @@ SessionRecord NewSessionRecord(const AccessRequest& asked, const SessionPlan& pl
   if (plan.access_boundary) record.policy = *plan.access_boundary;
   record.command = plan.command;
   record.agent_id = start.agent_id;
+  if (start.request) {
+    record.request = *start.request;
+    record.request->command.clear();
+  }
+  record.replay_of = start.replay_of;
+  if (plan.aws) {
+    if (!plan.aws->region.region.empty()) record.region = plan.aws->region.region;
+    for (const RoleChoice& role : plan.aws->chain) record.chain.push_back(role.arn);
+    for (const PolicyArnChoice& choice : plan.aws->policy_arns) {
+      record.policy_arns.push_back(choice.arn);
+    }
+  }
+  if (plan.tagging) record.session_tag = plan.tagging->tag.Text();
+  record.allow_unknown = plan.request.unknown_kept;
+  for (const RemovedAction& removed : plan.request.denied) record.denied.push_back(removed.action);
   record.owner = start.owner;
   return record;
 }
@@ -261,6 +276,16 @@ OrderedJson SessionRecordJson(const SessionRecord& record) {
   json["access_key_id"] = OptionalJson(record.access_key_id);
   json["agent_id"] = OptionalJson(record.agent_id);
   if (record.token_prefix) json["token_prefix"] = *record.token_prefix;
+  // Newer fields are written only when they say something, so that an
+  // older reader's files and this one's stay alike.
+  if (record.request) json["request"] = SessionRequestJson(*record.request);
+  if (record.region) json["region"] = *record.region;
+  if (!record.chain.empty()) json["chain"] = record.chain;
+  if (!record.policy_arns.empty()) json["policy_arns"] = record.policy_arns;
+  if (record.session_tag) json["session_tag"] = *record.session_tag;
+  if (record.replay_of) json["replay_of"] = *record.replay_of;
+  if (!record.allow_unknown.empty()) json["allow_unknown"] = record.allow_unknown;
+  if (!record.denied.empty()) json["denied"] = record.denied;
   if (record.owner) {
     json["owner_pid"] = record.owner->pid;
     json["owner_start_ticks"] = record.owner->start_ticks;
@@ -311,6 +336,24 @@ Result<SessionRecord> ParseSessionRecord(std::string_view text) {
   record.access_key_id = read.OptionalString("access_key_id");
   record.agent_id = read.OptionalString("agent_id");
   record.token_prefix = read.OptionalString("token_prefix");
+  if (const OrderedJson* request = read.Field("request", false)) {
+    auto parsed = ParseSessionRequestJson(nlohmann::json(*request));
+    if (!parsed) {
+      read.Fail(parsed.error().message);
+    } else {
+      record.request = std::move(*parsed);
+    }
+  }
+  for (const auto& [name, list] :
+       {std::pair<const char*, std::vector<std::string>*>{"chain", &record.chain},
+        {"policy_arns", &record.policy_arns},
+        {"allow_unknown", &record.allow_unknown},
+        {"denied", &record.denied}}) {
+    if (read.Field(name, false) != nullptr) *list = read.Strings(name);
+  }
+  record.region = read.OptionalString("region");
+  record.session_tag = read.OptionalString("session_tag");
+  record.replay_of = read.OptionalString("replay_of");
   const std::optional<int> owner_pid = read.OptionalInt("owner_pid");
   const std::optional<uint64_t> owner_start = read.OptionalUnsigned("owner_start_ticks");
   if (owner_pid.has_value() != owner_start.has_value() && !read.problem()) {

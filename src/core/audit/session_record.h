@@ -17,6 +17,7 @@
 #include "core/base/result.h"
 #include "core/credentials/aws_credentials.h"
 #include "core/plan/session_plan.h"
+#include "core/plan/session_request.h"
 #include "core/policy/access_request.h"
 
 namespace audex {
@@ -64,6 +65,16 @@ struct SessionRecord {
   // GCP and Azure: the first kTokenPrefixLength characters of the access
   // token, enough to tell tokens apart in a log, never the token.
   std::optional<std::string> token_prefix;
+  // What was asked, as typed: `tryaudex replay` plans it again. Absent in
+  // records written before replay existed.
+  std::optional<SessionRequest> request;
+  std::optional<std::string> region;       // AWS: the session's region (cleanup looks there)
+  std::vector<std::string> chain;          // roles assumed after `role` (--chain)
+  std::vector<std::string> policy_arns;    // managed-policy ceilings
+  std::optional<std::string> session_tag;  // "audex-session=<id>" under --tag-session
+  std::optional<std::string> replay_of;    // the session this one replays
+  std::vector<std::string> allow_unknown;  // actions kept though the catalog lacks them
+  std::vector<std::string> denied;         // actions the deny list removed
   // The process that runs the session's command; unset for a session that
   // outlives its process by design (credential-process) and in files
   // written before it was recorded.
@@ -76,7 +87,9 @@ struct SessionStart {
   TimePoint now;
   std::string role;
   std::optional<std::string> agent_id;
-  std::optional<SessionOwner> owner;  // this process, when it runs the command
+  std::optional<SessionRequest> request = std::nullopt;
+  std::optional<std::string> replay_of = std::nullopt;
+  std::optional<SessionOwner> owner = std::nullopt;  // this process, when it runs the command
 };
 
 // An active record: created now, expiring after the plan's TTL.
@@ -89,6 +102,9 @@ struct IssuedCredentials {
   std::optional<TimePoint> expiration;
   std::string source;                                      // "sts:AssumeRole"
   std::optional<std::string> token_prefix = std::nullopt;  // GCP, Azure: TokenPrefix(token)
+  // --tag-session: the role's trust policy refused sts:TagSession, so the
+  // credentials were issued without session tags.
+  bool session_tags_refused = false;
 };
 
 inline constexpr size_t kTokenPrefixLength = 8;

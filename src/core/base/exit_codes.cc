@@ -5,7 +5,8 @@ namespace audex {
 std::span<const ExitCodeMeaning> ExitCodeMeanings() {
   static constexpr ExitCodeMeaning kMeanings[] = {
       {"0", "ok (or the command's own code)"},
-      {"1", "check failed (audit verify; drift found; learn saw no AWS call)"},
+      {"1",
+       "check failed (audit verify; drift found; learn saw no AWS call; cleanup: a delete failed)"},
       {"2", "usage or configuration error"},
       {"3", "policy error"},
       {"4", "credentials or cloud error"},

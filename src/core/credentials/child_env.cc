@@ -7,11 +7,17 @@ namespace audex {
 std::vector<std::string> InjectedVariableNames(Provider provider) {
   switch (provider) {
     case Provider::kAws:
-      return {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-              "AWS_SESSION_TOKEN", "AWS_CREDENTIAL_EXPIRATION",
-              "AWS_REGION",        "AWS_DEFAULT_REGION",
-              "AUDEX_SESSION_ID",  "AWS_SHARED_CREDENTIALS_FILE",
-              "AWS_CONFIG_FILE",   "AWS_EC2_METADATA_DISABLED"};
+      return {"AWS_ACCESS_KEY_ID",
+              "AWS_SECRET_ACCESS_KEY",
+              "AWS_SESSION_TOKEN",
+              "AWS_CREDENTIAL_EXPIRATION",
+              "AWS_REGION",
+              "AWS_DEFAULT_REGION",
+              "AUDEX_SESSION_ID",
+              "AUDEX_SESSION_TAG",
+              "AWS_SHARED_CREDENTIALS_FILE",
+              "AWS_CONFIG_FILE",
+              "AWS_EC2_METADATA_DISABLED"};
     case Provider::kGcp:
       return {"CLOUDSDK_AUTH_ACCESS_TOKEN",
               "GOOGLE_OAUTH_ACCESS_TOKEN",
@@ -47,6 +53,7 @@ bool IsScrubbedAwsVariable(std::string_view name) {
                                                 "AWS_REGION",
                                                 "AWS_DEFAULT_REGION",
                                                 "AUDEX_SESSION_ID",
+                                                "AUDEX_SESSION_TAG",
                                                 "AWS_VAULT",
                                                 "AWS_SSO_SESSION"};
   // AWS_CONTAINER_CREDENTIALS_*_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE]
@@ -67,6 +74,9 @@ Environment ComputeAwsChildEnvironment(const AwsChildInput& input) {
   child.emplace_back("AWS_REGION", input.region);
   child.emplace_back("AWS_DEFAULT_REGION", input.region);
   child.emplace_back("AUDEX_SESSION_ID", input.session_id);
+  // What to tag created resources with (README, "--tag-session"); a
+  // replay's tag names the session it replays.
+  child.emplace_back("AUDEX_SESSION_TAG", input.session_tag);
   child.emplace_back("AWS_SHARED_CREDENTIALS_FILE", input.empty_file);
   child.emplace_back("AWS_CONFIG_FILE", input.empty_file);
   // Without this an SDK that found no other credentials would ask the EC2

@@ -27,6 +27,7 @@ struct AwsChildInput {
   AwsCredentials session;
   std::string region;
   std::string session_id;
+  std::string session_tag;         // AUDEX_SESSION_TAG: "audex-session=<id>"
   std::string expiration_rfc3339;  // AWS_CREDENTIAL_EXPIRATION
   // A file that holds no credentials, for AWS_SHARED_CREDENTIALS_FILE and
   // AWS_CONFIG_FILE, so `--profile admin` in the child finds nothing.

@@ -46,6 +46,12 @@ std::string CacheEntryName(const CacheRequest& request) {
     material += field;
     material += ';';
   }
+  // Added after the first release: requests without ceilings keep the
+  // names their entries were stored under.
+  if (!request.policy_arns.empty()) {
+    material += "policy_arns:" + std::to_string(request.policy_arns.size()) + ':' +
+                request.policy_arns + ';';
+  }
   return Sha256Hex(material);
 }
 

@@ -19,9 +19,10 @@ inline constexpr size_t kCacheNonceBytes = 12;  // GCM's recommended IV size
 inline constexpr std::chrono::seconds kDefaultCacheMargin{300};
 
 // What an entry answers. Two requests share an entry only when all of
-// these match: the role, the exact session policy text, the region and the
-// STS endpoint (so moto's credentials never answer for AWS), and how they
-// were issued ("assume-role" or "scoped").
+// these match: the role (every role of a chain, comma-separated), the exact
+// session policy text, the managed-policy ceilings, the region and the STS
+// endpoint (so moto's credentials never answer for AWS), and how they were
+// issued ("assume-role" or "scoped").
 struct CacheRequest {
   std::string role_arn;
   std::string policy_json;
@@ -29,6 +30,7 @@ struct CacheRequest {
   std::string endpoint;
   std::string method = "assume-role";
   std::string source_identity;
+  std::string policy_arns;  // the managed-policy ceilings, comma-separated; empty for none
 };
 
 // 64 hex digits naming the entry: SHA-256 over the fields, the policy

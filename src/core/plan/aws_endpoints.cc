@@ -122,4 +122,22 @@ Result<IamEndpoint> ResolveIamEndpoint(const EnvLookup& env, std::string_view re
   return endpoint;
 }
 
+Result<ServiceEndpoint> ResolveServiceEndpoint(const EnvLookup& env, std::string_view service_id,
+                                               std::string_view host_prefix,
+                                               std::string_view region) {
+  const std::string specific = fmt::format("AWS_ENDPOINT_URL_{}", service_id);
+  for (const std::string& variable : {specific, std::string("AWS_ENDPOINT_URL")}) {
+    const auto value = NonEmpty(env(variable));
+    if (!value) continue;
+    if (const auto url = ParseUrl(*value); !url) {
+      return UsageError(
+          fmt::format("{} is not usable as an endpoint: {}", variable, url.error().message));
+    }
+    return ServiceEndpoint{*value, variable, true};
+  }
+  const std::string_view domain = region.starts_with("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+  return ServiceEndpoint{fmt::format("https://{}.{}.{}", host_prefix, region, domain), "regional",
+                         false};
+}
+
 }  // namespace audex

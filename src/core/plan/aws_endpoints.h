@@ -52,4 +52,19 @@ struct IamEndpoint {
 // variable.
 Result<IamEndpoint> ResolveIamEndpoint(const EnvLookup& env, std::string_view region);
 
+// Where a regional service's calls go, by the SDKs' standard overrides.
+struct ServiceEndpoint {
+  std::string url;          // "https://tagging.eu-west-1.amazonaws.com"
+  std::string source;       // "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL" or "regional"
+  bool overridden = false;  // an override names the host (S3 then uses path-style URLs)
+};
+
+// AWS_ENDPOINT_URL_<SERVICE_ID> (the service id in upper snake case, e.g.
+// RESOURCE_GROUPS_TAGGING_API), else AWS_ENDPOINT_URL, else
+// https://<host_prefix>.<region>.amazonaws.com (.com.cn for cn-*). An
+// override that is not an http(s) URL is a kUsage error naming the variable.
+Result<ServiceEndpoint> ResolveServiceEndpoint(const EnvLookup& env, std::string_view service_id,
+                                               std::string_view host_prefix,
+                                               std::string_view region);
+
 }  // namespace audex

@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "core/base/text.h"
 #include "core/plan/ttl.h"
 
 namespace audex {
@@ -41,6 +42,67 @@ Result<std::optional<ServePlan>> PlanServe(const SessionRequest& request,
   return std::optional<ServePlan>(plan);
 }
 
+// --chain ARN[,ARN...], possibly given more than once: the roles in order.
+Result<std::vector<RoleChoice>> PlanChain(const SessionRequest& request) {
+  std::vector<RoleChoice> chain;
+  for (const std::string& item : request.chain) {
+    for (const std::string& part : SplitCommaList(item)) {
+      const std::string arn(Trim(part));
+      if (arn.empty()) {
+        return UsageError(
+            "--chain has an empty item; write --chain ROLE_ARN[,ROLE_ARN...] (the roles assumed "
+            "after --role-arn, in order)");
+      }
+      auto role = CheckRoleArn(RoleChoice{arn, "--chain"});
+      if (!role) return tl::unexpected(role.error());
+      chain.push_back(std::move(*role));
+    }
+  }
+  return chain;
+}
+
+// Ceilings add up in the order config, profile, flag; an ARN given twice
+// counts once. Each can only narrow the session, so no source may drop
+// another's (the company-wide one in config.toml above all).
+Result<std::vector<PolicyArnChoice>> PlanPolicyArns(const SessionRequest& request,
+                                                    const AwsIssueInputs& inputs) {
+  std::vector<PolicyArnChoice> candidates;
+  const std::string config_source =
+      fmt::format("policy_arns in {}",
+                  inputs.config.source.empty() ? std::string("config.toml") : inputs.config.source);
+  for (const std::string& arn : inputs.config.policy_arns)
+    candidates.push_back({arn, config_source});
+  for (const PolicyArnChoice& choice : inputs.profile_policy_arns) candidates.push_back(choice);
+  for (const std::string& item : request.policy_arns) {
+    for (const std::string& part : SplitCommaList(item)) {
+      candidates.push_back({std::string(Trim(part)), "--policy-arn"});
+    }
+  }
+  std::vector<PolicyArnChoice> merged;
+  for (PolicyArnChoice& choice : candidates) {
+    if (auto valid = ValidatePolicyArn(choice.arn, choice.source); !valid) {
+      return tl::unexpected(valid.error());
+    }
+    const bool seen = std::any_of(merged.begin(), merged.end(), [&](const PolicyArnChoice& kept) {
+      return kept.arn == choice.arn;
+    });
+    if (!seen) merged.push_back(std::move(choice));
+  }
+  if (merged.size() > kMaxPolicyArns) {
+    std::vector<std::string> sources;
+    for (const PolicyArnChoice& choice : merged) {
+      if (std::find(sources.begin(), sources.end(), choice.source) == sources.end()) {
+        sources.push_back(choice.source);
+      }
+    }
+    return UsageError(fmt::format(
+        "{} managed policy ARNs from {} are more than the {} STS AssumeRole takes (PolicyArns); "
+        "drop some",
+        merged.size(), Join(sources, ", "), kMaxPolicyArns));
+  }
+  return merged;
+}
+
 // --server, else AUDEX_SERVER, else server_url: a grant of the team server.
 Result<std::optional<ServerIssue>> PlanServerIssue(const SessionRequest& request,
                                                    const AwsIssueInputs& inputs) {
@@ -66,6 +128,17 @@ Result<std::optional<ServerIssue>> PlanServerIssue(const SessionRequest& request
     return UsageError(
         "--scope-current narrows your own credentials with STS, so it cannot go through a team "
         "server: drop --scope-current or the server");
+  }
+  // The server plans the grant again under its own rules and makes its own
+  // AssumeRole: what this side would add to that call cannot reach it.
+  if (const char* flag = !request.chain.empty()         ? "--chain"
+                         : !request.policy_arns.empty() ? "--policy-arn"
+                         : request.tag_session          ? "--tag-session"
+                                                        : nullptr) {
+    return UsageError(fmt::format(
+        "{} shapes the AssumeRole call, and with a team server ({} from {}) the server makes "
+        "that call under its own rules: drop {}, or drop the server to assume the role yourself",
+        flag, server.url, server.source, flag));
   }
   if (auto token = NonEmptyVariable(inputs.env, "AUDEX_SERVER_TOKEN")) {
     server.token = SecretString(*token);
@@ -159,6 +232,14 @@ Result<AwsIssuePlan> PlanAwsIssue(const SessionRequest& request, const AwsIssueI
     auto broker = PlanBroker(request);
     if (!broker) return tl::unexpected(broker.error());
     plan.broker = std::move(*broker);
+    // Ceilings configured here are this side's; the server applies its own.
+    if (!inputs.config.policy_arns.empty() || !inputs.profile_policy_arns.empty()) {
+      plan.notes.push_back(fmt::format(
+          "{} not sent: the team server assumes the role with its own managed-policy ceilings",
+          !inputs.config.policy_arns.empty()
+              ? "policy_arns in " + inputs.config.source
+              : "the policy_arns of " + inputs.profile_policy_arns.front().source));
+    }
     return plan;
   }
   plan.method =
@@ -166,6 +247,30 @@ Result<AwsIssuePlan> PlanAwsIssue(const SessionRequest& request, const AwsIssueI
   plan.duration = inputs.ttl;
   plan.policy = inputs.policy;
   plan.source_identity = request.source_identity;
+  auto chain = PlanChain(request);
+  if (!chain) return tl::unexpected(chain.error());
+  plan.chain = std::move(*chain);
+  auto policy_arns = PlanPolicyArns(request, inputs);
+  if (!policy_arns) return tl::unexpected(policy_arns.error());
+  plan.policy_arns = std::move(*policy_arns);
+  plan.session_tag = inputs.session_tag;
+  if (request.scope_current &&
+      (!plan.chain.empty() || !plan.policy_arns.empty() || plan.session_tag)) {
+    return UsageError(fmt::format(
+        "--scope-current narrows your own credentials with GetScopedCredentials, which takes no "
+        "{}; drop --scope-current to assume a role",
+        !plan.chain.empty() ? "role chain (--chain)"
+        : !plan.policy_arns.empty()
+            ? fmt::format("managed policies (policy_arns from {})", plan.policy_arns.front().source)
+            : "session tags (--tag-session)"));
+  }
+  if (!plan.chain.empty() && plan.duration > kMaxChainedDuration) {
+    plan.notes.push_back(fmt::format(
+        "TTL capped at {} (was {}): AWS limits a session made by role chaining (--chain) to one "
+        "hour",
+        FormatTtl(kMaxChainedDuration), FormatTtl(plan.duration)));
+    plan.duration = kMaxChainedDuration;
+  }
   if (plan.method == AwsIssueMethod::kAssumeRole) {
     const UserConfig& config = inputs.config;
     if (inputs.need_role || request.role_arn || ConfiguredRole(inputs.env, config)) {
@@ -193,6 +298,16 @@ Result<AwsIssuePlan> PlanAwsIssue(const SessionRequest& request, const AwsIssueI
       plan.use_cache = inputs.config.cache.value_or(false);
       break;
   }
+  // The policy of a --tag-session session names that session: no other
+  // session could reuse its credentials, and a cached one must not.
+  if (plan.session_tag && plan.use_cache) {
+    if (request.cache == CacheChoice::kOn) {
+      return UsageError(
+          "--cache and --tag-session cannot go together: the session policy names its own "
+          "session, so its credentials can never answer another; drop --cache");
+    }
+    plan.use_cache = false;
+  }
   // AUDEX_CACHE_MARGIN_SECONDS: tests make entries stale without waiting.
   if (plan.use_cache) {
     auto margin = SecondsFromVariable(inputs.env, "AUDEX_CACHE_MARGIN_SECONDS", 0);
@@ -219,25 +334,51 @@ Result<AwsIssuePlan> PlanAwsIssue(const SessionRequest& request, const AwsIssueI
     }
   } else if (plan.role.arn.empty()) {
     // --dry-run without a role: nothing more to check.
-  } else if (auto valid = ValidateAssumeRoleRequest(
-                 AssumeRoleFor(plan, std::string(16, '0'), plan.duration));
-             !valid) {
+  } else {
     // A session id is 16 characters of the name's own alphabet: a stand-in
     // checks everything else the name and the request carry.
-    return tl::unexpected(valid.error());
+    for (const AssumeRoleRequest& hop : AssumeRoleHops(plan, std::string(16, '0'), plan.duration)) {
+      if (auto valid = ValidateAssumeRoleRequest(hop); !valid) return tl::unexpected(valid.error());
+    }
   }
   return plan;
 }
 
+std::vector<AssumeRoleRequest> AssumeRoleHops(const AwsIssuePlan& plan, std::string_view session_id,
+                                              std::chrono::seconds duration) {
+  std::vector<const RoleChoice*> roles = {&plan.role};
+  for (const RoleChoice& role : plan.chain) roles.push_back(&role);
+  std::vector<AssumeRoleRequest> hops;
+  for (size_t i = 0; i < roles.size(); ++i) {
+    const bool first = i == 0, last = i + 1 == roles.size();
+    AssumeRoleRequest hop;
+    hop.role_arn = roles[i]->arn;
+    hop.role_session_name = plan.session_name_prefix + std::string(session_id);
+    hop.duration_seconds = last ? duration : kChainHopDuration;
+    if (last) {
+      hop.policy = plan.policy;
+      for (const PolicyArnChoice& choice : plan.policy_arns) hop.policy_arns.push_back(choice.arn);
+    }
+    // The source identity and transitive session tags carry over to every
+    // later session of a chain by themselves (IAM User Guide, "Chaining
+    // roles with session tags"; "Monitor and control actions taken with
+    // assumed roles").
+    if (first) {
+      hop.source_identity = plan.source_identity;
+      if (plan.session_tag) hop.tags.push_back({plan.session_tag->key, plan.session_tag->value});
+      hop.tags.insert(hop.tags.end(), plan.tags.begin(), plan.tags.end());
+      if (!last) {
+        for (const StsTag& tag : hop.tags) hop.transitive_tag_keys.push_back(tag.key);
+      }
+    }
+    hops.push_back(std::move(hop));
+  }
+  return hops;
+}
+
 AssumeRoleRequest AssumeRoleFor(const AwsIssuePlan& plan, std::string_view session_id,
                                 std::chrono::seconds duration) {
-  AssumeRoleRequest request;
-  request.role_arn = plan.role.arn;
-  request.role_session_name = plan.session_name_prefix + std::string(session_id);
-  request.duration_seconds = duration;
-  request.policy = plan.policy;
-  request.source_identity = plan.source_identity;
-  return request;
+  return AssumeRoleHops(plan, session_id, duration).back();
 }
 
 GetScopedCredentialsRequest ScopedCredentialsFor(const AwsIssuePlan& plan,
@@ -250,15 +391,21 @@ CacheRequest CacheRequestFor(const AwsIssuePlan& plan) {
     // The server decides role and policy: the entry answers this exact
     // request to this server.
     return CacheRequest{
-        plan.role.arn, plan.server->body.dump(), "", plan.server->url, "server", ""};
+        plan.role.arn, plan.server->body.dump(), "", plan.server->url, "server", "", ""};
   }
   const bool scoped = plan.method == AwsIssueMethod::kScopedCurrent;
-  return CacheRequest{scoped ? "" : plan.role.arn,
+  std::vector<std::string> roles;
+  if (!scoped) roles.push_back(plan.role.arn);
+  for (const RoleChoice& role : plan.chain) roles.push_back(role.arn);
+  std::vector<std::string> ceilings;
+  for (const PolicyArnChoice& choice : plan.policy_arns) ceilings.push_back(choice.arn);
+  return CacheRequest{Join(roles, ","),
                       plan.policy,
                       plan.region.region,
                       plan.endpoint.url,
                       scoped ? "scoped" : "assume-role",
-                      plan.source_identity.value_or("")};
+                      plan.source_identity.value_or(""),
+                      Join(ceilings, ",")};
 }
 
 }  // namespace audex

@@ -88,6 +88,30 @@ OrderedJson SessionPlanJson(const SessionPlan& plan, bool with_command) {
   if (with_command) json["command"] = plan.command;
   json["warnings"] = request.warnings;
   json["notes"] = request.notes;
+  // AWS's issue, when it says more than the role: the chain, the ceilings,
+  // the session tag (members absent otherwise, so older readers see the
+  // same plan).
+  if (plan.aws) {
+    if (!plan.aws->role.arn.empty()) json["role"] = plan.aws->role.arn;
+    if (!plan.aws->chain.empty()) {
+      OrderedJson chain = OrderedJson::array();
+      for (const RoleChoice& role : plan.aws->chain) chain.push_back(role.arn);
+      json["chain"] = std::move(chain);
+    }
+    if (!plan.aws->policy_arns.empty()) {
+      OrderedJson arns = OrderedJson::array();
+      for (const PolicyArnChoice& choice : plan.aws->policy_arns) {
+        arns.push_back({{"arn", choice.arn}, {"source", choice.source}});
+      }
+      json["policy_arns"] = std::move(arns);
+    }
+  }
+  if (plan.tagging) {
+    json["session_tag"] = plan.tagging->tag.Text();
+    json["tagged_creates"] = plan.tagging->tagged_creates;
+    json["untaggable_creates"] = plan.tagging->untaggable_creates;
+    json["retagging"] = plan.tagging->retagging;
+  }
   return json;
 }
 

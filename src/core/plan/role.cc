@@ -79,6 +79,10 @@ Result<RoleChoice> ChooseRole(const std::optional<std::string>& flag,
         "no role to assume: pass --role-arn ARN, set AUDEX_ROLE_ARN, or put role_arn = \"ARN\" "
         "in config.toml (e.g. arn:aws:iam::123456789012:role/AudexRole)");
   }
+  return CheckRoleArn(std::move(choice));
+}
+
+Result<RoleChoice> CheckRoleArn(RoleChoice choice) {
   if (!IsRoleArn(choice.arn)) {
     if (const std::string role = RoleOfAssumedRoleArn(choice.arn); !role.empty()) {
       return UsageError(fmt::format(

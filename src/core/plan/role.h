@@ -26,6 +26,10 @@ Result<RoleChoice> ChooseRole(const std::optional<std::string>& flag,
                               const std::optional<std::string>& config,
                               const std::string& config_source);
 
+// `choice` when its ARN has an IAM role's shape; the kUsage error of
+// ChooseRole otherwise (naming choice.source).
+Result<RoleChoice> CheckRoleArn(RoleChoice choice);
+
 // The precedence every command uses (run, learn, credential-process,
 // drift, health, MCP): --role-arn, else AUDEX_ROLE_ARN, else role_arn in
 // config.toml, checked as ChooseRole does.

@@ -22,37 +22,6 @@ std::vector<std::string> SortedCaseInsensitive(std::vector<std::string> items) {
   return items;
 }
 
-// The actions the request grants, exactly: the expansion of every granted
-// pattern minus the expansion of the explicit denies. Unknown actions kept
-// under --allow-unknown stay as written.
-Result<std::vector<std::string>> EffectiveActions(const ResolvedRequest& request,
-                                                  const ActionUniverse& universe) {
-  std::vector<std::string> granted, denied;
-  for (const GrantedAction& action : request.actions) {
-    auto members = universe.Expand(action.action);
-    if (!members) return tl::unexpected(members.error());
-    if (members->empty()) members->push_back(action.action);  // unknown, kept as asked
-    granted.insert(granted.end(), members->begin(), members->end());
-  }
-  for (const std::string& pattern : request.explicit_denies) {
-    auto members = universe.Expand(pattern);
-    if (!members) return tl::unexpected(members.error());
-    denied.insert(denied.end(), members->begin(), members->end());
-  }
-  const auto less = [](const std::string& a, const std::string& b) {
-    return ToLower(a) < ToLower(b);
-  };
-  std::sort(granted.begin(), granted.end(), less);
-  granted.erase(std::unique(granted.begin(), granted.end(),
-                            [](const auto& a, const auto& b) { return EqualsIgnoreCase(a, b); }),
-                granted.end());
-  std::sort(denied.begin(), denied.end(), less);
-  std::vector<std::string> effective;
-  std::set_difference(granted.begin(), granted.end(), denied.begin(), denied.end(),
-                      std::back_inserter(effective), less);
-  return effective;
-}
-
 struct Candidate {
   PolicyDocument document;
   std::string json;
@@ -60,25 +29,37 @@ struct Candidate {
   std::string note;
 };
 
-Candidate MakeCandidate(const ResolvedRequest& request, const std::vector<NetworkBinding>& network,
-                        std::vector<CountedPattern> patterns, bool keep_denies, std::string note) {
-  ResolvedRequest rewritten = request;
+// The document for `request`: its own statements, the --tag-session
+// statements, then the network bindings' Deny statements (last, so that a
+// budget error can tell their share), rendered. Both the tag's and the
+// bindings' statements are in every candidate, so they count against the
+// 2,048-character limit and packing makes room for them.
+Candidate Render(const SessionPlan& plan, const ResolvedRequest& request,
+                 std::vector<CountedPattern> patterns, std::string note) {
+  Candidate candidate{BuildAwsSessionPolicy(request, plan.network), "", std::move(patterns),
+                      std::move(note)};
+  if (plan.tagging) {
+    std::vector<Statement>& statements = candidate.document.statements;
+    statements.insert(statements.end() - static_cast<std::ptrdiff_t>(plan.network.size()),
+                      plan.tagging->statements.begin(), plan.tagging->statements.end());
+  }
+  candidate.json = RenderPolicy(candidate.document);
+  return candidate;
+}
+
+Candidate MakeCandidate(const SessionPlan& plan, std::vector<CountedPattern> patterns,
+                        bool keep_denies, std::string note) {
+  ResolvedRequest rewritten = plan.request;
   rewritten.actions.clear();
   for (const auto& [pattern, count] : patterns) rewritten.actions.push_back({pattern, "", count});
   if (!keep_denies) rewritten.explicit_denies.clear();
-  Candidate candidate{BuildAwsSessionPolicy(rewritten, network), "", std::move(patterns),
-                      std::move(note)};
-  candidate.json = RenderPolicy(candidate.document);
-  return candidate;
+  return Render(plan, rewritten, std::move(patterns), std::move(note));
 }
 
 // Chooses the AWS document: the request's patterns unless a deny list or the
 // size limit makes a catalog rewrite worth it, then the smallest candidate.
 Result<void> ChooseAwsPolicy(SessionPlan& plan, const ActionUniverse* universe, bool compress) {
-  // The network bindings' statements are in every candidate, so packing
-  // makes room for them.
-  Candidate as_asked{BuildAwsSessionPolicy(plan.request, plan.network), "", {}, ""};
-  as_asked.json = RenderPolicy(as_asked.document);
+  Candidate as_asked = Render(plan, plan.request, {}, "");
   const bool too_large = as_asked.json.size() > kSessionPolicyLimit;
   const bool unscoped = plan.request.actions.empty();
   std::vector<Candidate> candidates;
@@ -100,8 +81,7 @@ Result<void> ChooseAwsPolicy(SessionPlan& plan, const ActionUniverse* universe, 
     for (const auto& [pattern, count] : universe->Compress(denied)) {
       packed.explicit_denies.push_back(pattern);
     }
-    Candidate candidate{BuildAwsSessionPolicy(packed, plan.network), "", {}, ""};
-    candidate.json = RenderPolicy(candidate.document);
+    Candidate candidate = Render(plan, packed, {}, "");
     candidate.note = fmt::format("the deny list's {} actions are packed into {} wildcards",
                                  denied.size(), packed.explicit_denies.size());
     candidates.push_back(std::move(candidate));
@@ -118,7 +98,7 @@ Result<void> ChooseAwsPolicy(SessionPlan& plan, const ActionUniverse* universe, 
     std::vector<CountedPattern> exact;
     for (const std::string& action : *effective) exact.emplace_back(action, 1);
     candidates.push_back(MakeCandidate(
-        plan.request, plan.network, std::move(exact), false,
+        plan, std::move(exact), false,
         fmt::format("the granted actions are written out exactly ({})", effective->size())));
     if (compress) {
       std::vector<CountedPattern> packed = universe->Compress(*effective);
@@ -132,7 +112,7 @@ Result<void> ChooseAwsPolicy(SessionPlan& plan, const ActionUniverse* universe, 
           wildcards.push_back(fmt::format("{} ({} actions)", pattern, count));
       }
       candidates.push_back(MakeCandidate(
-          plan.request, plan.network, std::move(packed), !wildcards.empty(),
+          plan, std::move(packed), !wildcards.empty(),
           fmt::format("{} actions packed into wildcards that match exactly them in the catalog "
                       "today: {}; AWS may add actions these match later (--no-compress turns "
                       "packing off)",
@@ -155,7 +135,7 @@ Result<void> ChooseAwsPolicy(SessionPlan& plan, const ActionUniverse* universe, 
       error.message += "; without --no-compress Audex could pack it into wildcards";
     }
     if (!plan.network.empty()) {
-      // BuildAwsSessionPolicy puts the bindings' statements last.
+      // Render puts the bindings' statements last.
       PolicyDocument unbound = chosen.document;
       unbound.statements.resize(unbound.statements.size() -
                                 std::min(unbound.statements.size(), plan.network.size()));
@@ -165,12 +145,85 @@ Result<void> ChooseAwsPolicy(SessionPlan& plan, const ActionUniverse* universe, 
           "[network], e.g. one CIDR for neighbouring ones)",
           chosen.json.size() - rest);
     }
+    if (plan.tagging && !plan.tagging->statements.empty()) {
+      // Render puts the tag's statements just before the bindings'.
+      PolicyDocument untagged = chosen.document;
+      auto& statements = untagged.statements;
+      const auto tag_end = statements.end() - static_cast<std::ptrdiff_t>(
+                                                  std::min(statements.size(), plan.network.size()));
+      const auto tag_begin =
+          tag_end - static_cast<std::ptrdiff_t>(std::min<size_t>(tag_end - statements.begin(),
+                                                                 plan.tagging->statements.size()));
+      statements.erase(tag_begin, tag_end);
+      const size_t rest = std::min(RenderPolicy(untagged).size(), chosen.json.size());
+      error.message += fmt::format(
+          "; --tag-session's conditions take {} of them (grant fewer create actions, or drop "
+          "--tag-session)",
+          chosen.json.size() - rest);
+    }
     return tl::unexpected(std::move(error));
   }
   plan.policy = chosen.document;
   plan.policy_json = chosen.json;
   plan.rewritten = chosen.patterns;
   if (!chosen.note.empty()) plan.policy_notes.push_back(chosen.note);
+  return {};
+}
+
+// --tag-session: what the policy adds for the tag, and what the plan says it
+// cannot cover.
+Result<void> PlanTagging(SessionPlan& plan, const SessionTag& tag, const ActionUniverse* universe) {
+  if (plan.request.provider != Provider::kAws) {
+    return UsageError(fmt::format(
+        "--tag-session is for AWS (it adds aws:RequestTag conditions to the session policy); "
+        "{} has no session policy to carry them: drop --tag-session",
+        ProviderName(plan.request.provider)));
+  }
+  if (plan.request.actions.empty()) {
+    return UsageError(
+        "--tag-session needs --allow or --profile: it adds its conditions to the create actions "
+        "the session is granted");
+  }
+  if (universe == nullptr) {
+    return PolicyError("--tag-session needs the action catalog, which this plan was made without");
+  }
+  auto actions = EffectiveActions(plan.request, *universe);
+  if (!actions) return tl::unexpected(actions.error());
+  auto enforcement = PlanTagEnforcement(*actions, tag, *universe);
+  if (!enforcement) return tl::unexpected(enforcement.error());
+  const TagEnforcement& tagging = *enforcement;
+  if (tagging.tagged_creates.empty()) {
+    plan.request.notes.push_back(fmt::format(
+        "--tag-session: none of the granted actions creates a resource that can be tagged at "
+        "creation; {} is still set for the command",
+        tag.Text()));
+  } else {
+    plan.enforced.push_back(fmt::format(
+        "tagging: {} refused unless the request tags the new resource {} (aws:RequestTag); the "
+        "tag cannot be changed or removed where it is set",
+        Join(tagging.tagged_creates, ", "), tag.Text()));
+  }
+  if (!tagging.untaggable_creates.empty()) {
+    plan.not_enforced.push_back(fmt::format(
+        "tagging: {} cannot tag at creation (AWS shows no aws:RequestTag for {}); what {} "
+        "create{} carries no tag and tryaudex cleanup will not find it",
+        Join(tagging.untaggable_creates, ", "),
+        tagging.untaggable_creates.size() == 1 ? "it" : "them",
+        tagging.untaggable_creates.size() == 1 ? "it" : "they",
+        tagging.untaggable_creates.size() == 1 ? "s" : ""));
+  }
+  if (!tagging.retagging.empty()) {
+    plan.not_enforced.push_back(fmt::format(
+        "tagging: {} could put {} on a resource the session did not create, and cleanup would "
+        "then delete it; review tryaudex cleanup --dry-run",
+        Join(tagging.retagging, ", "), tag.Text()));
+  }
+  if (!tagging.unknown.empty()) {
+    plan.not_enforced.push_back(
+        fmt::format("tagging: the catalog does not know {}, so no tag condition covers {}",
+                    Join(tagging.unknown, ", "), tagging.unknown.size() == 1 ? "it" : "them"));
+  }
+  plan.tagging = std::move(*enforcement);
   return {};
 }
 
@@ -278,6 +331,34 @@ Result<void> PlanNetwork(SessionPlan& plan, const UserConfig& config,
 
 }  // namespace
 
+Result<std::vector<std::string>> EffectiveActions(const ResolvedRequest& request,
+                                                  const ActionUniverse& universe) {
+  std::vector<std::string> granted, denied;
+  for (const GrantedAction& action : request.actions) {
+    auto members = universe.Expand(action.action);
+    if (!members) return tl::unexpected(members.error());
+    if (members->empty()) members->push_back(action.action);  // unknown, kept as asked
+    granted.insert(granted.end(), members->begin(), members->end());
+  }
+  for (const std::string& pattern : request.explicit_denies) {
+    auto members = universe.Expand(pattern);
+    if (!members) return tl::unexpected(members.error());
+    denied.insert(denied.end(), members->begin(), members->end());
+  }
+  const auto less = [](const std::string& a, const std::string& b) {
+    return ToLower(a) < ToLower(b);
+  };
+  std::sort(granted.begin(), granted.end(), less);
+  granted.erase(std::unique(granted.begin(), granted.end(),
+                            [](const auto& a, const auto& b) { return EqualsIgnoreCase(a, b); }),
+                granted.end());
+  std::sort(denied.begin(), denied.end(), less);
+  std::vector<std::string> effective;
+  std::set_difference(granted.begin(), granted.end(), denied.begin(), denied.end(),
+                      std::back_inserter(effective), less);
+  return effective;
+}
+
 PolicyDocument BuildAwsSessionPolicy(const ResolvedRequest& request,
                                      const std::vector<NetworkBinding>& network) {
   PolicyDocument document;
@@ -309,7 +390,8 @@ Result<SessionPlan> PlanSession(const AccessRequest& request,
                                 const UserConfig& config, const ProfileCatalog& profiles,
                                 const DenyList& deny, std::vector<std::string> command,
                                 const ActionUniverse* aws_actions, bool compress,
-                                const std::optional<NetworkBinding>& source_ip) {
+                                const std::optional<NetworkBinding>& source_ip,
+                                const SessionTag* session_tag) {
   AccessRequest with_defaults = request;
   if (!with_defaults.default_provider) with_defaults.default_provider = config.provider;
   auto resolved = ResolveRequest(with_defaults, profiles, deny, aws_actions);
@@ -325,6 +407,11 @@ Result<SessionPlan> PlanSession(const AccessRequest& request,
     error.message =
         fmt::format("{}: {}", ttl_flag ? "--ttl" : "ttl in " + config.source, error.message);
     return tl::unexpected(std::move(error));
+  }
+  if (session_tag != nullptr) {
+    if (auto planned = PlanTagging(plan, *session_tag, aws_actions); !planned) {
+      return tl::unexpected(planned.error());
+    }
   }
   if (auto bound = PlanNetwork(plan, config, source_ip); !bound) {
     return tl::unexpected(bound.error());

@@ -11,6 +11,7 @@
 #include "core/credentials/azure_identity.h"
 #include "core/credentials/gcp_target.h"
 #include "core/plan/aws_issue.h"
+#include "core/plan/session_tagging.h"
 #include "core/plan/user_config.h"
 #include "core/policy/access_request.h"
 #include "core/policy/action_universe.h"
@@ -47,6 +48,9 @@ struct SessionPlan {
   std::optional<AwsIssuePlan> aws;
   std::optional<GcpTarget> gcp;
   std::optional<AzureTarget> azure;
+  // --tag-session: the tag, the statements the policy carries for it, and
+  // the granted creates it cannot cover (AWS only).
+  std::optional<TagEnforcement> tagging;
   // Where the AWS credentials may be used from: [network] in config.toml
   // and --source-ip, each written as its own Deny statement (so both hold).
   std::vector<NetworkBinding> network;
@@ -69,6 +73,12 @@ bool ChooseSandbox(std::optional<bool> flag, const UserConfig& config);
 PolicyDocument BuildAwsSessionPolicy(const ResolvedRequest& request,
                                      const std::vector<NetworkBinding>& network = {});
 
+// The exact actions a resolved AWS request grants: every granted pattern
+// expanded with the catalog, minus the explicit denies; unknown actions
+// kept under --allow-unknown as written. Sorted case-insensitively.
+Result<std::vector<std::string>> EffectiveActions(const ResolvedRequest& request,
+                                                  const ActionUniverse& universe);
+
 // Resolves the request, chooses the TTL (--ttl, else config, else 15m) and
 // checks it against the provider, builds and size-checks the policy.
 // The network bindings (config.toml's [network], then `source_ip`, from
@@ -79,12 +89,17 @@ PolicyDocument BuildAwsSessionPolicy(const ResolvedRequest& request,
 // document is the smallest of: the request's patterns with an explicit Deny,
 // the exact remaining set of actions, and (when `compress`) that set packed
 // into the shortest exact wildcards. Over 2,048 characters even then is an
-// error with the figures.
+// error with the figures, naming the shares of the network bindings and of
+// the tag. With `session_tag` (--tag-session, AWS only, and `aws_actions`
+// required) every candidate document also carries the statements of
+// PlanTagEnforcement (before the bindings'), and the plan its account
+// (`tagging`).
 Result<SessionPlan> PlanSession(const AccessRequest& request,
                                 std::optional<std::chrono::seconds> ttl_flag,
                                 const UserConfig& config, const ProfileCatalog& profiles,
                                 const DenyList& deny, std::vector<std::string> command,
                                 const ActionUniverse* aws_actions = nullptr, bool compress = true,
-                                const std::optional<NetworkBinding>& source_ip = std::nullopt);
+                                const std::optional<NetworkBinding>& source_ip = std::nullopt,
+                                const SessionTag* session_tag = nullptr);
 
 }  // namespace audex

@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "core/base/result.h"
+
 namespace audex {
 
 // Whether issued credentials may come from (and go to) the encrypted cache
@@ -41,6 +45,13 @@ struct SessionRequest {
   // set false.
   std::optional<bool> serve;
   std::optional<std::string> max_duration;  // --max-duration, with --serve
+  // --chain ROLE[,ROLE...]: roles assumed after --role-arn, in order (AWS).
+  std::vector<std::string> chain;
+  // --policy-arn ARN[,ARN...]: managed policies as further session policies,
+  // added to policy_arns from config.toml and the profile (AWS).
+  std::vector<std::string> policy_arns;
+  // --tag-session: everything the session creates must carry its tag (AWS).
+  bool tag_session = false;
   // --server URL: ask the team server for the credentials instead of STS
   // (else AUDEX_SERVER, else server_url in config.toml); `reason` goes
   // with the request into the server's audit log.
@@ -59,5 +70,14 @@ struct SessionRequest {
   std::optional<bool> sandbox;
   std::vector<std::string> command;  // everything after "--"
 };
+
+// The request as a session record keeps it, so that `tryaudex replay` can
+// plan it again: every field as typed except the command (and the cache
+// choice, which never changes what the session may do). Absent fields are
+// omitted.
+nlohmann::ordered_json SessionRequestJson(const SessionRequest& request);
+
+// Reads SessionRequestJson back; kState naming the first bad field.
+Result<SessionRequest> ParseSessionRequestJson(const nlohmann::json& json);
 
 }  // namespace audex

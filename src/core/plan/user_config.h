@@ -21,6 +21,9 @@ struct UserConfig {
   std::optional<bool> cache;         // run as with --cache (README, "Credential cache")
   std::optional<bool> sandbox;       // false: as with --no-sandbox (README, "Threat model")
   std::optional<std::string> model;  // the Claude model for tryaudex intent
+  // Managed policies every AWS session gets as further session policies: a
+  // company-wide ceiling (README, "Managed-policy ceilings").
+  std::vector<std::string> policy_arns;
   // Guard rails for `tryaudex mcp` (core/mcp_guard.h). Unset allowed
   // commands means an agent may run nothing.
   std::optional<std::vector<std::string>> mcp_allowed_commands;

@@ -97,6 +97,7 @@ Result<std::vector<GrantedAction>> CheckAgainstCatalog(const ActionUniverse& uni
       if (members->empty()) {
         resolved.warnings.push_back(fmt::format(
             "\"{}\" matches no action the catalog knows; sent anyway (--allow-unknown)", action));
+        resolved.unknown_kept.push_back(action);
       }
       granted.matches = members->size();
       checked.push_back(std::move(granted));
@@ -122,6 +123,7 @@ Result<std::vector<GrantedAction>> CheckAgainstCatalog(const ActionUniverse& uni
     resolved.warnings.push_back(
         fmt::format("\"{}\" is not in the action catalog; sent anyway (--allow-unknown){}", action,
                     close.empty() ? "" : fmt::format("; did you mean {}?", Join(close, ", "))));
+    resolved.unknown_kept.push_back(action);
     checked.push_back(std::move(granted));
   }
   return checked;

@@ -56,7 +56,9 @@ struct ResolvedRequest {
   std::vector<std::string> explicit_denies;
   std::vector<std::string> resources;  // empty means every resource ("*")
   std::vector<std::string> warnings;   // printed on stderr before anything else
-  std::vector<std::string> notes;      // informational, shown in plans
+  // AWS actions kept though the catalog does not know them (--allow-unknown).
+  std::vector<std::string> unknown_kept;
+  std::vector<std::string> notes;  // informational, shown in plans
 
   std::vector<std::string> ActionNames() const;
 };

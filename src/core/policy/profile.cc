@@ -12,8 +12,12 @@ namespace {
 
 Profile Builtin(std::string_view name, Provider provider, std::string_view actions,
                 std::string_view description) {
-  return Profile{
-      std::string(name), provider, SplitCommaList(actions), {}, std::string(description)};
+  Profile profile;
+  profile.name = std::string(name);
+  profile.provider = provider;
+  profile.actions = SplitCommaList(actions);
+  profile.description = std::string(description);
+  return profile;
 }
 
 }  // namespace
@@ -136,12 +140,18 @@ Result<Profile> MakeCustomProfile(CustomProfileFields fields) {
     return PolicyError(
         fmt::format("{}: resources are only supported for aws profiles so far", resources_where));
   }
+  if (!fields.policy_arns.empty() && provider && *provider != Provider::kAws) {
+    return PolicyError(fmt::format(
+        "profile \"{}\" ({}): policy_arns are AWS managed policies, and the profile is for {}",
+        fields.name, at(""), ProviderName(*provider)));
+  }
   return Profile{std::move(fields.name),
                  provider,
                  std::move(items),
                  std::move(fields.resources),
                  std::move(fields.description),
-                 std::move(fields.source)};
+                 std::move(fields.source),
+                 std::move(fields.policy_arns)};
 }
 
 ProfileCatalog::ProfileCatalog(std::vector<Profile> custom) : custom_(std::move(custom)) {}

@@ -22,6 +22,9 @@ struct Profile {
   std::vector<std::string> resources;
   std::string description;
   std::string source = std::string(kBuiltinSource);  // or the file it came from
+  // AWS managed policies every session of the profile also gets as session
+  // policies (profiles.toml `policy_arns`); checked by the loader.
+  std::vector<std::string> policy_arns;
 };
 
 // The founding document's tables: 9 AWS, 4 GCP, 4 Azure profiles, in order.
@@ -35,6 +38,7 @@ struct CustomProfileFields {
   std::string actions;  // comma list, as written
   std::vector<std::string> resources;
   std::string description;
+  std::vector<std::string> policy_arns;
   std::string source;       // the file
   std::string table_at;     // where [profiles.NAME] is
   std::string provider_at;  // where each key is; empty: use table_at

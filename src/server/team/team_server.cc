@@ -69,6 +69,25 @@ std::string SourceIdentityFor(std::string_view caller) {
   return identity;
 }
 
+// The caller as an STS session tag on every grant's session, beside the
+// SourceIdentity: a principal tag that policies can test
+// (aws:PrincipalTag/audex-caller) and that CloudTrail shows with the
+// session. Tag values take up to 256 of letters, digits, spaces and
+// _.:/=+-@ (STS API reference, AssumeRole, Tag); anything else becomes '-'.
+inline constexpr std::string_view kCallerTagKey = "audex-caller";
+
+StsTag CallerTag(std::string_view caller) {
+  std::string value;
+  for (char c : caller) {
+    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                         (c >= '0' && c <= '9') ||
+                         std::string_view(" _.:/=+-@").find(c) != std::string_view::npos;
+    value += allowed ? c : '-';
+    if (value.size() == 256) break;
+  }
+  return StsTag{std::string(kCallerTagKey), std::move(value)};
+}
+
 OrderedJson OptionalJson(const std::optional<std::string>& value) {
   return value ? OrderedJson(*value) : OrderedJson(nullptr);
 }
@@ -208,6 +227,17 @@ Result<AwsIssuePlan> RenewalPlan(const Grant& grant, const ServerConfig& config,
   plan.duration = grant.ttl;
   plan.policy = grant.policy.value_or("");
   plan.source_identity = SourceIdentityFor(grant.caller);
+  plan.tags.push_back(CallerTag(grant.caller));
+  // The managed-policy ceilings of the grant's profile (profiles.toml
+  // policy_arns), as the grant's first AssumeRole had them.
+  if (grant.profile) {
+    const ProfileCatalog profiles(config.profiles);
+    if (const Profile* profile = profiles.Find(*grant.profile)) {
+      for (const std::string& arn : profile->policy_arns) {
+        plan.policy_arns.push_back({arn, "profile " + profile->name});
+      }
+    }
+  }
   return plan;
 }
 
@@ -449,13 +479,16 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
     return Refuse(*who, StatusFor(planned.error()), CodeFor(planned.error()), "plan",
                   planned.error().message, asked);
   }
-  const SessionPlan& plan = planned->plan;
+  SessionPlan& plan = planned->plan;
   if (plan.request.provider != Provider::kAws) {
     return Refuse(*who, 400, "invalid_request", "provider",
                   fmt::format("this server issues AWS grants; {} grants come with issue 17",
                               ProviderName(plan.request.provider)),
                   asked);
   }
+  // The caller rides along as a session tag, as on every renewal
+  // (RenewalPlan).
+  plan.aws->tags.push_back(CallerTag(who->caller.name));
 
   // The decision.
   GrantAsk ask;
