@@ -81,6 +81,9 @@ AssumeRoleRequest Request() {
       "audex-loop",
       std::chrono::seconds(900),
       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::a b/*"}]})",
+      {},
+      {},
+      {},
       {}};
 }
 

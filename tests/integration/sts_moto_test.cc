@@ -264,7 +264,8 @@ TEST_F(StsMoto, AssumeRoleDeliversTheExactPolicy) {
       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::my-bucket/a+b=c&d%20e*/*","arn:aws:s3:::caf)"
       "\xc3\xa9"
       R"("]},{"Effect":"Deny","Action":"s3:Delete*","Resource":"*"}]})";
-  AssumeRoleRequest request{role_arn_, "audex-it-policy", std::chrono::seconds(900), policy, {}};
+  AssumeRoleRequest request{
+      role_arn_, "audex-it-policy", std::chrono::seconds(900), policy, {}, {}, {}, {}};
   const auto role = client.AssumeRole(request, user_);
   ASSERT_TRUE(role) << role.error().message;
   EXPECT_EQ(role->arn.substr(role->arn.rfind('/') + 1), "audex-it-policy");
@@ -290,7 +291,9 @@ TEST_F(StsMoto, GetCallerIdentityOfTheUserAndOfTheSession) {
 
   // Temporary credentials sign with X-Amz-Security-Token; moto checks it.
   const auto role = client.AssumeRole(
-      AssumeRoleRequest{role_arn_, "audex-it-identity", std::chrono::seconds(900), "", {}}, user_);
+      AssumeRoleRequest{
+          role_arn_, "audex-it-identity", std::chrono::seconds(900), "", {}, {}, {}, {}},
+      user_);
   ASSERT_TRUE(role) << role.error().message;
   const auto session_identity = client.GetCallerIdentity(role->credentials);
   ASSERT_TRUE(session_identity) << session_identity.error().message;
@@ -306,7 +309,8 @@ TEST_F(StsMoto, WrongSecretIsSignatureDoesNotMatch) {
   wrong.secret_access_key = SecretString("definitely-not-the-secret-0123456789");
   wrong.source = "profile dev in /home/u/.aws/credentials";
   const auto role = client.AssumeRole(
-      AssumeRoleRequest{role_arn_, "audex-it-wrong", std::chrono::seconds(900), "", {}}, wrong);
+      AssumeRoleRequest{role_arn_, "audex-it-wrong", std::chrono::seconds(900), "", {}, {}, {}, {}},
+      wrong);
   ASSERT_FALSE(role);
   EXPECT_EQ(role.error().kind, ErrorKind::kCredentials);
   const std::string& message = role.error().message;
@@ -336,7 +340,8 @@ TEST_F(StsMoto, TrustPolicyRefusalIsAccessDenied) {
   CurlHttpClient http;
   StsClient client = Client(http);
   const auto role = client.AssumeRole(
-      AssumeRoleRequest{forbidden_role_arn_, "audex-it-denied", std::chrono::seconds(900), "", {}},
+      AssumeRoleRequest{
+          forbidden_role_arn_, "audex-it-denied", std::chrono::seconds(900), "", {}, {}, {}, {}},
       user_);
   ASSERT_FALSE(role);
   EXPECT_NE(role.error().message.find("AccessDenied"), std::string::npos) << role.error().message;
