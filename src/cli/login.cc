@@ -56,12 +56,11 @@ Result<int> RunLogin(const LoginOptions& options, const CliContext& context) {
     err.flush();
   });
   if (!login) return tl::unexpected(login.error());
-  context.out << fmt::format("Logged in to {} through {}; the ID token is valid until {}{}\n",
-                             login->server_url, login->issuer,
-                             FormatRfc3339(login->id_token_expires_at),
-                             login->tokens.refresh_token.empty()
-                                 ? " (no refresh token: log in again then)"
-                                 : " and is refreshed after that");
+  context.out << fmt::format(
+      "Logged in to {} through {}; the ID token is valid until {}{}\n", login->server_url,
+      login->issuer, FormatRfc3339(login->id_token_expires_at),
+      login->tokens.refresh_token.empty() ? " (no refresh token: log in again then)"
+                                          : " and is refreshed after that");
   return kExitOk;
 }
 

@@ -24,8 +24,7 @@ Result<std::chrono::system_clock::time_point> IdTokenExpiry(const SecretString& 
         issuer));
   }
   auto decoded = DecodeJwt(id_token.Reveal());
-  if (!decoded || !decoded->claims.contains("exp") ||
-      !decoded->claims["exp"].is_number_integer()) {
+  if (!decoded || !decoded->claims.contains("exp") || !decoded->claims["exp"].is_number_integer()) {
     return CredentialsError(
         fmt::format("the provider {} sent an ID token without a readable \"exp\"", issuer));
   }
@@ -92,7 +91,8 @@ Result<LoginTokens> LoginToServer(const World& world, const std::string& server_
   return login;
 }
 
-Result<std::optional<SecretString>> CurrentLoginToken(const World& world, const std::string& server_url) {
+Result<std::optional<SecretString>> CurrentLoginToken(const World& world,
+                                                      const std::string& server_url) {
   const std::string server = NormalizeServerUrl(server_url);
   const CredentialCacheStore store(world.paths.state_dir);
   auto kept = LoadLoginTokens(store, server);
@@ -113,9 +113,10 @@ Result<std::optional<SecretString>> CurrentLoginToken(const World& world, const 
   if (!client) return tl::unexpected(client.error());
   auto refreshed = client->Refresh(login.tokens);
   if (!refreshed) {
-    return CredentialsError(fmt::format("your login to {} could not be refreshed ({}); run "
-                                        "`tryaudex login --server {}` again",
-                                        server, refreshed.error().message, server));
+    return CredentialsError(
+        fmt::format("your login to {} could not be refreshed ({}); run "
+                    "`tryaudex login --server {}` again",
+                    server, refreshed.error().message, server));
   }
   auto expires = IdTokenExpiry(refreshed->id_token, login.issuer);
   if (!expires) return tl::unexpected(expires.error());

@@ -46,7 +46,8 @@ Result<LoginTokens> LoginToServer(const World& world, const std::string& server_
 // The ID token to present to `server_url`: the kept one, refreshed (and
 // kept again) when it expires within kLoginRefreshMargin. nullopt when not
 // logged in there. kCredentials when the refresh is refused (log in again).
-Result<std::optional<SecretString>> CurrentLoginToken(const World& world, const std::string& server_url);
+Result<std::optional<SecretString>> CurrentLoginToken(const World& world,
+                                                      const std::string& server_url);
 
 // Forgets the tokens kept for `server_url`; true when there were some.
 Result<bool> Logout(const World& world, const std::string& server_url);

@@ -22,12 +22,13 @@ Caller GithubCaller(std::map<std::string, std::string> overrides = {}) {
   caller.name = "github:octo-org/deploy";
   caller.issuer_name = "github";
   caller.groups = {"ci"};
-  caller.claims = {{"repository", "octo-org/deploy"},
-                   {"repository_id", "424242"},
-                   {"repository_owner_id", "2020"},
-                   {"ref", "refs/heads/main"},
-                   {"environment", "production"},
-                   {"job_workflow_ref", "octo-org/deploy/.github/workflows/release.yml@refs/heads/main"}};
+  caller.claims = {
+      {"repository", "octo-org/deploy"},
+      {"repository_id", "424242"},
+      {"repository_owner_id", "2020"},
+      {"ref", "refs/heads/main"},
+      {"environment", "production"},
+      {"job_workflow_ref", "octo-org/deploy/.github/workflows/release.yml@refs/heads/main"}};
   for (auto& [claim, value] : overrides) caller.claims[claim] = value;
   return caller;
 }
@@ -77,11 +78,12 @@ TEST(OidcRules, ADisallowedRefEnvironmentOrWorkflowIsRefusedByItsBinding) {
             "bind:ref");
   EXPECT_EQ(BindOidcCaller(Policy(), GithubCaller({{"environment", "staging"}})).error().check,
             "bind:environment");
-  EXPECT_EQ(BindOidcCaller(Policy(), GithubCaller({{"job_workflow_ref",
-                                                    "evil/fork/.github/workflows/x.yml@main"}}))
-                .error()
-                .check,
-            "bind:job_workflow_ref");
+  EXPECT_EQ(
+      BindOidcCaller(Policy(),
+                     GithubCaller({{"job_workflow_ref", "evil/fork/.github/workflows/x.yml@main"}}))
+          .error()
+          .check,
+      "bind:job_workflow_ref");
 }
 
 TEST(OidcRules, AnAbsentClaimNeverMatches) {
@@ -180,8 +182,7 @@ repository_owner_id = "2020"
   for (const auto& [rule, expected] : cases) {
     auto config = ParseServerToml(kHead + rule, "/s/server.toml", "/s", nullptr);
     ASSERT_FALSE(config) << rule;
-    EXPECT_NE(config.error().message.find(expected), std::string::npos)
-        << config.error().message;
+    EXPECT_NE(config.error().message.find(expected), std::string::npos) << config.error().message;
   }
 }
 

@@ -12,8 +12,8 @@ namespace {
 
 const std::vector<std::string>& KnownIssuerKeys() {
   static const std::vector<std::string> kKnown = {
-      "name",         "kind",   "issuer",   "audience",   "algorithms", "name_claim",
-      "groups_claim", "groups", "jti_once", "clock_skew", "jwks_ttl",   "jwks_refetch_interval",
+      "name",         "kind",   "issuer",     "audience",   "algorithms", "name_claim",
+      "groups_claim", "groups", "jti_once",   "clock_skew", "jwks_ttl",   "jwks_refetch_interval",
       "require",      "login",  "login_scope"};
   return kKnown;
 }
@@ -119,7 +119,7 @@ Result<TrustedIssuer> ReadIssuer(const toml::node& node, const std::string& path
 }  // namespace
 
 Result<std::vector<ClaimBinding>> ReadClaimBindings(const toml::node& node, const std::string& path,
-                                           const std::string& qualified) {
+                                                    const std::string& qualified) {
   const auto* table = node.as_table();
   if (table == nullptr) {
     return UsageError(

@@ -33,8 +33,7 @@ namespace audex {
 
 // A table of claim = "value" or claim = ["value", ...] (an issuer's
 // `require`, a rule set's `claims`); `qualified` names it in errors.
-Result<std::vector<ClaimBinding>> ReadClaimBindings(const toml::node& node,
-                                                    const std::string& path,
+Result<std::vector<ClaimBinding>> ReadClaimBindings(const toml::node& node, const std::string& path,
                                                     const std::string& qualified);
 
 // Parses and validates (ValidateTrustedIssuers) the issuers of a

@@ -38,9 +38,8 @@ Result<Json> GetJson(HttpClient& http, const std::string& server, const std::str
         server, ServerSays(*result), server));
   }
   if (result->status != 200) {
-    return CredentialsError(
-        fmt::format("the team server {} answered {} {}: {}", server, result->status, path,
-                    ServerSays(*result)));
+    return CredentialsError(fmt::format("the team server {} answered {} {}: {}", server,
+                                        result->status, path, ServerSays(*result)));
   }
   Json body = Json::parse(result->body, nullptr, false);
   if (!body.is_object()) {
@@ -60,8 +59,8 @@ Result<LoginConfig> FetchLoginConfig(HttpClient& http, const std::string& server
   config.client_id = body->value("client_id", "");
   config.scope = body->value("scope", "openid offline_access");
   if (config.issuer.empty() || config.client_id.empty()) {
-    return CredentialsError(fmt::format(
-        "the team server {} named no issuer or client id in /v1/login-config", server));
+    return CredentialsError(
+        fmt::format("the team server {} named no issuer or client id in /v1/login-config", server));
   }
   return config;
 }

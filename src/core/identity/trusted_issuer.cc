@@ -194,14 +194,16 @@ Result<void> ValidateTrustedIssuers(const std::vector<TrustedIssuer>& issuers) {
     // `tryaudex login` asks the server for one provider to log in with; a
     // CI issuer mints tokens for jobs, not people.
     if (issuer.login && issuer.kind != IssuerKind::kGeneric) {
-      return UsageError(fmt::format("{}: issuer \"{}\" is a {} issuer; login = true is for the "
-                                    "provider people log in with (kind generic)",
-                                    issuer.source, issuer.name, IssuerKindName(issuer.kind)));
+      return UsageError(
+          fmt::format("{}: issuer \"{}\" is a {} issuer; login = true is for the "
+                      "provider people log in with (kind generic)",
+                      issuer.source, issuer.name, IssuerKindName(issuer.kind)));
     }
     if (issuer.login && login != nullptr) {
-      return UsageError(fmt::format("{}: issuers \"{}\" and \"{}\" both have login = true; "
-                                    "people log in with one",
-                                    issuer.source, login->name, issuer.name));
+      return UsageError(
+          fmt::format("{}: issuers \"{}\" and \"{}\" both have login = true; "
+                      "people log in with one",
+                      issuer.source, login->name, issuer.name));
     }
     if (issuer.login) login = &issuer;
     if (!names.insert(issuer.name).second) {

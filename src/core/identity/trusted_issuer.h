@@ -56,7 +56,7 @@ struct TrustedIssuer {
   // at most one, kind generic; its audience is the CLI's client id there.
   bool login = false;
   std::string login_scope;  // scopes asked beside "openid offline_access" ("email groups")
-  std::string source;  // where it was configured ("server.toml:12"), for messages
+  std::string source;       // where it was configured ("server.toml:12"), for messages
 };
 
 // The algorithms a trusted issuer may allow: RSA PKCS#1 v1.5, RSA-PSS and

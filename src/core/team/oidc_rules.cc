@@ -36,8 +36,7 @@ bool Contains(const std::vector<std::string>& list, std::string_view item) {
 }  // namespace
 
 Result<void> ValidateOidcRules(const ServerPolicy& policy,
-                               const std::vector<TrustedIssuer>& issuers,
-                               std::string_view source) {
+                               const std::vector<TrustedIssuer>& issuers, std::string_view source) {
   for (const ServerRule& rule : policy.rules) {
     const std::string prefix = "policies." + rule.name;
     if (rule.issuers.empty() && (!rule.claims.empty() || !rule.groups.empty())) {
@@ -47,8 +46,9 @@ Result<void> ValidateOidcRules(const ServerPolicy& policy,
           source, prefix));
     }
     for (const std::string& name : rule.issuers) {
-      const bool known = std::any_of(issuers.begin(), issuers.end(),
-                                     [&](const TrustedIssuer& issuer) { return issuer.name == name; });
+      const bool known =
+          std::any_of(issuers.begin(), issuers.end(),
+                      [&](const TrustedIssuer& issuer) { return issuer.name == name; });
       if (!known) {
         std::vector<std::string> names;
         for (const TrustedIssuer& issuer : issuers) names.push_back(issuer.name);
@@ -60,9 +60,10 @@ Result<void> ValidateOidcRules(const ServerPolicy& policy,
     }
     for (const ClaimBinding& binding : rule.claims) {
       if (binding.claim.empty() || binding.allowed.empty()) {
-        return UsageError(fmt::format("{}: {}.claims.{} lists no values; give the values the "
-                                      "claim may have",
-                                      source, prefix, binding.claim));
+        return UsageError(
+            fmt::format("{}: {}.claims.{} lists no values; give the values the "
+                        "claim may have",
+                        source, prefix, binding.claim));
       }
       if (IsIdClaim(binding.claim)) {
         for (const std::string& value : binding.allowed) {
@@ -94,17 +95,16 @@ TokenResult<const ServerRule*> BindOidcCaller(const ServerPolicy& policy, const 
     if (!Contains(rule.issuers, caller.issuer_name)) continue;
     std::optional<TokenRefusal> refused = MatchBindings(caller.claims, rule.claims);
     if (!refused && !rule.groups.empty()) {
-      const bool member = std::any_of(caller.groups.begin(), caller.groups.end(),
-                                      [&](const std::string& group) {
-                                        return Contains(rule.groups, group);
-                                      });
+      const bool member =
+          std::any_of(caller.groups.begin(), caller.groups.end(),
+                      [&](const std::string& group) { return Contains(rule.groups, group); });
       if (!member) {
         std::vector<std::string> quoted;
         for (const std::string& group : caller.groups) quoted.push_back(QuoteUntrusted(group));
-        refused = TokenRefusal{
-            "groups", fmt::format("the caller is in {} and none of {}",
-                                  quoted.empty() ? "no group" : Join(quoted, ", "),
-                                  Join(rule.groups, ", "))};
+        refused =
+            TokenRefusal{"groups", fmt::format("the caller is in {} and none of {}",
+                                               quoted.empty() ? "no group" : Join(quoted, ", "),
+                                               Join(rule.groups, ", "))};
       }
     }
     if (!refused) return &rule;
@@ -116,8 +116,8 @@ TokenResult<const ServerRule*> BindOidcCaller(const ServerPolicy& policy, const 
                                         "name to issuers = [...] in a [policies.NAME])",
                                         caller.issuer_name));
   }
-  return Refuse(first->check, fmt::format("no rule set accepts this token: {}",
-                                          Join(reasons, "; ")));
+  return Refuse(first->check,
+                fmt::format("no rule set accepts this token: {}", Join(reasons, "; ")));
 }
 
 Result<TtlCap> CapTtlAtToken(std::chrono::seconds asked,
@@ -151,12 +151,12 @@ Result<std::string> WithGrantEnd(std::string_view policy_json,
     return tl::unexpected(
         Error{ErrorKind::kPolicy, "the grant's session policy has no Statement list"});
   }
-  statements.push_back({{"Sid", "AudexGrantEnds"},
-                        {"Effect", "Deny"},
-                        {"Action", "*"},
-                        {"Resource", "*"},
-                        {"Condition",
-                         {{"DateGreaterThan", {{"aws:CurrentTime", FormatRfc3339(ends_at)}}}}}});
+  statements.push_back(
+      {{"Sid", "AudexGrantEnds"},
+       {"Effect", "Deny"},
+       {"Action", "*"},
+       {"Resource", "*"},
+       {"Condition", {{"DateGreaterThan", {{"aws:CurrentTime", FormatRfc3339(ends_at)}}}}}});
   return policy.dump();
 }
 

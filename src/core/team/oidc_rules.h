@@ -28,8 +28,7 @@ namespace audex {
 // repository_owner, project_path, namespace_path) comes with its id in the
 // same rule. kUsage naming `source` and the rule's key.
 Result<void> ValidateOidcRules(const ServerPolicy& policy,
-                               const std::vector<TrustedIssuer>& issuers,
-                               std::string_view source);
+                               const std::vector<TrustedIssuer>& issuers, std::string_view source);
 
 // The rule set `caller` is bound to: the first (in server.toml's order) that
 // names the caller's issuer and whose claim bindings and groups it meets.

@@ -95,8 +95,8 @@ Result<TeamServer::Authenticated> TeamServer::AuthenticateOidc(const std::string
           {"reason", refusal.reason},
           {"issuer", issuer}});
     metrics_.CountRefusal("oidc:" + refusal.check);
-    refused = ApiError(401, "unauthenticated", "ID token refused: " + refusal.Describe(),
-                       refusal.check);
+    refused =
+        ApiError(401, "unauthenticated", "ID token refused: " + refusal.Describe(), refusal.check);
     refused.headers["WWW-Authenticate"] = "Bearer error=\"invalid_token\"";
     return UsageError(refusal.Describe());
   };

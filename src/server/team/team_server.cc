@@ -551,8 +551,8 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
           Error{ErrorKind::kState, "the server has no base credentials: " + base.error().message});
     } else {
       const auto sts_started = std::chrono::steady_clock::now();
-      issued = IssueAwsCredentials(*plan.aws, grant.id, cap ? cap->sts_duration : plan.ttl,
-                                   *base, world_);
+      issued = IssueAwsCredentials(*plan.aws, grant.id, cap ? cap->sts_duration : plan.ttl, *base,
+                                   world_);
       metrics_.ObserveSts(std::chrono::duration_cast<std::chrono::microseconds>(
                               std::chrono::steady_clock::now() - sts_started),
                           issued.has_value());
