@@ -221,6 +221,8 @@ for token in "${TOKENS[@]}"; do
 done
 check "no token (nor its signature) is in the SQLite store or the server's log" test "$leaks" = 0
 "$BIN" server audit export --config "$CONF" --to "$TMP/export" >/dev/null 2>&1
+check "the audit records the CI caller's repository id and run id" \
+  bash -c "grep 'grant_requested' '$TMP/export/audit.jsonl' | grep -q '\"repository_id\":\"424242\".*\"run_id\":\"22259804324\"'"
 check "the audit chain names the OIDC callers and holds no token" \
   bash -c "grep -q 'gh:octo-org/deploy' '$TMP/export/audit.jsonl' && grep -q 'corp:ada@example.com' '$TMP/export/audit.jsonl' && ! grep -q 'eyJ' '$TMP/export/audit.jsonl'"
 "$BIN" server audit verify --config "$CONF" >"$TMP/verify.out" 2>&1

@@ -124,6 +124,7 @@ Result<TeamServer::Authenticated> TeamServer::AuthenticateOidc(const std::string
   who.caller.rule = (*bound)->name;
   who.caller.via = "oidc:" + caller.issuer_name;
   who.caller.groups = caller.groups;
+  who.caller.claims = caller.recorded;
   who.token_expires_at = caller.expires_at;
   nlohmann::json claims = nlohmann::json::object();
   for (const auto& [claim, value] : caller.recorded) claims[claim] = value;
