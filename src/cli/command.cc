@@ -17,6 +17,9 @@ std::span<const CommandSpec> Commands() {
       DriftCommand(),
       McpCommand(),
       ServerCommand(),
+      LoginCommand(),
+      LogoutCommand(),
+      WhoAmICommand(),
   };
   return kCommands;
 }

@@ -50,5 +50,8 @@ CommandSpec IntentCommand();
 CommandSpec DriftCommand();
 CommandSpec McpCommand();
 CommandSpec ServerCommand();
+CommandSpec LoginCommand();
+CommandSpec LogoutCommand();
+CommandSpec WhoAmICommand();
 
 }  // namespace audex

@@ -1,5 +1,7 @@
 #include "session/planner.h"
 
+#include "session/login.h"
+
 #include <fmt/format.h>
 
 #include "adapters/aws/credential_chain.h"
@@ -122,6 +124,9 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
       }
       inputs.ttl = session.ttl;
       inputs.policy = session.policy_json;
+      inputs.login_token = [&world](const std::string& server_url) {
+        return CurrentLoginToken(world, server_url);
+      };
       auto issue = PlanAwsIssue(request, inputs);
       if (!issue) return tl::unexpected(issue.error());
       if (issue->serve) {

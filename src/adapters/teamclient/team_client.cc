@@ -39,7 +39,8 @@ Error RefusalOf(const HttpResponse& response, const std::string& server) {
     case 401:
       return Error{ErrorKind::kCredentials,
                    fmt::format("the team server {} did not accept the token: {}; check "
-                               "AUDEX_SERVER_TOKEN (or server_token)",
+                               "AUDEX_SERVER_TOKEN (or server_token), or log in again with "
+                               "`tryaudex login`",
                                server, says)};
     case 403:
       return Error{ErrorKind::kCredentials,

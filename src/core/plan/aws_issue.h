@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -85,6 +86,10 @@ struct AwsIssueInputs {
   std::optional<std::string> aws_profile_region;  // region of the AWS profile (~/.aws/config)
   std::chrono::seconds ttl{0};                    // the session plan's TTL
   std::string policy;                             // the session plan's policy, minified
+  // The ID token kept by `tryaudex login` for a server URL (nullopt: not
+  // logged in there), asked only when a grant will be requested and no API
+  // token is set. Empty: none is looked for.
+  std::function<Result<std::optional<SecretString>>(const std::string& server_url)> login_token;
 };
 
 // The team server, when one is named (--server, AUDEX_SERVER, server_url):

@@ -128,7 +128,7 @@ void Janitor(TeamServer& server, std::chrono::seconds issuing_timeout,
       GrantChange failed;
       failed.status = GrantStatus::kFailed;
       failed.status_reason = "the replica handling it stopped before recording the issue";
-      TeamCaller caller{grant.caller, "", "janitor", {}};
+      TeamCaller caller{grant.caller, "", "janitor", {}, {}};
       (void)store.Transact([&](TeamTransaction& tx) -> Result<bool> {
         return tx.UpdateGrant(grant.id, {GrantStatus::kIssuing}, failed,
                               GrantFailedEvent(grant, caller, failed.status_reason));

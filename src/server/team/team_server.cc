@@ -228,7 +228,9 @@ TeamServer::TeamServer(ServerConfig config, std::unique_ptr<TeamStore> store, Wo
       store_(std::move(store)),
       world_(std::move(world)),
       cache_key_(std::move(cache_key)),
-      log_(std::move(log)) {}
+      log_(std::move(log)) {
+  verifier_ = MakeVerifier(*config_);
+}
 
 std::shared_ptr<const ServerConfig> TeamServer::Config() const {
   std::lock_guard lock(config_mutex_);
@@ -237,8 +239,10 @@ std::shared_ptr<const ServerConfig> TeamServer::Config() const {
 
 void TeamServer::Reload(ServerConfig config) {
   auto fresh = std::make_shared<const ServerConfig>(std::move(config));
+  auto verifier = MakeVerifier(*fresh);
   std::lock_guard lock(config_mutex_);
   config_ = std::move(fresh);
+  verifier_ = std::move(verifier);
 }
 
 std::string TeamServer::NewId() {
@@ -286,6 +290,10 @@ ApiResponse TeamServer::Handle(const ApiRequest& request) {
              segments[3] == "credentials" && get) {
     route = "/v1/grants/{id}/credentials";
     response = GrantCredentials(request, segments[2]);
+  } else if (request.path == "/v1/whoami" && get) {
+    response = WhoAmI(request);
+  } else if (request.path == "/v1/login-config" && get) {
+    response = LoginConfig();
   } else if (request.path == "/v1/audit" && get) {
     response = ReadAudit(request);
   } else if (request.path == "/v1/audit:verify" && get) {
@@ -348,6 +356,9 @@ Result<TeamServer::Authenticated> TeamServer::Authenticate(const ApiRequest& req
   }
   Authenticated who;
   who.config = Config();
+  if (!LooksLikeApiToken(*token) && !who.config->issuers.empty()) {
+    return AuthenticateOidc(*token, std::move(who), refused);
+  }
   if (!LooksLikeApiToken(*token)) {
     return challenge("the bearer token is not an Audex API token (audex_ and 64 hex digits)");
   }
@@ -449,7 +460,7 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
     return Refuse(*who, StatusFor(planned.error()), CodeFor(planned.error()), "plan",
                   planned.error().message, asked);
   }
-  const SessionPlan& plan = planned->plan;
+  SessionPlan& plan = planned->plan;
   if (plan.request.provider != Provider::kAws) {
     return Refuse(*who, 400, "invalid_request", "provider",
                   fmt::format("this server issues AWS grants; {} grants come with issue 17",
@@ -467,6 +478,13 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
   ask.ttl = plan.ttl;
   if (auto refusal = CheckGrant(rule, ask)) {
     return Refuse(*who, 403, "forbidden", refusal->rule, refusal->message, asked);
+  }
+  // A grant never outlives the OIDC token that allowed it (oidc_auth.cc).
+  std::optional<TtlCap> cap;
+  if (who->token_expires_at) {
+    auto capped = CapGrantAtToken(plan, *who->token_expires_at, now);
+    if (!capped) return Refuse(*who, 401, "unauthenticated", "exp", capped.error().message, asked);
+    cap = *capped;
   }
 
   Grant grant;
@@ -500,7 +518,7 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
   const std::string cache_name = Sha256Hex(fmt::format(
       "{}\n{}\n{}", CacheEntryName(CacheRequestFor(*plan.aws)), who->caller.name, bucket));
   std::optional<CachedCredentials> reused;
-  if (who->config->sts_cache) {
+  if (who->config->sts_cache && !cap) {
     auto found = store_->FindStsCacheEntry(cache_name, cache_key_, now);
     if (found && *found && ReusableAt(**found, now, kReuseMargin, plan.ttl)) reused = **found;
   }
@@ -533,7 +551,8 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
           Error{ErrorKind::kState, "the server has no base credentials: " + base.error().message});
     } else {
       const auto sts_started = std::chrono::steady_clock::now();
-      issued = IssueAwsCredentials(*plan.aws, grant.id, plan.ttl, *base, world_);
+      issued = IssueAwsCredentials(*plan.aws, grant.id, cap ? cap->sts_duration : plan.ttl, *base,
+                                   world_);
       metrics_.ObserveSts(std::chrono::duration_cast<std::chrono::microseconds>(
                               std::chrono::steady_clock::now() - sts_started),
                           issued.has_value());
@@ -567,7 +586,7 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
   }
   metrics_.CountGrant(reused ? "reused" : "issued");
   if (who->config->sts_cache) {
-    if (!reused) {
+    if (!reused && !cap) {
       (void)store_->PutStsCacheEntry(cache_name, CachedCredentials{credentials, grant.id},
                                      cache_key_);
     }
@@ -587,6 +606,8 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
   reply["credentials_token"] = credentials_token.Reveal();
   reply["reused_from"] = OptionalJson(grant.reused_from);
   reply["policy_size"] = grant.policy ? grant.policy->size() : 0;
+  reply["ttl_seconds"] = grant.ttl.count();
+  reply["ttl_cap"] = cap ? TtlCapJson(*cap) : OrderedJson(nullptr);
   reply["warnings"] = warnings;
   ApiResponse response = JsonResponse(201, reply);
   response.headers["Location"] = "/v1/grants/" + grant.id;

@@ -19,7 +19,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/oidc/token_verifier.h"
 #include "adapters/teamstore/team_store.h"
+#include "core/plan/session_plan.h"
+#include "core/team/oidc_rules.h"
 #include "core/team/server_config.h"
 #include "core/team/team_events.h"
 #include "server/team/metrics.h"
@@ -42,6 +45,13 @@ struct ApiResponse {
   std::string body;
   std::map<std::string, std::string> headers;
 };
+
+// An OIDC caller's grant cut to its token's end (oidc_rules.h): the plan's
+// TTL, and when that is below STS's floor, its session policy ends the
+// grant at the cap (oidc_auth.cc).
+Result<TtlCap> CapGrantAtToken(SessionPlan& plan, TimePoint token_expires_at, TimePoint now);
+// What the grant reply says about the cap ("ttl_cap").
+nlohmann::ordered_json TtlCapJson(const TtlCap& cap);
 
 // {"error": {"code", "message", "rule"?}} with `status`.
 ApiResponse ApiError(int status, std::string_view code, std::string_view message,
@@ -74,10 +84,21 @@ class TeamServer {
     TeamCaller caller;
     std::shared_ptr<const ServerConfig> config;
     const ServerRule* rule = nullptr;  // in `config`
+    // An OIDC caller's token ends here: no grant outlives it (oidc_auth.cc).
+    std::optional<TimePoint> token_expires_at;
   };
 
   std::shared_ptr<const ServerConfig> Config() const;
   Result<Authenticated> Authenticate(const ApiRequest& request, ApiResponse& refused);
+
+  // OIDC ID tokens (oidc_auth.cc, docs/oidc-identity.md): the verifier of
+  // the configured issuers, a bearer JWT made a caller bound to a rule set,
+  // who the server thinks a caller is, and the issuer people log in with.
+  std::shared_ptr<OidcTokenVerifier> MakeVerifier(const ServerConfig& config);
+  Result<Authenticated> AuthenticateOidc(const std::string& token, Authenticated who,
+                                         ApiResponse& refused);
+  ApiResponse WhoAmI(const ApiRequest& request);
+  ApiResponse LoginConfig();
 
   ApiResponse Ready();
   ApiResponse PostGrant(const ApiRequest& request);
@@ -95,6 +116,9 @@ class TeamServer {
 
   mutable std::mutex config_mutex_;
   std::shared_ptr<const ServerConfig> config_;
+  std::shared_ptr<OidcTokenVerifier> verifier_;  // with config_; null without issuers
+  std::unique_ptr<HttpClient> oidc_http_;        // the verifiers' key fetches
+  std::unique_ptr<JtiLedger> jti_ledger_;        // the store's jti_seen
   std::unique_ptr<TeamStore> store_;
   World world_;
   SecretString cache_key_;
