@@ -17,6 +17,7 @@ std::span<const CommandSpec> Commands() {
       DriftCommand(),
       McpCommand(),
       ServerCommand(),
+      GrantsCommand(),
   };
   return kCommands;
 }

@@ -50,5 +50,6 @@ CommandSpec IntentCommand();
 CommandSpec DriftCommand();
 CommandSpec McpCommand();
 CommandSpec ServerCommand();
+CommandSpec GrantsCommand();
 
 }  // namespace audex
