@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -88,6 +89,8 @@ RevocationAudit AuditOf(const Revocation& revocation, std::string actor = "") {
 struct TeamServer::RoleSync {
   std::string role_arn;
   AppliedRevocationPolicy applied;
+  // The statement covering each live revocation of the role, by its id.
+  std::map<std::string, std::string> statements;
 };
 
 Result<RoleDeny> TeamServer::DenyOf(const Revocation& revocation) {
@@ -103,8 +106,9 @@ Result<RoleDeny> TeamServer::DenyOf(const Revocation& revocation) {
     const Grant& found = **grant;
     deny.kind = DenyKind::kSession;
     // Nothing is issued to a revoked grant: every session it had was
-    // issued before the revocation.
-    deny.issued_before = revocation.created_at;
+    // issued before the revocation. The store keeps whole seconds, cut
+    // down: the second after covers the moment itself.
+    deny.issued_before = revocation.created_at + std::chrono::seconds(1);
     deny.removable_after = SessionsEnd(found);
     std::string role_id = found.sts.role_id;
     if (found.reused_from) {
@@ -125,7 +129,10 @@ Result<RoleDeny> TeamServer::DenyOf(const Revocation& revocation) {
   } else {
     deny.kind = DenyKind::kCaller;
     deny.source_identity = SourceIdentityFor(revocation.caller.value_or(""));
-    deny.issued_before = revocation.not_before.value_or(revocation.created_at);
+    // InsertRevocation revoked the caller's grants created up to the end of
+    // not_before's whole second (the store keeps seconds): so does the Deny.
+    deny.issued_before =
+        revocation.not_before.value_or(revocation.created_at) + std::chrono::seconds(1);
     deny.removable_after = deny.issued_before;
     GrantFilter filter;
     filter.caller = revocation.caller;
@@ -158,6 +165,7 @@ Result<TeamServer::RoleSync> TeamServer::SyncRoleDenies(const std::string& role_
   // Twice at most: when another replica recorded a revocation of this role
   // while this one was writing, the policy is written again with it.
   for (int round = 0; round < 2; ++round) {
+    sync.statements.clear();
     RevocationFilter filter;
     filter.role_arn = role_arn;
     auto listed = store_->ListRevocations(filter);
@@ -185,6 +193,7 @@ Result<TeamServer::RoleSync> TeamServer::SyncRoleDenies(const std::string& role_
         const Revocation& revocation = live[i];
         const auto statement = CoveringStatement(policy, denies[i]);
         const bool expired = !statement;
+        if (statement) sync.statements[revocation.id] = *statement;
         if (!revocation.attached_at || (statement && *statement != revocation.deny_statement)) {
           const std::string text =
               statement.value_or("(none: every session it covers had expired)");
@@ -272,12 +281,9 @@ ApiResponse TeamServer::Revoke(const Authenticated& who, std::vector<Revocation>
     deny["rolled_up"] = synced->applied.policy.rolled_up;
     deny["statements"] = OrderedJson::array();
     for (const Revocation& row : rows) {
-      if (row.role_arn != role) continue;
-      auto mine = DenyOf(row);
-      if (!mine) continue;
-      if (auto statement = CoveringStatement(synced->applied.policy, *mine)) {
-        deny["statements"].push_back({{"revocation_id", row.id}, {"statement", *statement}});
-      }
+      const auto statement = synced->statements.find(row.id);
+      if (row.role_arn != role || statement == synced->statements.end()) continue;
+      deny["statements"].push_back({{"revocation_id", row.id}, {"statement", statement->second}});
     }
     reply["denies"].push_back(std::move(deny));
   }
