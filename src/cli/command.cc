@@ -20,6 +20,7 @@ std::span<const CommandSpec> Commands() {
       LoginCommand(),
       LogoutCommand(),
       WhoAmICommand(),
+      GrantsCommand(),
   };
   return kCommands;
 }

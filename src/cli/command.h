@@ -53,5 +53,6 @@ CommandSpec ServerCommand();
 CommandSpec LoginCommand();
 CommandSpec LogoutCommand();
 CommandSpec WhoAmICommand();
+CommandSpec GrantsCommand();
 
 }  // namespace audex

@@ -103,7 +103,8 @@ std::string Operator(const Environment& environment) {
 // Grants left `issuing` by a replica that stopped between recording them
 // and recording their issue are failed: the store then holds no grant
 // half-written. Expired jti sightings, full rate buckets and expired STS
-// cache entries are purged.
+// cache entries are purged. Revocation Denies come off their roles once
+// their sessions expired, and go on again where IAM refused them.
 void Janitor(TeamServer& server, std::chrono::seconds issuing_timeout,
              const std::atomic<bool>& stopping) {
   const auto every =
@@ -119,6 +120,7 @@ void Janitor(TeamServer& server, std::chrono::seconds issuing_timeout,
     (void)store.PurgeExpiredJtis(now);
     (void)store.PurgeFullRateBuckets(now);
     (void)store.PurgeExpiredStsCache(now);
+    server.SweepRevocations();
     GrantFilter filter;
     filter.status = GrantStatus::kIssuing;
     auto stale = store.ListGrants(filter, PageRequest{"", 100});

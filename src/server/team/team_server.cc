@@ -13,6 +13,7 @@
 #include "core/base/text.h"
 #include "core/credentials/served_credentials.h"
 #include "core/plan/ttl.h"
+#include "core/team/revocation.h"
 #include "core/wire/url.h"
 #include "session/aws_issue.h"
 #include "session/planner.h"
@@ -49,24 +50,6 @@ std::optional<std::string> BearerToken(const ApiRequest& request) {
     return std::nullopt;
   }
   return std::string(Trim(std::string_view(*value).substr(kBearer.size())));
-}
-
-// STS SourceIdentity takes 2..64 characters of [A-Za-z0-9_+=,.@-] and must
-// not start with "aws:": a caller's name is fitted to that, so that
-// CloudTrail shows who asked on every call the session makes.
-std::string SourceIdentityFor(std::string_view caller) {
-  std::string identity;
-  for (char c : caller) {
-    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                         (c >= '0' && c <= '9') ||
-                         std::string_view("_+=,.@-").find(c) != std::string_view::npos;
-    identity += allowed ? c : '-';
-    if (identity.size() == 64) break;
-  }
-  if (identity.starts_with("aws")) identity.insert(0, "c-");
-  while (identity.size() < 2) identity += '-';
-  if (identity.size() > 64) identity.resize(64);
-  return identity;
 }
 
 OrderedJson OptionalJson(const std::optional<std::string>& value) {
@@ -283,6 +266,17 @@ ApiResponse TeamServer::Handle(const ApiRequest& request) {
     } else {
       response = ApiError(405, "method_not_allowed", "use GET or POST on /v1/grants");
     }
+  } else if (request.method == "POST" && segments.size() == 4 && segments[0] == "v1" &&
+             segments[1] == "grants" && segments[3] == "revoke") {
+    route = "/v1/grants/{id}/revoke";
+    response = RevokeGrant(request, segments[2]);
+  } else if (request.method == "POST" && segments.size() == 3 && segments[0] == "v1" &&
+             segments[1] == "grants" && segments[2].ends_with(":revoke")) {
+    route = "/v1/grants/{id}:revoke";
+    response = RevokeGrant(request, segments[2].substr(0, segments[2].size() - 7));
+  } else if (request.method == "POST" && request.path == "/v1/revocations") {
+    route = "/v1/revocations";
+    response = RevokeCaller(request);
   } else if (segments.size() == 3 && segments[0] == "v1" && segments[1] == "grants" && get) {
     route = "/v1/grants/{id}";
     response = GetGrant(request, segments[2]);

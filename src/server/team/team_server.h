@@ -23,6 +23,7 @@
 #include "adapters/teamstore/team_store.h"
 #include "core/plan/session_plan.h"
 #include "core/team/oidc_rules.h"
+#include "core/team/revocation.h"
 #include "core/team/server_config.h"
 #include "core/team/team_events.h"
 #include "server/team/metrics.h"
@@ -76,6 +77,12 @@ class TeamServer {
   // No new request is taken once draining; /readyz says so.
   void StartDraining() { draining_ = true; }
 
+  // The janitor's part of revocation (team_revocation.cc): a Deny whose
+  // sessions have all expired comes off its role, one not yet on its role
+  // (IAM refused, a replica died) goes on again, and every few minutes
+  // each role with live Denies is checked against the store.
+  void SweepRevocations();
+
   TeamStore& store() { return *store_; }
   Metrics& metrics() { return metrics_; }
 
@@ -108,6 +115,18 @@ class TeamServer {
   ApiResponse ReadAudit(const ApiRequest& request);
   ApiResponse VerifyAudit(const ApiRequest& request);
 
+  // Revocation (team_revocation.cc): POST /v1/grants/{id}/revoke and
+  // POST /v1/revocations {caller}.
+  ApiResponse RevokeGrant(const ApiRequest& request, const std::string& id);
+  ApiResponse RevokeCaller(const ApiRequest& request);
+  ApiResponse Revoke(const Authenticated& who, std::vector<Revocation> rows,
+                     std::vector<std::string> covered, const std::string& label);
+  // Puts the role's revocation policy in line with the store's live
+  // revocations of that role; what was put (errors name the IAM permission).
+  struct RoleSync;
+  Result<RoleSync> SyncRoleDenies(const std::string& role_arn);
+  Result<RoleDeny> DenyOf(const Revocation& revocation);
+
   // Records a refusal (grant_refused) and answers with it.
   ApiResponse Refuse(const Authenticated& who, int status, std::string_view code,
                      const std::string& rule, const std::string& message,
@@ -129,6 +148,8 @@ class TeamServer {
   std::mutex ready_mutex_;
   std::optional<std::chrono::steady_clock::time_point> base_checked_;
   std::string base_problem_;
+  std::mutex revocation_mutex_;  // one role sync at a time in this replica
+  std::optional<std::chrono::steady_clock::time_point> revocations_checked_;
 };
 
 }  // namespace audex
