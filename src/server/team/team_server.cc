@@ -269,11 +269,11 @@ ApiResponse TeamServer::Handle(const ApiRequest& request) {
   } else if (request.method == "POST" && segments.size() == 4 && segments[0] == "v1" &&
              segments[1] == "grants" && segments[3] == "revoke") {
     route = "/v1/grants/{id}/revoke";
-    response = RevokeGrant(request, segments[2]);
+    response = RevokeGrant(request, std::string(segments[2]));
   } else if (request.method == "POST" && segments.size() == 3 && segments[0] == "v1" &&
              segments[1] == "grants" && segments[2].ends_with(":revoke")) {
     route = "/v1/grants/{id}:revoke";
-    response = RevokeGrant(request, segments[2].substr(0, segments[2].size() - 7));
+    response = RevokeGrant(request, std::string(segments[2].substr(0, segments[2].size() - 7)));
   } else if (request.method == "POST" && request.path == "/v1/revocations") {
     route = "/v1/revocations";
     response = RevokeCaller(request);
