@@ -13,7 +13,7 @@ Result<IamAccess> OpenIamAccess(const World& world, const std::optional<std::str
   if (!resolved) return tl::unexpected(resolved.error());
   auto endpoint = ResolveIamEndpoint(world.env, resolved->region);
   if (!endpoint) return tl::unexpected(endpoint.error());
-  auto base = ResolveBaseCredentials(world.env);
+  auto base = ResolveBaseCredentials(world.env, ChainOptionsFor(world.environment));
   if (!base) return tl::unexpected(base.error());
   IamAccess access;
   access.http = world.http(HttpOptionsFrom(world.env));
