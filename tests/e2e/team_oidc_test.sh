@@ -198,9 +198,9 @@ check "the login tokens are kept sealed (an entry, no JWT in it)" \
 "$BIN" whoami --server "$URL" >"$TMP/whoami.out" 2>"$TMP/whoami.err"
 check "whoami: the server knows the person by email, bound to policy people by group" \
   bash -c "grep -q 'caller   corp:ada@example.com' '$TMP/whoami.out' && grep -q 'policy   people' '$TMP/whoami.out' && grep -q 'platform' '$TMP/whoami.out'"
-env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AUDEX_SERVER="$URL" "$BIN" run --profile s3-readonly \
+env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY "$BIN" run --server "$URL" --profile s3-readonly \
   --ttl 15m -- aws s3api list-buckets --output json >"$TMP/run-person.out" 2>"$TMP/run-person.err"
-check "run --server with no API token presents the login's ID token: the aws CLI child runs" \
+check "run --server URL (the flag) with no API token presents the login's ID token: the aws CLI child runs" \
   grep -q '"Buckets"' "$TMP/run-person.out"
 check "the person's grant is recorded under their name" \
   bash -c "grep '\"oidc caller\"' '$TMP/server.log' | grep -q '\"caller\":\"corp:ada@example.com\"'"
