@@ -243,7 +243,7 @@ TEST_F(SessionEngineTest, TheCommandRunsInTheSandboxThatHidesTheStores) {
       Reply(200, AssumeRoleReply("ASIAISSUED0000000010", "S10", "2026-01-01T12:15:00Z")));
   auto session = Session::Start(*planned, world);
   ASSERT_TRUE(session);
-  ASSERT_TRUE((*session)->RunChild({planned->plan.command, {}, std::nullopt}));
+  ASSERT_TRUE((*session)->RunChild({planned->plan.command, {}, std::nullopt, {}}));
   const ChildSpec& spec = child_.runs.back();
   ASSERT_TRUE(spec.sandbox.has_value());
   std::vector<std::string> hidden;
@@ -267,7 +267,7 @@ TEST_F(SessionEngineTest, NoSandboxRunsTheCommandWithoutOne) {
       Reply(200, AssumeRoleReply("ASIAISSUED0000000011", "S11", "2026-01-01T12:15:00Z")));
   auto session = Session::Start(*planned, world);
   ASSERT_TRUE(session);
-  ASSERT_TRUE((*session)->RunChild({planned->plan.command, {}, std::nullopt}));
+  ASSERT_TRUE((*session)->RunChild({planned->plan.command, {}, std::nullopt, {}}));
   EXPECT_FALSE(child_.runs.back().sandbox.has_value());
 }
 
@@ -294,7 +294,7 @@ TEST_F(SessionEngineTest, AKernelThatRefusesTheSandboxIsToldToTheUserWithTheReas
   auto session = Session::Start(*planned, world);
   ASSERT_TRUE(session);
   child_.refuse_sandbox = "user namespaces are disabled";
-  auto ran = (*session)->RunChild({planned->plan.command, {}, std::nullopt});
+  auto ran = (*session)->RunChild({planned->plan.command, {}, std::nullopt, {}});
   ASSERT_TRUE(ran);
   EXPECT_EQ(ran->status, 0);
   ASSERT_EQ(notices_.size(), 1u);
