@@ -34,14 +34,24 @@ CommandSpec ServerCommand() {
             command.prefix_command();
             command.set_help_flag();  // tryaudex-server answers --help itself
             CLI::App* app = &command;
-            return [app](const Invocation&) -> Result<int> {
+            return [app](const Invocation& call) -> Result<int> {
               const std::filesystem::path program = ServerProgram();
               std::vector<std::string> args = {"tryaudex server"};
               for (const std::string& arg : app->remaining()) args.push_back(arg);
               std::vector<char*> argv;
               for (std::string& arg : args) argv.push_back(arg.data());
               argv.push_back(nullptr);
-              ::execv(program.c_str(), argv.data());
+              // The snapshot tryaudex started with: its own environment
+              // had the secret variables erased (main.cc), and the server
+              // needs AWS_SECRET_ACCESS_KEY for its base credentials.
+              std::vector<std::string> variables;
+              for (const auto& [name, value] : call.context.world.environment) {
+                variables.push_back(name + "=" + value);
+              }
+              std::vector<char*> envp;
+              for (std::string& variable : variables) envp.push_back(variable.data());
+              envp.push_back(nullptr);
+              ::execve(program.c_str(), argv.data(), envp.data());
               return StateError(fmt::format(
                   "cannot run the team server {}: {}; it is installed with tryaudex (build it "
                   "with scripts/build tryaudex-server)",
