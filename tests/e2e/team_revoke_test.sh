@@ -19,14 +19,19 @@
 #     "another session is not denied" is checked on the policy text
 #
 #   bash tests/e2e/team_revoke_test.sh path/to/tryaudex
+#   AUDEX_E2E_STORE=sqlite bash tests/e2e/team_revoke_test.sh path/to/tryaudex
+#     the two replicas on one SQLite file instead (one machine)
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 e2e_setup team-revoke "$@"
 need_tool aws "pip's awscli is on the machine image"
-need_tool psql "scripts/setup installs postgresql-15"
-PGDIR="$(mktemp -d "${TMPDIR:-/tmp}/audex-revoke-pg.XXXXXX")"
-at_exit rm -rf "$PGDIR"
-at_exit "$ROOT/scripts/local-cloud" postgres stop "$PGDIR"
+STORE_KIND=${AUDEX_E2E_STORE:-postgres}
+if [ "$STORE_KIND" = postgres ]; then
+  need_tool psql "scripts/setup installs postgresql-15"
+  PGDIR="$(mktemp -d "${TMPDIR:-/tmp}/audex-revoke-pg.XXXXXX")"
+  at_exit rm -rf "$PGDIR"
+  at_exit "$ROOT/scripts/local-cloud" postgres stop "$PGDIR"
+fi
 # 5 setup calls for the tester, 3 for a user without iam:PutRolePolicy.
 start_moto --auth 8
 unset AUDEX_ROLE_ARN AWS_PROFILE AWS_SESSION_TOKEN
@@ -37,18 +42,23 @@ aws_setup iam create-user --user-name audex-weak >/dev/null
 read -r WEAK_KEY WEAK_SECRET < <(aws_setup iam create-access-key --user-name audex-weak |
   "$PY" -c 'import json,sys; k=json.load(sys.stdin)["AccessKey"]; print(k["AccessKeyId"], k["SecretAccessKey"])')
 aws_setup iam put-user-policy --user-name audex-weak --policy-name weak --policy-document "$weak"
-if ! LOCAL_CLOUD_TIMEOUT=60 "$ROOT/scripts/local-cloud" postgres start "$PGDIR" >"$TMP/pg.log" 2>&1; then
-  cat "$TMP/pg.log"
-  abort "PostgreSQL starts (scripts/setup installs postgresql-15)"
+if [ "$STORE_KIND" = postgres ]; then
+  if ! LOCAL_CLOUD_TIMEOUT=60 "$ROOT/scripts/local-cloud" postgres start "$PGDIR" >"$TMP/pg.log" 2>&1; then
+    cat "$TMP/pg.log"
+    abort "PostgreSQL starts (scripts/setup installs postgresql-15)"
+  fi
+  STORE_URL=$(sed -n 's/^PG_URL=//p' "$PGDIR/postgres.env")
+else
+  mkdir -p "$TMP/state"
+  STORE_URL="sqlite://$TMP/state/team.db"
 fi
-PG_URL=$(sed -n 's/^PG_URL=//p' "$PGDIR/postgres.env")
 ROLE_ID=$(aws iam get-role --role-name AudexTeamRole --query Role.RoleId --output text)
 check "moto has the role (its RoleId is what aws:userid starts with)" test -n "$ROLE_ID"
 
 mkdir -p "$TMP/etc"
 cat >"$TMP/etc/server.toml" <<EOF
 listen = "127.0.0.1:0"
-store = "$PG_URL"
+store = "$STORE_URL"
 state_dir = "$TMP/state"
 role_arn = "$ROLE"
 region = "us-east-1"
@@ -84,8 +94,19 @@ start_replica() {  # start_replica NAME [ENV...]
 }
 start_replica A
 start_replica B
-check "two replicas on one PostgreSQL store" test -n "$A_URL" -a -n "$B_URL"
+check "two replicas on one $STORE_KIND store" test -n "$A_URL" -a -n "$B_URL"
 
+store_query() {  # store_query SQL: rows as a|b, on either store
+  if [ "$STORE_KIND" = postgres ]; then
+    psql "$STORE_URL" -Atc "$1"
+  else
+    "$PY" -c 'import sqlite3, sys
+for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print("|".join(map(str, row)))' \
+      "${STORE_URL#sqlite://}" "$1"
+  fi
+}
+export -f store_query
+export STORE_KIND STORE_URL PY
 grant() {  # grant URL TOKEN -> the reply in $TMP/grant.json
   curl -s -X POST -H "Authorization: Bearer $2" -H 'Content-Type: application/json' \
     --data-binary '{"allow":"s3:ListAllMyBuckets","ttl":"20m","reason":"revoke test"}' \
@@ -182,7 +203,7 @@ assert attached["policy_name"] == "AudexRevocations" and "aws:userid" in attache
 assert attached["policy"].startswith('{"Version":"2012-10-17"'), attached
 PY
 check "the grant is recorded revoked, by whom and why" \
-  bash -c "psql '$PG_URL' -Atc \"select status, status_reason from grants where id='$G1'\" | grep -q '^revoked|revoked by ops: laptop stolen'"
+  bash -c "store_query \"select status, status_reason from grants where id='$G1'\" | grep -q '^revoked|revoked by ops: laptop stolen'"
 AUDEX_SERVER_TOKEN="$OPS" "$BIN" grants revoke "$G1" >/dev/null 2>"$TMP/again.err"
 check "revoking it again: exit 2, it is already revoked" bash -c "test $? = 2 && grep -q 'is revoked' '$TMP/again.err'"
 
