@@ -101,6 +101,7 @@ class SigningChild : public ChildRunner {
     return run;
   }
   void Finish(const ChildRun&) override {}
+  SandboxSupport Sandbox() override { return {true, ""}; }
 
  private:
   void Send(const std::string& url, const AwsCredentials& credentials, const std::string& action) {
