@@ -12,7 +12,9 @@ std::span<const CommandSpec> Commands() {
       SetupProfileCommand(), CacheCommand(),
       IntentCommand(),       DriftCommand(),
       McpCommand(),          ServerCommand(),
-      DashboardCommand(),
+      DashboardCommand(),    LoginCommand(),
+      LogoutCommand(),       WhoAmICommand(),
+      GrantsCommand(),
   };
   return kCommands;
 }

@@ -54,5 +54,9 @@ CommandSpec ReplayCommand();
 CommandSpec ReportCommand();
 CommandSpec ServerCommand();
 CommandSpec DashboardCommand();
+CommandSpec LoginCommand();
+CommandSpec LogoutCommand();
+CommandSpec WhoAmICommand();
+CommandSpec GrantsCommand();
 
 }  // namespace audex

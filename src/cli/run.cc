@@ -172,6 +172,9 @@ CommandSpec RunCommand() {
                        "Session lifetime: 15m, 1h, 1h30m (default 15m; AWS: 15m to 12h)");
         run.add_option("--role-arn", request.role_arn,
                        "Role to assume (else AUDEX_ROLE_ARN, else role_arn in config.toml)");
+        run.add_option("--server", request.server,
+                       "Ask this team server for the credentials instead of STS (else "
+                       "AUDEX_SERVER, server_url)");
         run.add_option("--region", request.region,
                        "AWS region (else AWS_REGION, AWS_DEFAULT_REGION, config, us-east-1)");
         run.add_option("--source-identity", request.source_identity,

@@ -155,7 +155,7 @@ Result<int> Show(const SessionsOptions& options, const CliContext& context,
 }  // namespace
 
 CommandSpec SessionsCommand() {
-  return {"sessions", "List and show recorded sessions", false,
+  return {"sessions", "List, show and revoke recorded sessions", false,
           [](CLI::App& sessions_command) -> CommandRunner {
             auto options = std::make_shared<SessionsOptions>();
             CLI::App* sessions = &sessions_command;
@@ -168,6 +168,16 @@ CommandSpec SessionsCommand() {
             show->add_option("id", options->id, "Session id, or its unique beginning")->required();
             show->add_flag("--json", options->json, "Print JSON");
             show->callback([options] { options->subcommand = "show"; });
+            CLI::App* revoke = sessions->add_subcommand(
+                "revoke",
+                "Deny a run session's credentials on its role (IAM inline policy "
+                "AudexRevocations), with your base credentials");
+            revoke->add_option("id", options->id, "Session id, or its unique beginning");
+            revoke->add_option("--reason", options->reason, "Why (recorded in the audit log)");
+            revoke->add_flag("--prune", options->prune,
+                             "Only remove the Denies whose sessions have all expired");
+            revoke->add_flag("--json", options->json, "Print JSON");
+            revoke->callback([options] { options->subcommand = "revoke"; });
             return
                 [options](const Invocation& call) { return RunSessions(*options, call.context); };
           }};
@@ -177,6 +187,7 @@ Result<int> RunSessions(const SessionsOptions& options, const CliContext& contex
   const SessionStore store(context.paths.state_dir);
   const TimePoint now = std::chrono::system_clock::now();
   if (options.subcommand == "show") return Show(options, context, store, now);
+  if (options.subcommand == "revoke") return RevokeSessions(options, context);
   return List(options, context, store, now);
 }
 

@@ -1,5 +1,7 @@
 #include "session/planner.h"
 
+#include "session/login.h"
+
 #include <fmt/format.h>
 
 #include "adapters/aws/credential_chain.h"
@@ -165,6 +167,9 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
       inputs.policy = session.policy_json;
       inputs.profile_policy_arns = ProfilePolicyArns(session, planned.loaded.profiles);
       inputs.session_tag = session_tag;
+      inputs.login_token = [&world](const std::string& server_url) {
+        return CurrentLoginToken(world, server_url);
+      };
       auto issue = PlanAwsIssue(request, inputs);
       if (!issue) return tl::unexpected(issue.error());
       // A chained session lives at most an hour: the plan's TTL follows.

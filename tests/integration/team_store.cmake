@@ -11,7 +11,7 @@ target_compile_definitions(audex_team_store_tests PRIVATE AUDEX_TRYAUDEX="$<TARG
 add_dependencies(audex_team_store_tests tryaudex)
 
 add_test(NAME integration.team_store.sqlite
-         COMMAND audex_team_store_tests --gtest_filter=*/sqlite)
+         COMMAND audex_team_store_tests --gtest_filter=*/sqlite:TeamStoreSqlite.*)
 # team_store_test.sh starts the cluster, passes it to the tests, stops it.
 add_test(NAME integration.team_store.postgres
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/team_store_test.sh

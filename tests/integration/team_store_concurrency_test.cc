@@ -6,12 +6,14 @@
 // several processes may still open the file).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <mutex>
 #include <thread>
 
 #include "adapters/teamstore/team_schema.h"
+#include "core/base/crypto.h"
 #include "team_store_fixture.h"
 
 namespace audex::testing {
@@ -305,6 +307,98 @@ TEST_P(TeamStoreConcurrency, JtiRaceHasOneWinner) {
   for (std::thread& thread : threads) thread.join();
   ASSERT_EQ(failures_, 0) << first_failure_;
   EXPECT_EQ(accepted.load(), 1);
+}
+
+// A replica must see another replica's commit at once on every one of its
+// pooled connections: a revoked grant is refused by every replica. A
+// pooled connection left inside a transaction (a BEGIN without COMMIT or
+// ROLLBACK on some path) keeps reading its old snapshot in SQLite's WAL
+// mode and would go on serving the grant. So A first goes through every
+// read and every failing or empty write path, from several threads at once
+// (so that its pool holds several connections), then B revokes, then A's
+// threads must all read "revoked".
+TEST_P(TeamStoreConcurrency, EveryConnectionOfAReplicaSeesTheOtherReplicasRevocation) {
+  const Grant grant = MakeGrant(NewId(), "alice", clock_.now());
+  ASSERT_TRUE(a_->Transact([&](TeamTransaction& tx) {
+    return tx.InsertGrant(grant, Event(grant.id, "grant_requested", {{"caller", "alice"}}));
+  }));
+  GrantChange issued;
+  issued.status = GrantStatus::kIssued;
+  issued.credentials_token_sha256 = Sha256Hex("bearer");
+  issued.issued_at = clock_.now();
+  auto moved = a_->Transact([&](TeamTransaction& tx) {
+    return tx.UpdateGrant(grant.id, {GrantStatus::kIssuing}, issued,
+                          Event(grant.id, "grant_issued"));
+  });
+  ASSERT_TRUE(moved && *moved);
+
+  const auto every_path = [&](int t) {
+    const auto expect = [&](bool ok, const char* what) {
+      if (!ok) Failed(Error{ErrorKind::kState, fmt::format("thread {}: {} failed", t, what)});
+    };
+    for (int round = 0; round < 5; ++round) {
+      expect(a_->GetGrant(grant.id).has_value(), "GetGrant");
+      expect(a_->FindGrantByCredentialsToken(Sha256Hex("bearer")).has_value(), "FindGrantBy");
+      expect(a_->ListGrants({}, {"", 10}).has_value(), "ListGrants");
+      expect(a_->ListApprovalRequests({}, {"", 10}).has_value(), "ListApprovalRequests");
+      expect(a_->ListRevocations({}).has_value(), "ListRevocations");
+      expect(a_->ListApiTokens().has_value(), "ListApiTokens");
+      expect(a_->ReadAudit({}).has_value(), "ReadAudit");
+      expect(a_->AuditTip().has_value(), "AuditTip");
+      expect(a_->VerifyAudit().has_value(), "VerifyAudit");
+      expect(a_->CheckSchema().has_value(), "CheckSchema");
+      expect(a_->Migrate().has_value(), "Migrate (nothing to do)");
+      expect(a_->FindStsCacheEntry("none", TestAuditKey(), clock_.now()).has_value(),
+             "FindStsCacheEntry");
+      expect(
+          a_->TakeRateToken(fmt::format("k{}", t), RateLimit{100, 10.0}, clock_.now()).has_value(),
+          "TakeRateToken");
+      // An export whose sink fails, a body that fails, a body that
+      // changes nothing: each must leave its connection outside any
+      // transaction.
+      expect(!a_->ExportAuditJsonl([](std::string_view) -> Result<void> {
+                  return StateError("the reader went away");
+                }).has_value(),
+             "ExportAuditJsonl with a failing sink");
+      expect(!a_->Transact([](TeamTransaction&) -> Result<void> {
+                  return StateError("a body that fails");
+                }).has_value(),
+             "a failing Transact");
+      expect(a_->Transact([](TeamTransaction&) -> Result<void> { return {}; }).has_value(),
+             "an empty Transact");
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) threads.emplace_back(every_path, t);
+  for (std::thread& thread : threads) thread.join();
+  ASSERT_EQ(failures_, 0) << first_failure_;
+
+  GrantChange revoked;
+  revoked.status = GrantStatus::kRevoked;
+  revoked.status_reason = "revoked by bob";
+  auto revoking = b_->Transact([&](TeamTransaction& tx) {
+    return tx.UpdateGrant(grant.id, {GrantStatus::kIssued}, revoked,
+                          Event(grant.id, "grant_revoked"));
+  });
+  ASSERT_TRUE(revoking && *revoking) << (revoking ? "not issued" : revoking.error().message);
+
+  std::atomic<int> stale{0};
+  threads.clear();
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&] {
+      for (int round = 0; round < 20; ++round) {
+        auto read = a_->FindGrantByCredentialsToken(Sha256Hex("bearer"));
+        if (!read || !*read) {
+          Failed(read ? Error{ErrorKind::kState, "the grant is gone"} : read.error());
+        } else if ((*read)->status != GrantStatus::kRevoked) {
+          ++stale;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  ASSERT_EQ(failures_, 0) << first_failure_;
+  EXPECT_EQ(stale.load(), 0) << "reads of replica A still saw the grant issued after B revoked it";
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -862,6 +863,95 @@ namespace {
 // connection in the store's pool is cut. Reads and transactions carry on
 // (their first statement is retried on a fresh connection); a lone write
 // is not retried, since it may have been carried out, and fails once.
+// What another process does to the SQLite file in
+// AReplicaSeesAnotherProcesssCommitAfterItsPoolGrew: this test binary run
+// again with AUDEX_TEST_SQLITE_CHILD=PATH (a forked copy would share the
+// parent's SQLite lock bookkeeping, so it is exec'd). "short": insert and
+// close; "revoke": revoke g1, say so on fd 1 of the pipe, wait for a byte.
+TEST(SqliteChildProcess, Act) {
+  const char* path = std::getenv("AUDEX_TEST_SQLITE_CHILD");
+  const char* role = std::getenv("AUDEX_TEST_SQLITE_ROLE");
+  if (path == nullptr || role == nullptr) GTEST_SKIP() << "run by its parent test only";
+  auto connection = OpenSqliteConnection(path);
+  ASSERT_TRUE(connection) << connection.error().message;
+  if (std::string(role) == "short") {
+    ASSERT_TRUE((*connection)->Exec("INSERT INTO grants VALUES ('g2', 'issued')", {}));
+    return;
+  }
+  const bool ok =
+      (*connection)->Exec("UPDATE grants SET status = 'revoked' WHERE id = 'g1'", {}).has_value();
+  char byte = ok ? 'y' : 'n';
+  ASSERT_EQ(::write(std::atoi(std::getenv("AUDEX_TEST_SQLITE_TOLD")), &byte, 1), 1);
+  ASSERT_EQ(::read(std::atoi(std::getenv("AUDEX_TEST_SQLITE_DONE")), &byte, 1), 1);
+}
+
+// Starts this binary as SqliteChildProcess.Act in `role`.
+pid_t StartSqliteChild(const std::string& path, const char* role, int told = -1, int done = -1) {
+  const pid_t pid = ::fork();
+  if (pid != 0) return pid;
+  ::setenv("AUDEX_TEST_SQLITE_CHILD", path.c_str(), 1);
+  ::setenv("AUDEX_TEST_SQLITE_ROLE", role, 1);
+  ::setenv("AUDEX_TEST_SQLITE_TOLD", std::to_string(told).c_str(), 1);
+  ::setenv("AUDEX_TEST_SQLITE_DONE", std::to_string(done).c_str(), 1);
+  ::execl("/proc/self/exe", "audex_team_store_tests", "--gtest_filter=SqliteChildProcess.Act",
+          static_cast<char*>(nullptr));
+  _exit(127);
+}
+
+// POSIX advisory locks belong to the process, and closing ANY descriptor
+// of a file drops every lock the process holds on it (SQLite's "How To
+// Corrupt An SQLite Database File", 2.2). A store connection opened while
+// another connection of the same process is open must not open and close
+// the file itself: with the process's locks gone, another process that
+// closes its last connection takes the database as unused, checkpoints
+// and deletes the WAL, and the first connection goes on reading the
+// deleted WAL -- a replica kept serving a grant another replica had
+// revoked. Here: replica A has a connection, opens a second one (as its
+// pool grows); a short-lived process (a `tryaudex server token create`)
+// closes; replica B (another process) revokes; A must read "revoked".
+TEST(TeamStoreSqlite, AReplicaSeesAnotherProcesssCommitAfterItsPoolGrew) {
+  TempDir dir("audex-teamstore");
+  const std::string path = (dir.path() / "team.db").string();
+  auto a = OpenSqliteConnection(path);
+  ASSERT_TRUE(a) << a.error().message;
+  ASSERT_TRUE(
+      (*a)->ExecScript("CREATE TABLE grants (id TEXT PRIMARY KEY, status TEXT NOT NULL);"
+                       "INSERT INTO grants VALUES ('g1', 'issued')"));
+  const auto status = [&]() -> std::string {
+    auto rows = (*a)->Exec("SELECT status FROM grants WHERE id = $1", {std::string("g1")});
+    return rows && !rows->empty() ? rows->front().Text(0) : "(read failed)";
+  };
+  ASSERT_EQ(status(), "issued");
+  auto second = OpenSqliteConnection(path);  // A's pool grows
+  ASSERT_TRUE(second) << second.error().message;
+
+  int wait_status = 0;
+  const pid_t short_lived = StartSqliteChild(path, "short");
+  ASSERT_GT(short_lived, 0);
+  ASSERT_EQ(::waitpid(short_lived, &wait_status, 0), short_lived);
+  ASSERT_TRUE(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0);
+
+  int told[2];
+  int done[2];
+  ASSERT_EQ(::pipe(told), 0);
+  ASSERT_EQ(::pipe(done), 0);
+  const pid_t replica_b = StartSqliteChild(path, "revoke", told[1], done[0]);
+  ASSERT_GT(replica_b, 0);
+  char byte = 0;
+  ASSERT_EQ(::read(told[0], &byte, 1), 1);
+  ASSERT_EQ(byte, 'y') << "replica B could not revoke";
+  EXPECT_EQ(status(), "revoked") << "A read a deleted WAL after B committed";
+  auto fresh = OpenSqliteConnection(path);
+  ASSERT_TRUE(fresh) << fresh.error().message;
+  auto rows = (*fresh)->Exec("SELECT status FROM grants WHERE id = 'g1'", {});
+  ASSERT_TRUE(rows && !rows->empty());
+  EXPECT_EQ(rows->front().Text(0), "revoked") << "a new connection of A's process read it too";
+  byte = 'x';
+  ASSERT_EQ(::write(done[1], &byte, 1), 1);
+  ASSERT_EQ(::waitpid(replica_b, &wait_status, 0), replica_b);
+  for (int fd : {told[0], told[1], done[0], done[1]}) ::close(fd);
+}
+
 TEST(TeamStorePostgres, CarriesOnAfterTheDatabaseRestarts) {
   const char* cluster = std::getenv("AUDEX_TEST_PG_DIR");
   const char* local_cloud = std::getenv("AUDEX_TEST_LOCAL_CLOUD");

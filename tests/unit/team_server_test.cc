@@ -76,6 +76,11 @@ class TeamServerTest : public ::testing::Test {
     ci.name = "ci";
     ci.actions = {"s3:Get*", "s3:List*"};
     config.policy.rules.push_back(ci);
+    ServerRule ops;  // an admin rule set: may revoke
+    ops.name = "ops";
+    ops.actions = {"*"};
+    ops.admin = true;
+    config.policy.rules.push_back(ops);
 
     World world;
     world.environment = {{"AWS_ACCESS_KEY_ID", "AKIASERVERBASE000001"},
@@ -282,6 +287,185 @@ TEST_F(TeamServerTest, UnknownRoutesAre404AndTheDrainingReplicaRefuses) {
   EXPECT_EQ(server_->Handle(request).status, 503);
   request.path = "/healthz";
   EXPECT_EQ(server_->Handle(request).status, 200);
+}
+
+// ------------------------------------------------------------ revocation
+
+HttpResult IamReply(const std::string& operation, const std::string& result) {
+  HttpResponse response;
+  response.status = 200;
+  response.body = "<" + operation +
+                  "Response xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><" + operation +
+                  "Result>" + result + "</" + operation + "Result><ResponseMetadata>" +
+                  "<RequestId>r</RequestId></ResponseMetadata></" + operation + "Response>";
+  return response;
+}
+
+HttpResult ListedPolicies(const std::vector<std::string>& names) {
+  std::string members;
+  for (const std::string& name : names) members += "<member>" + name + "</member>";
+  return IamReply("ListRolePolicies",
+                  "<PolicyNames>" + members + "</PolicyNames><IsTruncated>false</IsTruncated>");
+}
+
+HttpResult RolePolicy(const std::string& name, const std::string& document) {
+  return IamReply("GetRolePolicy", "<RoleName>team</RoleName><PolicyName>" + name +
+                                       "</PolicyName><PolicyDocument>" + UriEncode(document) +
+                                       "</PolicyDocument>");
+}
+
+constexpr char kS3Policy[] =
+    R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]})";
+
+class TeamRevocationTest : public TeamServerTest {
+ protected:
+  std::string Token(const std::string& name, const std::string& policy) {
+    auto secret = NewApiTokenSecret();
+    EXPECT_TRUE(secret);
+    ApiToken token;
+    token.id = SessionIdFromRandom(name + "-token-id");
+    token.name = name;
+    token.policy = policy;
+    token.token_sha256 = ApiTokenHash(*secret);
+    token.created_by = "test";
+    token.created_at = now_;
+    AuditEvent created;
+    created.session_id = token.id;
+    created.name = "token_created";
+    EXPECT_TRUE(
+        store_->Transact([&](TeamTransaction& tx) { return tx.InsertApiToken(token, created); }));
+    return secret->Reveal();
+  }
+  // Grants of different TTLs, so that the STS cache does not serve one
+  // from another's session.
+  Json Grant(const std::string& key, const std::string& ttl = "15m") {
+    sts_.script.push_back(Assumed(key));
+    const ApiResponse granted = Post(R"({"allow":"s3:GetObject","ttl":")" + ttl + R"("})", token_);
+    EXPECT_EQ(granted.status, 201) << granted.body;
+    return Json::parse(granted.body);
+  }
+  ApiResponse Revoke(const std::string& grant, const std::string& token,
+                     const std::string& body = R"({"reason":"laptop stolen"})") {
+    ApiRequest request;
+    request.method = "POST";
+    request.path = "/v1/grants/" + grant + "/revoke";
+    request.body = body;
+    request.headers["authorization"] = "Bearer " + token;
+    return server_->Handle(request);
+  }
+  int FetchStatus(const Json& grant) {
+    ApiRequest fetch;
+    fetch.method = "GET";
+    fetch.path = grant["credentials_url"];
+    fetch.headers["authorization"] = grant["credentials_token"];
+    return server_->Handle(fetch).status;
+  }
+  const HttpRequest* SentIam(const std::string& action) {
+    for (const HttpRequest& request : sts_.sent) {
+      if (FormValue(request.body, "Action") == action) return &request;
+    }
+    return nullptr;
+  }
+};
+
+TEST_F(TeamRevocationTest, ARevokedGrantIsRefusedAtOnceAndItsSessionDeniedOnTheRole) {
+  const Json first = Grant("ASIAFIRST00000000001");
+  const Json second = Grant("ASIASECOND0000000001", "30m");
+  const std::string grant = first["grant_id"];
+  const std::string ops = Token("ops", "ops");
+  sts_.script.push_back(ListedPolicies({"s3"}));
+  sts_.script.push_back(RolePolicy("s3", kS3Policy));
+  sts_.script.push_back(IamReply("PutRolePolicy", ""));
+
+  const ApiResponse revoked = Revoke(grant, ops);
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  const Json reply = Json::parse(revoked.body);
+  EXPECT_EQ(reply["revoked_grants"], Json::array({grant}));
+  ASSERT_EQ(reply["denies"].size(), 1u);
+  EXPECT_EQ(reply["denies"][0]["attached"], true);
+  EXPECT_EQ(reply["denies"][0]["budget"], 10240 - PolicySize(kS3Policy));
+
+  const HttpRequest* put = SentIam("PutRolePolicy");
+  ASSERT_NE(put, nullptr);
+  EXPECT_EQ(FormValue(put->body, "RoleName"), "team");
+  EXPECT_EQ(FormValue(put->body, "PolicyName"), "AudexRevocations");
+  const Json document = Json::parse(FormValue(put->body, "PolicyDocument"));
+  ASSERT_EQ(document["Statement"].size(), 1u);
+  EXPECT_EQ(document["Statement"][0]["Condition"]["StringLike"]["aws:userid"],
+            "AROATEAM:audex-" + grant);
+  EXPECT_EQ(FormValue(put->body, "PolicyDocument").find(second["grant_id"].get<std::string>()),
+            std::string::npos);
+
+  EXPECT_EQ(FetchStatus(first), 403);
+  EXPECT_EQ(FetchStatus(second), 200);
+  const auto events = Events();
+  EXPECT_NE(std::find(events.begin(), events.end(), "grant_revoked"), events.end());
+  EXPECT_NE(std::find(events.begin(), events.end(), "revocation_attached"), events.end());
+  // A second revoke of the same grant is a conflict, not a second Deny.
+  EXPECT_EQ(Revoke(grant, ops).status, 409);
+}
+
+TEST_F(TeamRevocationTest, OnlyAnAdminMayRevoke) {
+  const Json first = Grant("ASIAFIRST00000000001");
+  const ApiResponse refused = Revoke(first["grant_id"], token_);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(Json::parse(refused.body)["error"]["rule"], "policies.ci.admin");
+  EXPECT_EQ(FetchStatus(first), 200);
+  EXPECT_EQ(Revoke("nosuchgrant", Token("ops", "ops")).status, 404);
+}
+
+TEST_F(TeamRevocationTest, WithoutPutRolePolicyTheGrantIsRevokedAndTheReplyNamesWhatIsMissing) {
+  const Json first = Grant("ASIAFIRST00000000001");
+  sts_.script.push_back(ListedPolicies({}));
+  HttpResponse denied;
+  denied.status = 403;
+  denied.body =
+      "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not "
+      "authorized to perform: iam:PutRolePolicy</Message></Error></ErrorResponse>";
+  sts_.script.push_back(denied);
+  const ApiResponse revoked = Revoke(first["grant_id"], Token("ops", "ops"));
+  EXPECT_EQ(revoked.status, 502) << revoked.body;
+  const Json reply = Json::parse(revoked.body);
+  EXPECT_EQ(reply["error"]["code"], "deny_not_attached");
+  const std::string message = reply["error"]["message"];
+  EXPECT_NE(message.find("lack iam:PutRolePolicy on the role " + std::string(kRole)),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(FetchStatus(first), 403);
+}
+
+TEST_F(TeamRevocationTest, TheJanitorRemovesTheDenyOnceItsSessionsExpired) {
+  const Json first = Grant("ASIAFIRST00000000001");
+  const ApiResponse revoked = [&] {
+    sts_.script.push_back(ListedPolicies({}));
+    sts_.script.push_back(IamReply("PutRolePolicy", ""));
+    return Revoke(first["grant_id"], Token("ops", "ops"));
+  }();
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  const std::string attached = FormValue(SentIam("PutRolePolicy")->body, "PolicyDocument");
+
+  // Still live: the sweep leaves it (nothing is due, and the first full
+  // check finds the role as the store says).
+  sts_.script.push_back(ListedPolicies({"AudexRevocations"}));
+  sts_.script.push_back(RolePolicy("AudexRevocations", attached));
+  server_->SweepRevocations();
+  EXPECT_EQ(SentIam("DeleteRolePolicy"), nullptr);
+
+  // The session expired at 12:15 and the grant's TTL ended then too.
+  now_ += std::chrono::hours(1);
+  sts_.script.push_back(ListedPolicies({"AudexRevocations"}));
+  sts_.script.push_back(RolePolicy("AudexRevocations", attached));
+  sts_.script.push_back(IamReply("DeleteRolePolicy", ""));
+  server_->SweepRevocations();
+  const HttpRequest* deleted = SentIam("DeleteRolePolicy");
+  ASSERT_NE(deleted, nullptr);
+  EXPECT_EQ(FormValue(deleted->body, "PolicyName"), "AudexRevocations");
+  const auto events = Events();
+  EXPECT_EQ(events.back(), "revocation_removed");
+  auto listed = store_->ListRevocations(RevocationFilter{});
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_TRUE((*listed)[0].removed_at.has_value());
 }
 
 }  // namespace

@@ -119,6 +119,26 @@ Result<std::string> IamClient::GetPolicyVersion(std::string_view policy_arn,
   return ParseGetPolicyVersionReply(*body);
 }
 
+Result<void> IamClient::PutRolePolicy(std::string_view role, std::string_view policy_name,
+                                      std::string_view document, const AwsCredentials& base) {
+  auto body = Call("PutRolePolicy",
+                   {{"RoleName", RoleNameFromArn(role)},
+                    {"PolicyName", std::string(policy_name)},
+                    {"PolicyDocument", std::string(document)}},
+                   role, base);
+  if (!body) return tl::unexpected(body.error());
+  return {};
+}
+
+Result<void> IamClient::DeleteRolePolicy(std::string_view role, std::string_view policy_name,
+                                         const AwsCredentials& base) {
+  auto body = Call("DeleteRolePolicy",
+                   {{"RoleName", RoleNameFromArn(role)}, {"PolicyName", std::string(policy_name)}},
+                   role, base);
+  if (!body) return tl::unexpected(body.error());
+  return {};
+}
+
 namespace {
 
 Result<FetchedPolicy> FetchManaged(IamClient& iam, std::string kind, std::string name,

@@ -1,6 +1,7 @@
 // IamClient: reads an IAM role and its policies over the Query API (the
 // protocol STS uses: SigV4-signed form posts, XML replies, the same error
-// documents and retry policy), for `tryaudex drift`.
+// documents and retry policy), for `tryaudex drift`; and writes the one
+// inline policy through which revocation denies sessions.
 #pragma once
 
 #include <optional>
@@ -51,6 +52,14 @@ class IamClient {
   // One version's document, decoded.
   Result<std::string> GetPolicyVersion(std::string_view policy_arn, std::string_view version_id,
                                        const AwsCredentials& base);
+
+  // Writes (creates or replaces) the role's inline policy; revocation's
+  // Deny (core/team/revocation.h). Needs iam:PutRolePolicy on the role.
+  Result<void> PutRolePolicy(std::string_view role, std::string_view policy_name,
+                             std::string_view document, const AwsCredentials& base);
+  // Needs iam:DeleteRolePolicy on the role.
+  Result<void> DeleteRolePolicy(std::string_view role, std::string_view policy_name,
+                                const AwsCredentials& base);
 
   int requests_sent() const { return requests_sent_; }
 

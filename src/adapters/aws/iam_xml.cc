@@ -64,6 +64,7 @@ Result<IamRole> ParseGetRoleReply(std::string_view xml) {
       !boundary.empty()) {
     out.permissions_boundary_arn = std::move(boundary);
   }
+  out.role_id = ChildText(role, "RoleId");
   return out;
 }
 

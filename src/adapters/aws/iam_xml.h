@@ -18,6 +18,7 @@ struct IamRole {
   std::string name;
   std::string arn;
   std::optional<std::string> permissions_boundary_arn;
+  std::string role_id = "";  // "AROA...": what aws:userid of its sessions starts with
 };
 
 // One page of a paginated IAM list: IsTruncated and the Marker for the next.

@@ -37,6 +37,17 @@ constexpr std::string_view kIamReadActions =
 
 std::string IamAdvice(const StsErrorReply& reply, int http_status, const StsCallContext& context) {
   const std::string& code = reply.code;
+  const bool writes =
+      context.operation == "PutRolePolicy" || context.operation == "DeleteRolePolicy";
+  if ((code == "AccessDenied" || code == "AccessDeniedException") && writes) {
+    // Revocation (docs/team-mode.md, "Revocation"): the Deny goes on the
+    // role as an inline policy, and comes off once its sessions expired.
+    return fmt::format(
+        "the base credentials from {} lack iam:{} on the role {}; revoking sessions needs "
+        "iam:PutRolePolicy and iam:DeleteRolePolicy (and iam:ListRolePolicies, "
+        "iam:GetRolePolicy) on that role: grant them to these credentials",
+        context.credentials_source, context.operation, context.role_arn);
+  }
   if (code == "AccessDenied" || code == "AccessDeniedException") {
     return fmt::format(
         "the base credentials from {} may not call iam:{}; reading a role needs {} on the role "

@@ -12,9 +12,9 @@ namespace {
 
 const std::vector<std::string>& KnownIssuerKeys() {
   static const std::vector<std::string> kKnown = {
-      "name",         "kind",   "issuer",   "audience",   "algorithms", "name_claim",
-      "groups_claim", "groups", "jti_once", "clock_skew", "jwks_ttl",   "jwks_refetch_interval",
-      "require"};
+      "name",         "kind",   "issuer",     "audience",   "algorithms", "name_claim",
+      "groups_claim", "groups", "jti_once",   "clock_skew", "jwks_ttl",   "jwks_refetch_interval",
+      "require",      "login",  "login_scope"};
   return kKnown;
 }
 
@@ -28,31 +28,6 @@ Result<std::chrono::seconds> Duration(const toml::node& node, const std::string&
         fmt::format("{}: key \"{}\": {}", TomlWhere(path, node), key, duration.error().message));
   }
   return *duration;
-}
-
-Result<std::vector<ClaimBinding>> Bindings(const toml::node& node, const std::string& path,
-                                           const std::string& qualified) {
-  const auto* table = node.as_table();
-  if (table == nullptr) {
-    return UsageError(
-        fmt::format("{}: {} must be a table of claim = \"value\" or claim = [\"value\", ...]",
-                    TomlWhere(path, node), qualified));
-  }
-  std::vector<ClaimBinding> bindings;
-  for (const auto& [claim_key, value] : *table) {
-    ClaimBinding binding;
-    binding.claim = std::string(claim_key.str());
-    const std::string key = qualified + "." + binding.claim;
-    if (value.is_string()) {
-      binding.allowed.push_back(value.as_string()->get());
-    } else {
-      auto list = TomlStringList(value, path, key, "[\"refs/heads/main\"]");
-      if (!list) return tl::unexpected(list.error());
-      binding.allowed = std::move(*list);
-    }
-    bindings.push_back(std::move(binding));
-  }
-  return bindings;
 }
 
 Result<TrustedIssuer> ReadIssuer(const toml::node& node, const std::string& path, size_t index) {
@@ -105,13 +80,15 @@ Result<TrustedIssuer> ReadIssuer(const toml::node& node, const std::string& path
           TomlStringList(field, path, key, name == "algorithms" ? "[\"RS256\"]" : "[\"ci\"]");
       if (!list) return tl::unexpected(list.error());
       (name == "algorithms" ? issuer.algorithms : issuer.groups) = std::move(*list);
-    } else if (name == "jti_once") {
+    } else if (name == "jti_once" || name == "login") {
       const auto* flag = field.as_boolean();
       if (flag == nullptr) {
         return UsageError(
             fmt::format("{}: key \"{}\" must be true or false", TomlWhere(path, field), key));
       }
-      issuer.jti_once = flag->get();
+      (name == "login" ? issuer.login : issuer.jti_once) = flag->get();
+    } else if (name == "login_scope") {
+      read = string_field(issuer.login_scope, "\"email groups\"");
     } else if (name == "clock_skew" || name == "jwks_ttl" || name == "jwks_refetch_interval") {
       auto duration = Duration(field, path, key);
       if (!duration) return tl::unexpected(duration.error());
@@ -119,7 +96,7 @@ Result<TrustedIssuer> ReadIssuer(const toml::node& node, const std::string& path
        : name == "jwks_ttl" ? issuer.jwks_ttl
                             : issuer.jwks_refetch_interval) = *duration;
     } else if (name == "require") {
-      auto bindings = Bindings(field, path, key);
+      auto bindings = ReadClaimBindings(field, path, key);
       if (!bindings) return tl::unexpected(bindings.error());
       issuer.require = std::move(*bindings);
     } else {
@@ -140,6 +117,31 @@ Result<TrustedIssuer> ReadIssuer(const toml::node& node, const std::string& path
 }
 
 }  // namespace
+
+Result<std::vector<ClaimBinding>> ReadClaimBindings(const toml::node& node, const std::string& path,
+                                                    const std::string& qualified) {
+  const auto* table = node.as_table();
+  if (table == nullptr) {
+    return UsageError(
+        fmt::format("{}: {} must be a table of claim = \"value\" or claim = [\"value\", ...]",
+                    TomlWhere(path, node), qualified));
+  }
+  std::vector<ClaimBinding> bindings;
+  for (const auto& [claim_key, value] : *table) {
+    ClaimBinding binding;
+    binding.claim = std::string(claim_key.str());
+    const std::string key = qualified + "." + binding.claim;
+    if (value.is_string()) {
+      binding.allowed.push_back(value.as_string()->get());
+    } else {
+      auto list = TomlStringList(value, path, key, "[\"refs/heads/main\"]");
+      if (!list) return tl::unexpected(list.error());
+      binding.allowed = std::move(*list);
+    }
+    bindings.push_back(std::move(binding));
+  }
+  return bindings;
+}
 
 Result<std::vector<TrustedIssuer>> ParseOidcIssuersToml(std::string_view text,
                                                         const std::string& path) {

@@ -25,10 +25,16 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/config/toml_fields.h"
 #include "core/base/result.h"
 #include "core/identity/trusted_issuer.h"
 
 namespace audex {
+
+// A table of claim = "value" or claim = ["value", ...] (an issuer's
+// `require`, a rule set's `claims`); `qualified` names it in errors.
+Result<std::vector<ClaimBinding>> ReadClaimBindings(const toml::node& node, const std::string& path,
+                                                    const std::string& qualified);
 
 // Parses and validates (ValidateTrustedIssuers) the issuers of a
 // server.toml text; none listed is an empty list.

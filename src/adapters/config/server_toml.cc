@@ -13,6 +13,7 @@
 #include "adapters/files/files.h"
 #include "core/base/text.h"
 #include "core/plan/ttl.h"
+#include "core/team/oidc_rules.h"
 
 namespace audex {
 namespace {
@@ -33,7 +34,8 @@ const std::vector<std::string>& KnownKeys() {
 
 const std::vector<std::string>& KnownRuleKeys() {
   static const std::vector<std::string> kKnown = {"providers", "profiles", "actions",      "roles",
-                                                  "max_ttl",   "rate",     "profile_rate", "admin"};
+                                                  "max_ttl",   "rate",     "profile_rate", "admin",
+                                                  "issuers",   "claims",   "groups"};
   return kKnown;
 }
 
@@ -118,6 +120,15 @@ Result<ServerRule> ReadRule(const std::string& name, const toml::node& node,
       auto ttl = Duration(field, path, qualified, "\"1h\"");
       if (!ttl) return tl::unexpected(ttl.error());
       rule.max_ttl = *ttl;
+    } else if (key == "issuers" || key == "groups") {
+      auto list = TomlStringList(field, path, qualified,
+                                 key == "issuers" ? "[\"github\"]" : "[\"platform\"]");
+      if (!list) return tl::unexpected(list.error());
+      (key == "issuers" ? rule.issuers : rule.groups) = std::move(*list);
+    } else if (key == "claims") {
+      auto bindings = ReadClaimBindings(field, path, qualified);
+      if (!bindings) return tl::unexpected(bindings.error());
+      rule.claims = std::move(*bindings);
     } else if (key == "admin") {
       auto value = Boolean(field, path, qualified);
       if (!value) return tl::unexpected(value.error());
@@ -221,12 +232,18 @@ Result<ServerConfig> ParseServerToml(std::string_view text, const std::string& p
         return UsageError(
             fmt::format("{}: policies must be tables: [policies.NAME]", TomlWhere(path, field)));
       }
+      // In the file's order (toml++ keeps tables sorted by name): an OIDC
+      // caller is bound to the first rule set that accepts it.
+      std::vector<std::pair<uint32_t, ServerRule>> read_rules;
       for (const auto& rule_entry : *table) {
         auto rule =
             ReadRule(std::string(rule_entry.first.str()), rule_entry.second, path, warnings);
         if (!rule) return tl::unexpected(rule.error());
-        config.policy.rules.push_back(std::move(*rule));
+        read_rules.emplace_back(rule_entry.second.source().begin.line, std::move(*rule));
       }
+      std::stable_sort(read_rules.begin(), read_rules.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (auto& [line, rule] : read_rules) config.policy.rules.push_back(std::move(rule));
     } else if (key == "oidc") {
       // [[oidc.issuers]]: read below, by its own reader.
     } else if (warnings != nullptr) {
@@ -237,6 +254,9 @@ Result<ServerConfig> ParseServerToml(std::string_view text, const std::string& p
   auto issuers = ParseOidcIssuersToml(text, path);
   if (!issuers) return tl::unexpected(issuers.error());
   config.issuers = std::move(*issuers);
+  if (auto bound = ValidateOidcRules(config.policy, config.issuers, path); !bound) {
+    return tl::unexpected(bound.error());
+  }
 
   if (config.store.empty()) {
     return UsageError(

@@ -39,7 +39,8 @@ Error RefusalOf(const HttpResponse& response, const std::string& server) {
     case 401:
       return Error{ErrorKind::kCredentials,
                    fmt::format("the team server {} did not accept the token: {}; check "
-                               "AUDEX_SERVER_TOKEN (or server_token)",
+                               "AUDEX_SERVER_TOKEN (or server_token), or log in again with "
+                               "`tryaudex login`",
                                server, says)};
     case 403:
       return Error{ErrorKind::kCredentials,
@@ -136,6 +137,32 @@ Result<AwsCredentials> FetchGrantCredentials(HttpClient& http, const std::string
   if (result->status != 200) return tl::unexpected(RefusalOf(*result, url));
   const Json reply = Json::parse(result->body, nullptr, false);
   return CredentialsFrom(reply, "Token", url);
+}
+
+Result<nlohmann::json> PostRevocation(HttpClient& http, const std::string& server,
+                                      const SecretString& token, const std::string& path,
+                                      const nlohmann::json& body) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = server + path;
+  request.headers = {{"Content-Type", "application/json"},
+                     {"Authorization", "Bearer " + token.Reveal()}};
+  request.body = body.dump();
+  auto result = http.Send(request);
+  if (!result) {
+    return CredentialsError(
+        fmt::format("cannot reach the team server: {}", result.error().message));
+  }
+  const Json reply = Json::parse(result->body, nullptr, false);
+  if (result->status == 200 && reply.is_object()) return reply;
+  if (result->status == 404 || result->status == 409) {
+    return UsageError(fmt::format("the team server {} refused: {}", server, ServerSays(*result)));
+  }
+  if (result->status == 403) {
+    return CredentialsError(
+        fmt::format("the team server {} refused the revocation: {}", server, ServerSays(*result)));
+  }
+  return tl::unexpected(RefusalOf(*result, server));
 }
 
 }  // namespace audex

@@ -36,4 +36,14 @@ Result<GrantReply> RequestGrant(HttpClient& http, const std::string& server,
 Result<AwsCredentials> FetchGrantCredentials(HttpClient& http, const std::string& url,
                                              const SecretString& token);
 
+// POSTs a revocation (docs/team-mode.md, "Revocation"): `path` is
+// "/v1/grants/ID/revoke" or "/v1/revocations". The server's JSON reply on
+// 200; a refusal is an error as RequestGrant's; 502 with code
+// deny_not_attached (revoked on the server, but IAM refused the Deny) is
+// kCredentials carrying the server's message, which names the missing IAM
+// permission and the role.
+Result<nlohmann::json> PostRevocation(HttpClient& http, const std::string& server,
+                                      const SecretString& token, const std::string& path,
+                                      const nlohmann::json& body);
+
 }  // namespace audex

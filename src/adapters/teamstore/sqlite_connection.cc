@@ -2,6 +2,7 @@
 // in WAL mode, so that readers never wait for the writer and writers queue
 // on the file's lock.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -138,15 +139,29 @@ class SqliteConnection final : public SqlConnection {
 
 Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& path) {
   // Create the file private before SQLite does (it would use the umask);
-  // SQLite gives the -wal and -shm files the database file's mode.
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return StateError(
-        fmt::format("cannot open the store {}: {}; check that its directory exists "
-                    "and is writable",
-                    path, std::strerror(errno)));
+  // SQLite gives the -wal and -shm files the database file's mode. Only
+  // when it is absent: POSIX advisory locks belong to the process, and
+  // closing any descriptor of the file drops every lock the process's
+  // other connections hold on it ("How To Corrupt An SQLite Database
+  // File", 2.2). Without them, another process closing its last connection
+  // takes the database as unused, checkpoints and deletes the WAL, and
+  // this process's connections go on reading the deleted WAL: a replica
+  // served a grant another replica had revoked.
+  struct stat existing {};
+  if (::stat(path.c_str(), &existing) != 0) {
+    if (errno != ENOENT) {
+      return StateError(fmt::format("cannot open the store {}: {}", path, std::strerror(errno)));
+    }
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      ::close(fd);                 // a new file: no connection holds a lock on it yet
+    } else if (errno != EEXIST) {  // EEXIST: another process created it just now
+      return StateError(
+          fmt::format("cannot open the store {}: {}; check that its directory exists "
+                      "and is writable",
+                      path, std::strerror(errno)));
+    }
   }
-  ::close(fd);
   sqlite3* db = nullptr;
   // NOMUTEX: a connection is used by one thread at a time (TeamStore's pool).
   const int opened = sqlite3_open_v2(

@@ -1390,6 +1390,14 @@ Result<size_t> TeamStore::PurgeExpiredStsCache(TimePoint now) {
   return rows->size();
 }
 
+Result<size_t> TeamStore::DeleteStsCacheOf(std::string_view origin_grant) {
+  auto rows = Write("forget a revoked session in the STS cache",
+                    "DELETE FROM sts_cache WHERE origin_grant = $1 RETURNING name",
+                    {std::string(origin_grant)});
+  if (!rows) return tl::unexpected(rows.error());
+  return rows->size();
+}
+
 // ------------------------------------------------------------------ audit
 
 Result<std::vector<AuditLine>> TeamStore::ReadAudit(const AuditQuery& query) {

@@ -330,6 +330,9 @@ class TeamStore {
                                                              const SecretString& key,
                                                              TimePoint now);
   Result<size_t> PurgeExpiredStsCache(TimePoint now);
+  // Deletes every entry holding the session first issued for
+  // `origin_grant`, so that a revoked session is never handed out again.
+  Result<size_t> DeleteStsCacheOf(std::string_view origin_grant);
 
   // ---- the audit chain
   Result<std::vector<AuditLine>> ReadAudit(const AuditQuery& query);

@@ -188,8 +188,24 @@ bool IsTrustworthyKeyUrl(std::string_view url) {
 Result<void> ValidateTrustedIssuers(const std::vector<TrustedIssuer>& issuers) {
   std::set<std::string> names;
   std::set<std::string> urls;
+  const TrustedIssuer* login = nullptr;
   for (const TrustedIssuer& issuer : issuers) {
     if (auto valid = ValidateOne(issuer); !valid) return valid;
+    // `tryaudex login` asks the server for one provider to log in with; a
+    // CI issuer mints tokens for jobs, not people.
+    if (issuer.login && issuer.kind != IssuerKind::kGeneric) {
+      return UsageError(
+          fmt::format("{}: issuer \"{}\" is a {} issuer; login = true is for the "
+                      "provider people log in with (kind generic)",
+                      issuer.source, issuer.name, IssuerKindName(issuer.kind)));
+    }
+    if (issuer.login && login != nullptr) {
+      return UsageError(
+          fmt::format("{}: issuers \"{}\" and \"{}\" both have login = true; "
+                      "people log in with one",
+                      issuer.source, login->name, issuer.name));
+    }
+    if (issuer.login) login = &issuer;
     if (!names.insert(issuer.name).second) {
       return UsageError(fmt::format("{}: issuer name \"{}\" is used twice; names must be unique",
                                     issuer.source, issuer.name));

@@ -52,7 +52,11 @@ struct TrustedIssuer {
   // The least time between two JWKS fetches caused by unknown kids: a flood
   // of invented kids costs the issuer one request per interval.
   std::chrono::seconds jwks_refetch_interval{60};
-  std::string source;  // where it was configured ("server.toml:12"), for messages
+  // The issuer people log in with (`tryaudex login`, GET /v1/login-config):
+  // at most one, kind generic; its audience is the CLI's client id there.
+  bool login = false;
+  std::string login_scope;  // scopes asked beside "openid offline_access" ("email groups")
+  std::string source;       // where it was configured ("server.toml:12"), for messages
 };
 
 // The algorithms a trusted issuer may allow: RSA PKCS#1 v1.5, RSA-PSS and

@@ -146,11 +146,21 @@ Result<std::optional<ServerIssue>> PlanServerIssue(const SessionRequest& request
   } else if (inputs.config.server_token && !inputs.config.server_token->empty()) {
     server.token = *inputs.config.server_token;
     server.token_source = "server_token in " + inputs.config.source;
-  } else if (inputs.need_role) {
+  } else if (inputs.need_role && inputs.login_token) {
+    // No API token: the ID token of `tryaudex login --server URL`, if any.
+    auto login = inputs.login_token(server.url);
+    if (!login) return tl::unexpected(login.error());
+    if (*login) {
+      server.token = std::move(**login);
+      server.token_source = "tryaudex login";
+    }
+  }
+  if (server.token_source.empty() && inputs.need_role) {
     return UsageError(fmt::format(
-        "the team server {} (from {}) needs a token: set AUDEX_SERVER_TOKEN (or server_token "
-        "in config.toml) to the one `tryaudex server token create` printed",
-        server.url, server.source));
+        "the team server {} (from {}) needs a token: log in with `tryaudex login --server {}`, "
+        "or set AUDEX_SERVER_TOKEN (or server_token in config.toml) to the one `tryaudex server "
+        "token create` printed",
+        server.url, server.source, server.url));
   }
   nlohmann::json body = nlohmann::json::object();
   body["provider"] = "aws";

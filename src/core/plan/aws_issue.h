@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -119,6 +120,10 @@ struct AwsIssueInputs {
   std::string policy;                                // the session plan's policy, minified
   std::vector<PolicyArnChoice> profile_policy_arns;  // policy_arns of the request's profile
   std::optional<SessionTag> session_tag;             // the plan's tag under --tag-session
+  // The ID token kept by `tryaudex login` for a server URL (nullopt: not
+  // logged in there), asked only when a grant will be requested and no API
+  // token is set. Empty: none is looked for.
+  std::function<Result<std::optional<SecretString>>(const std::string& server_url)> login_token;
 };
 
 // The team server, when one is named (--server, AUDEX_SERVER, server_url):

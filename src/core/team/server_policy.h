@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/base/result.h"
+#include "core/identity/trusted_issuer.h"
 #include "core/policy/access_request.h"
 #include "core/policy/provider.h"
 #include "core/team/rate_limit.h"
@@ -42,6 +43,14 @@ struct ServerRule {
   // Callers bound to an admin rule see every grant and the audit log;
   // others see their own grants only.
   bool admin = false;
+  // OIDC callers (core/team/oidc_rules.h): a caller whose verified token
+  // came from one of `issuers` (their names in [[oidc.issuers]]) is bound to
+  // this rule set when every claim binding matches (exact ids, patterns for
+  // refs) and, when `groups` is set, the caller is in one of them. A rule
+  // set without `issuers` binds only API tokens.
+  std::vector<std::string> issuers;
+  std::vector<ClaimBinding> claims;
+  std::vector<std::string> groups;
 };
 
 struct ServerPolicy {

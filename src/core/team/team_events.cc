@@ -21,11 +21,20 @@ AuditEvent GrantEvent(const std::string& name, const Grant& grant, const std::st
   return event;
 }
 
+// An OIDC caller's recorded claims, when there are any.
+void AddCallerClaims(AuditEvent& event, const TeamCaller& caller) {
+  if (caller.claims.empty()) return;
+  nlohmann::json claims = nlohmann::json::object();
+  for (const auto& [claim, value] : caller.claims) claims[claim] = value;
+  event.fields["claims"] = claims;
+}
+
 }  // namespace
 
 AuditEvent GrantRequestedEvent(const Grant& grant, const TeamCaller& caller) {
   AuditEvent event = GrantEvent("grant_requested", grant, caller.name);
   event.fields["via"] = caller.via;
+  AddCallerClaims(event, caller);
   event.fields["rule"] = grant.rule;
   event.fields["provider"] = grant.provider;
   event.fields["role"] = grant.role;
@@ -64,6 +73,7 @@ AuditEvent GrantRefusedEvent(const std::string& request_id, const TeamCaller& ca
   event.name = "grant_refused";
   event.fields["caller"] = caller.name;
   event.fields["via"] = caller.via;
+  AddCallerClaims(event, caller);
   event.fields["rule"] = rule;
   event.fields["reason"] = reason;
   event.fields["asked"] = asked;

@@ -6,6 +6,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/audit/audit_event.h"
 #include "core/team/team_records.h"
@@ -18,6 +20,9 @@ struct TeamCaller {
   std::string rule;  // the policy (rule set) the caller is bound to
   std::string via;   // "api_token:<id>", "oidc:<issuer name>"
   std::vector<std::string> groups;
+  // An OIDC caller's claims the audit records (core/identity/caller.h
+  // `recorded`: GitHub's repository and owner ids, ref, run_id, ...).
+  std::vector<std::pair<std::string, std::string>> claims;
 };
 
 // grant_requested: a grant was allowed by `grant.rule` and recorded before

@@ -103,7 +103,8 @@ std::string Operator(const Environment& environment) {
 // Grants left `issuing` by a replica that stopped between recording them
 // and recording their issue are failed: the store then holds no grant
 // half-written. Expired jti sightings, full rate buckets and expired STS
-// cache entries are purged.
+// cache entries are purged. Revocation Denies come off their roles once
+// their sessions expired, and go on again where IAM refused them.
 void Janitor(TeamServer& server, std::chrono::seconds issuing_timeout,
              const std::atomic<bool>& stopping) {
   const auto every =
@@ -119,6 +120,7 @@ void Janitor(TeamServer& server, std::chrono::seconds issuing_timeout,
     (void)store.PurgeExpiredJtis(now);
     (void)store.PurgeFullRateBuckets(now);
     (void)store.PurgeExpiredStsCache(now);
+    server.SweepRevocations();
     GrantFilter filter;
     filter.status = GrantStatus::kIssuing;
     auto stale = store.ListGrants(filter, PageRequest{"", 100});
@@ -128,7 +130,7 @@ void Janitor(TeamServer& server, std::chrono::seconds issuing_timeout,
       GrantChange failed;
       failed.status = GrantStatus::kFailed;
       failed.status_reason = "the replica handling it stopped before recording the issue";
-      TeamCaller caller{grant.caller, "", "janitor", {}};
+      TeamCaller caller{grant.caller, "", "janitor", {}, {}};
       (void)store.Transact([&](TeamTransaction& tx) -> Result<bool> {
         return tx.UpdateGrant(grant.id, {GrantStatus::kIssuing}, failed,
                               GrantFailedEvent(grant, caller, failed.status_reason));

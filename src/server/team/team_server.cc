@@ -13,6 +13,7 @@
 #include "core/base/text.h"
 #include "core/credentials/served_credentials.h"
 #include "core/plan/ttl.h"
+#include "core/team/revocation.h"
 #include "core/wire/url.h"
 #include "session/aws_issue.h"
 #include "session/planner.h"
@@ -49,24 +50,6 @@ std::optional<std::string> BearerToken(const ApiRequest& request) {
     return std::nullopt;
   }
   return std::string(Trim(std::string_view(*value).substr(kBearer.size())));
-}
-
-// STS SourceIdentity takes 2..64 characters of [A-Za-z0-9_+=,.@-] and must
-// not start with "aws:": a caller's name is fitted to that, so that
-// CloudTrail shows who asked on every call the session makes.
-std::string SourceIdentityFor(std::string_view caller) {
-  std::string identity;
-  for (char c : caller) {
-    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                         (c >= '0' && c <= '9') ||
-                         std::string_view("_+=,.@-").find(c) != std::string_view::npos;
-    identity += allowed ? c : '-';
-    if (identity.size() == 64) break;
-  }
-  if (identity.starts_with("aws")) identity.insert(0, "c-");
-  while (identity.size() < 2) identity += '-';
-  if (identity.size() > 64) identity.resize(64);
-  return identity;
 }
 
 // The caller as an STS session tag on every grant's session, beside the
@@ -258,7 +241,9 @@ TeamServer::TeamServer(ServerConfig config, std::unique_ptr<TeamStore> store, Wo
       store_(std::move(store)),
       world_(std::move(world)),
       cache_key_(std::move(cache_key)),
-      log_(std::move(log)) {}
+      log_(std::move(log)) {
+  verifier_ = MakeVerifier(*config_);
+}
 
 std::shared_ptr<const ServerConfig> TeamServer::Config() const {
   std::lock_guard lock(config_mutex_);
@@ -267,8 +252,10 @@ std::shared_ptr<const ServerConfig> TeamServer::Config() const {
 
 void TeamServer::Reload(ServerConfig config) {
   auto fresh = std::make_shared<const ServerConfig>(std::move(config));
+  auto verifier = MakeVerifier(*fresh);
   std::lock_guard lock(config_mutex_);
   config_ = std::move(fresh);
+  verifier_ = std::move(verifier);
 }
 
 std::string TeamServer::NewId() {
@@ -309,6 +296,17 @@ ApiResponse TeamServer::Handle(const ApiRequest& request) {
     } else {
       response = ApiError(405, "method_not_allowed", "use GET or POST on /v1/grants");
     }
+  } else if (request.method == "POST" && segments.size() == 4 && segments[0] == "v1" &&
+             segments[1] == "grants" && segments[3] == "revoke") {
+    route = "/v1/grants/{id}/revoke";
+    response = RevokeGrant(request, std::string(segments[2]));
+  } else if (request.method == "POST" && segments.size() == 3 && segments[0] == "v1" &&
+             segments[1] == "grants" && segments[2].ends_with(":revoke")) {
+    route = "/v1/grants/{id}:revoke";
+    response = RevokeGrant(request, std::string(segments[2].substr(0, segments[2].size() - 7)));
+  } else if (request.method == "POST" && request.path == "/v1/revocations") {
+    route = "/v1/revocations";
+    response = RevokeCaller(request);
   } else if (segments.size() == 3 && segments[0] == "v1" && segments[1] == "grants" && get) {
     route = "/v1/grants/{id}";
     response = GetGrant(request, segments[2]);
@@ -316,6 +314,10 @@ ApiResponse TeamServer::Handle(const ApiRequest& request) {
              segments[3] == "credentials" && get) {
     route = "/v1/grants/{id}/credentials";
     response = GrantCredentials(request, segments[2]);
+  } else if (request.path == "/v1/whoami" && get) {
+    response = WhoAmI(request);
+  } else if (request.path == "/v1/login-config" && get) {
+    response = LoginConfig();
   } else if (request.path == "/v1/audit" && get) {
     response = ReadAudit(request);
   } else if (request.path == "/v1/audit:verify" && get) {
@@ -378,6 +380,9 @@ Result<TeamServer::Authenticated> TeamServer::Authenticate(const ApiRequest& req
   }
   Authenticated who;
   who.config = Config();
+  if (!LooksLikeApiToken(*token) && !who.config->issuers.empty()) {
+    return AuthenticateOidc(*token, std::move(who), refused);
+  }
   if (!LooksLikeApiToken(*token)) {
     return challenge("the bearer token is not an Audex API token (audex_ and 64 hex digits)");
   }
@@ -501,6 +506,13 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
   if (auto refusal = CheckGrant(rule, ask)) {
     return Refuse(*who, 403, "forbidden", refusal->rule, refusal->message, asked);
   }
+  // A grant never outlives the OIDC token that allowed it (oidc_auth.cc).
+  std::optional<TtlCap> cap;
+  if (who->token_expires_at) {
+    auto capped = CapGrantAtToken(plan, *who->token_expires_at, now);
+    if (!capped) return Refuse(*who, 401, "unauthenticated", "exp", capped.error().message, asked);
+    cap = *capped;
+  }
 
   Grant grant;
   grant.id = NewId();
@@ -533,7 +545,7 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
   const std::string cache_name = Sha256Hex(fmt::format(
       "{}\n{}\n{}", CacheEntryName(CacheRequestFor(*plan.aws)), who->caller.name, bucket));
   std::optional<CachedCredentials> reused;
-  if (who->config->sts_cache) {
+  if (who->config->sts_cache && !cap) {
     auto found = store_->FindStsCacheEntry(cache_name, cache_key_, now);
     if (found && *found && ReusableAt(**found, now, kReuseMargin, plan.ttl)) reused = **found;
   }
@@ -566,7 +578,8 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
           Error{ErrorKind::kState, "the server has no base credentials: " + base.error().message});
     } else {
       const auto sts_started = std::chrono::steady_clock::now();
-      issued = IssueAwsCredentials(*plan.aws, grant.id, plan.ttl, *base, world_);
+      issued = IssueAwsCredentials(*plan.aws, grant.id, cap ? cap->sts_duration : plan.ttl, *base,
+                                   world_);
       metrics_.ObserveSts(std::chrono::duration_cast<std::chrono::microseconds>(
                               std::chrono::steady_clock::now() - sts_started),
                           issued.has_value());
@@ -600,7 +613,7 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
   }
   metrics_.CountGrant(reused ? "reused" : "issued");
   if (who->config->sts_cache) {
-    if (!reused) {
+    if (!reused && !cap) {
       (void)store_->PutStsCacheEntry(cache_name, CachedCredentials{credentials, grant.id},
                                      cache_key_);
     }
@@ -620,6 +633,8 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
   reply["credentials_token"] = credentials_token.Reveal();
   reply["reused_from"] = OptionalJson(grant.reused_from);
   reply["policy_size"] = grant.policy ? grant.policy->size() : 0;
+  reply["ttl_seconds"] = grant.ttl.count();
+  reply["ttl_cap"] = cap ? TtlCapJson(*cap) : OrderedJson(nullptr);
   reply["warnings"] = warnings;
   ApiResponse response = JsonResponse(201, reply);
   response.headers["Location"] = "/v1/grants/" + grant.id;

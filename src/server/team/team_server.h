@@ -19,7 +19,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/oidc/token_verifier.h"
 #include "adapters/teamstore/team_store.h"
+#include "core/plan/session_plan.h"
+#include "core/team/oidc_rules.h"
+#include "core/team/revocation.h"
 #include "core/team/server_config.h"
 #include "core/team/team_events.h"
 #include "server/team/metrics.h"
@@ -42,6 +46,13 @@ struct ApiResponse {
   std::string body;
   std::map<std::string, std::string> headers;
 };
+
+// An OIDC caller's grant cut to its token's end (oidc_rules.h): the plan's
+// TTL, and when that is below STS's floor, its session policy ends the
+// grant at the cap (oidc_auth.cc).
+Result<TtlCap> CapGrantAtToken(SessionPlan& plan, TimePoint token_expires_at, TimePoint now);
+// What the grant reply says about the cap ("ttl_cap").
+nlohmann::ordered_json TtlCapJson(const TtlCap& cap);
 
 // {"error": {"code", "message", "rule"?}} with `status`.
 ApiResponse ApiError(int status, std::string_view code, std::string_view message,
@@ -66,6 +77,12 @@ class TeamServer {
   // No new request is taken once draining; /readyz says so.
   void StartDraining() { draining_ = true; }
 
+  // The janitor's part of revocation (team_revocation.cc): a Deny whose
+  // sessions have all expired comes off its role, one not yet on its role
+  // (IAM refused, a replica died) goes on again, and every few minutes
+  // each role with live Denies is checked against the store.
+  void SweepRevocations();
+
   TeamStore& store() { return *store_; }
   Metrics& metrics() { return metrics_; }
 
@@ -74,10 +91,21 @@ class TeamServer {
     TeamCaller caller;
     std::shared_ptr<const ServerConfig> config;
     const ServerRule* rule = nullptr;  // in `config`
+    // An OIDC caller's token ends here: no grant outlives it (oidc_auth.cc).
+    std::optional<TimePoint> token_expires_at;
   };
 
   std::shared_ptr<const ServerConfig> Config() const;
   Result<Authenticated> Authenticate(const ApiRequest& request, ApiResponse& refused);
+
+  // OIDC ID tokens (oidc_auth.cc, docs/oidc-identity.md): the verifier of
+  // the configured issuers, a bearer JWT made a caller bound to a rule set,
+  // who the server thinks a caller is, and the issuer people log in with.
+  std::shared_ptr<OidcTokenVerifier> MakeVerifier(const ServerConfig& config);
+  Result<Authenticated> AuthenticateOidc(const std::string& token, Authenticated who,
+                                         ApiResponse& refused);
+  ApiResponse WhoAmI(const ApiRequest& request);
+  ApiResponse LoginConfig();
 
   ApiResponse Ready();
   ApiResponse PostGrant(const ApiRequest& request);
@@ -87,6 +115,18 @@ class TeamServer {
   ApiResponse ReadAudit(const ApiRequest& request);
   ApiResponse VerifyAudit(const ApiRequest& request);
 
+  // Revocation (team_revocation.cc): POST /v1/grants/{id}/revoke and
+  // POST /v1/revocations {caller}.
+  ApiResponse RevokeGrant(const ApiRequest& request, const std::string& id);
+  ApiResponse RevokeCaller(const ApiRequest& request);
+  ApiResponse Revoke(const Authenticated& who, std::vector<Revocation> rows,
+                     std::vector<std::string> covered, const std::string& label);
+  // Puts the role's revocation policy in line with the store's live
+  // revocations of that role; what was put (errors name the IAM permission).
+  struct RoleSync;
+  Result<RoleSync> SyncRoleDenies(const std::string& role_arn);
+  Result<RoleDeny> DenyOf(const Revocation& revocation);
+
   // Records a refusal (grant_refused) and answers with it.
   ApiResponse Refuse(const Authenticated& who, int status, std::string_view code,
                      const std::string& rule, const std::string& message,
@@ -95,6 +135,9 @@ class TeamServer {
 
   mutable std::mutex config_mutex_;
   std::shared_ptr<const ServerConfig> config_;
+  std::shared_ptr<OidcTokenVerifier> verifier_;  // with config_; null without issuers
+  std::unique_ptr<HttpClient> oidc_http_;        // the verifiers' key fetches
+  std::unique_ptr<JtiLedger> jti_ledger_;        // the store's jti_seen
   std::unique_ptr<TeamStore> store_;
   World world_;
   SecretString cache_key_;
@@ -105,6 +148,8 @@ class TeamServer {
   std::mutex ready_mutex_;
   std::optional<std::chrono::steady_clock::time_point> base_checked_;
   std::string base_problem_;
+  std::mutex revocation_mutex_;  // one role sync at a time in this replica
+  std::optional<std::chrono::steady_clock::time_point> revocations_checked_;
 };
 
 }  // namespace audex
