@@ -80,11 +80,15 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
                                    const PlanSettings& settings) {
   PlannedSession planned;
   planned.request = request;
-  auto random = world.random(kSessionIdRandomBytes);
-  if (!random) return tl::unexpected(random.error());
-  planned.session_id = SessionIdFromRandom(*random);
+  // The id is drawn here only when the policy must name it (--tag-session);
+  // otherwise Session::Start draws it. Drawing means seeding OpenSSL's
+  // generator, which is most of what a --dry-run would cost
+  // (bench/startup_compare.sh).
   std::optional<SessionTag> session_tag;
   if (request.tag_session) {
+    auto random = world.random(kSessionIdRandomBytes);
+    if (!random) return tl::unexpected(random.error());
+    planned.session_id = SessionIdFromRandom(*random);
     session_tag =
         settings.session_tag.value_or(SessionTag{std::string(kSessionTagKey), planned.session_id});
   }

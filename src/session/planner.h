@@ -17,8 +17,8 @@ struct PlannedSession {
   SessionRequest request;      // what was asked, as the face filled it in
   AccessRequest access;        // what was asked, as the resolver took it
   SessionPlan plan;
-  // Drawn by the planner (world.random), so that a plan can name its own
-  // session (--tag-session's policy does); Session::Start uses it.
+  // Drawn by the planner (world.random) when the plan names its own session
+  // (--tag-session's policy does); else empty, and Session::Start draws it.
   std::string session_id;
   // `tryaudex replay`: the session this one runs again.
   std::optional<std::string> replay_of;
