@@ -35,6 +35,12 @@ std::string HeaderMember(cjose_jws_t* jws, const char* name) {
 
 TokenResult<std::string> VerifySignature(std::string_view token, const VerificationKey& key,
                                          std::string_view alg, std::string_view kid) {
+  // cjose verifies with any key whose material fits the algorithm; the
+  // key's own `use` and `alg` and its size are ours to hold it to, here, so
+  // that no caller can skip them (found by jwt_fuzzer: a key marked for
+  // another alg verified).
+  if (auto refused = CheckKeyFitsAlgorithm(key.entry, key.bits, alg))
+    return tl::unexpected(*refused);
   cjose_err error{};
   std::unique_ptr<cjose_jws_t, decltype(&cjose_jws_release)> jws(
       cjose_jws_import(token.data(), token.size(), &error), cjose_jws_release);
