@@ -42,15 +42,13 @@ const ProxyApi* Proxy(std::string* error) {
 #else
     const char* built_path = nullptr;
 #endif
-    void* library = OpenAudexModule(kModuleName, built_path, &load_error);
-    if (library == nullptr) return nullptr;
-    static ProxyApi loaded;
-    loaded.start = reinterpret_cast<decltype(loaded.start)>(dlsym(library, "AudexProxyStart"));
-    loaded.stop = reinterpret_cast<decltype(loaded.stop)>(dlsym(library, "AudexProxyStop"));
-    if (loaded.start == nullptr || loaded.stop == nullptr) {
-      load_error = fmt::format("{} is not Audex's endpoint module; reinstall Audex", kModuleName);
+    ModuleEntryPoints found;
+    if (!LoadAudexModule(kModuleName, built_path, "AudexProxyStart", "AudexProxyStop",
+                         "endpoint module", &found, &load_error)) {
       return nullptr;
     }
+    static const ProxyApi loaded{reinterpret_cast<decltype(ProxyApi::start)>(found.start),
+                                 reinterpret_cast<decltype(ProxyApi::stop)>(found.stop)};
     return &loaded;
   }();
   if (api == nullptr && error != nullptr) *error = load_error;

@@ -39,15 +39,13 @@ const EndpointApi* Endpoint(std::string* error) {
 #else
     const char* built_path = nullptr;
 #endif
-    void* library = OpenAudexModule(kModuleName, built_path, &load_error);
-    if (library == nullptr) return nullptr;
-    static EndpointApi loaded;
-    loaded.start = reinterpret_cast<decltype(loaded.start)>(dlsym(library, "AudexEndpointStart"));
-    loaded.stop = reinterpret_cast<decltype(loaded.stop)>(dlsym(library, "AudexEndpointStop"));
-    if (loaded.start == nullptr || loaded.stop == nullptr) {
-      load_error = fmt::format("{} is not Audex's endpoint module; reinstall Audex", kModuleName);
+    ModuleEntryPoints found;
+    if (!LoadAudexModule(kModuleName, built_path, "AudexEndpointStart", "AudexEndpointStop",
+                         "endpoint module", &found, &load_error)) {
       return nullptr;
     }
+    static const EndpointApi loaded{reinterpret_cast<decltype(EndpointApi::start)>(found.start),
+                                    reinterpret_cast<decltype(EndpointApi::stop)>(found.stop)};
     return &loaded;
   }();
   if (api == nullptr && error != nullptr) *error = load_error;

@@ -52,4 +52,18 @@ void* OpenAudexModule(std::string_view file_name, const char* built_path, std::s
   return nullptr;
 }
 
+bool LoadAudexModule(std::string_view file_name, const char* built_path, const char* start_symbol,
+                     const char* stop_symbol, std::string_view what, ModuleEntryPoints* found,
+                     std::string* error) {
+  void* library = OpenAudexModule(file_name, built_path, error);
+  if (library == nullptr) return false;
+  found->start = dlsym(library, start_symbol);
+  found->stop = dlsym(library, stop_symbol);
+  if (found->start == nullptr || found->stop == nullptr) {
+    *error = fmt::format("{} is not Audex's {}; reinstall Audex", file_name, what);
+    return false;
+  }
+  return true;
+}
+
 }  // namespace audex

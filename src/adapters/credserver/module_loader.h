@@ -14,4 +14,18 @@ namespace audex {
 // null with `*error` (ending in a fix) when none loads.
 void* OpenAudexModule(std::string_view file_name, const char* built_path, std::string* error);
 
+// Every module exports a start and a stop function.
+struct ModuleEntryPoints {
+  void* start = nullptr;
+  void* stop = nullptr;
+};
+
+// Opens `file_name` (as OpenAudexModule does) and finds its `start_symbol`
+// and `stop_symbol`; false with `*error` (ending in a fix) when it cannot be
+// loaded or is not Audex's `what`. Callers keep the result in a static:
+// the module is opened once per process.
+bool LoadAudexModule(std::string_view file_name, const char* built_path, const char* start_symbol,
+                     const char* stop_symbol, std::string_view what, ModuleEntryPoints* found,
+                     std::string* error);
+
 }  // namespace audex

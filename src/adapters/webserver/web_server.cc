@@ -27,15 +27,13 @@ const WebServerApi* Api(std::string* error) {
 #else
     const char* built_path = nullptr;
 #endif
-    void* library = OpenAudexModule(kModuleName, built_path, &load_error);
-    if (library == nullptr) return nullptr;
-    static WebServerApi loaded;
-    loaded.start = reinterpret_cast<decltype(loaded.start)>(dlsym(library, "AudexWebServerStart"));
-    loaded.stop = reinterpret_cast<decltype(loaded.stop)>(dlsym(library, "AudexWebServerStop"));
-    if (loaded.start == nullptr || loaded.stop == nullptr) {
-      load_error = fmt::format("{} is not Audex's web server module; reinstall Audex", kModuleName);
+    ModuleEntryPoints found;
+    if (!LoadAudexModule(kModuleName, built_path, "AudexWebServerStart", "AudexWebServerStop",
+                         "web server module", &found, &load_error)) {
       return nullptr;
     }
+    static const WebServerApi loaded{reinterpret_cast<decltype(WebServerApi::start)>(found.start),
+                                     reinterpret_cast<decltype(WebServerApi::stop)>(found.stop)};
     return &loaded;
   }();
   if (api == nullptr && error != nullptr) *error = load_error;
