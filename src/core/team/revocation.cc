@@ -271,6 +271,18 @@ std::string SourceIdentityFor(std::string_view caller) {
   return identity;
 }
 
+StsTag CallerTag(std::string_view caller) {
+  std::string value;
+  for (char c : caller) {
+    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                         (c >= '0' && c <= '9') ||
+                         std::string_view(" _.:/=+-@").find(c) != std::string_view::npos;
+    value += allowed ? c : '-';
+    if (value.size() == 256) break;
+  }
+  return StsTag{std::string(kCallerTagKey), std::move(value)};
+}
+
 AuditEvent RevokedEvent(const RevocationAudit& audit) {
   AuditEvent event;
   event.session_id = audit.revocation_id;

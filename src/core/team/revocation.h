@@ -17,6 +17,7 @@
 
 #include "core/audit/audit_event.h"
 #include "core/base/result.h"
+#include "core/plan/sts_request.h"
 
 namespace audex {
 
@@ -97,6 +98,14 @@ size_t PolicySize(std::string_view document);
 // stamps it on every grant's AssumeRole, so CloudTrail shows who asked, and
 // a caller's sessions can be denied by it.
 std::string SourceIdentityFor(std::string_view caller);
+
+// The caller as an STS session tag on every grant's session, beside the
+// SourceIdentity: a principal tag that policies can test
+// (aws:PrincipalTag/audex-caller) and that CloudTrail shows with the
+// session. Tag values take up to 256 of letters, digits, spaces and
+// _.:/=+-@ (STS API reference, AssumeRole, Tag); anything else becomes '-'.
+inline constexpr std::string_view kCallerTagKey = "audex-caller";
+StsTag CallerTag(std::string_view caller);
 
 // Audit events of revocation (docs/team-mode.md, "Revocation"). Each names
 // its actor in fields.caller.

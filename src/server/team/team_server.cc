@@ -52,25 +52,6 @@ std::optional<std::string> BearerToken(const ApiRequest& request) {
   return std::string(Trim(std::string_view(*value).substr(kBearer.size())));
 }
 
-// The caller as an STS session tag on every grant's session, beside the
-// SourceIdentity: a principal tag that policies can test
-// (aws:PrincipalTag/audex-caller) and that CloudTrail shows with the
-// session. Tag values take up to 256 of letters, digits, spaces and
-// _.:/=+-@ (STS API reference, AssumeRole, Tag); anything else becomes '-'.
-inline constexpr std::string_view kCallerTagKey = "audex-caller";
-
-StsTag CallerTag(std::string_view caller) {
-  std::string value;
-  for (char c : caller) {
-    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                         (c >= '0' && c <= '9') ||
-                         std::string_view(" _.:/=+-@").find(c) != std::string_view::npos;
-    value += allowed ? c : '-';
-    if (value.size() == 256) break;
-  }
-  return StsTag{std::string(kCallerTagKey), std::move(value)};
-}
-
 OrderedJson OptionalJson(const std::optional<std::string>& value) {
   return value ? OrderedJson(*value) : OrderedJson(nullptr);
 }
