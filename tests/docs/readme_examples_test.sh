@@ -86,13 +86,21 @@ check "examples were found in the README" test -d "$TMP/blocks/001"
 
 # tryaudex's commands, and the sub-commands of those that have them, as its
 # own help lists them.
-subcommands() { "$BIN" "$@" --help 2>/dev/null | sed -n '/^Subcommands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }'; }
+subcommands() { "$BIN" "$@" --help 2>"$TMP/subcommands.err" | sed -n '/^Subcommands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }'; }
 mapfile -t commands < <(subcommands)
 check "tryaudex --help lists its commands" test "${#commands[@]}" -gt 5
 
 # names_real_command LINE: `tryaudex WORD [SUB]` names a command (and
 # sub-command) tryaudex has, or is `tryaudex --version` / `--licenses` /
 # `COMMAND --help`.
+help_works() {
+  "$BIN" "$@" --help >/dev/null 2>"$TMP/help.err"
+  local rc=$?
+  ((rc == 0)) && return 0
+  echo "    tryaudex $* --help exited $rc:"
+  sed 's/^/      /' "$TMP/help.err" | tail -5
+  return 1
+}
 names_real_command() {
   local -a words
   read -r -a words <<<"$1"
@@ -105,11 +113,15 @@ names_real_command() {
   local -a subs
   mapfile -t subs < <(subcommands "$first")
   if ((${#subs[@]} > 0)); then
-    printf '%s\n' "${subs[@]}" | grep -qxF -- "$second" || return 1
-    "$BIN" "$first" "$second" --help >/dev/null 2>&1
+    if ! printf '%s\n' "${subs[@]}" | grep -qxF -- "$second"; then
+      echo "    tryaudex $first --help lists no sub-command \"$second\" (it lists: ${subs[*]})"
+      sed 's/^/      /' "$TMP/subcommands.err" | tail -5
+      return 1
+    fi
+    help_works "$first" "$second"
   else
     [[ $first == server ]] && return 0  # tryaudex-server answers --help itself
-    "$BIN" "$first" --help >/dev/null 2>&1
+    help_works "$first"
   fi
 }
 
