@@ -13,6 +13,7 @@ CONCURRENCY=${2:-16}
 PY=$(python3 -c 'import sys; print(sys.executable)')
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/audex-team-bench.XXXXXX")"
 CLOUD="$TMP/cloud"
+chmod 711 "$TMP"  # PostgreSQL runs as postgres and must pass through into $CLOUD
 SERVER_PID=
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
@@ -27,7 +28,7 @@ trap cleanup EXIT
 "$ROOT/scripts/local-cloud" postgres start "$CLOUD" >/dev/null
 set -a; . "$CLOUD/moto.env"; set +a
 PG_URL=$(sed -n 's/^PG_URL=//p' "$CLOUD/postgres.env")
-export AWS_ENDPOINT_URL=$MOTO_URL AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIABENCHBENCHBENCH0 \
+export AWS_ENDPOINT_URL=$MOTO_URL AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIABENCHBENCHBENCH0 \
   AWS_SECRET_ACCESS_KEY=bench HOME="$TMP/home"
 mkdir -p "$HOME"
 aws iam create-role --role-name Bench --assume-role-policy-document \
