@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -132,14 +134,26 @@ Result<int> Expand(const PoliciesOptions& options, const CliContext& context) {
     context.out << ExpandedPatternsJson(*expanded).dump(2) << '\n';
     return kExitOk;
   }
+  // One buffer and one write: `*:*` alone is some 18,000 lines, and a
+  // fmt::format per line was 70 % of the whole command's instructions.
+  std::string text;
   for (const ExpandedPattern& entry : *expanded) {
-    context.out << fmt::format("{}: {} action{}\n", entry.pattern, entry.actions.size(),
-                               entry.actions.size() == 1 ? "" : "s");
+    text += fmt::format("{}: {} action{}\n", entry.pattern, entry.actions.size(),
+                        entry.actions.size() == 1 ? "" : "s");
     for (const Action& action : entry.actions) {
-      context.out << fmt::format("  {:<60}  {}\n", action.FullName(),
-                                 FormatAccessLevels(action.access_levels()));
+      const size_t start = text.size();
+      text += "  ";
+      text += action.service();
+      text += ':';
+      text += action.name();
+      // The name left-aligned in 60 columns (names are ASCII), then the levels.
+      text.append(std::max<size_t>(start + 2 + 60, text.size()) - text.size(), ' ');
+      text += "  ";
+      text += FormatAccessLevels(action.access_levels());
+      text += '\n';
     }
   }
+  context.out << text;
   return kExitOk;
 }
 
