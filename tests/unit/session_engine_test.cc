@@ -455,7 +455,8 @@ TEST_F(SessionEngineTest, ACredentialProcessCacheHitIsAnEventOnTheIssuingSession
     ASSERT_TRUE(reused) << reused.error().message;
     ASSERT_TRUE(*reused);
     EXPECT_EQ((*reused)->access_key_id, "ASIACACHED0000000001");
-    EXPECT_EQ((*reused)->session_token.Reveal(), "CACHED/1");
+    EXPECT_EQ((*reused)->secret_access_key.Reveal(), "CACHED/1");
+    EXPECT_EQ((*reused)->session_token.Reveal(), "TOKEN-ASIACACHED0000000001");
   }
   EXPECT_EQ(sts_.sent.size(), 1u);
   EXPECT_EQ(store.List()->sessions.size(), 1u);
