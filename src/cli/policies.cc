@@ -8,6 +8,8 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <array>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -137,6 +139,11 @@ Result<int> Expand(const PoliciesOptions& options, const CliContext& context) {
   // One buffer and one write: `*:*` alone is some 18,000 lines, and a
   // fmt::format per line was 70 % of the whole command's instructions.
   std::string text;
+  size_t actions = 0;
+  for (const ExpandedPattern& entry : *expanded) actions += entry.actions.size();
+  text.reserve(actions * 90);  // a line is about 80 characters: no regrowth
+  // The levels' text per set of levels (a byte of bits), made once each.
+  std::array<std::optional<std::string>, 256> levels_text;
   for (const ExpandedPattern& entry : *expanded) {
     text += fmt::format("{}: {} action{}\n", entry.pattern, entry.actions.size(),
                         entry.actions.size() == 1 ? "" : "s");
@@ -149,7 +156,9 @@ Result<int> Expand(const PoliciesOptions& options, const CliContext& context) {
       // The name left-aligned in 60 columns (names are ASCII), then the levels.
       text.append(std::max<size_t>(start + 2 + 60, text.size()) - text.size(), ' ');
       text += "  ";
-      text += FormatAccessLevels(action.access_levels());
+      std::optional<std::string>& levels = levels_text[action.access_levels().bits()];
+      if (!levels) levels = FormatAccessLevels(action.access_levels());
+      text += *levels;
       text += '\n';
     }
   }
