@@ -13,6 +13,7 @@
 #include "core/base/exit_codes.h"
 #include "core/base/rfc3339.h"
 #include "core/plan/ttl.h"
+#include "session/credential_reuse.h"
 #include "session/session.h"
 
 namespace audex {
@@ -109,10 +110,18 @@ Result<int> RunCredentialProcessCommand(const CredentialRequestOptions& options,
   SetVariable(context.world.environment, kNestedVariable, "1");
   auto planned = PlanRequest(*request, context.world);
   if (!planned) return tl::unexpected(planned.error());
-  auto session = Session::Start(*planned, context.world);
-  if (!session) return tl::unexpected(session.error());
-
-  const AwsCredentials credentials = (*session)->CurrentCredentials();
+  // One session per issued credential: a cache hit is an event on the
+  // session that asked STS, not a session of its own.
+  auto reused = ReuseCachedCredentials(*planned, context.world);
+  if (!reused) return tl::unexpected(reused.error());
+  AwsCredentials credentials;
+  if (*reused) {
+    credentials = std::move(**reused);
+  } else {
+    auto session = Session::Start(*planned, context.world);
+    if (!session) return tl::unexpected(session.error());
+    credentials = (*session)->CurrentCredentials();
+  }
   nlohmann::ordered_json json;
   json["Version"] = 1;
   json["AccessKeyId"] = credentials.access_key_id;
