@@ -24,6 +24,9 @@ set -uo pipefail
 e2e_setup team-approvals "$@"
 need_tool aws "pip's awscli is on the machine image"
 need_tool curl "the machine image has it"
+# moto's request recorder (which counts the AssumeRole calls) writes its
+# file in its working directory unless told otherwise.
+export MOTO_RECORDER_FILEPATH="$TMP/moto_recording"
 start_moto --auth 5
 unset AUDEX_ROLE_ARN AWS_PROFILE AWS_SESSION_TOKEN AUDEX_SERVER AUDEX_SERVER_TOKEN
 setup_moto_user_and_role AudexTeamRole s3 \
