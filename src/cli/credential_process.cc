@@ -45,6 +45,12 @@ void AddCredentialRequestFlags(CLI::App& command, CredentialRequestOptions& opti
   command.add_option("--server", request.server,
                      "Ask this team server instead of STS (else AUDEX_SERVER, server_url)");
   command.add_option("--reason", request.reason, "Why access is needed (for the team server)");
+  command.add_flag("--break-glass", request.break_glass,
+                   "With --server: issue at once where the server's rule allows it, marked for "
+                   "review (needs --reason)");
+  command.add_option("--approval-wait", request.approval_wait,
+                     "With --server: how long to wait for approvals (default 10m; 0: do not "
+                     "wait)");
   command.add_option("--base-profile", options.base_profile,
                      "The AWS profile holding tryaudex's own base credentials (instead of "
                      "AWS_PROFILE or default), so AWS_PROFILE can select this stanza");
