@@ -59,18 +59,6 @@ WebResponse PageError(int status, std::string_view message) {
                            message));
 }
 
-// The value of one cookie in a Cookie header (RFC 6265 section 5.4:
-// "name=value" pairs separated by "; ").
-std::string CookieValue(std::string_view header, std::string_view name) {
-  for (std::string_view pair : Split(header, ';')) {
-    pair = Trim(pair);
-    const size_t equals = pair.find('=');
-    if (equals == std::string_view::npos) continue;
-    if (pair.substr(0, equals) == name) return std::string(pair.substr(equals + 1));
-  }
-  return {};
-}
-
 std::optional<size_t> ParseCount(const std::string& text) {
   if (text.empty() || text.size() > 18) return std::nullopt;
   size_t value = 0;
@@ -149,6 +137,25 @@ bool IsWildcard(std::string_view action) {
 
 }  // namespace
 
+std::string CookieValue(std::string_view header, std::string_view name) {
+  // RFC 6265 section 5.4: "name=value" pairs separated by "; ".
+  for (std::string_view pair : Split(header, ';')) {
+    pair = Trim(pair);
+    const size_t equals = pair.find('=');
+    if (equals == std::string_view::npos) continue;
+    if (pair.substr(0, equals) == name) return std::string(pair.substr(equals + 1));
+  }
+  return {};
+}
+
+std::optional<EmbeddedAsset> FindDashboardAsset(std::string_view path) {
+  const std::string_view wanted = path == "/" ? "/index.html" : path;
+  for (const EmbeddedAsset& asset : DashboardAssets()) {
+    if (asset.path == wanted) return asset;
+  }
+  return std::nullopt;
+}
+
 void AddSecurityHeaders(WebResponse& response) {
   response.headers.emplace_back(
       "Content-Security-Policy",
@@ -197,11 +204,8 @@ WebResponse DashboardApi::Handle(const WebRequest& request) {
     std::lock_guard lock(mutex_);
     return Api(request);
   }
-  const std::string path = request.path == "/" ? "/index.html" : request.path;
-  for (const EmbeddedAsset& asset : DashboardAssets()) {
-    if (asset.path == path) {
-      return Reply(200, std::string(asset.content_type), std::string(asset.bytes));
-    }
+  if (const auto asset = FindDashboardAsset(request.path)) {
+    return Reply(200, std::string(asset->content_type), std::string(asset->bytes));
   }
   return PageError(404, "There is no such page.");
 }

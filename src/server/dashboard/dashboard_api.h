@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "adapters/webserver/web_module.h"
 #include "core/base/result.h"
 #include "core/base/secret.h"
+#include "server/dashboard/dashboard_assets.h"
 #include "session/world.h"
 
 namespace audex {
@@ -52,6 +54,13 @@ class DashboardApi {
   std::set<std::string> cookie_sha256s_;  // the session cookies handed out, as hashes
   std::vector<std::string> notices_;      // the planner's warnings for one explain
 };
+
+// The value of cookie `name` in a Cookie header ("" when absent).
+std::string CookieValue(std::string_view header, std::string_view name);
+
+// The page's file at `path` ("/" is "/index.html"), the same for the local
+// dashboard and the team server's /ui.
+std::optional<EmbeddedAsset> FindDashboardAsset(std::string_view path);
 
 // The cookie that carries a dashboard session.
 inline constexpr const char* kDashboardCookie = "audex_dashboard";

@@ -58,6 +58,15 @@ nlohmann::ordered_json TtlCapJson(const TtlCap& cap);
 ApiResponse ApiError(int status, std::string_view code, std::string_view message,
                      std::string_view rule = "");
 
+// The cookie of a web UI session (web_ui.cc).
+inline constexpr const char* kUiSessionCookie = "audex_ui";
+
+// The web UI's headers (web_ui.cc), put on every reply: a strict
+// Content-Security-Policy, no framing, no sniffing, no referrer, no cache.
+void AddUiSecurityHeaders(ApiResponse& response);
+// The origin a browser reaches this server at: http(s)://HOST.
+std::string UiOrigin(const ApiRequest& request, bool tls);
+
 // A structured log line (JSON) for stderr; never a secret.
 using ServerLog = std::function<void(const nlohmann::json& line)>;
 
@@ -93,6 +102,9 @@ class TeamServer {
     const ServerRule* rule = nullptr;  // in `config`
     // An OIDC caller's token ends here: no grant outlives it (oidc_auth.cc).
     std::optional<TimePoint> token_expires_at;
+    // Set when the caller is a browser of the UI, by its session cookie
+    // (web_ui.cc): the SHA-256 of the cookie.
+    std::optional<std::string> ui_session;
   };
 
   std::shared_ptr<const ServerConfig> Config() const;
@@ -106,6 +118,23 @@ class TeamServer {
                                          ApiResponse& refused);
   ApiResponse WhoAmI(const ApiRequest& request);
   ApiResponse LoginConfig();
+
+  // The web UI at /ui (web_ui.cc, docs/team-mode.md "The web UI"): the
+  // dashboard's page behind a login (OIDC authorization code with PKCE, or
+  // an API token pasted once), a session in the store, and the API itself
+  // answering the session's cookie, with a CSRF token and Origin check on
+  // every state-changing request.
+  ApiResponse HandleUi(const ApiRequest& request);
+  Result<Authenticated> AuthenticateUiSession(const ApiRequest& request, const std::string& cookie,
+                                              Authenticated who, ApiResponse& refused);
+  ApiResponse UiLoginPage(int status, const std::string& problem);
+  ApiResponse UiLoginWithToken(const ApiRequest& request);
+  ApiResponse UiStartOidcLogin(const ApiRequest& request);
+  ApiResponse UiFinishOidcLogin(const ApiRequest& request);
+  ApiResponse UiLogout(const ApiRequest& request);
+  ApiResponse UiOpenSession(const TeamCaller& caller, std::optional<std::string> api_token_sha256,
+                            TimePoint expires_at, bool secure);
+  std::string UiCsrfToken(const std::string& session_sha256) const;
 
   ApiResponse Ready();
   ApiResponse PostGrant(const ApiRequest& request);

@@ -1,14 +1,29 @@
-// The Audex dashboard's page: three views over the read-only JSON API under
-// /api/v1 (docs/dashboard.md). Preact with htm (pinned in package-lock.json,
-// compiled into tryaudex): no build step, no CDN, no inline script, so the
-// Content-Security-Policy can forbid everything but this origin's own files.
-import { html, render, useState, useEffect, useRef } from "/assets/vendor/preact-htm.js";
+// The Audex dashboard's page: its views over a JSON API. Served two ways
+// from the same files: by `tryaudex dashboard` at / over the local API under
+// /api/v1 (docs/dashboard.md), and by `tryaudex server` at /ui/ over the
+// team server's own API, /v1/... (docs/team-mode.md, "The web UI"), with
+// the signed-in caller's session cookie and, on every state-changing
+// request, its CSRF token. Preact with htm (pinned in package-lock.json,
+// compiled into the program): no build step, no CDN, no inline script, so
+// the Content-Security-Policy can forbid everything but this origin's own
+// files.
+import { html, render, useState, useEffect, useRef } from "./vendor/preact-htm.js";
 
 const POLL_MS = 2000;
+// The team server's UI lives under /ui/; the local dashboard at /.
+const SERVER = location.pathname.startsWith("/ui/");
+// The server session's caller (GET /v1/whoami), with its CSRF token.
+let whoami = null;
 
-async function api(path) {
-  const response = await fetch(path, { credentials: "same-origin", headers: { Accept: "application/json" } });
+async function api(path, { method = "GET" } = {}) {
+  const headers = { Accept: "application/json" };
+  if (method !== "GET" && whoami) headers["X-Audex-CSRF"] = whoami.ui_csrf_token;
+  const response = await fetch(path, { method, credentials: "same-origin", headers });
   const body = await response.json().catch(() => ({}));
+  if (response.status === 401 && SERVER) {
+    // The session ended (expired, signed out elsewhere, token revoked).
+    location.assign("/ui/login");
+  }
   if (!response.ok) {
     const message = (body.error && body.error.message) || `HTTP ${response.status}`;
     throw new Error(message);
@@ -23,10 +38,12 @@ function query(params) {
   return text ? `?${text}` : "";
 }
 
+const HOME = SERVER ? "#/grants" : "#/sessions";
+
 function useHash() {
-  const [hash, setHash] = useState(location.hash || "#/sessions");
+  const [hash, setHash] = useState(location.hash || HOME);
   useEffect(() => {
-    const changed = () => setHash(location.hash || "#/sessions");
+    const changed = () => setHash(location.hash || HOME);
     addEventListener("hashchange", changed);
     return () => removeEventListener("hashchange", changed);
   }, []);
@@ -190,6 +207,21 @@ function SessionPage({ id }) {
 
 // ---- Audit ----
 
+// One page of the chain and its verification, in the local API's shape. On
+// the server: GET /v1/audit (events by seq) and GET /v1/audit:verify, which
+// only an admin policy may read (the view shows the server's refusal).
+async function loadAudit(params) {
+  if (!SERVER) return api(`/api/v1/audit${query(params)}`);
+  const [page, verdict] = await Promise.all([api(`/v1/audit${query(params)}`), api("/v1/audit:verify")]);
+  return {
+    events: page.events.map((e) => ({ line: e.seq, ...e })),
+    next_after: page.next_after,
+    verification: verdict.ok
+      ? { intact: true, events: verdict.events }
+      : { intact: false, line: verdict.line, problem: verdict.problem, intact_events: verdict.intact_events },
+  };
+}
+
 function Audit() {
   const [filters, setFilters] = useState({ event: "", session: "" });
   const [cursors, setCursors] = useState([0]);  // the `after` of each page seen
@@ -197,7 +229,7 @@ function Audit() {
   const [error, setError] = useState("");
   const after = cursors[cursors.length - 1];
   useEffect(() => {
-    api(`/api/v1/audit${query({ ...filters, after: String(after), limit: "50" })}`)
+    loadAudit({ ...filters, after: String(after), limit: "50" })
       .then((body) => { setData(body); setError(""); })
       .catch((e) => setError(e.message));
   }, [after, filters.event, filters.session]);
@@ -215,8 +247,10 @@ function Audit() {
         <${Field} label="Event" id="audit-event"><input id="audit-event" value=${filters.event} onChange=${set("event")} /><//>
         <${Field} label="Session id (prefix)" id="audit-session"><input id="audit-session" value=${filters.session} onChange=${set("session")} /><//>
         <div class="field"><span class="muted">Export</span><br />
-          <a class="button" id="export-jsonl" href="/api/v1/audit/export?format=jsonl" download="audit.jsonl">JSONL</a>${" "}
-          <a class="button" id="export-csv" href="/api/v1/audit/export?format=csv" download="audit.csv">CSV</a></div>
+          ${SERVER
+            ? html`<a class="button" id="export-jsonl" href="/v1/audit?format=jsonl&limit=1000" download="audit.jsonl">JSONL (first 1,000)</a>`
+            : html`<a class="button" id="export-jsonl" href="/api/v1/audit/export?format=jsonl" download="audit.jsonl">JSONL</a>${" "}
+          <a class="button" id="export-csv" href="/api/v1/audit/export?format=csv" download="audit.csv">CSV</a>`}</div>
       </form>
       ${error && html`<p class="error" role="alert">${error}</p>`}
       <div class="table-wrap">
@@ -229,7 +263,7 @@ function Audit() {
               ${e.error
                 ? html`<td colspan="4" class="error">Unreadable line: ${e.error}</td>`
                 : html`<td>${formatTime(e.ts)}</td><td>${e.event}</td>
-                       <td><a href=${`#/sessions/${e.session_id}`}>${e.session_id}</a></td>
+                       <td><a href=${`${SERVER ? "#/grants/" : "#/sessions/"}${e.session_id}`}>${e.session_id}</a></td>
                        <td><code>${JSON.stringify(e.fields)}</code></td>`}
             </tr>`)}
         </tbody>
@@ -241,6 +275,123 @@ function Audit() {
           onClick=${() => setCursors([...cursors, data.next_after])}>Next page</button>
         <span class="muted">Page ${cursors.length}</span>
       </div>
+    </section>`;
+}
+
+// ---- Grants (the team server) ----
+
+// GET /v1/grants: the caller's own grants, or everyone's for an admin
+// policy (the server decides, as for `tryaudex grants`).
+function Grants() {
+  const [filters, setFilters] = useState({ status: "", caller: "" });
+  const [data, setData] = useState(null);
+  const [error, setError] = useState("");
+  const version = useRef("");
+  useEffect(() => {
+    let stopped = false;
+    version.current = "";
+    async function load() {
+      try {
+        const body = await api(`/v1/grants${query({ ...filters, limit: "500" })}`);
+        if (stopped) return;
+        setError("");
+        // Redraw only when the listing changed: the live feed.
+        const seen = JSON.stringify(body.grants);
+        if (seen !== version.current) {
+          version.current = seen;
+          setData(body);
+        }
+      } catch (e) {
+        if (!stopped) setError(e.message);
+      }
+    }
+    load();
+    const timer = setInterval(load, POLL_MS);
+    return () => { stopped = true; clearInterval(timer); };
+  }, [filters.status, filters.caller]);
+  const set = (name) => (event) => setFilters({ ...filters, [name]: event.target.value });
+  const grants = data ? data.grants : [];
+  return html`
+    <section aria-labelledby="grants-heading">
+      <${Heading} id="grants-heading">Grants<//>
+      <form class="filters" role="search" aria-label="Filter grants" onSubmit=${(e) => e.preventDefault()}>
+        <${Field} label="Status" id="filter-status">
+          <select id="filter-status" value=${filters.status} onChange=${set("status")}>
+            <option value="">any</option><option value="issuing">issuing</option><option value="issued">issued</option>
+            <option value="failed">failed</option><option value="revoked">revoked</option><option value="expired">expired</option>
+          </select><//>
+        ${whoami && whoami.admin && html`<${Field} label="Caller" id="filter-caller">
+          <input id="filter-caller" value=${filters.caller} onChange=${set("caller")} /><//>`}
+      </form>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      <p id="grants-count" role="status" aria-live="polite">${data ? `${grants.length} grant${grants.length === 1 ? "" : "s"}${whoami && !whoami.admin ? " (yours)" : ""}` : "Loading…"}</p>
+      <div class="table-wrap">
+      <table id="grants-table">
+        <caption class="muted">Newest first; new grants appear as they are made.</caption>
+        <thead><tr><th scope="col">Grant</th><th scope="col">Created</th><th scope="col">Caller</th><th scope="col">Provider</th>
+          <th scope="col">Profile</th><th scope="col">Status</th><th scope="col">Actions</th><th scope="col">Expires</th></tr></thead>
+        <tbody>
+          ${grants.map((g) => html`
+            <tr key=${g.grant_id} data-grant-id=${g.grant_id}>
+              <td><a href=${`#/grants/${g.grant_id}`}>${g.grant_id}</a></td>
+              <td>${formatTime(g.created_at)}</td>
+              <td>${g.caller}</td>
+              <td>${g.provider}</td>
+              <td>${g.profile || html`<span class="muted">—</span>`}</td>
+              <td><${StateText} state=${g.status} /></td>
+              <td>${(g.actions || []).join(", ")}</td>
+              <td>${formatTime(g.expires_at)}</td>
+            </tr>`)}
+        </tbody>
+      </table>
+      </div>
+    </section>`;
+}
+
+function GrantPage({ id }) {
+  const [grant, setGrant] = useState(null);
+  const [error, setError] = useState("");
+  const [notice, setNotice] = useState("");
+  const load = () => api(`/v1/grants/${encodeURIComponent(id)}`)
+    .then((body) => { setGrant(body); setError(""); })
+    .catch((e) => setError(e.message));
+  useEffect(() => {
+    load();
+    const timer = setInterval(load, POLL_MS);
+    return () => clearInterval(timer);
+  }, [id]);
+  // A state change: POST with the session's CSRF token (api()).
+  const revoke = () => api(`/v1/grants/${encodeURIComponent(id)}:revoke`, { method: "POST" })
+    .then(() => { setNotice("Revoked."); load(); })
+    .catch((e) => setNotice(`Not revoked: ${e.message}`));
+  if (error) return html`<section><${Heading} id="grant-heading">Grant ${id}<//><p class="error" role="alert">${error}</p></section>`;
+  if (!grant) return html`<p>Loading…</p>`;
+  const policy = grant.policy ? JSON.stringify(grant.policy) : "";
+  return html`
+    <section aria-labelledby="grant-heading">
+      <p><a href="#/grants">← All grants</a></p>
+      <${Heading} id="grant-heading">Grant <code>${grant.grant_id}</code><//>
+      <dl class="facts">
+        <dt>Status</dt><dd id="grant-status"><${StateText} state=${grant.status} />${grant.status_reason ? ` (${grant.status_reason})` : ""}</dd>
+        <dt>Caller</dt><dd>${grant.caller}</dd>
+        <dt>Rule</dt><dd>${grant.rule}</dd>
+        <dt>Provider</dt><dd>${grant.provider}</dd>
+        <dt>Role</dt><dd>${grant.role || "—"}</dd>
+        <dt>Profile</dt><dd>${grant.profile || "—"}</dd>
+        <dt>Reason</dt><dd>${grant.reason || "—"}</dd>
+        <dt>Created</dt><dd>${formatTime(grant.created_at)}</dd>
+        <dt>Issued</dt><dd>${formatTime(grant.issued_at) || "—"}</dd>
+        <dt>Expires</dt><dd>${formatTime(grant.expires_at) || "—"}</dd>
+        <dt>Access key id</dt><dd>${grant.access_key_id || "—"}</dd>
+        <dt>Asked for</dt><dd>${(grant.requested_actions || []).join(", ") || "—"}</dd>
+        <dt>Granted</dt><dd id="grant-actions">${(grant.actions || []).join(", ")}</dd>
+        <dt>Resources</dt><dd>${(grant.resources || []).length ? grant.resources.join(", ") : "* (every resource)"}</dd>
+      </dl>
+      ${whoami && whoami.admin && grant.status === "issued" && html`
+        <p><button type="button" id="grant-revoke" onClick=${revoke}>Revoke this grant</button></p>`}
+      ${notice && html`<p role="status" id="grant-notice">${notice}</p>`}
+      <h3 id="policy-heading">Session policy (${policy.length.toLocaleString("en")} of 2,048 characters)</h3>
+      ${policy ? html`<pre id="policy-document" tabindex="0">${policy}</pre>` : html`<p class="muted">No policy document.</p>`}
     </section>`;
 }
 
@@ -320,28 +471,50 @@ function skipToMain(event) {
   document.getElementById("main").focus();
 }
 
+// The views each face has. (Approvals, on the server, will be one more:
+// GET /v1/requests and its approve/deny — built with the approvals API.)
+const VIEWS = SERVER
+  ? [["#/grants", "Grants"], ["#/audit", "Audit"]]
+  : [["#/sessions", "Sessions"], ["#/audit", "Audit"], ["#/explorer", "Policy explorer"]];
+
+// Signing out ends the session in the server's store (POST, with the CSRF
+// token), then goes back to the login page.
+function signOut() {
+  api("/ui/logout", { method: "POST" }).catch(() => {}).finally(() => location.assign("/ui/login"));
+}
+
 function App() {
   const hash = useHash();
-  const views = [["#/sessions", "Sessions"], ["#/audit", "Audit"], ["#/explorer", "Policy explorer"]];
   let view;
-  const session = hash.match(/^#\/sessions\/([A-Za-z0-9_-]+)$/);
+  const session = !SERVER && hash.match(/^#\/sessions\/([A-Za-z0-9_-]+)$/);
+  const grant = SERVER && hash.match(/^#\/grants\/([A-Za-z0-9_-]+)$/);
   if (session) view = html`<${SessionPage} id=${session[1]} key=${session[1]} />`;
+  else if (grant) view = html`<${GrantPage} id=${grant[1]} key=${grant[1]} />`;
   else if (hash === "#/audit") view = html`<${Audit} />`;
-  else if (hash === "#/explorer") view = html`<${Explorer} />`;
-  else view = html`<${Sessions} />`;
-  const current = session ? "#/sessions" : hash;
+  else if (hash === "#/explorer" && !SERVER) view = html`<${Explorer} />`;
+  else view = SERVER ? html`<${Grants} />` : html`<${Sessions} />`;
+  const current = session ? "#/sessions" : grant ? "#/grants" : hash;
   return html`
     <a class="skip" href="#main" onClick=${skipToMain}>Skip to content</a>
     <header>
-      <h1>Audex dashboard</h1>
+      <h1>Audex ${SERVER ? "server" : "dashboard"}</h1>
       <nav aria-label="Views"><ul>
-        ${views.map(([href, label]) => html`<li><a href=${href} aria-current=${current === href ? "page" : undefined}>${label}</a></li>`)}
+        ${VIEWS.map(([href, label]) => html`<li><a href=${href} aria-current=${current === href ? "page" : undefined}>${label}</a></li>`)}
       </ul></nav>
+      ${SERVER && whoami && html`<p class="who" id="who">Signed in as <strong>${whoami.caller}</strong> (policy ${whoami.policy}${whoami.admin ? ", admin" : ""})${" "}
+        <button type="button" id="sign-out" onClick=${signOut}>Sign out</button></p>`}
     </header>
     <main id="main" tabindex="-1">${view}</main>`;
 }
 
 // The static "Loading" text goes first: render() keeps what it did not make.
-const root = document.getElementById("app");
-root.textContent = "";
-render(html`<${App} />`, root);
+async function start() {
+  if (SERVER) {
+    // Who is signed in, and the CSRF token of the session (GET /v1/whoami).
+    whoami = await api("/v1/whoami");
+  }
+  const root = document.getElementById("app");
+  root.textContent = "";
+  render(html`<${App} />`, root);
+}
+start();
