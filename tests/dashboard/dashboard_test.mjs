@@ -247,10 +247,21 @@ check("the CSV export has a header and a row per event", csv.split("\r\n").filte
   `${csv.split("\r\n").length} rows for ${logLines} lines`);
 await page.screenshot({ path: join(SHOTS, "audit.png"), fullPage: true });
 
+// --- the activity view counts what `sessions list` has ---------------------
+await page.goto(`${origin}/#/activity`, { waitUntil: "networkidle0" });
+await page.waitForSelector("#activity-by-day tbody tr");
+const perDay = await page.$$eval("#activity-by-day tbody tr", (rows) => rows.map((row) => Number(row.children[3].textContent)));
+const listed = JSON.parse(tryaudex("sessions", "list", "--all", "--json"));
+check("the activity's sessions per day add up to `sessions list`", perDay.reduce((a, b) => a + b, 0) === listed.length,
+  `${perDay} vs ${listed.length}`);
+const drawn = await page.evaluate(() => Chart.getChart("chart-by-day").data.datasets.reduce((sum, d) => sum + d.data.reduce((a, b) => a + b, 0), 0));
+check("the activity chart draws every session", drawn === listed.length, `${drawn} vs ${listed.length}`);
+await page.screenshot({ path: join(SHOTS, "activity.png"), fullPage: true });
+
 // --- accessibility and 200 % zoom on every view -----------------------------
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-for (const view of ["#/sessions", `#/sessions/${target}`, "#/audit", "#/explorer"]) {
+for (const view of ["#/sessions", `#/sessions/${target}`, "#/audit", "#/explorer", "#/activity"]) {
   await page.goto(`${origin}/${view}`, { waitUntil: "networkidle0" });
   if (view === "#/explorer") {
     await page.type("#explore-allow", "s3:Get*");

@@ -14,6 +14,7 @@
 #include "adapters/store/session_store.h"
 #include "catalog/action_catalog.h"
 #include "catalog/profile_views.h"
+#include "core/audit/activity.h"
 #include "core/audit/audit_chain.h"
 #include "core/audit/session_record.h"
 #include "core/base/crypto.h"
@@ -258,6 +259,7 @@ WebResponse DashboardApi::Api(const WebRequest& request) {
   if (path == "/api/v1/audit/export") return AuditExport(request);
   if (path == "/api/v1/policies/profiles") return Profiles();
   if (path == "/api/v1/policies/explain") return Explain(request);
+  if (path == "/api/v1/activity") return Activity(request);
   return JsonError(404, "not_found", fmt::format("no API route {} (docs/dashboard.md)", path));
 }
 
@@ -459,6 +461,39 @@ WebResponse DashboardApi::Explain(const WebRequest& request) {
                    {"policy_limit", kSessionPolicyLimit},
                    {"warnings", notices_}};
   for (const std::string& warning : plan.request.warnings) json["warnings"].push_back(warning);
+  return JsonReply(200, json);
+}
+
+WebResponse DashboardApi::Activity(const WebRequest& request) {
+  size_t days = 14;
+  if (const std::string text = request.Param("days"); !text.empty()) {
+    const auto value = ParseCount(text);
+    if (!value || *value == 0 || *value > 90) {
+      return JsonError(400, "bad_request", "days must be a whole number from 1 to 90");
+    }
+    days = *value;
+  }
+  const SessionStore store(world_.paths.state_dir);
+  auto listing = store.List();
+  if (!listing) return JsonError(503, "state_unreadable", listing.error().message);
+  // Whole UTC days: today and the days - 1 before it.
+  const TimePoint since = std::chrono::floor<std::chrono::days>(world_.clock()) -
+                          std::chrono::days(static_cast<int>(days) - 1);
+  ActivityCounter counter;
+  for (const SessionRecord& record : listing->sessions) {
+    if (record.created < since) continue;
+    counter.AddSession(
+        record.created, std::string(ProviderName(record.provider)), record.profile.value_or(""),
+        record.requested_actions.empty() ? record.actions : record.requested_actions);
+  }
+  OrderedJson json = ActivityJson(counter.Finish(since));
+  json["days"] = days;
+  json["scope"] = "local";
+  json["truncated"] = false;
+  // Locally nothing is refused by a rule after a session exists (the CLI
+  // refuses before it starts one), and no STS latency is recorded: the team
+  // server has both.
+  json["sts_latency"] = nullptr;
   return JsonReply(200, json);
 }
 

@@ -45,6 +45,7 @@ class DashboardApi {
   WebResponse AuditExport(const WebRequest& request);
   WebResponse Profiles();
   WebResponse Explain(const WebRequest& request);
+  WebResponse Activity(const WebRequest& request);
 
   World world_;
   std::string login_token_sha256_;

@@ -307,6 +307,8 @@ ApiResponse TeamServer::Handle(const ApiRequest& request) {
     response = WhoAmI(request);
   } else if (request.path == "/v1/login-config" && get) {
     response = LoginConfig();
+  } else if (request.path == "/v1/activity" && get) {
+    response = ActivityReport(request);
   } else if (request.path == "/v1/audit" && get) {
     response = ReadAudit(request);
   } else if (request.path == "/v1/audit:verify" && get) {

@@ -62,7 +62,8 @@ ApiResponse ApiError(int status, std::string_view code, std::string_view message
 inline constexpr const char* kUiSessionCookie = "audex_ui";
 
 // The web UI's headers (web_ui.cc), put on every reply: a strict
-// Content-Security-Policy, no framing, no sniffing, no referrer, no cache.
+// Content-Security-Policy, no framing, no sniffing, no referrer to another
+// origin, no cache.
 void AddUiSecurityHeaders(ApiResponse& response);
 // The origin a browser reaches this server at: http(s)://HOST.
 std::string UiOrigin(const ApiRequest& request, bool tls);
@@ -135,6 +136,11 @@ class TeamServer {
   ApiResponse UiOpenSession(const TeamCaller& caller, std::optional<std::string> api_token_sha256,
                             TimePoint expires_at, bool secure);
   std::string UiCsrfToken(const std::string& session_sha256) const;
+
+  // GET /v1/activity (activity.cc): the Activity view's counts over the
+  // caller's own grants (an admin's: everyone's) and refusals, and this
+  // replica's STS latency.
+  ApiResponse ActivityReport(const ApiRequest& request);
 
   ApiResponse Ready();
   ApiResponse PostGrant(const ApiRequest& request);

@@ -143,7 +143,7 @@ std::string UiOrigin(const ApiRequest& request, bool tls) {
 // The UI's headers, on every reply of the server (the API's JSON too): a
 // Content-Security-Policy that allows only this origin's own scripts,
 // styles and fetches (no inline script, no eval), no framing, no sniffing,
-// no referrer, no caching.
+// no referrer to other origins, no caching.
 void AddUiSecurityHeaders(ApiResponse& response) {
   response.headers.emplace(
       "Content-Security-Policy",
@@ -151,7 +151,11 @@ void AddUiSecurityHeaders(ApiResponse& response) {
       "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
   response.headers.emplace("X-Frame-Options", "DENY");
   response.headers.emplace("X-Content-Type-Options", "nosniff");
-  response.headers.emplace("Referrer-Policy", "no-referrer");
+  // same-origin, not no-referrer: under no-referrer a browser sends
+  // "Origin: null" on a POST (Fetch standard, "append a request Origin
+  // header"), and the CSRF check needs the real one. Nothing leaves to
+  // another origin either way.
+  response.headers.emplace("Referrer-Policy", "same-origin");
   response.headers.emplace("Cache-Control", "no-store");
 }
 

@@ -463,6 +463,111 @@ function Explorer() {
     </section>`;
 }
 
+// ---- Activity ----
+
+// Chart.js (pinned in package-lock.json, compiled in like the rest, loaded
+// by index.html as window.Chart). Every chart has its numbers in a table
+// beside it: the table is what a screen reader reads and what a test checks.
+const PALETTE = ["#0b5cad", "#b35900", "#2e7d32", "#8e24aa", "#c62828", "#00838f", "#5d4037", "#455a64"];
+
+function ChartCanvas({ id, label, config }) {
+  const ref = useRef(null);
+  const data = JSON.stringify(config.data);
+  useEffect(() => {
+    if (!window.Chart || !ref.current) return undefined;
+    const chart = new window.Chart(ref.current, {
+      ...config,
+      options: { animation: false, responsive: true, maintainAspectRatio: false, ...(config.options || {}) },
+    });
+    return () => chart.destroy();
+  }, [data]);
+  return html`<div class="chart"><canvas id=${id} ref=${ref} role="img" aria-label=${label}></canvas></div>`;
+}
+
+// The days of the window, oldest first ("2026-12-06"), from `since`.
+function windowDays(since, days) {
+  const first = Date.parse(since);
+  return Array.from({ length: days }, (_, i) => new Date(first + i * 86400000).toISOString().slice(0, 10));
+}
+
+function Activity() {
+  const [days, setDays] = useState("14");
+  const [data, setData] = useState(null);
+  const [error, setError] = useState("");
+  useEffect(() => {
+    api(`${SERVER ? "/v1/activity" : "/api/v1/activity"}${query({ days })}`)
+      .then((body) => { setData(body); setError(""); })
+      .catch((e) => setError(e.message));
+  }, [days]);
+  const noun = SERVER ? "grants" : "sessions";
+  let charts = null;
+  if (data) {
+    const labels = windowDays(data.since, data.days);
+    const seriesNames = [...new Set(data.sessions_by_day.map((r) => `${r.provider} / ${r.profile || "no profile"}`))];
+    const datasets = seriesNames.map((name, i) => ({
+      label: name,
+      backgroundColor: PALETTE[i % PALETTE.length],
+      data: labels.map((day) => data.sessions_by_day
+        .filter((r) => r.day === day && `${r.provider} / ${r.profile || "no profile"}` === name)
+        .reduce((sum, r) => sum + r.count, 0)),
+    }));
+    const sts = data.sts_latency;
+    let previous = 0;
+    const stsRows = sts ? sts.buckets.map((b) => { const n = b.count - previous; previous = b.count; return { le: b.le_ms, count: n }; }) : [];
+    charts = html`
+      <h3 id="by-day-heading">${SERVER ? "Grants" : "Sessions"} per day by provider and profile</h3>
+      <${ChartCanvas} id="chart-by-day" label=${`${noun} per day, stacked by provider and profile; the numbers are in the table below`}
+        config=${{ type: "bar", data: { labels, datasets }, options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } } }} />
+      <div class="table-wrap"><table id="activity-by-day">
+        <caption class="muted">${data.sessions_by_day.length ? `The numbers of the chart (${data.scope === "caller" ? "your own" : data.scope === "local" ? "this machine's" : "everyone's"} ${noun})` : `No ${noun} in these days.`}</caption>
+        <thead><tr><th scope="col">Day (UTC)</th><th scope="col">Provider</th><th scope="col">Profile</th><th scope="col">${SERVER ? "Grants" : "Sessions"}</th></tr></thead>
+        <tbody>${data.sessions_by_day.map((r) => html`<tr key=${r.day + r.provider + r.profile}><td>${r.day}</td><td>${r.provider}</td><td>${r.profile || "—"}</td><td>${r.count}</td></tr>`)}</tbody>
+      </table></div>
+      <h3 id="actions-heading">Most requested actions</h3>
+      <${ChartCanvas} id="chart-actions" label="the most requested actions; the numbers are in the table below"
+        config=${{ type: "bar", data: { labels: data.top_actions.map((a) => a.action), datasets: [{ label: noun, backgroundColor: PALETTE[0], data: data.top_actions.map((a) => a.count) }] },
+          options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } } }} />
+      <div class="table-wrap"><table id="activity-actions">
+        <thead><tr><th scope="col">Action</th><th scope="col">${SERVER ? "Grants" : "Sessions"} asking for it</th></tr></thead>
+        <tbody>${data.top_actions.map((a) => html`<tr key=${a.action}><td><code>${a.action}</code></td><td>${a.count}</td></tr>`)}</tbody>
+      </table></div>
+      <h3 id="refusals-heading">Refusals by rule</h3>
+      ${SERVER ? html`
+        <${ChartCanvas} id="chart-refusals" label="refused grant requests by the rule that refused them; the numbers are in the table below"
+          config=${{ type: "bar", data: { labels: data.refusals.map((r) => r.rule), datasets: [{ label: "refusals", backgroundColor: PALETTE[4], data: data.refusals.map((r) => r.count) }] },
+            options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } }} />
+        <div class="table-wrap"><table id="activity-refusals">
+          <caption class="muted">${data.refusals.length ? "grant_refused events in the audit chain" : "No refusals in these days."}</caption>
+          <thead><tr><th scope="col">Rule</th><th scope="col">Refusals</th></tr></thead>
+          <tbody>${data.refusals.map((r) => html`<tr key=${r.rule}><td><code>${r.rule}</code></td><td>${r.count}</td></tr>`)}</tbody>
+        </table></div>`
+        : html`<p class="muted">Locally the CLI refuses a request before any session exists, and records nothing: the team server's Activity counts its refusals.</p>`}
+      <h3 id="sts-heading">STS latency</h3>
+      ${sts ? html`
+        <p id="activity-sts-summary">${sts.calls} STS call${sts.calls === 1 ? "" : "s"}, ${sts.mean_ms} ms on average (${sts.source}).</p>
+        <${ChartCanvas} id="chart-sts" label="STS calls by how long they took; the numbers are in the table below"
+          config=${{ type: "bar", data: { labels: stsRows.map((b) => `≤ ${b.le} ms`), datasets: [{ label: "STS calls", backgroundColor: PALETTE[2], data: stsRows.map((b) => b.count) }] },
+            options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } }} />
+        <div class="table-wrap"><table id="activity-sts">
+          <thead><tr><th scope="col">Took at most</th><th scope="col">Calls</th></tr></thead>
+          <tbody>${stsRows.map((b) => html`<tr key=${b.le}><td>${b.le} ms</td><td>${b.count}</td></tr>`)}</tbody>
+        </table></div>`
+        : html`<p class="muted">Local sessions do not record how long STS took; the team server's Activity shows it.</p>`}`;
+  }
+  return html`
+    <section aria-labelledby="activity-heading">
+      <${Heading} id="activity-heading">Activity<//>
+      <form class="filters" aria-label="Which days" onSubmit=${(e) => e.preventDefault()}>
+        <${Field} label="Days" id="activity-days">
+          <select id="activity-days" value=${days} onChange=${(e) => setDays(e.target.value)}>
+            <option value="7">7</option><option value="14">14</option><option value="30">30</option><option value="90">90</option>
+          </select><//>
+      </form>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      <div id="activity-result">${data ? charts : html`<p>Loading…</p>`}</div>
+    </section>`;
+}
+
 // ---- The frame ----
 
 // The hash names the view, so the skip link moves focus instead of the hash.
@@ -474,8 +579,8 @@ function skipToMain(event) {
 // The views each face has. (Approvals, on the server, will be one more:
 // GET /v1/requests and its approve/deny — built with the approvals API.)
 const VIEWS = SERVER
-  ? [["#/grants", "Grants"], ["#/audit", "Audit"]]
-  : [["#/sessions", "Sessions"], ["#/audit", "Audit"], ["#/explorer", "Policy explorer"]];
+  ? [["#/grants", "Grants"], ["#/audit", "Audit"], ["#/activity", "Activity"]]
+  : [["#/sessions", "Sessions"], ["#/audit", "Audit"], ["#/explorer", "Policy explorer"], ["#/activity", "Activity"]];
 
 // Signing out ends the session in the server's store (POST, with the CSRF
 // token), then goes back to the login page.
@@ -492,6 +597,7 @@ function App() {
   else if (grant) view = html`<${GrantPage} id=${grant[1]} key=${grant[1]} />`;
   else if (hash === "#/audit") view = html`<${Audit} />`;
   else if (hash === "#/explorer" && !SERVER) view = html`<${Explorer} />`;
+  else if (hash === "#/activity") view = html`<${Activity} />`;
   else view = SERVER ? html`<${Grants} />` : html`<${Sessions} />`;
   const current = session ? "#/sessions" : grant ? "#/grants" : hash;
   return html`
