@@ -460,6 +460,8 @@ function Explorer() {
         <progress max=${result.policy_limit} value=${Math.min(result.policy_size, result.policy_limit)} aria-labelledby="explore-policy-heading"></progress>
         ${result.policy_document ? html`<pre id="explore-policy" tabindex="0">${JSON.stringify(JSON.parse(result.policy_document), null, 2)}</pre>` : html`<p class="muted">No policy document for this provider.</p>`}`}
       </div>
+      <${Compare} profiles=${profiles.filter((p) => !p.provider || p.provider === "aws")} />
+      <${Drift} />
     </section>`;
 }
 
@@ -565,6 +567,116 @@ function Activity() {
       </form>
       ${error && html`<p class="error" role="alert">${error}</p>`}
       <div id="activity-result">${data ? charts : html`<p>Loading…</p>`}</div>
+    </section>`;
+}
+
+// ---- Comparing two profiles, and a drift report ----
+
+// The actions a plan grants, each wildcard expanded as `policies expand`
+// does (the explain reply's "patterns"): what two profiles are compared on.
+function planActions(result) {
+  const actions = new Set();
+  const patterns = new Map(result.patterns.map((p) => [p.pattern, p.actions.map((a) => a.action)]));
+  for (const granted of result.plan.actions) {
+    if (patterns.has(granted.action)) patterns.get(granted.action).forEach((a) => actions.add(a));
+    else actions.add(granted.action);
+  }
+  return actions;
+}
+
+function Compare({ profiles }) {
+  const [a, setA] = useState("");
+  const [b, setB] = useState("");
+  const [results, setResults] = useState(null);
+  const [error, setError] = useState("");
+  useEffect(() => {
+    if (!a || !b) { setResults(null); return; }
+    Promise.all([a, b].map((name) => api(`/api/v1/policies/explain${query({ profile: name })}`)))
+      .then((both) => {
+        const failed = both.find((r) => !r.ok);
+        if (failed) { setError(failed.error); setResults(null); return; }
+        setError("");
+        setResults(both);
+      })
+      .catch((e) => setError(e.message));
+  }, [a, b]);
+  let diff = null;
+  if (results) {
+    const [left, right] = results.map(planActions);
+    const onlyA = [...left].filter((x) => !right.has(x)).sort();
+    const onlyB = [...right].filter((x) => !left.has(x)).sort();
+    const both = [...left].filter((x) => right.has(x)).sort();
+    const list = (id, title, items) => html`
+      <div class="column"><h4 id=${`${id}-heading`}>${title}: <span class="count" id=${`${id}-count`}>${items.length}</span></h4>
+        <ul id=${id} aria-labelledby=${`${id}-heading`}>${items.map((x) => html`<li key=${x}><code>${x}</code></li>`)}</ul></div>`;
+    diff = html`
+      <p id="compare-sizes">Session policy sizes: <strong>${a}</strong> ${results[0].policy_size.toLocaleString("en")},
+        <strong>${b}</strong> ${results[1].policy_size.toLocaleString("en")} of ${results[0].policy_limit.toLocaleString("en")} characters.</p>
+      <div class="columns">
+        ${list("compare-only-a", `Only in ${a}`, onlyA)}
+        ${list("compare-both", "In both", both)}
+        ${list("compare-only-b", `Only in ${b}`, onlyB)}
+      </div>`;
+  }
+  const picker = (id, label, value, set) => html`
+    <${Field} label=${label} id=${id}>
+      <select id=${id} value=${value} onChange=${(e) => set(e.target.value)}>
+        <option value="">choose</option>
+        ${profiles.map((p) => html`<option key=${p.name} value=${p.name}>${p.name}</option>`)}
+      </select><//>`;
+  return html`
+    <section aria-labelledby="compare-heading">
+      <h3 id="compare-heading">Compare two profiles</h3>
+      <p class="muted">Each profile as <code>run --dry-run --profile</code> plans it (deny list applied), wildcards expanded as <code>policies expand</code> does.</p>
+      <form class="filters" aria-label="Profiles to compare" onSubmit=${(e) => e.preventDefault()}>
+        ${picker("compare-a", "Profile A", a, setA)}${picker("compare-b", "Profile B", b, setB)}
+      </form>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      <div aria-live="polite">${diff}</div>
+    </section>`;
+}
+
+// A `tryaudex drift --json` report the person loads from a file: read in
+// the browser (nothing is sent anywhere) and shown as two columns, what the
+// role allows beyond the expected set and what the expected set needs that
+// the role does not allow. The dashboard does not call IAM itself: that
+// needs base credentials with IAM read rights, which a loopback page
+// should not wield.
+function Drift() {
+  const [report, setReport] = useState(null);
+  const [error, setError] = useState("");
+  const load = (event) => {
+    const file = event.target.files[0];
+    if (!file) return;
+    file.text().then((text) => {
+      const parsed = JSON.parse(text);
+      if (!parsed || !Array.isArray(parsed.additional) || !Array.isArray(parsed.missing) || !parsed.summary) {
+        throw new Error("this is not the JSON of tryaudex drift --json");
+      }
+      setReport(parsed);
+      setError("");
+    }).catch((e) => { setReport(null); setError(`Cannot read ${file.name}: ${e.message}`); });
+  };
+  const entry = (e) => html`<li key=${e.action}><code>${e.action}</code>${e.conditional ? " (conditional)" : ""}
+    ${(e.policies || []).length ? html` <span class="muted">— ${e.policies.join(", ")}${e.via ? ` via ${e.via}` : ""}</span>` : ""}
+    ${(e.reasons || []).length ? html` <span class="muted">— ${e.reasons.join("; ")}</span>` : ""}</li>`;
+  return html`
+    <section aria-labelledby="drift-heading">
+      <h3 id="drift-heading">Drift report</h3>
+      <p class="muted">Load the output of <code>tryaudex drift --role-arn ARN --expected-policy PROFILE --json</code>.</p>
+      <div class="field"><label for="drift-file">Drift report (JSON)</label>
+        <input type="file" id="drift-file" accept=".json,application/json" onChange=${load} /></div>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      ${report && html`
+        <p id="drift-verdict" class=${`status ${report.drift ? "bad" : "ok"}`}>${report.drift ? "Drift" : "No drift"}: role <code>${report.role_arn}</code> against ${report.expected.kind} <strong>${report.expected.name}</strong>.
+          ${report.summary.expected} expected, ${report.summary.granted} allowed by the role, ${report.summary.matched} matched.</p>
+        <div class="columns two">
+          <div class="column"><h4 id="drift-additional-heading">The role allows, ${report.expected.name} does not: <span id="drift-additional-count">${report.additional.length}</span></h4>
+            <ul id="drift-additional" aria-labelledby="drift-additional-heading">${report.additional.map(entry)}</ul></div>
+          <div class="column"><h4 id="drift-missing-heading">${report.expected.name} needs, the role does not allow: <span id="drift-missing-count">${report.missing.length}</span></h4>
+            <ul id="drift-missing" aria-labelledby="drift-missing-heading">${report.missing.map(entry)}</ul></div>
+        </div>
+        ${report.limited.length > 0 && html`<p class="muted">Expected but conditional on the role: ${report.limited.map((e) => e.action).join(", ")}</p>`}`}
     </section>`;
 }
 
