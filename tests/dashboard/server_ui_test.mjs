@@ -6,6 +6,7 @@
 //
 //   node server_ui_test.mjs path/to/tryaudex SCREENSHOT_DIR
 import puppeteer from "puppeteer-core";
+import { execFileSync } from "node:child_process";
 import { readFileSync, mkdirSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -270,6 +271,37 @@ check("the STS latency chart counts the calls /metrics counts", stsCalls >= 2 &&
   `${stsSummary} / ${stsRows} vs ${stsCalls}`);
 await admin.screenshot({ path: join(SHOTS, "server-activity.png"), fullPage: true });
 await accessible(admin, "the activity view");
+
+// The policy explorer on the server: comparing two profiles gives the sets
+// `run --dry-run` and `policies expand` make (the server has no deny list).
+const tryaudex = (...args) => execFileSync(BIN, args, { encoding: "utf8", env: process.env });
+const profileActions = (name) => {
+  const planned = JSON.parse(tryaudex("run", "--dry-run", "--json", "--role-arn", "arn:aws:iam::123456789012:role/x", "--profile", name, "--", "true"));
+  const actions = new Set();
+  for (const { action } of planned.actions) {
+    if (/[*?]/.test(action)) JSON.parse(tryaudex("policies", "expand", action, "--json"))[0].actions.forEach((a) => actions.add(a.action));
+    else actions.add(action);
+  }
+  return actions;
+};
+await admin.goto(`${ORIGIN}/ui/#/explorer`, { waitUntil: "networkidle0" });
+await admin.waitForSelector("#compare-a option[value='s3-readwrite']");
+await admin.select("#compare-a", "s3-readonly");
+await admin.select("#compare-b", "s3-readwrite");
+await admin.waitForSelector("#compare-only-b-count");
+const shownCompare = await admin.evaluate(() => ["compare-only-a", "compare-both", "compare-only-b"].map((id) => Number(document.getElementById(`${id}-count`).textContent)));
+const ro = profileActions("s3-readonly");
+const rw = profileActions("s3-readwrite");
+const expectCompare = [[...ro].filter((x) => !rw.has(x)).length, [...ro].filter((x) => rw.has(x)).length, [...rw].filter((x) => !ro.has(x)).length];
+check("comparing two profiles on the server equals the dry runs expanded by `policies expand`",
+  JSON.stringify(shownCompare) === JSON.stringify(expectCompare) && expectCompare[2] > 0, `${shownCompare} vs ${expectCompare}`);
+await admin.type("#explore-allow", "s3:Get*");
+await admin.waitForSelector('details[data-pattern="s3:Get*"] .count', { timeout: 10000 });
+const serverCount = Number(await admin.$eval('details[data-pattern="s3:Get*"] .count', (e) => e.textContent));
+check("the server explorer's count for s3:Get* equals `policies expand`",
+  serverCount === JSON.parse(tryaudex("policies", "expand", "s3:Get*", "--json"))[0].count, serverCount);
+await admin.screenshot({ path: join(SHOTS, "server-explorer.png"), fullPage: true });
+await accessible(admin, "the server's policy explorer");
 
 // The audit view, for an admin: the chain is intact, events from the store.
 await admin.goto(`${ORIGIN}/ui/#/audit`, { waitUntil: "networkidle0" });

@@ -157,6 +157,41 @@ std::optional<EmbeddedAsset> FindDashboardAsset(std::string_view path) {
   return std::nullopt;
 }
 
+nlohmann::ordered_json PlanExplanationJson(const SessionPlan& plan,
+                                           const std::vector<std::string>& warnings) {
+  // Each wildcard's actions and access levels, as `policies expand` lists
+  // them (catalog/profile_views.h).
+  std::vector<std::string> wildcards;
+  if (plan.request.provider == Provider::kAws) {
+    for (const GrantedAction& granted : plan.request.actions) {
+      if (IsWildcard(granted.action)) wildcards.push_back(granted.action);
+    }
+  }
+  OrderedJson patterns = OrderedJson::array();
+  if (!wildcards.empty()) {
+    if (auto expanded = ExpandPatterns(ActionCatalog::Builtin(), wildcards)) {
+      patterns = ExpandedPatternsJson(*expanded);
+    }
+  }
+  OrderedJson json{{"ok", true},
+                   {"plan", SessionPlanJson(plan, false)},
+                   {"patterns", std::move(patterns)},
+                   {"policy_document", plan.policy ? OrderedJson(plan.policy_json) : OrderedJson()},
+                   {"policy_size", plan.policy_json.size()},
+                   {"policy_limit", kSessionPolicyLimit},
+                   {"warnings", warnings}};
+  for (const std::string& warning : plan.request.warnings) json["warnings"].push_back(warning);
+  return json;
+}
+
+nlohmann::ordered_json ProfilesListJson(const ProfileCatalog& profiles) {
+  OrderedJson list = OrderedJson::array();
+  for (const Profile* profile : ProfilesFor(profiles, std::nullopt)) {
+    list.push_back(ProfileJson(*profile, profiles));
+  }
+  return list;
+}
+
 void AddSecurityHeaders(WebResponse& response) {
   response.headers.emplace_back(
       "Content-Security-Policy",
@@ -403,11 +438,8 @@ WebResponse DashboardApi::Profiles() {
   notices_.clear();
   auto loaded = LoadConfigurationNoting(world_);
   if (!loaded) return JsonError(400, "bad_configuration", loaded.error().message);
-  OrderedJson profiles = OrderedJson::array();
-  for (const Profile* profile : ProfilesFor(loaded->profiles, std::nullopt)) {
-    profiles.push_back(ProfileJson(*profile, loaded->profiles));
-  }
-  return JsonReply(200, OrderedJson{{"profiles", std::move(profiles)}, {"warnings", notices_}});
+  return JsonReply(
+      200, OrderedJson{{"profiles", ProfilesListJson(loaded->profiles)}, {"warnings", notices_}});
 }
 
 WebResponse DashboardApi::Explain(const WebRequest& request) {
@@ -438,29 +470,7 @@ WebResponse DashboardApi::Explain(const WebRequest& request) {
         200,
         OrderedJson{{"ok", false}, {"error", planned.error().message}, {"warnings", notices_}});
   }
-  const SessionPlan& plan = planned->plan;
-  // Each wildcard's actions and access levels, as `policies expand` lists
-  // them (catalog/profile_views.h).
-  std::vector<std::string> wildcards;
-  if (plan.request.provider == Provider::kAws) {
-    for (const GrantedAction& granted : plan.request.actions) {
-      if (IsWildcard(granted.action)) wildcards.push_back(granted.action);
-    }
-  }
-  OrderedJson patterns = OrderedJson::array();
-  if (!wildcards.empty()) {
-    if (auto expanded = ExpandPatterns(ActionCatalog::Builtin(), wildcards)) {
-      patterns = ExpandedPatternsJson(*expanded);
-    }
-  }
-  OrderedJson json{{"ok", true},
-                   {"plan", SessionPlanJson(plan, false)},
-                   {"patterns", std::move(patterns)},
-                   {"policy_document", plan.policy ? OrderedJson(plan.policy_json) : OrderedJson()},
-                   {"policy_size", plan.policy_json.size()},
-                   {"policy_limit", kSessionPolicyLimit},
-                   {"warnings", notices_}};
-  for (const std::string& warning : plan.request.warnings) json["warnings"].push_back(warning);
+  OrderedJson json = PlanExplanationJson(planned->plan, notices_);
   return JsonReply(200, json);
 }
 

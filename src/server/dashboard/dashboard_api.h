@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -16,6 +17,8 @@
 #include "adapters/webserver/web_module.h"
 #include "core/base/result.h"
 #include "core/base/secret.h"
+#include "core/plan/session_plan.h"
+#include "core/policy/profile.h"
 #include "server/dashboard/dashboard_assets.h"
 #include "session/world.h"
 
@@ -62,6 +65,15 @@ std::string CookieValue(std::string_view header, std::string_view name);
 // The page's file at `path` ("/" is "/index.html"), the same for the local
 // dashboard and the team server's /ui.
 std::optional<EmbeddedAsset> FindDashboardAsset(std::string_view path);
+
+// What the policy explorer shows of a plan (GET /api/v1/policies/explain
+// here, GET /v1/plan on the team server): {"ok": true, "plan" (the `run
+// --dry-run --json` plan), "patterns" (each wildcard as `policies expand
+// --json`), "policy_document", "policy_size", "policy_limit", "warnings"}.
+nlohmann::ordered_json PlanExplanationJson(const SessionPlan& plan,
+                                           const std::vector<std::string>& warnings);
+// Every profile as `policies list --json` prints it.
+nlohmann::ordered_json ProfilesListJson(const ProfileCatalog& profiles);
 
 // The cookie that carries a dashboard session.
 inline constexpr const char* kDashboardCookie = "audex_dashboard";

@@ -1,7 +1,9 @@
-// GET /v1/activity?days=N (docs/team-mode.md, "Activity"): what the web
-// UI's Activity view charts, from the store and this replica's metrics.
-// The caller sees what GET /v1/grants and the audit would show them: a
-// non-admin their own grants and refusals, an admin everyone's.
+// What the web UI's views read beyond grants and the audit (docs/team-mode.md):
+// GET /v1/activity?days=N, the Activity view's counts from the store and
+// this replica's metrics (the caller sees what GET /v1/grants and the audit
+// would show them: a non-admin their own grants and refusals, an admin
+// everyone's); GET /v1/profiles and GET /v1/plan, the policy explorer's
+// profiles and dry runs with this server's profiles and deny list.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,7 +11,9 @@
 #include "core/audit/activity.h"
 #include "core/base/rfc3339.h"
 #include "core/base/text.h"
+#include "server/dashboard/dashboard_api.h"
 #include "server/team/team_server.h"
+#include "session/planner.h"
 
 namespace audex {
 namespace {
@@ -110,6 +114,61 @@ ApiResponse TeamServer::ActivityReport(const ApiRequest& request) {
       {"buckets", std::move(buckets)}};
   ApiResponse response;
   response.body = reply.dump();
+  return response;
+}
+
+ApiResponse TeamServer::ListProfiles(const ApiRequest& request) {
+  ApiResponse refused;
+  auto who = Authenticate(request, refused);
+  if (!who) return refused;
+  const LoadedConfiguration loaded = PlanningConfiguration(*who->config);
+  ApiResponse response;
+  response.body = OrderedJson{{"profiles", ProfilesListJson(loaded.profiles)}}.dump();
+  return response;
+}
+
+ApiResponse TeamServer::DryRunPlan(const ApiRequest& request) {
+  ApiResponse refused;
+  auto who = Authenticate(request, refused);
+  if (!who) return refused;
+  const auto optional = [&request](const char* name) -> std::optional<std::string> {
+    const auto found = request.query.find(name);
+    if (found == request.query.end() || found->second.empty()) return std::nullopt;
+    return found->second.substr(0, 4096);
+  };
+  SessionRequest session;
+  session.allow = optional("allow");
+  session.profile = optional("profile");
+  session.resource = optional("resource");
+  session.provider = optional("provider");
+  session.ttl = optional("ttl");
+  if (!session.allow && !session.profile) {
+    return ApiError(400, "invalid_request", "give allow (the --allow text) or profile");
+  }
+  session.cache = CacheChoice::kOff;
+  session.serve = false;
+  session.sandbox = false;
+  // The plan POST /v1/grants would make (the same profiles, deny list and
+  // packing), without a role or an issue; whether the caller's rule set
+  // allows it is POST /v1/grants's decision.
+  const LoadedConfiguration loaded = PlanningConfiguration(*who->config);
+  World world = world_;
+  std::vector<std::string> warnings;
+  world.notify = [&warnings](NoticeLevel, const std::string& message) {
+    warnings.push_back(message);
+  };
+  PlanSettings settings;
+  settings.will_issue = false;
+  settings.configuration = &loaded;
+  auto planned = PlanRequest(session, world, settings);
+  ApiResponse response;
+  if (!planned) {
+    response.body =
+        OrderedJson{{"ok", false}, {"error", planned.error().message}, {"warnings", warnings}}
+            .dump();
+    return response;
+  }
+  response.body = PlanExplanationJson(planned->plan, warnings).dump();
   return response;
 }
 

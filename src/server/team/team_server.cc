@@ -88,6 +88,8 @@ OrderedJson GrantJson(const Grant& grant) {
   return json;
 }
 
+}  // namespace
+
 LoadedConfiguration PlanningConfiguration(const ServerConfig& config) {
   LoadedConfiguration loaded;
   loaded.config.role_arn = config.role_arn;
@@ -98,6 +100,8 @@ LoadedConfiguration PlanningConfiguration(const ServerConfig& config) {
   loaded.deny = config.deny;
   return loaded;
 }
+
+namespace {
 
 // What POST /v1/grants takes; anything else is refused by name.
 struct GrantBody {
@@ -309,6 +313,10 @@ ApiResponse TeamServer::Handle(const ApiRequest& request) {
     response = LoginConfig();
   } else if (request.path == "/v1/activity" && get) {
     response = ActivityReport(request);
+  } else if (request.path == "/v1/profiles" && get) {
+    response = ListProfiles(request);
+  } else if (request.path == "/v1/plan" && get) {
+    response = DryRunPlan(request);
   } else if (request.path == "/v1/audit" && get) {
     response = ReadAudit(request);
   } else if (request.path == "/v1/audit:verify" && get) {

@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/config/config_files.h"
 #include "adapters/oidc/token_verifier.h"
 #include "adapters/teamstore/team_store.h"
 #include "core/plan/session_plan.h"
@@ -53,6 +54,10 @@ struct ApiResponse {
 Result<TtlCap> CapGrantAtToken(SessionPlan& plan, TimePoint token_expires_at, TimePoint now);
 // What the grant reply says about the cap ("ttl_cap").
 nlohmann::ordered_json TtlCapJson(const TtlCap& cap);
+
+// What the planner is given on this server: its role, region, profiles and
+// deny list (server.toml), never the files of the process's home.
+LoadedConfiguration PlanningConfiguration(const ServerConfig& config);
 
 // {"error": {"code", "message", "rule"?}} with `status`.
 ApiResponse ApiError(int status, std::string_view code, std::string_view message,
@@ -141,6 +146,10 @@ class TeamServer {
   // caller's own grants (an admin's: everyone's) and refusals, and this
   // replica's STS latency.
   ApiResponse ActivityReport(const ApiRequest& request);
+  // GET /v1/profiles and GET /v1/plan (activity.cc): the policy explorer's
+  // profiles and dry-run plans with this server's profiles and deny list.
+  ApiResponse ListProfiles(const ApiRequest& request);
+  ApiResponse DryRunPlan(const ApiRequest& request);
 
   ApiResponse Ready();
   ApiResponse PostGrant(const ApiRequest& request);

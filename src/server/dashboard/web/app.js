@@ -278,6 +278,11 @@ function Audit() {
     </section>`;
 }
 
+// The explorer's two routes: the local dashboard's, or the team server's
+// (its own profiles and deny list).
+const PROFILES_PATH = SERVER ? "/v1/profiles" : "/api/v1/policies/profiles";
+const EXPLAIN_PATH = SERVER ? "/v1/plan" : "/api/v1/policies/explain";
+
 // ---- Grants (the team server) ----
 
 // GET /v1/grants: the caller's own grants, or everyone's for an admin
@@ -405,14 +410,14 @@ function Explorer() {
   const [result, setResult] = useState(null);
   const [error, setError] = useState("");
   useEffect(() => {
-    api("/api/v1/policies/profiles").then((body) => setProfiles(body.profiles)).catch((e) => setError(e.message));
+    api(PROFILES_PATH).then((body) => setProfiles(body.profiles)).catch((e) => setError(e.message));
   }, []);
   useEffect(() => {
     if (!allow.trim() && !profile) { setResult(null); return undefined; }
     let stopped = false;
     // Live as the person types, a moment after the last key.
     const timer = setTimeout(() => {
-      api(`/api/v1/policies/explain${query({ allow: allow.trim(), profile, resource: resource.trim() })}`)
+      api(`${EXPLAIN_PATH}${query({ allow: allow.trim(), profile, resource: resource.trim() })}`)
         .then((body) => { if (!stopped) { setResult(body); setError(""); } })
         .catch((e) => { if (!stopped) setError(e.message); });
     }, 250);
@@ -423,7 +428,9 @@ function Explorer() {
   return html`
     <section aria-labelledby="explorer-heading">
       <${Heading} id="explorer-heading">Policy explorer<//>
-      <p class="muted">What <code>tryaudex run --dry-run</code> would plan: the same resolution, deny list, catalog checks and packing.</p>
+      <p class="muted">${SERVER
+        ? html`What this server would plan for a grant (<code>GET /v1/plan</code>): its profiles and deny list, the same resolution and packing; whether your rule set allows it is decided when you ask.`
+        : html`What <code>tryaudex run --dry-run</code> would plan: the same resolution, deny list, catalog checks and packing.`}</p>
       <form class="filters" aria-label="What to resolve" onSubmit=${(e) => e.preventDefault()}>
         <${Field} label="--allow (actions, comma-separated)" id="explore-allow">
           <textarea id="explore-allow" rows="2" value=${allow} onInput=${(e) => setAllow(e.target.value)} placeholder="s3:Get*, s3:ListBucket"></textarea><//>
@@ -591,7 +598,7 @@ function Compare({ profiles }) {
   const [error, setError] = useState("");
   useEffect(() => {
     if (!a || !b) { setResults(null); return; }
-    Promise.all([a, b].map((name) => api(`/api/v1/policies/explain${query({ profile: name })}`)))
+    Promise.all([a, b].map((name) => api(`${EXPLAIN_PATH}${query({ profile: name })}`)))
       .then((both) => {
         const failed = both.find((r) => !r.ok);
         if (failed) { setError(failed.error); setResults(null); return; }
@@ -691,7 +698,7 @@ function skipToMain(event) {
 // The views each face has. (Approvals, on the server, will be one more:
 // GET /v1/requests and its approve/deny — built with the approvals API.)
 const VIEWS = SERVER
-  ? [["#/grants", "Grants"], ["#/audit", "Audit"], ["#/activity", "Activity"]]
+  ? [["#/grants", "Grants"], ["#/audit", "Audit"], ["#/explorer", "Policy explorer"], ["#/activity", "Activity"]]
   : [["#/sessions", "Sessions"], ["#/audit", "Audit"], ["#/explorer", "Policy explorer"], ["#/activity", "Activity"]];
 
 // Signing out ends the session in the server's store (POST, with the CSRF
@@ -708,7 +715,7 @@ function App() {
   if (session) view = html`<${SessionPage} id=${session[1]} key=${session[1]} />`;
   else if (grant) view = html`<${GrantPage} id=${grant[1]} key=${grant[1]} />`;
   else if (hash === "#/audit") view = html`<${Audit} />`;
-  else if (hash === "#/explorer" && !SERVER) view = html`<${Explorer} />`;
+  else if (hash === "#/explorer") view = html`<${Explorer} />`;
   else if (hash === "#/activity") view = html`<${Activity} />`;
   else view = SERVER ? html`<${Grants} />` : html`<${Sessions} />`;
   const current = session ? "#/sessions" : grant ? "#/grants" : hash;
