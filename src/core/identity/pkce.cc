@@ -1,27 +1,11 @@
 #include "core/identity/pkce.h"
 
-#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include "core/base/crypto.h"
 #include "core/wire/url.h"
 
 namespace audex {
-
-std::string Base64UrlEncode(std::string_view bytes) {
-  std::string standard(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(standard.data()),
-                                      reinterpret_cast<const unsigned char*>(bytes.data()),
-                                      static_cast<int>(bytes.size()));
-  standard.resize(static_cast<size_t>(written));
-  std::string url;
-  url.reserve(standard.size());
-  for (char c : standard) {
-    if (c == '=') break;
-    url.push_back(c == '+' ? '-' : c == '/' ? '_' : c);
-  }
-  return url;
-}
 
 std::string PkceChallengeS256(std::string_view code_verifier) {
   unsigned char digest[SHA256_DIGEST_LENGTH];

@@ -8,11 +8,9 @@
 #include <string>
 #include <string_view>
 
-namespace audex {
+#include "core/identity/jwt.h"  // Base64UrlEncode
 
-// RFC 4648 §5 base64url without padding (the encoder beside jwt.h's
-// Base64UrlDecode).
-std::string Base64UrlEncode(std::string_view bytes);
+namespace audex {
 
 // RFC 7636 §4.2, S256: BASE64URL(SHA256(ASCII(code_verifier))).
 std::string PkceChallengeS256(std::string_view code_verifier);
