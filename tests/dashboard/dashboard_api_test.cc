@@ -129,12 +129,17 @@ TEST_F(DashboardApiTest, EveryReplyCarriesTheSecurityHeaders) {
 TEST_F(DashboardApiTest, ThePageIsEmbedded) {
   const std::string cookie = Login();
   const WebResponse page = api_.Handle(Get("/", cookie));
-  EXPECT_NE(page.body.find("/assets/app.js"), std::string::npos);
+  // Relative, so that the same page works at / and at the team server's /ui/.
+  EXPECT_NE(page.body.find("\"assets/app.js\""), std::string::npos);
+  EXPECT_NE(page.body.find("\"assets/vendor/chart.umd.js\""), std::string::npos);
   EXPECT_EQ(page.body.find("<script>"), std::string::npos);  // no inline script
   const WebResponse library = api_.Handle(Get("/assets/vendor/preact-htm.js", cookie));
   EXPECT_EQ(library.status, 200);
   EXPECT_GT(library.body.size(), 1000u);
   EXPECT_EQ(Header(library, "Content-Type"), "text/javascript; charset=utf-8");
+  const WebResponse charts = api_.Handle(Get("/assets/vendor/chart.umd.js", cookie));
+  EXPECT_EQ(charts.status, 200);
+  EXPECT_NE(charts.body.find("Chart.js"), std::string::npos);
 }
 
 TEST_F(DashboardApiTest, AuditPagesAndVerification) {
@@ -221,6 +226,53 @@ TEST_F(DashboardApiTest, SessionsWithFilters) {
   EXPECT_EQ(one["policy_document"], *aws.policy);
   EXPECT_EQ(one["policy_size"], aws.policy->size());
   EXPECT_EQ(api_.Handle(Get("/api/v1/sessions/cccccccccccccccc", cookie)).status, 404);
+}
+
+TEST_F(DashboardApiTest, ActivityCountsSessionsPerDayAndActions) {
+  // The fixture's clock is hour 500000 since the epoch (a day's 16:00 UTC).
+  const TimePoint now = std::chrono::system_clock::time_point(std::chrono::hours(500000));
+  const SessionStore store(home_.path());
+  const auto save = [&](const std::string& id, TimePoint created,
+                        std::optional<std::string> profile, std::vector<std::string> asked) {
+    SessionRecord record;
+    record.id = id;
+    record.created = created;
+    record.expires = created + std::chrono::hours(1);
+    record.profile = std::move(profile);
+    record.requested_actions = std::move(asked);
+    record.actions = {"granted:Only"};
+    MarkEnded(record, 0, std::nullopt, created + std::chrono::minutes(1));
+    ASSERT_TRUE(store.Save(record));
+  };
+  save("aaaaaaaaaaaaaaaa", now - std::chrono::hours(1), "s3-readonly", {"s3:GetObject"});
+  save("bbbbbbbbbbbbbbbb", now - std::chrono::hours(2), "s3-readonly",
+       {"s3:GetObject", "s3:ListBucket"});
+  save("cccccccccccccccc", now - std::chrono::hours(26), std::nullopt, {});
+  save("dddddddddddddddd", now - std::chrono::hours(24 * 20), std::nullopt, {"s3:PutObject"});
+  const std::string cookie = Login();
+  const WebResponse response = api_.Handle(Get("/api/v1/activity?days=7", cookie));
+  ASSERT_EQ(response.status, 200) << response.body;
+  const auto json = nlohmann::json::parse(response.body);
+  const std::string today = FormatRfc3339(now).substr(0, 10);
+  const std::string yesterday = FormatRfc3339(now - std::chrono::hours(24)).substr(0, 10);
+  // The twenty-day-old session is outside the 7 days.
+  ASSERT_EQ(json["sessions_by_day"].size(), 2u) << json.dump();
+  EXPECT_EQ(json["sessions_by_day"][0]["day"], yesterday);
+  EXPECT_EQ(json["sessions_by_day"][0]["profile"], "");
+  EXPECT_EQ(json["sessions_by_day"][0]["count"], 1);
+  EXPECT_EQ(json["sessions_by_day"][1]["day"], today);
+  EXPECT_EQ(json["sessions_by_day"][1]["provider"], "aws");
+  EXPECT_EQ(json["sessions_by_day"][1]["profile"], "s3-readonly");
+  EXPECT_EQ(json["sessions_by_day"][1]["count"], 2);
+  // What was asked for; a session that asked nothing counts what it got.
+  ASSERT_EQ(json["top_actions"].size(), 3u) << json.dump();
+  EXPECT_EQ(json["top_actions"][0]["action"], "s3:GetObject");
+  EXPECT_EQ(json["top_actions"][0]["count"], 2);
+  EXPECT_EQ(json["since"],
+            FormatRfc3339(std::chrono::floor<std::chrono::days>(now) - std::chrono::days(6)));
+  EXPECT_TRUE(json["sts_latency"].is_null());
+  EXPECT_EQ(api_.Handle(Get("/api/v1/activity?days=0", cookie)).status, 400);
+  EXPECT_EQ(api_.Handle(Get("/api/v1/activity?days=91", cookie)).status, 400);
 }
 
 }  // namespace

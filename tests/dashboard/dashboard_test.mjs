@@ -247,10 +247,80 @@ check("the CSV export has a header and a row per event", csv.split("\r\n").filte
   `${csv.split("\r\n").length} rows for ${logLines} lines`);
 await page.screenshot({ path: join(SHOTS, "audit.png"), fullPage: true });
 
-// --- accessibility and 200 % zoom on every view -----------------------------
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-for (const view of ["#/sessions", `#/sessions/${target}`, "#/audit", "#/explorer"]) {
+// --- comparing two profiles: the sets `run --dry-run` and `policies expand` make
+const profileActions = (name) => {
+  const planned = JSON.parse(tryaudex("run", "--dry-run", "--json", "--role-arn", ROLE, "--profile", name, "--", "true"));
+  const actions = new Set();
+  for (const { action } of planned.actions) {
+    if (/[*?]/.test(action)) JSON.parse(tryaudex("policies", "expand", action, "--json"))[0].actions.forEach((a) => actions.add(a.action));
+    else actions.add(action);
+  }
+  return { actions, size: planned.policy_size };
+};
+await page.goto(`${origin}/#/explorer`, { waitUntil: "networkidle0" });
+await page.waitForSelector("#compare-a option[value='s3-readwrite']");
+await page.select("#compare-a", "s3-readonly");
+await page.select("#compare-b", "s3-readwrite");
+await page.waitForSelector("#compare-only-b-count");
+const shownCounts = await page.evaluate(() => ["compare-only-a", "compare-both", "compare-only-b"].map((id) => Number(document.getElementById(`${id}-count`).textContent)));
+const ro = profileActions("s3-readonly");
+const rw = profileActions("s3-readwrite");
+const expectCounts = [[...ro.actions].filter((x) => !rw.actions.has(x)).length, [...ro.actions].filter((x) => rw.actions.has(x)).length,
+  [...rw.actions].filter((x) => !ro.actions.has(x)).length];
+check("comparing s3-readonly with s3-readwrite: only-A, both, only-B counts equal the dry runs expanded by `policies expand`",
+  JSON.stringify(shownCounts) === JSON.stringify(expectCounts) && expectCounts[2] > 0, `${shownCounts} vs ${expectCounts}`);
+const sizes = await page.$eval("#compare-sizes", (e) => e.textContent);
+check("the comparison shows both documents' sizes as the dry runs have them",
+  sizes.includes(ro.size.toLocaleString("en")) && sizes.includes(rw.size.toLocaleString("en")), `${sizes} vs ${ro.size}, ${rw.size}`);
+
+// --- a drift report (tryaudex drift --json on moto's role) loaded from a file
+let driftJson = "";
+try {
+  driftJson = execFileSync(BIN, ["drift", "--role-arn", ROLE, "--expected-policy", "s3-readonly", "--json"], { encoding: "utf8", env: process.env });
+} catch (e) {
+  driftJson = e.stdout;  // exit 1: drift found, the report is on stdout
+}
+const driftPath = join(SHOTS, "..", "drift-report.json");
+writeFileSync(driftPath, driftJson);
+const drift = JSON.parse(driftJson);
+const chooser = await page.$("#drift-file");
+await chooser.uploadFile(driftPath);
+await page.waitForSelector("#drift-verdict");
+const driftShown = await page.evaluate(() => ({
+  additional: [...document.querySelectorAll("#drift-additional li code")].map((e) => e.textContent),
+  missing: [...document.querySelectorAll("#drift-missing li code")].map((e) => e.textContent),
+  verdict: document.getElementById("drift-verdict").textContent,
+}));
+check("the drift report's two columns are the report's additional and missing actions",
+  drift.additional.length > 0 && JSON.stringify(driftShown.additional) === JSON.stringify(drift.additional.map((e) => e.action)) &&
+  JSON.stringify(driftShown.missing) === JSON.stringify(drift.missing.map((e) => e.action)) && /^Drift/.test(driftShown.verdict),
+  `${driftShown.additional.length} vs ${drift.additional.length}; ${driftShown.verdict}`);
+await page.screenshot({ path: join(SHOTS, "explorer-compare-drift.png"), fullPage: true });
+await page.evaluate(axeSource);
+const compareAxe = await page.evaluate(() => axe.run(document, { resultTypes: ["violations"] }));
+const compareSerious = compareAxe.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+check("axe-core finds no serious violation with a comparison and a drift report shown", compareSerious.length === 0,
+  compareSerious.map((v) => `${v.id}: ${v.nodes.length}`).join("; "));
+await page.setViewport({ width: 640, height: 450 });
+const compareOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+check("the comparison and drift report are readable at 200 % zoom", compareOverflow <= 0, `${compareOverflow}px too wide`);
+await page.setViewport({ width: 1280, height: 900 });
+
+// --- the activity view counts what `sessions list` has ---------------------
+await page.goto(`${origin}/#/activity`, { waitUntil: "networkidle0" });
+await page.waitForSelector("#activity-by-day tbody tr");
+const perDay = await page.$$eval("#activity-by-day tbody tr", (rows) => rows.map((row) => Number(row.children[3].textContent)));
+const listed = JSON.parse(tryaudex("sessions", "list", "--all", "--json"));
+check("the activity's sessions per day add up to `sessions list`", perDay.reduce((a, b) => a + b, 0) === listed.length,
+  `${perDay} vs ${listed.length}`);
+const drawn = await page.evaluate(() => Chart.getChart("chart-by-day").data.datasets.reduce((sum, d) => sum + d.data.reduce((a, b) => a + b, 0), 0));
+check("the activity chart draws every session", drawn === listed.length, `${drawn} vs ${listed.length}`);
+await page.screenshot({ path: join(SHOTS, "activity.png"), fullPage: true });
+
+// --- accessibility and 200 % zoom on every view -----------------------------
+for (const view of ["#/sessions", `#/sessions/${target}`, "#/audit", "#/explorer", "#/activity"]) {
   await page.goto(`${origin}/${view}`, { waitUntil: "networkidle0" });
   if (view === "#/explorer") {
     await page.type("#explore-allow", "s3:Get*");

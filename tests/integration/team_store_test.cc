@@ -109,18 +109,19 @@ TEST_P(TeamStoreTest, MigratesAnEmptyDatabaseReportingEachStep) {
   });
   ASSERT_TRUE(report) << report.error().message;
   EXPECT_EQ(report->from, 0);
-  EXPECT_EQ(report->to, 3);
-  EXPECT_EQ(report->applied, (std::vector<int>{1, 2, 3}));
-  EXPECT_EQ(steps, (std::vector<std::string>{"1 starting", "1 applied", "2 starting", "2 applied",
-                                             "3 starting", "3 applied"}));
+  EXPECT_EQ(report->to, 4);
+  EXPECT_EQ(report->applied, (std::vector<int>{1, 2, 3, 4}));
+  EXPECT_EQ(steps,
+            (std::vector<std::string>{"1 starting", "1 applied", "2 starting", "2 applied",
+                                      "3 starting", "3 applied", "4 starting", "4 applied"}));
   EXPECT_TRUE(store_->RequireCurrentSchema());
-  EXPECT_EQ(Raw("SELECT version FROM schema_version ORDER BY version").size(), 3u);
+  EXPECT_EQ(Raw("SELECT version FROM schema_version ORDER BY version").size(), 4u);
 
   // Again: nothing to do.
   auto again = store_->Migrate();
   ASSERT_TRUE(again);
   EXPECT_TRUE(again->applied.empty());
-  EXPECT_EQ(again->from, 3);
+  EXPECT_EQ(again->from, 4);
 }
 
 TEST_P(TeamStoreTest, MigratesStepByStepKeepingData) {
@@ -141,6 +142,44 @@ TEST_P(TeamStoreTest, MigratesStepByStepKeepingData) {
   auto verdict = store_->VerifyAudit();
   ASSERT_TRUE(verdict && *verdict);
   EXPECT_EQ(**verdict, 1u);
+}
+
+TEST_P(TeamStoreTest, KeepsUiSessionsUntilTheyExpireOrEnd) {
+  Migrate();
+  WebSession session;
+  session.id_sha256 = std::string(64, 'a');
+  session.caller = "corp:alice@example.com";
+  session.policy = "people";
+  session.via = "oidc:corp";
+  session.groups = {"platform", "ops"};
+  session.created_at = clock_.now();
+  session.expires_at = clock_.now() + std::chrono::minutes(10);
+  ASSERT_TRUE(store_->InsertWebSession(session));
+  WebSession by_token = session;
+  by_token.id_sha256 = std::string(64, 'b');
+  by_token.via = "api_token:t1";
+  by_token.api_token_sha256 = std::string(64, 'c');
+  by_token.expires_at = clock_.now() + std::chrono::minutes(1);
+  ASSERT_TRUE(store_->InsertWebSession(by_token));
+
+  auto found = store_->FindWebSession(session.id_sha256, clock_.now());
+  ASSERT_TRUE(found && *found) << (found ? "absent" : found.error().message);
+  EXPECT_EQ((*found)->caller, session.caller);
+  EXPECT_EQ((*found)->policy, "people");
+  EXPECT_EQ((*found)->groups, session.groups);
+  EXPECT_FALSE((*found)->api_token_sha256);
+  auto token_session = store_->FindWebSession(by_token.id_sha256, clock_.now());
+  ASSERT_TRUE(token_session && *token_session);
+  EXPECT_EQ((*token_session)->api_token_sha256, by_token.api_token_sha256);
+
+  // Expired: not found, then purged; ended: gone.
+  const TimePoint later = clock_.now() + std::chrono::minutes(2);
+  EXPECT_FALSE(*store_->FindWebSession(by_token.id_sha256, later));
+  EXPECT_EQ(*store_->PurgeExpiredWebSessions(later), 1u);
+  EXPECT_TRUE(*store_->DeleteWebSession(session.id_sha256));
+  EXPECT_FALSE(*store_->DeleteWebSession(session.id_sha256));
+  EXPECT_FALSE(*store_->FindWebSession(session.id_sha256, clock_.now()));
+  EXPECT_FALSE(*store_->FindWebSession(std::string(64, 'd'), clock_.now()));
 }
 
 TEST_P(TeamStoreTest, RefusesASchemaNewerThanItKnows) {

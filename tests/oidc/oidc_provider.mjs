@@ -1,6 +1,9 @@
 // The certified npm `oidc-provider` on loopback with the device flow (RFC
 // 8628) on, as the company IdP people log in with; for
-// tests/integration/oidc_device_flow_test.cc. Its built-in development
+// tests/integration/oidc_device_flow_test.cc. With AUDEX_UI_REDIRECT_URI
+// set (the team server's /ui/callback), the same client may also use the
+// authorization code flow with PKCE (S256 only, required: oidc-provider's
+// default for a public client), as the server's web UI does. Its built-in development
 // interactions (devInteractions) provide the login and consent forms: any
 // login name with any password signs in as that account.
 // Prints {"port": N, "issuer": URL} on stdout once listening on 127.0.0.1.
@@ -28,13 +31,16 @@ console.info = console.error;
 const { privateKey } = await generateKeyPair('RS256', { extractable: true });
 const signingKey = { ...(await exportJWK(privateKey)), kid: 'idp-1', alg: 'RS256', use: 'sig' };
 
+const uiRedirect = process.env.AUDEX_UI_REDIRECT_URI || '';
+
 const provider = new Provider(issuer, {
   clients: [{
     client_id: 'audex-cli',
     client_name: 'Audex CLI',
-    grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
-    response_types: [],
-    redirect_uris: [],
+    grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token',
+      ...(uiRedirect ? ['authorization_code'] : [])],
+    response_types: uiRedirect ? ['code'] : [],
+    redirect_uris: uiRedirect ? [uiRedirect] : [],
     token_endpoint_auth_method: 'none',
   }],
   jwks: { keys: [signingKey] },

@@ -7,9 +7,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/audit/session_id.h"
+#include "core/base/crypto.h"
 #include "core/wire/url.h"
 #include "support/scripted_http.h"
 
@@ -466,6 +468,157 @@ TEST_F(TeamRevocationTest, TheJanitorRemovesTheDenyOnceItsSessionsExpired) {
   ASSERT_TRUE(listed);
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_TRUE((*listed)[0].removed_at.has_value());
+}
+
+// ---- the web UI (web_ui.cc): a session by cookie, CSRF and Origin ----
+
+namespace web_ui {
+
+ApiRequest UiRequest(std::string method, std::string path, const std::string& cookie = "") {
+  ApiRequest request;
+  request.method = std::move(method);
+  request.path = std::move(path);
+  request.headers["host"] = "audex.test";
+  if (!cookie.empty()) request.headers["cookie"] = "other=1; audex_ui=" + cookie;
+  return request;
+}
+
+// The value of the audex_ui cookie a reply sets ("" when none).
+std::string SetCookie(const ApiResponse& response) {
+  const auto found = response.headers.find("Set-Cookie");
+  if (found == response.headers.end()) return "";
+  const std::string& header = found->second;
+  if (header.rfind("audex_ui=", 0) != 0) return "";
+  return header.substr(9, header.find(';') - 9);
+}
+
+}  // namespace web_ui
+
+TEST_F(TeamServerTest, UiTokenLoginOpensASessionTheApiAnswersWithCsrfAndOriginChecked) {
+  using web_ui::UiRequest;
+  ApiRequest login = UiRequest("POST", "/ui/login/token");
+  login.body = "token=" + token_;
+  // Another site's page cannot sign this browser in (login CSRF).
+  login.headers["origin"] = "http://evil.test";
+  ApiResponse refused = server_->Handle(login);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(web_ui::SetCookie(refused), "");
+  login.headers["origin"] = "http://audex.test";
+  const ApiResponse opened = server_->Handle(login);
+  ASSERT_EQ(opened.status, 303) << opened.body;
+  EXPECT_EQ(opened.headers.at("Location"), "/ui/");
+  const std::string cookie = web_ui::SetCookie(opened);
+  ASSERT_EQ(cookie.size(), 64u) << opened.headers.at("Set-Cookie");
+  EXPECT_NE(opened.headers.at("Set-Cookie").find("HttpOnly; SameSite=Strict; Path=/"),
+            std::string::npos);
+  EXPECT_NE(opened.headers.at("Content-Security-Policy").find("frame-ancestors 'none'"),
+            std::string::npos);
+  // The cookie is never stored, only its hash.
+  auto stored = store_->FindWebSession(Sha256Hex(cookie), now_);
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_EQ((*stored)->caller, "ci-deploy");
+
+  const ApiResponse whoami = server_->Handle(UiRequest("GET", "/v1/whoami", cookie));
+  ASSERT_EQ(whoami.status, 200) << whoami.body;
+  const Json who = Json::parse(whoami.body);
+  EXPECT_EQ(who["caller"], "ci-deploy");
+  const std::string csrf = who["ui_csrf_token"];
+  EXPECT_EQ(csrf.size(), 64u);
+  EXPECT_EQ(server_->Handle(UiRequest("GET", "/ui/", cookie)).status, 200);
+  EXPECT_EQ(server_->Handle(UiRequest("GET", "/ui/")).status, 303);
+
+  // A state change by cookie: refused without the token, with a wrong one,
+  // or from another origin; nothing is asked of STS.
+  ApiRequest grant = UiRequest("POST", "/v1/grants", cookie);
+  grant.body = R"({"allow":"s3:GetObject","ttl":"15m"})";
+  grant.headers["origin"] = "http://audex.test";
+  ApiResponse answer = server_->Handle(grant);
+  EXPECT_EQ(answer.status, 403);
+  EXPECT_EQ(Json::parse(answer.body)["error"]["rule"], "csrf");
+  grant.headers["x-audex-csrf"] = std::string(64, '0');
+  EXPECT_EQ(server_->Handle(grant).status, 403);
+  grant.headers["x-audex-csrf"] = csrf;
+  grant.headers["origin"] = "http://evil.test";
+  EXPECT_EQ(server_->Handle(grant).status, 403);
+  grant.headers.erase("origin");
+  EXPECT_EQ(server_->Handle(grant).status, 403);
+  EXPECT_TRUE(sts_.sent.empty());
+  grant.headers["origin"] = "http://audex.test";
+  sts_.script.push_back(Assumed("ASIAUIGRANT000000001"));
+  answer = server_->Handle(grant);
+  EXPECT_EQ(answer.status, 201) << answer.body;
+
+  // Sign out: the session ends for every replica (the row is gone).
+  ApiRequest logout = UiRequest("POST", "/ui/logout", cookie);
+  logout.headers["origin"] = "http://audex.test";
+  EXPECT_EQ(server_->Handle(logout).status, 403);  // no CSRF token
+  logout.headers["x-audex-csrf"] = csrf;
+  const ApiResponse out = server_->Handle(logout);
+  EXPECT_EQ(out.status, 303);
+  EXPECT_EQ(server_->Handle(UiRequest("GET", "/v1/whoami", cookie)).status, 401);
+  const auto events = Events();
+  EXPECT_EQ(std::count(events.begin(), events.end(), "ui_login"), 1);
+  EXPECT_EQ(std::count(events.begin(), events.end(), "ui_logout"), 1);
+}
+
+TEST_F(TeamServerTest, AUiSessionEndsWithTheApiTokenItWasOpenedWith) {
+  ApiRequest login = web_ui::UiRequest("POST", "/ui/login/token");
+  login.body = "token=" + token_;
+  login.headers["origin"] = "http://audex.test";
+  const std::string cookie = web_ui::SetCookie(server_->Handle(login));
+  ASSERT_FALSE(cookie.empty());
+  EXPECT_EQ(server_->Handle(web_ui::UiRequest("GET", "/v1/grants", cookie)).status, 200);
+  AuditEvent revoked;
+  revoked.session_id = "revocation";
+  revoked.name = "token_revoked";
+  ASSERT_TRUE(store_->Transact(
+      [&](TeamTransaction& tx) { return tx.RevokeApiTokens("ci-deploy", now_, revoked); }));
+  EXPECT_EQ(server_->Handle(web_ui::UiRequest("GET", "/v1/grants", cookie)).status, 401);
+  // A session's life also ends: eight hours at most.
+  ApiRequest again = login;
+  auto secret = NewApiTokenSecret();
+  ASSERT_TRUE(secret);
+  ApiToken token;
+  token.id = SessionIdFromRandom("abcdefghij");
+  token.name = "ops-admin";
+  token.policy = "ops";
+  token.token_sha256 = ApiTokenHash(*secret);
+  token.created_by = "test";
+  token.created_at = now_;
+  AuditEvent created;
+  created.session_id = token.id;
+  created.name = "token_created";
+  ASSERT_TRUE(
+      store_->Transact([&](TeamTransaction& tx) { return tx.InsertApiToken(token, created); }));
+  again.body = "token=" + secret->Reveal();
+  const std::string admin = web_ui::SetCookie(server_->Handle(again));
+  ASSERT_FALSE(admin.empty());
+  now_ += std::chrono::hours(8);
+  EXPECT_EQ(server_->Handle(web_ui::UiRequest("GET", "/v1/grants", admin)).status, 401);
+}
+
+TEST_F(TeamServerTest, ActivityCountsTheCallersGrantsRefusalsAndStsCalls) {
+  sts_.script.push_back(Assumed("ASIAACTIVITY00000001"));
+  ASSERT_EQ(Post(R"({"allow":"s3:GetObject","ttl":"15m"})", token_).status, 201);
+  ASSERT_EQ(Post(R"({"allow":"s3:PutObject","ttl":"15m"})", token_).status, 403);
+  ApiRequest request;
+  request.method = "GET";
+  request.path = "/v1/activity";
+  request.query["days"] = "7";
+  request.headers["authorization"] = "Bearer " + token_;
+  const ApiResponse response = server_->Handle(request);
+  ASSERT_EQ(response.status, 200) << response.body;
+  const Json activity = Json::parse(response.body);
+  EXPECT_EQ(activity["scope"], "caller");
+  ASSERT_EQ(activity["sessions_by_day"].size(), 1u) << response.body;
+  EXPECT_EQ(activity["sessions_by_day"][0]["day"], "2026-01-01");
+  EXPECT_EQ(activity["sessions_by_day"][0]["count"], 1);
+  EXPECT_EQ(activity["top_actions"][0]["action"], "s3:GetObject");
+  ASSERT_EQ(activity["refusals"].size(), 1u) << response.body;
+  EXPECT_EQ(activity["refusals"][0]["rule"], "policies.ci.actions");
+  EXPECT_EQ(activity["sts_latency"]["calls"], 1);
+  request.query["days"] = "0";
+  EXPECT_EQ(server_->Handle(request).status, 400);
 }
 
 }  // namespace

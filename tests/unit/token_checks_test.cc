@@ -7,7 +7,6 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
-#include "adapters/gcp/gcp_credentials.h"  // Base64UrlEncode, to build tokens
 #include "core/identity/jwks.h"
 #include "core/identity/jwt.h"
 

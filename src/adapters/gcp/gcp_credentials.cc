@@ -1,4 +1,5 @@
 #include "adapters/gcp/gcp_credentials.h"
+
 #include "adapters/files/files.h"
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "adapters/config/config_files.h"
+#include "core/identity/jwt.h"
 #include "core/wire/url.h"
 
 namespace audex {
@@ -152,20 +154,6 @@ Result<GcpAccessToken> FromAdcFile(const std::string& path, const std::string& t
 }
 
 }  // namespace
-
-std::string Base64UrlEncode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                     reinterpret_cast<const unsigned char*>(bytes.data()),
-                                     static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(length));
-  while (!out.empty() && out.back() == '=') out.pop_back();
-  for (char& c : out) {
-    if (c == '+') c = '-';
-    if (c == '/') c = '_';
-  }
-  return out;
-}
 
 Result<SecretString> SignServiceAccountJwt(const SecretString& private_key_pem,
                                            const std::string& client_email,

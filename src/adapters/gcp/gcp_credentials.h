@@ -64,9 +64,6 @@ Result<SecretString> SignServiceAccountJwt(const SecretString& private_key_pem,
                                            const std::string& scope,
                                            std::chrono::system_clock::time_point now);
 
-// base64url without padding (RFC 7515).
-std::string Base64UrlEncode(std::string_view bytes);
-
 inline constexpr const char* kCloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
 
 }  // namespace audex

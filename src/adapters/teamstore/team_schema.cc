@@ -297,11 +297,45 @@ constexpr std::string_view kV3 = R"sql(
 ALTER TABLE api_tokens ADD COLUMN caller_groups TEXT NOT NULL DEFAULT '[]';
 )sql";
 
+// 4: the UI's browser sessions (docs/team-mode.md, "The web UI"), shared
+// by every replica. A session is found by the SHA-256 of its cookie; the
+// cookie itself is never stored. An API-token session keeps the token's
+// hash (the api_tokens row's key, not a secret) so that revoking the token
+// ends it.
+constexpr std::string_view kV4Sqlite = R"sql(
+CREATE TABLE web_sessions (
+  id_sha256 TEXT PRIMARY KEY,
+  caller TEXT NOT NULL,
+  policy TEXT NOT NULL,
+  via TEXT NOT NULL,
+  groups TEXT NOT NULL,
+  api_token_sha256 TEXT,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX web_sessions_expires ON web_sessions (expires_at);
+)sql";
+
+constexpr std::string_view kV4Postgres = R"sql(
+CREATE TABLE web_sessions (
+  id_sha256 TEXT PRIMARY KEY,
+  caller TEXT NOT NULL,
+  policy TEXT NOT NULL,
+  via TEXT NOT NULL,
+  groups TEXT NOT NULL,
+  api_token_sha256 TEXT,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX web_sessions_expires ON web_sessions (expires_at);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "audit chain, API tokens, grants, jti replay, rate limits, STS cache", kV1Sqlite,
      kV1Postgres},
     {2, "approval requests, approvals, revocations", kV2Sqlite, kV2Postgres},
     {3, "API token groups (approvers)", kV3, kV3},
+    {4, "web UI sessions", kV4Sqlite, kV4Postgres},
 };
 
 }  // namespace

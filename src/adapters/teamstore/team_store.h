@@ -127,6 +127,22 @@ struct RevocationFilter {
   std::optional<TimePoint> removable_at;
 };
 
+// ----------------------------------------------------------- web sessions
+
+// A browser's login to the server's UI (web_sessions.cc): who it is, under
+// which rule set, until when. Found by the SHA-256 of its cookie.
+struct WebSession {
+  std::string id_sha256;
+  std::string caller;
+  std::string policy;  // the rule set's name in server.toml
+  std::string via;     // "oidc:<issuer name>" or "api_token:<id>"
+  std::vector<std::string> groups;
+  // The API token it was opened with: the session ends with the token.
+  std::optional<std::string> api_token_sha256;
+  TimePoint created_at;
+  TimePoint expires_at;
+};
+
 // ----------------------------------------------------------------- audit
 
 // Events in seq order after `after_seq`, at most `limit` (1..1000), that
@@ -306,6 +322,14 @@ class TeamStore {
                            TimePoint now);
   // Deletes sightings that expired at or before `now`; how many.
   Result<size_t> PurgeExpiredJtis(TimePoint now);
+
+  // ---- web UI sessions (web_sessions.cc)
+  Result<void> InsertWebSession(const WebSession& session);
+  // The session unless it is unknown or expired at `now`.
+  Result<std::optional<WebSession>> FindWebSession(std::string_view id_sha256, TimePoint now);
+  // true when there was such a session (logout).
+  Result<bool> DeleteWebSession(std::string_view id_sha256);
+  Result<size_t> PurgeExpiredWebSessions(TimePoint now);
 
   // ---- rate limits
   // Takes a token from the bucket `key` ("caller:NAME",

@@ -125,4 +125,14 @@ Result<TokenSet> ParseRefreshResponse(int status, std::string_view body, const T
   return tokens;
 }
 
+Result<TokenSet> ParseAuthorizationCodeResponse(int status, std::string_view body,
+                                                std::chrono::system_clock::time_point now) {
+  const nlohmann::json json = ParseObject(body);
+  if (status != 200) {
+    return CredentialsError(fmt::format("the provider refused the login code: {}; sign in again",
+                                        OAuthError(status, json)));
+  }
+  return ParseTokens(json, now);
+}
+
 }  // namespace audex

@@ -71,4 +71,10 @@ std::variant<TokenSet, PollAnswer> ParseTokenPollResponse(
 Result<TokenSet> ParseRefreshResponse(int status, std::string_view body, const TokenSet& previous,
                                       std::chrono::system_clock::time_point now);
 
+// The token endpoint's answer to an authorization code (RFC 6749 §4.1.4,
+// the team server's browser login): the tokens, or kCredentials with the
+// provider's error.
+Result<TokenSet> ParseAuthorizationCodeResponse(int status, std::string_view body,
+                                                std::chrono::system_clock::time_point now);
+
 }  // namespace audex

@@ -46,6 +46,20 @@ std::string QuoteUntrusted(std::string_view value) {
   return quoted;
 }
 
+std::string Base64UrlEncode(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                     reinterpret_cast<const unsigned char*>(bytes.data()),
+                                     static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(length));
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char& c : out) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return out;
+}
+
 std::optional<std::string> Base64UrlDecode(std::string_view text) {
   // A length of 4n+1 characters cannot come from any byte string.
   if (text.size() % 4 == 1) return std::nullopt;

@@ -44,5 +44,7 @@ TokenResult<DecodedJwt> DecodeJwt(std::string_view token);
 // RFC 4648 §5 base64url without padding, as JWS uses it (RFC 7515 §2).
 // nullopt for any other character, for padding, or for an impossible length.
 std::optional<std::string> Base64UrlDecode(std::string_view text);
+// The encoder: base64url without padding.
+std::string Base64UrlEncode(std::string_view bytes);
 
 }  // namespace audex

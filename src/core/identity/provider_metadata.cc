@@ -43,11 +43,13 @@ Result<ProviderMetadata> ParseProviderMetadata(std::string_view text,
   metadata.jwks_uri = text_member("jwks_uri");
   metadata.token_endpoint = text_member("token_endpoint");
   metadata.device_authorization_endpoint = text_member("device_authorization_endpoint");
+  metadata.authorization_endpoint = text_member("authorization_endpoint");
   if (metadata.jwks_uri.empty()) {
     return CredentialsError(fmt::format("{} has no jwks_uri", source));
   }
   for (const std::string* url :
-       {&metadata.jwks_uri, &metadata.token_endpoint, &metadata.device_authorization_endpoint}) {
+       {&metadata.jwks_uri, &metadata.token_endpoint, &metadata.device_authorization_endpoint,
+        &metadata.authorization_endpoint}) {
     if (!url->empty() && !IsTrustworthyKeyUrl(*url)) {
       return CredentialsError(fmt::format("{} names {}, which is neither https nor loopback http",
                                           source, QuoteUntrusted(*url)));

@@ -18,6 +18,7 @@ struct ProviderMetadata {
   std::string jwks_uri;
   std::string token_endpoint;                 // empty when not published
   std::string device_authorization_endpoint;  // empty when not published
+  std::string authorization_endpoint;         // the browser login's (empty when not published)
   std::vector<std::string> id_token_signing_alg_values_supported;
 };
 

@@ -110,4 +110,27 @@ AuditEvent TokenRevokedEvent(const std::string& event_id, const std::string& id_
   return event;
 }
 
+AuditEvent UiLoginEvent(const std::string& event_id, const TeamCaller& caller,
+                        const std::string& ui_session, TimePoint expires_at) {
+  AuditEvent event;
+  event.session_id = event_id;
+  event.name = "ui_login";
+  event.fields["caller"] = caller.name;
+  event.fields["via"] = caller.via;
+  event.fields["policy"] = caller.rule;
+  event.fields["ui_session"] = ui_session;
+  event.fields["expires_at"] = OptionalTime(expires_at);
+  return event;
+}
+
+AuditEvent UiLogoutEvent(const std::string& event_id, const std::string& caller,
+                         const std::string& ui_session) {
+  AuditEvent event;
+  event.session_id = event_id;
+  event.name = "ui_logout";
+  event.fields["caller"] = caller;
+  event.fields["ui_session"] = ui_session;
+  return event;
+}
+
 }  // namespace audex

@@ -52,4 +52,13 @@ AuditEvent TokenCreatedEvent(const ApiToken& token);
 AuditEvent TokenRevokedEvent(const std::string& event_id, const std::string& id_or_name,
                              size_t count, const std::string& revoked_by);
 
+// ui_login / ui_logout: a browser session of the server's UI opened (by
+// an OIDC login or an API token pasted into the login form) or ended.
+// `ui_session` is a prefix of the SHA-256 of the session's cookie, which
+// ties the two events together and reveals nothing of the cookie.
+AuditEvent UiLoginEvent(const std::string& event_id, const TeamCaller& caller,
+                        const std::string& ui_session, TimePoint expires_at);
+AuditEvent UiLogoutEvent(const std::string& event_id, const std::string& caller,
+                         const std::string& ui_session);
+
 }  // namespace audex

@@ -14,6 +14,7 @@
 #include "adapters/store/session_store.h"
 #include "catalog/action_catalog.h"
 #include "catalog/profile_views.h"
+#include "core/audit/activity.h"
 #include "core/audit/audit_chain.h"
 #include "core/audit/session_record.h"
 #include "core/base/crypto.h"
@@ -57,18 +58,6 @@ WebResponse PageError(int status, std::string_view message) {
                            "<title>Audex dashboard</title></head><body><main><h1>Audex "
                            "dashboard</h1><p>{}</p></main></body></html>",
                            message));
-}
-
-// The value of one cookie in a Cookie header (RFC 6265 section 5.4:
-// "name=value" pairs separated by "; ").
-std::string CookieValue(std::string_view header, std::string_view name) {
-  for (std::string_view pair : Split(header, ';')) {
-    pair = Trim(pair);
-    const size_t equals = pair.find('=');
-    if (equals == std::string_view::npos) continue;
-    if (pair.substr(0, equals) == name) return std::string(pair.substr(equals + 1));
-  }
-  return {};
 }
 
 std::optional<size_t> ParseCount(const std::string& text) {
@@ -149,6 +138,60 @@ bool IsWildcard(std::string_view action) {
 
 }  // namespace
 
+std::string CookieValue(std::string_view header, std::string_view name) {
+  // RFC 6265 section 5.4: "name=value" pairs separated by "; ".
+  for (std::string_view pair : Split(header, ';')) {
+    pair = Trim(pair);
+    const size_t equals = pair.find('=');
+    if (equals == std::string_view::npos) continue;
+    if (pair.substr(0, equals) == name) return std::string(pair.substr(equals + 1));
+  }
+  return {};
+}
+
+std::optional<EmbeddedAsset> FindDashboardAsset(std::string_view path) {
+  const std::string_view wanted = path == "/" ? "/index.html" : path;
+  for (const EmbeddedAsset& asset : DashboardAssets()) {
+    if (asset.path == wanted) return asset;
+  }
+  return std::nullopt;
+}
+
+nlohmann::ordered_json PlanExplanationJson(const SessionPlan& plan,
+                                           const std::vector<std::string>& warnings) {
+  // Each wildcard's actions and access levels, as `policies expand` lists
+  // them (catalog/profile_views.h).
+  std::vector<std::string> wildcards;
+  if (plan.request.provider == Provider::kAws) {
+    for (const GrantedAction& granted : plan.request.actions) {
+      if (IsWildcard(granted.action)) wildcards.push_back(granted.action);
+    }
+  }
+  OrderedJson patterns = OrderedJson::array();
+  if (!wildcards.empty()) {
+    if (auto expanded = ExpandPatterns(ActionCatalog::Builtin(), wildcards)) {
+      patterns = ExpandedPatternsJson(*expanded);
+    }
+  }
+  OrderedJson json{{"ok", true},
+                   {"plan", SessionPlanJson(plan, false)},
+                   {"patterns", std::move(patterns)},
+                   {"policy_document", plan.policy ? OrderedJson(plan.policy_json) : OrderedJson()},
+                   {"policy_size", plan.policy_json.size()},
+                   {"policy_limit", kSessionPolicyLimit},
+                   {"warnings", warnings}};
+  for (const std::string& warning : plan.request.warnings) json["warnings"].push_back(warning);
+  return json;
+}
+
+nlohmann::ordered_json ProfilesListJson(const ProfileCatalog& profiles) {
+  OrderedJson list = OrderedJson::array();
+  for (const Profile* profile : ProfilesFor(profiles, std::nullopt)) {
+    list.push_back(ProfileJson(*profile, profiles));
+  }
+  return list;
+}
+
 void AddSecurityHeaders(WebResponse& response) {
   response.headers.emplace_back(
       "Content-Security-Policy",
@@ -197,11 +240,8 @@ WebResponse DashboardApi::Handle(const WebRequest& request) {
     std::lock_guard lock(mutex_);
     return Api(request);
   }
-  const std::string path = request.path == "/" ? "/index.html" : request.path;
-  for (const EmbeddedAsset& asset : DashboardAssets()) {
-    if (asset.path == path) {
-      return Reply(200, std::string(asset.content_type), std::string(asset.bytes));
-    }
+  if (const auto asset = FindDashboardAsset(request.path)) {
+    return Reply(200, std::string(asset->content_type), std::string(asset->bytes));
   }
   return PageError(404, "There is no such page.");
 }
@@ -254,6 +294,7 @@ WebResponse DashboardApi::Api(const WebRequest& request) {
   if (path == "/api/v1/audit/export") return AuditExport(request);
   if (path == "/api/v1/policies/profiles") return Profiles();
   if (path == "/api/v1/policies/explain") return Explain(request);
+  if (path == "/api/v1/activity") return Activity(request);
   return JsonError(404, "not_found", fmt::format("no API route {} (docs/dashboard.md)", path));
 }
 
@@ -397,11 +438,8 @@ WebResponse DashboardApi::Profiles() {
   notices_.clear();
   auto loaded = LoadConfigurationNoting(world_);
   if (!loaded) return JsonError(400, "bad_configuration", loaded.error().message);
-  OrderedJson profiles = OrderedJson::array();
-  for (const Profile* profile : ProfilesFor(loaded->profiles, std::nullopt)) {
-    profiles.push_back(ProfileJson(*profile, loaded->profiles));
-  }
-  return JsonReply(200, OrderedJson{{"profiles", std::move(profiles)}, {"warnings", notices_}});
+  return JsonReply(
+      200, OrderedJson{{"profiles", ProfilesListJson(loaded->profiles)}, {"warnings", notices_}});
 }
 
 WebResponse DashboardApi::Explain(const WebRequest& request) {
@@ -432,29 +470,40 @@ WebResponse DashboardApi::Explain(const WebRequest& request) {
         200,
         OrderedJson{{"ok", false}, {"error", planned.error().message}, {"warnings", notices_}});
   }
-  const SessionPlan& plan = planned->plan;
-  // Each wildcard's actions and access levels, as `policies expand` lists
-  // them (catalog/profile_views.h).
-  std::vector<std::string> wildcards;
-  if (plan.request.provider == Provider::kAws) {
-    for (const GrantedAction& granted : plan.request.actions) {
-      if (IsWildcard(granted.action)) wildcards.push_back(granted.action);
+  OrderedJson json = PlanExplanationJson(planned->plan, notices_);
+  return JsonReply(200, json);
+}
+
+WebResponse DashboardApi::Activity(const WebRequest& request) {
+  size_t days = 14;
+  if (const std::string text = request.Param("days"); !text.empty()) {
+    const auto value = ParseCount(text);
+    if (!value || *value == 0 || *value > 90) {
+      return JsonError(400, "bad_request", "days must be a whole number from 1 to 90");
     }
+    days = *value;
   }
-  OrderedJson patterns = OrderedJson::array();
-  if (!wildcards.empty()) {
-    if (auto expanded = ExpandPatterns(ActionCatalog::Builtin(), wildcards)) {
-      patterns = ExpandedPatternsJson(*expanded);
-    }
+  const SessionStore store(world_.paths.state_dir);
+  auto listing = store.List();
+  if (!listing) return JsonError(503, "state_unreadable", listing.error().message);
+  // Whole UTC days: today and the days - 1 before it.
+  const TimePoint since = std::chrono::floor<std::chrono::days>(world_.clock()) -
+                          std::chrono::days(static_cast<int>(days) - 1);
+  ActivityCounter counter;
+  for (const SessionRecord& record : listing->sessions) {
+    if (record.created < since) continue;
+    counter.AddSession(
+        record.created, std::string(ProviderName(record.provider)), record.profile.value_or(""),
+        record.requested_actions.empty() ? record.actions : record.requested_actions);
   }
-  OrderedJson json{{"ok", true},
-                   {"plan", SessionPlanJson(plan, false)},
-                   {"patterns", std::move(patterns)},
-                   {"policy_document", plan.policy ? OrderedJson(plan.policy_json) : OrderedJson()},
-                   {"policy_size", plan.policy_json.size()},
-                   {"policy_limit", kSessionPolicyLimit},
-                   {"warnings", notices_}};
-  for (const std::string& warning : plan.request.warnings) json["warnings"].push_back(warning);
+  OrderedJson json = ActivityJson(counter.Finish(since));
+  json["days"] = days;
+  json["scope"] = "local";
+  json["truncated"] = false;
+  // Locally nothing is refused by a rule after a session exists (the CLI
+  // refuses before it starts one), and no STS latency is recorded: the team
+  // server has both.
+  json["sts_latency"] = nullptr;
   return JsonReply(200, json);
 }
 

@@ -8,6 +8,8 @@
 
 #include <atomic>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,6 +17,9 @@
 #include "adapters/webserver/web_module.h"
 #include "core/base/result.h"
 #include "core/base/secret.h"
+#include "core/plan/session_plan.h"
+#include "core/policy/profile.h"
+#include "server/dashboard/dashboard_assets.h"
 #include "session/world.h"
 
 namespace audex {
@@ -43,6 +48,7 @@ class DashboardApi {
   WebResponse AuditExport(const WebRequest& request);
   WebResponse Profiles();
   WebResponse Explain(const WebRequest& request);
+  WebResponse Activity(const WebRequest& request);
 
   World world_;
   std::string login_token_sha256_;
@@ -52,6 +58,22 @@ class DashboardApi {
   std::set<std::string> cookie_sha256s_;  // the session cookies handed out, as hashes
   std::vector<std::string> notices_;      // the planner's warnings for one explain
 };
+
+// The value of cookie `name` in a Cookie header ("" when absent).
+std::string CookieValue(std::string_view header, std::string_view name);
+
+// The page's file at `path` ("/" is "/index.html"), the same for the local
+// dashboard and the team server's /ui.
+std::optional<EmbeddedAsset> FindDashboardAsset(std::string_view path);
+
+// What the policy explorer shows of a plan (GET /api/v1/policies/explain
+// here, GET /v1/plan on the team server): {"ok": true, "plan" (the `run
+// --dry-run --json` plan), "patterns" (each wildcard as `policies expand
+// --json`), "policy_document", "policy_size", "policy_limit", "warnings"}.
+nlohmann::ordered_json PlanExplanationJson(const SessionPlan& plan,
+                                           const std::vector<std::string>& warnings);
+// Every profile as `policies list --json` prints it.
+nlohmann::ordered_json ProfilesListJson(const ProfileCatalog& profiles);
 
 // The cookie that carries a dashboard session.
 inline constexpr const char* kDashboardCookie = "audex_dashboard";

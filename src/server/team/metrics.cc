@@ -46,6 +46,11 @@ void Metrics::ObserveSts(std::chrono::microseconds took, bool ok) {
   }
 }
 
+Metrics::StsLatency Metrics::Sts() const {
+  std::lock_guard lock(mutex_);
+  return StsLatency{sts_count_, sts_sum_seconds_, sts_buckets_};
+}
+
 void Metrics::CountRateLimited() {
   std::lock_guard lock(mutex_);
   ++rate_limited_;

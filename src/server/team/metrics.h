@@ -29,6 +29,15 @@ class Metrics {
 
   std::string Render() const;
 
+  // The STS latency histogram as it stands (the Activity view's chart):
+  // cumulative counts per kStsBuckets bound, like the text format's.
+  struct StsLatency {
+    uint64_t count = 0;
+    double sum_seconds = 0;
+    std::array<uint64_t, 10> cumulative{};
+  };
+  StsLatency Sts() const;
+
   // The histogram's upper bounds, in seconds.
   static constexpr std::array<double, 10> kStsBuckets = {0.005, 0.01, 0.025, 0.05, 0.1,
                                                          0.25,  0.5,  1.0,   2.5,  5.0};

@@ -149,6 +149,9 @@ ApiResponse TeamServer::WhoAmI(const ApiRequest& request) {
   reply["admin"] = who->rule != nullptr && who->rule->admin;
   reply["token_expires_at"] =
       who->token_expires_at ? OrderedJson(FormatRfc3339(*who->token_expires_at)) : nullptr;
+  // A browser of the web UI learns its session's CSRF token here: the
+  // header its state-changing requests must carry (web_ui.cc).
+  if (who->ui_session) reply["ui_csrf_token"] = UiCsrfToken(*who->ui_session);
   return JsonReply(200, reply);
 }
 

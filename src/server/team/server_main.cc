@@ -119,6 +119,7 @@ void Janitor(TeamServer& server, std::chrono::seconds issuing_timeout,
     TeamStore& store = server.store();
     const TimePoint now = std::chrono::system_clock::now();
     (void)store.PurgeExpiredJtis(now);
+    (void)store.PurgeExpiredWebSessions(now);
     (void)store.PurgeFullRateBuckets(now);
     (void)store.PurgeExpiredStsCache(now);
     server.SweepRevocations();

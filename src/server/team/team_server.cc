@@ -16,6 +16,7 @@
 #include "core/team/approval_events.h"
 #include "core/team/revocation.h"
 #include "core/wire/url.h"
+#include "server/dashboard/dashboard_api.h"
 #include "session/aws_issue.h"
 #include "session/planner.h"
 
@@ -88,6 +89,8 @@ OrderedJson GrantJson(const Grant& grant) {
   return json;
 }
 
+}  // namespace
+
 LoadedConfiguration PlanningConfiguration(const ServerConfig& config) {
   LoadedConfiguration loaded;
   loaded.config.role_arn = config.role_arn;
@@ -98,6 +101,8 @@ LoadedConfiguration PlanningConfiguration(const ServerConfig& config) {
   loaded.deny = config.deny;
   return loaded;
 }
+
+namespace {
 
 // What POST /v1/grants takes; anything else is refused by name.
 struct GrantBody {
@@ -279,6 +284,13 @@ ApiResponse TeamServer::Handle(const ApiRequest& request) {
   } else if (draining_) {
     response = ApiError(503, "shutting_down", "this replica is shutting down; try another");
     response.headers["Connection"] = "close";
+  } else if (request.path == "/ui" || request.path.starts_with("/ui/")) {
+    route = request.path.starts_with("/ui/assets/") ? "/ui/assets" : request.path;
+    if (route != "/ui/assets" && route != "/ui" && route != "/ui/" && route != "/ui/index.html" &&
+        !route.starts_with("/ui/login") && route != "/ui/callback" && route != "/ui/logout") {
+      route = "/ui/other";
+    }
+    response = HandleUi(request);
   } else if (segments.size() == 2 && segments[0] == "v1" && segments[1] == "grants") {
     route = "/v1/grants";
     if (request.method == "POST") {
@@ -325,6 +337,12 @@ ApiResponse TeamServer::Handle(const ApiRequest& request) {
     response = WhoAmI(request);
   } else if (request.path == "/v1/login-config" && get) {
     response = LoginConfig();
+  } else if (request.path == "/v1/activity" && get) {
+    response = ActivityReport(request);
+  } else if (request.path == "/v1/profiles" && get) {
+    response = ListProfiles(request);
+  } else if (request.path == "/v1/plan" && get) {
+    response = DryRunPlan(request);
   } else if (request.path == "/v1/audit" && get) {
     response = ReadAudit(request);
   } else if (request.path == "/v1/audit:verify" && get) {
@@ -335,6 +353,7 @@ ApiResponse TeamServer::Handle(const ApiRequest& request) {
                         fmt::format("no such endpoint: {} {} (docs/team-mode.md, \"API\")",
                                     request.method, EscapeControl(request.path.substr(0, 200))));
   }
+  AddUiSecurityHeaders(response);
   metrics_.CountRequest(route, response.status);
   if (route != "/healthz" && route != "/metrics") {
     log_({{"level", response.status >= 500 ? "error" : "info"},
@@ -381,6 +400,14 @@ Result<TeamServer::Authenticated> TeamServer::Authenticate(const ApiRequest& req
   };
   auto token = BearerToken(request);
   if (!token) {
+    // A browser of the web UI: its session cookie (web_ui.cc).
+    const std::string cookie =
+        CookieValue(Header(request, "cookie").value_or(""), kUiSessionCookie);
+    if (!cookie.empty()) {
+      Authenticated who;
+      who.config = Config();
+      return AuthenticateUiSession(request, cookie, std::move(who), refused);
+    }
     return challenge(
         "no credentials: send Authorization: Bearer TOKEN (tryaudex server token create makes "
         "one)");

@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/config/config_files.h"
 #include "adapters/oidc/token_verifier.h"
 #include "adapters/teamstore/team_store.h"
 #include "core/plan/session_plan.h"
@@ -64,10 +65,23 @@ Result<AwsIssuePlan> RenewalPlan(const Grant& grant, const ServerConfig& config,
                                  const EnvLookup& env);
 // The STS cache entry holding a grant's current credentials.
 std::string GrantCacheName(const std::string& grant_id);
+// What the planner is given on this server: its role, region, profiles and
+// deny list (server.toml), never the files of the process's home.
+LoadedConfiguration PlanningConfiguration(const ServerConfig& config);
 
 // {"error": {"code", "message", "rule"?}} with `status`.
 ApiResponse ApiError(int status, std::string_view code, std::string_view message,
                      std::string_view rule = "");
+
+// The cookie of a web UI session (web_ui.cc).
+inline constexpr const char* kUiSessionCookie = "audex_ui";
+
+// The web UI's headers (web_ui.cc), put on every reply: a strict
+// Content-Security-Policy, no framing, no sniffing, no referrer to another
+// origin, no cache.
+void AddUiSecurityHeaders(ApiResponse& response);
+// The origin a browser reaches this server at: http(s)://HOST.
+std::string UiOrigin(const ApiRequest& request, bool tls);
 
 // A structured log line (JSON) for stderr; never a secret.
 using ServerLog = std::function<void(const nlohmann::json& line)>;
@@ -114,6 +128,9 @@ class TeamServer {
     const ServerRule* rule = nullptr;  // in `config`
     // An OIDC caller's token ends here: no grant outlives it (oidc_auth.cc).
     std::optional<TimePoint> token_expires_at;
+    // Set when the caller is a browser of the UI, by its session cookie
+    // (web_ui.cc): the SHA-256 of the cookie.
+    std::optional<std::string> ui_session;
   };
 
   std::shared_ptr<const ServerConfig> Config() const;
@@ -127,6 +144,32 @@ class TeamServer {
                                          ApiResponse& refused);
   ApiResponse WhoAmI(const ApiRequest& request);
   ApiResponse LoginConfig();
+
+  // The web UI at /ui (web_ui.cc, docs/team-mode.md "The web UI"): the
+  // dashboard's page behind a login (OIDC authorization code with PKCE, or
+  // an API token pasted once), a session in the store, and the API itself
+  // answering the session's cookie, with a CSRF token and Origin check on
+  // every state-changing request.
+  ApiResponse HandleUi(const ApiRequest& request);
+  Result<Authenticated> AuthenticateUiSession(const ApiRequest& request, const std::string& cookie,
+                                              Authenticated who, ApiResponse& refused);
+  ApiResponse UiLoginPage(int status, const std::string& problem);
+  ApiResponse UiLoginWithToken(const ApiRequest& request);
+  ApiResponse UiStartOidcLogin(const ApiRequest& request);
+  ApiResponse UiFinishOidcLogin(const ApiRequest& request);
+  ApiResponse UiLogout(const ApiRequest& request);
+  ApiResponse UiOpenSession(const TeamCaller& caller, std::optional<std::string> api_token_sha256,
+                            TimePoint expires_at, bool secure);
+  std::string UiCsrfToken(const std::string& session_sha256) const;
+
+  // GET /v1/activity (activity.cc): the Activity view's counts over the
+  // caller's own grants (an admin's: everyone's) and refusals, and this
+  // replica's STS latency.
+  ApiResponse ActivityReport(const ApiRequest& request);
+  // GET /v1/profiles and GET /v1/plan (activity.cc): the policy explorer's
+  // profiles and dry-run plans with this server's profiles and deny list.
+  ApiResponse ListProfiles(const ApiRequest& request);
+  ApiResponse DryRunPlan(const ApiRequest& request);
 
   ApiResponse Ready();
   ApiResponse PostGrant(const ApiRequest& request);

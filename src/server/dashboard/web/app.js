@@ -1,14 +1,29 @@
-// The Audex dashboard's page: three views over the read-only JSON API under
-// /api/v1 (docs/dashboard.md). Preact with htm (pinned in package-lock.json,
-// compiled into tryaudex): no build step, no CDN, no inline script, so the
-// Content-Security-Policy can forbid everything but this origin's own files.
-import { html, render, useState, useEffect, useRef } from "/assets/vendor/preact-htm.js";
+// The Audex dashboard's page: its views over a JSON API. Served two ways
+// from the same files: by `tryaudex dashboard` at / over the local API under
+// /api/v1 (docs/dashboard.md), and by `tryaudex server` at /ui/ over the
+// team server's own API, /v1/... (docs/team-mode.md, "The web UI"), with
+// the signed-in caller's session cookie and, on every state-changing
+// request, its CSRF token. Preact with htm (pinned in package-lock.json,
+// compiled into the program): no build step, no CDN, no inline script, so
+// the Content-Security-Policy can forbid everything but this origin's own
+// files.
+import { html, render, useState, useEffect, useRef } from "./vendor/preact-htm.js";
 
 const POLL_MS = 2000;
+// The team server's UI lives under /ui/; the local dashboard at /.
+const SERVER = location.pathname.startsWith("/ui/");
+// The server session's caller (GET /v1/whoami), with its CSRF token.
+let whoami = null;
 
-async function api(path) {
-  const response = await fetch(path, { credentials: "same-origin", headers: { Accept: "application/json" } });
+async function api(path, { method = "GET" } = {}) {
+  const headers = { Accept: "application/json" };
+  if (method !== "GET" && whoami) headers["X-Audex-CSRF"] = whoami.ui_csrf_token;
+  const response = await fetch(path, { method, credentials: "same-origin", headers });
   const body = await response.json().catch(() => ({}));
+  if (response.status === 401 && SERVER) {
+    // The session ended (expired, signed out elsewhere, token revoked).
+    location.assign("/ui/login");
+  }
   if (!response.ok) {
     const message = (body.error && body.error.message) || `HTTP ${response.status}`;
     throw new Error(message);
@@ -23,10 +38,12 @@ function query(params) {
   return text ? `?${text}` : "";
 }
 
+const HOME = SERVER ? "#/grants" : "#/sessions";
+
 function useHash() {
-  const [hash, setHash] = useState(location.hash || "#/sessions");
+  const [hash, setHash] = useState(location.hash || HOME);
   useEffect(() => {
-    const changed = () => setHash(location.hash || "#/sessions");
+    const changed = () => setHash(location.hash || HOME);
     addEventListener("hashchange", changed);
     return () => removeEventListener("hashchange", changed);
   }, []);
@@ -190,6 +207,21 @@ function SessionPage({ id }) {
 
 // ---- Audit ----
 
+// One page of the chain and its verification, in the local API's shape. On
+// the server: GET /v1/audit (events by seq) and GET /v1/audit:verify, which
+// only an admin policy may read (the view shows the server's refusal).
+async function loadAudit(params) {
+  if (!SERVER) return api(`/api/v1/audit${query(params)}`);
+  const [page, verdict] = await Promise.all([api(`/v1/audit${query(params)}`), api("/v1/audit:verify")]);
+  return {
+    events: page.events.map((e) => ({ line: e.seq, ...e })),
+    next_after: page.next_after,
+    verification: verdict.ok
+      ? { intact: true, events: verdict.events }
+      : { intact: false, line: verdict.line, problem: verdict.problem, intact_events: verdict.intact_events },
+  };
+}
+
 function Audit() {
   const [filters, setFilters] = useState({ event: "", session: "" });
   const [cursors, setCursors] = useState([0]);  // the `after` of each page seen
@@ -197,7 +229,7 @@ function Audit() {
   const [error, setError] = useState("");
   const after = cursors[cursors.length - 1];
   useEffect(() => {
-    api(`/api/v1/audit${query({ ...filters, after: String(after), limit: "50" })}`)
+    loadAudit({ ...filters, after: String(after), limit: "50" })
       .then((body) => { setData(body); setError(""); })
       .catch((e) => setError(e.message));
   }, [after, filters.event, filters.session]);
@@ -215,8 +247,10 @@ function Audit() {
         <${Field} label="Event" id="audit-event"><input id="audit-event" value=${filters.event} onChange=${set("event")} /><//>
         <${Field} label="Session id (prefix)" id="audit-session"><input id="audit-session" value=${filters.session} onChange=${set("session")} /><//>
         <div class="field"><span class="muted">Export</span><br />
-          <a class="button" id="export-jsonl" href="/api/v1/audit/export?format=jsonl" download="audit.jsonl">JSONL</a>${" "}
-          <a class="button" id="export-csv" href="/api/v1/audit/export?format=csv" download="audit.csv">CSV</a></div>
+          ${SERVER
+            ? html`<a class="button" id="export-jsonl" href="/v1/audit?format=jsonl&limit=1000" download="audit.jsonl">JSONL (first 1,000)</a>`
+            : html`<a class="button" id="export-jsonl" href="/api/v1/audit/export?format=jsonl" download="audit.jsonl">JSONL</a>${" "}
+          <a class="button" id="export-csv" href="/api/v1/audit/export?format=csv" download="audit.csv">CSV</a>`}</div>
       </form>
       ${error && html`<p class="error" role="alert">${error}</p>`}
       <div class="table-wrap">
@@ -229,7 +263,7 @@ function Audit() {
               ${e.error
                 ? html`<td colspan="4" class="error">Unreadable line: ${e.error}</td>`
                 : html`<td>${formatTime(e.ts)}</td><td>${e.event}</td>
-                       <td><a href=${`#/sessions/${e.session_id}`}>${e.session_id}</a></td>
+                       <td><a href=${`${SERVER ? "#/grants/" : "#/sessions/"}${e.session_id}`}>${e.session_id}</a></td>
                        <td><code>${JSON.stringify(e.fields)}</code></td>`}
             </tr>`)}
         </tbody>
@@ -244,6 +278,128 @@ function Audit() {
     </section>`;
 }
 
+// The explorer's two routes: the local dashboard's, or the team server's
+// (its own profiles and deny list).
+const PROFILES_PATH = SERVER ? "/v1/profiles" : "/api/v1/policies/profiles";
+const EXPLAIN_PATH = SERVER ? "/v1/plan" : "/api/v1/policies/explain";
+
+// ---- Grants (the team server) ----
+
+// GET /v1/grants: the caller's own grants, or everyone's for an admin
+// policy (the server decides, as for `tryaudex grants`).
+function Grants() {
+  const [filters, setFilters] = useState({ status: "", caller: "" });
+  const [data, setData] = useState(null);
+  const [error, setError] = useState("");
+  const version = useRef("");
+  useEffect(() => {
+    let stopped = false;
+    version.current = "";
+    async function load() {
+      try {
+        const body = await api(`/v1/grants${query({ ...filters, limit: "500" })}`);
+        if (stopped) return;
+        setError("");
+        // Redraw only when the listing changed: the live feed.
+        const seen = JSON.stringify(body.grants);
+        if (seen !== version.current) {
+          version.current = seen;
+          setData(body);
+        }
+      } catch (e) {
+        if (!stopped) setError(e.message);
+      }
+    }
+    load();
+    const timer = setInterval(load, POLL_MS);
+    return () => { stopped = true; clearInterval(timer); };
+  }, [filters.status, filters.caller]);
+  const set = (name) => (event) => setFilters({ ...filters, [name]: event.target.value });
+  const grants = data ? data.grants : [];
+  return html`
+    <section aria-labelledby="grants-heading">
+      <${Heading} id="grants-heading">Grants<//>
+      <form class="filters" role="search" aria-label="Filter grants" onSubmit=${(e) => e.preventDefault()}>
+        <${Field} label="Status" id="filter-status">
+          <select id="filter-status" value=${filters.status} onChange=${set("status")}>
+            <option value="">any</option><option value="issuing">issuing</option><option value="issued">issued</option>
+            <option value="failed">failed</option><option value="revoked">revoked</option><option value="expired">expired</option>
+          </select><//>
+        ${whoami && whoami.admin && html`<${Field} label="Caller" id="filter-caller">
+          <input id="filter-caller" value=${filters.caller} onChange=${set("caller")} /><//>`}
+      </form>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      <p id="grants-count" role="status" aria-live="polite">${data ? `${grants.length} grant${grants.length === 1 ? "" : "s"}${whoami && !whoami.admin ? " (yours)" : ""}` : "Loading…"}</p>
+      <div class="table-wrap">
+      <table id="grants-table">
+        <caption class="muted">Newest first; new grants appear as they are made.</caption>
+        <thead><tr><th scope="col">Grant</th><th scope="col">Created</th><th scope="col">Caller</th><th scope="col">Provider</th>
+          <th scope="col">Profile</th><th scope="col">Status</th><th scope="col">Actions</th><th scope="col">Expires</th></tr></thead>
+        <tbody>
+          ${grants.map((g) => html`
+            <tr key=${g.grant_id} data-grant-id=${g.grant_id}>
+              <td><a href=${`#/grants/${g.grant_id}`}>${g.grant_id}</a></td>
+              <td>${formatTime(g.created_at)}</td>
+              <td>${g.caller}</td>
+              <td>${g.provider}</td>
+              <td>${g.profile || html`<span class="muted">—</span>`}</td>
+              <td><${StateText} state=${g.status} /></td>
+              <td>${(g.actions || []).join(", ")}</td>
+              <td>${formatTime(g.expires_at)}</td>
+            </tr>`)}
+        </tbody>
+      </table>
+      </div>
+    </section>`;
+}
+
+function GrantPage({ id }) {
+  const [grant, setGrant] = useState(null);
+  const [error, setError] = useState("");
+  const [notice, setNotice] = useState("");
+  const load = () => api(`/v1/grants/${encodeURIComponent(id)}`)
+    .then((body) => { setGrant(body); setError(""); })
+    .catch((e) => setError(e.message));
+  useEffect(() => {
+    load();
+    const timer = setInterval(load, POLL_MS);
+    return () => clearInterval(timer);
+  }, [id]);
+  // A state change: POST with the session's CSRF token (api()).
+  const revoke = () => api(`/v1/grants/${encodeURIComponent(id)}:revoke`, { method: "POST" })
+    .then(() => { setNotice("Revoked."); load(); })
+    .catch((e) => setNotice(`Not revoked: ${e.message}`));
+  if (error) return html`<section><${Heading} id="grant-heading">Grant ${id}<//><p class="error" role="alert">${error}</p></section>`;
+  if (!grant) return html`<p>Loading…</p>`;
+  const policy = grant.policy ? JSON.stringify(grant.policy) : "";
+  return html`
+    <section aria-labelledby="grant-heading">
+      <p><a href="#/grants">← All grants</a></p>
+      <${Heading} id="grant-heading">Grant <code>${grant.grant_id}</code><//>
+      <dl class="facts">
+        <dt>Status</dt><dd id="grant-status"><${StateText} state=${grant.status} />${grant.status_reason ? ` (${grant.status_reason})` : ""}</dd>
+        <dt>Caller</dt><dd>${grant.caller}</dd>
+        <dt>Rule</dt><dd>${grant.rule}</dd>
+        <dt>Provider</dt><dd>${grant.provider}</dd>
+        <dt>Role</dt><dd>${grant.role || "—"}</dd>
+        <dt>Profile</dt><dd>${grant.profile || "—"}</dd>
+        <dt>Reason</dt><dd>${grant.reason || "—"}</dd>
+        <dt>Created</dt><dd>${formatTime(grant.created_at)}</dd>
+        <dt>Issued</dt><dd>${formatTime(grant.issued_at) || "—"}</dd>
+        <dt>Expires</dt><dd>${formatTime(grant.expires_at) || "—"}</dd>
+        <dt>Access key id</dt><dd>${grant.access_key_id || "—"}</dd>
+        <dt>Asked for</dt><dd>${(grant.requested_actions || []).join(", ") || "—"}</dd>
+        <dt>Granted</dt><dd id="grant-actions">${(grant.actions || []).join(", ")}</dd>
+        <dt>Resources</dt><dd>${(grant.resources || []).length ? grant.resources.join(", ") : "* (every resource)"}</dd>
+      </dl>
+      ${whoami && whoami.admin && grant.status === "issued" && html`
+        <p><button type="button" id="grant-revoke" onClick=${revoke}>Revoke this grant</button></p>`}
+      ${notice && html`<p role="status" id="grant-notice">${notice}</p>`}
+      <h3 id="policy-heading">Session policy (${policy.length.toLocaleString("en")} of 2,048 characters)</h3>
+      ${policy ? html`<pre id="policy-document" tabindex="0">${policy}</pre>` : html`<p class="muted">No policy document.</p>`}
+    </section>`;
+}
+
 // ---- Policy explorer ----
 
 function Explorer() {
@@ -254,14 +410,14 @@ function Explorer() {
   const [result, setResult] = useState(null);
   const [error, setError] = useState("");
   useEffect(() => {
-    api("/api/v1/policies/profiles").then((body) => setProfiles(body.profiles)).catch((e) => setError(e.message));
+    api(PROFILES_PATH).then((body) => setProfiles(body.profiles)).catch((e) => setError(e.message));
   }, []);
   useEffect(() => {
     if (!allow.trim() && !profile) { setResult(null); return undefined; }
     let stopped = false;
     // Live as the person types, a moment after the last key.
     const timer = setTimeout(() => {
-      api(`/api/v1/policies/explain${query({ allow: allow.trim(), profile, resource: resource.trim() })}`)
+      api(`${EXPLAIN_PATH}${query({ allow: allow.trim(), profile, resource: resource.trim() })}`)
         .then((body) => { if (!stopped) { setResult(body); setError(""); } })
         .catch((e) => { if (!stopped) setError(e.message); });
     }, 250);
@@ -272,7 +428,9 @@ function Explorer() {
   return html`
     <section aria-labelledby="explorer-heading">
       <${Heading} id="explorer-heading">Policy explorer<//>
-      <p class="muted">What <code>tryaudex run --dry-run</code> would plan: the same resolution, deny list, catalog checks and packing.</p>
+      <p class="muted">${SERVER
+        ? html`What this server would plan for a grant (<code>GET /v1/plan</code>): its profiles and deny list, the same resolution and packing; whether your rule set allows it is decided when you ask.`
+        : html`What <code>tryaudex run --dry-run</code> would plan: the same resolution, deny list, catalog checks and packing.`}</p>
       <form class="filters" aria-label="What to resolve" onSubmit=${(e) => e.preventDefault()}>
         <${Field} label="--allow (actions, comma-separated)" id="explore-allow">
           <textarea id="explore-allow" rows="2" value=${allow} onInput=${(e) => setAllow(e.target.value)} placeholder="s3:Get*, s3:ListBucket"></textarea><//>
@@ -309,6 +467,223 @@ function Explorer() {
         <progress max=${result.policy_limit} value=${Math.min(result.policy_size, result.policy_limit)} aria-labelledby="explore-policy-heading"></progress>
         ${result.policy_document ? html`<pre id="explore-policy" tabindex="0">${JSON.stringify(JSON.parse(result.policy_document), null, 2)}</pre>` : html`<p class="muted">No policy document for this provider.</p>`}`}
       </div>
+      <${Compare} profiles=${profiles.filter((p) => !p.provider || p.provider === "aws")} />
+      <${Drift} />
+    </section>`;
+}
+
+// ---- Activity ----
+
+// Chart.js (pinned in package-lock.json, compiled in like the rest, loaded
+// by index.html as window.Chart). Every chart has its numbers in a table
+// beside it: the table is what a screen reader reads and what a test checks.
+const PALETTE = ["#0b5cad", "#b35900", "#2e7d32", "#8e24aa", "#c62828", "#00838f", "#5d4037", "#455a64"];
+
+function ChartCanvas({ id, label, config }) {
+  const ref = useRef(null);
+  const data = JSON.stringify(config.data);
+  useEffect(() => {
+    if (!window.Chart || !ref.current) return undefined;
+    const chart = new window.Chart(ref.current, {
+      ...config,
+      options: { animation: false, responsive: true, maintainAspectRatio: false, ...(config.options || {}) },
+    });
+    return () => chart.destroy();
+  }, [data]);
+  return html`<div class="chart"><canvas id=${id} ref=${ref} role="img" aria-label=${label}></canvas></div>`;
+}
+
+// The days of the window, oldest first ("2026-12-06"), from `since`.
+function windowDays(since, days) {
+  const first = Date.parse(since);
+  return Array.from({ length: days }, (_, i) => new Date(first + i * 86400000).toISOString().slice(0, 10));
+}
+
+function Activity() {
+  const [days, setDays] = useState("14");
+  const [data, setData] = useState(null);
+  const [error, setError] = useState("");
+  useEffect(() => {
+    api(`${SERVER ? "/v1/activity" : "/api/v1/activity"}${query({ days })}`)
+      .then((body) => { setData(body); setError(""); })
+      .catch((e) => setError(e.message));
+  }, [days]);
+  const noun = SERVER ? "grants" : "sessions";
+  let charts = null;
+  if (data) {
+    const labels = windowDays(data.since, data.days);
+    const seriesNames = [...new Set(data.sessions_by_day.map((r) => `${r.provider} / ${r.profile || "no profile"}`))];
+    const datasets = seriesNames.map((name, i) => ({
+      label: name,
+      backgroundColor: PALETTE[i % PALETTE.length],
+      data: labels.map((day) => data.sessions_by_day
+        .filter((r) => r.day === day && `${r.provider} / ${r.profile || "no profile"}` === name)
+        .reduce((sum, r) => sum + r.count, 0)),
+    }));
+    const sts = data.sts_latency;
+    let previous = 0;
+    const stsRows = sts ? sts.buckets.map((b) => { const n = b.count - previous; previous = b.count; return { le: b.le_ms, count: n }; }) : [];
+    charts = html`
+      <h3 id="by-day-heading">${SERVER ? "Grants" : "Sessions"} per day by provider and profile</h3>
+      <${ChartCanvas} id="chart-by-day" label=${`${noun} per day, stacked by provider and profile; the numbers are in the table below`}
+        config=${{ type: "bar", data: { labels, datasets }, options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } } }} />
+      <div class="table-wrap"><table id="activity-by-day">
+        <caption class="muted">${data.sessions_by_day.length ? `The numbers of the chart (${data.scope === "caller" ? "your own" : data.scope === "local" ? "this machine's" : "everyone's"} ${noun})` : `No ${noun} in these days.`}</caption>
+        <thead><tr><th scope="col">Day (UTC)</th><th scope="col">Provider</th><th scope="col">Profile</th><th scope="col">${SERVER ? "Grants" : "Sessions"}</th></tr></thead>
+        <tbody>${data.sessions_by_day.map((r) => html`<tr key=${r.day + r.provider + r.profile}><td>${r.day}</td><td>${r.provider}</td><td>${r.profile || "—"}</td><td>${r.count}</td></tr>`)}</tbody>
+      </table></div>
+      <h3 id="actions-heading">Most requested actions</h3>
+      <${ChartCanvas} id="chart-actions" label="the most requested actions; the numbers are in the table below"
+        config=${{ type: "bar", data: { labels: data.top_actions.map((a) => a.action), datasets: [{ label: noun, backgroundColor: PALETTE[0], data: data.top_actions.map((a) => a.count) }] },
+          options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } } }} />
+      <div class="table-wrap"><table id="activity-actions">
+        <thead><tr><th scope="col">Action</th><th scope="col">${SERVER ? "Grants" : "Sessions"} asking for it</th></tr></thead>
+        <tbody>${data.top_actions.map((a) => html`<tr key=${a.action}><td><code>${a.action}</code></td><td>${a.count}</td></tr>`)}</tbody>
+      </table></div>
+      <h3 id="refusals-heading">Refusals by rule</h3>
+      ${SERVER ? html`
+        <${ChartCanvas} id="chart-refusals" label="refused grant requests by the rule that refused them; the numbers are in the table below"
+          config=${{ type: "bar", data: { labels: data.refusals.map((r) => r.rule), datasets: [{ label: "refusals", backgroundColor: PALETTE[4], data: data.refusals.map((r) => r.count) }] },
+            options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } }} />
+        <div class="table-wrap"><table id="activity-refusals">
+          <caption class="muted">${data.refusals.length ? "grant_refused events in the audit chain" : "No refusals in these days."}</caption>
+          <thead><tr><th scope="col">Rule</th><th scope="col">Refusals</th></tr></thead>
+          <tbody>${data.refusals.map((r) => html`<tr key=${r.rule}><td><code>${r.rule}</code></td><td>${r.count}</td></tr>`)}</tbody>
+        </table></div>`
+        : html`<p class="muted">Locally the CLI refuses a request before any session exists, and records nothing: the team server's Activity counts its refusals.</p>`}
+      <h3 id="sts-heading">STS latency</h3>
+      ${sts ? html`
+        <p id="activity-sts-summary">${sts.calls} STS call${sts.calls === 1 ? "" : "s"}, ${sts.mean_ms} ms on average (${sts.source}).</p>
+        <${ChartCanvas} id="chart-sts" label="STS calls by how long they took; the numbers are in the table below"
+          config=${{ type: "bar", data: { labels: stsRows.map((b) => `≤ ${b.le} ms`), datasets: [{ label: "STS calls", backgroundColor: PALETTE[2], data: stsRows.map((b) => b.count) }] },
+            options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } }} />
+        <div class="table-wrap"><table id="activity-sts">
+          <thead><tr><th scope="col">Took at most</th><th scope="col">Calls</th></tr></thead>
+          <tbody>${stsRows.map((b) => html`<tr key=${b.le}><td>${b.le} ms</td><td>${b.count}</td></tr>`)}</tbody>
+        </table></div>`
+        : html`<p class="muted">Local sessions do not record how long STS took; the team server's Activity shows it.</p>`}`;
+  }
+  return html`
+    <section aria-labelledby="activity-heading">
+      <${Heading} id="activity-heading">Activity<//>
+      <form class="filters" aria-label="Which days" onSubmit=${(e) => e.preventDefault()}>
+        <${Field} label="Days" id="activity-days">
+          <select id="activity-days" value=${days} onChange=${(e) => setDays(e.target.value)}>
+            <option value="7">7</option><option value="14">14</option><option value="30">30</option><option value="90">90</option>
+          </select><//>
+      </form>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      <div id="activity-result">${data ? charts : html`<p>Loading…</p>`}</div>
+    </section>`;
+}
+
+// ---- Comparing two profiles, and a drift report ----
+
+// The actions a plan grants, each wildcard expanded as `policies expand`
+// does (the explain reply's "patterns"): what two profiles are compared on.
+function planActions(result) {
+  const actions = new Set();
+  const patterns = new Map(result.patterns.map((p) => [p.pattern, p.actions.map((a) => a.action)]));
+  for (const granted of result.plan.actions) {
+    if (patterns.has(granted.action)) patterns.get(granted.action).forEach((a) => actions.add(a));
+    else actions.add(granted.action);
+  }
+  return actions;
+}
+
+function Compare({ profiles }) {
+  const [a, setA] = useState("");
+  const [b, setB] = useState("");
+  const [results, setResults] = useState(null);
+  const [error, setError] = useState("");
+  useEffect(() => {
+    if (!a || !b) { setResults(null); return; }
+    Promise.all([a, b].map((name) => api(`${EXPLAIN_PATH}${query({ profile: name })}`)))
+      .then((both) => {
+        const failed = both.find((r) => !r.ok);
+        if (failed) { setError(failed.error); setResults(null); return; }
+        setError("");
+        setResults(both);
+      })
+      .catch((e) => setError(e.message));
+  }, [a, b]);
+  let diff = null;
+  if (results) {
+    const [left, right] = results.map(planActions);
+    const onlyA = [...left].filter((x) => !right.has(x)).sort();
+    const onlyB = [...right].filter((x) => !left.has(x)).sort();
+    const both = [...left].filter((x) => right.has(x)).sort();
+    const list = (id, title, items) => html`
+      <div class="column"><h4 id=${`${id}-heading`}>${title}: <span class="count" id=${`${id}-count`}>${items.length}</span></h4>
+        <ul id=${id} aria-labelledby=${`${id}-heading`}>${items.map((x) => html`<li key=${x}><code>${x}</code></li>`)}</ul></div>`;
+    diff = html`
+      <p id="compare-sizes">Session policy sizes: <strong>${a}</strong> ${results[0].policy_size.toLocaleString("en")},
+        <strong>${b}</strong> ${results[1].policy_size.toLocaleString("en")} of ${results[0].policy_limit.toLocaleString("en")} characters.</p>
+      <div class="columns">
+        ${list("compare-only-a", `Only in ${a}`, onlyA)}
+        ${list("compare-both", "In both", both)}
+        ${list("compare-only-b", `Only in ${b}`, onlyB)}
+      </div>`;
+  }
+  const picker = (id, label, value, set) => html`
+    <${Field} label=${label} id=${id}>
+      <select id=${id} value=${value} onChange=${(e) => set(e.target.value)}>
+        <option value="">choose</option>
+        ${profiles.map((p) => html`<option key=${p.name} value=${p.name}>${p.name}</option>`)}
+      </select><//>`;
+  return html`
+    <section aria-labelledby="compare-heading">
+      <h3 id="compare-heading">Compare two profiles</h3>
+      <p class="muted">Each profile as <code>run --dry-run --profile</code> plans it (deny list applied), wildcards expanded as <code>policies expand</code> does.</p>
+      <form class="filters" aria-label="Profiles to compare" onSubmit=${(e) => e.preventDefault()}>
+        ${picker("compare-a", "Profile A", a, setA)}${picker("compare-b", "Profile B", b, setB)}
+      </form>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      <div aria-live="polite">${diff}</div>
+    </section>`;
+}
+
+// A `tryaudex drift --json` report the person loads from a file: read in
+// the browser (nothing is sent anywhere) and shown as two columns, what the
+// role allows beyond the expected set and what the expected set needs that
+// the role does not allow. The dashboard does not call IAM itself: that
+// needs base credentials with IAM read rights, which a loopback page
+// should not wield.
+function Drift() {
+  const [report, setReport] = useState(null);
+  const [error, setError] = useState("");
+  const load = (event) => {
+    const file = event.target.files[0];
+    if (!file) return;
+    file.text().then((text) => {
+      const parsed = JSON.parse(text);
+      if (!parsed || !Array.isArray(parsed.additional) || !Array.isArray(parsed.missing) || !parsed.summary) {
+        throw new Error("this is not the JSON of tryaudex drift --json");
+      }
+      setReport(parsed);
+      setError("");
+    }).catch((e) => { setReport(null); setError(`Cannot read ${file.name}: ${e.message}`); });
+  };
+  const entry = (e) => html`<li key=${e.action}><code>${e.action}</code>${e.conditional ? " (conditional)" : ""}
+    ${(e.policies || []).length ? html` <span class="muted">— ${e.policies.join(", ")}${e.via ? ` via ${e.via}` : ""}</span>` : ""}
+    ${(e.reasons || []).length ? html` <span class="muted">— ${e.reasons.join("; ")}</span>` : ""}</li>`;
+  return html`
+    <section aria-labelledby="drift-heading">
+      <h3 id="drift-heading">Drift report</h3>
+      <p class="muted">Load the output of <code>tryaudex drift --role-arn ARN --expected-policy PROFILE --json</code>.</p>
+      <div class="field"><label for="drift-file">Drift report (JSON)</label>
+        <input type="file" id="drift-file" accept=".json,application/json" onChange=${load} /></div>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      ${report && html`
+        <p id="drift-verdict" class=${`status ${report.drift ? "bad" : "ok"}`}>${report.drift ? "Drift" : "No drift"}: role <code>${report.role_arn}</code> against ${report.expected.kind} <strong>${report.expected.name}</strong>.
+          ${report.summary.expected} expected, ${report.summary.granted} allowed by the role, ${report.summary.matched} matched.</p>
+        <div class="columns two">
+          <div class="column"><h4 id="drift-additional-heading">The role allows, ${report.expected.name} does not: <span id="drift-additional-count">${report.additional.length}</span></h4>
+            <ul id="drift-additional" aria-labelledby="drift-additional-heading">${report.additional.map(entry)}</ul></div>
+          <div class="column"><h4 id="drift-missing-heading">${report.expected.name} needs, the role does not allow: <span id="drift-missing-count">${report.missing.length}</span></h4>
+            <ul id="drift-missing" aria-labelledby="drift-missing-heading">${report.missing.map(entry)}</ul></div>
+        </div>
+        ${report.limited.length > 0 && html`<p class="muted">Expected but conditional on the role: ${report.limited.map((e) => e.action).join(", ")}</p>`}`}
     </section>`;
 }
 
@@ -320,28 +695,51 @@ function skipToMain(event) {
   document.getElementById("main").focus();
 }
 
+// The views each face has. (Approvals, on the server, will be one more:
+// GET /v1/requests and its approve/deny — built with the approvals API.)
+const VIEWS = SERVER
+  ? [["#/grants", "Grants"], ["#/audit", "Audit"], ["#/explorer", "Policy explorer"], ["#/activity", "Activity"]]
+  : [["#/sessions", "Sessions"], ["#/audit", "Audit"], ["#/explorer", "Policy explorer"], ["#/activity", "Activity"]];
+
+// Signing out ends the session in the server's store (POST, with the CSRF
+// token), then goes back to the login page.
+function signOut() {
+  api("/ui/logout", { method: "POST" }).catch(() => {}).finally(() => location.assign("/ui/login"));
+}
+
 function App() {
   const hash = useHash();
-  const views = [["#/sessions", "Sessions"], ["#/audit", "Audit"], ["#/explorer", "Policy explorer"]];
   let view;
-  const session = hash.match(/^#\/sessions\/([A-Za-z0-9_-]+)$/);
+  const session = !SERVER && hash.match(/^#\/sessions\/([A-Za-z0-9_-]+)$/);
+  const grant = SERVER && hash.match(/^#\/grants\/([A-Za-z0-9_-]+)$/);
   if (session) view = html`<${SessionPage} id=${session[1]} key=${session[1]} />`;
+  else if (grant) view = html`<${GrantPage} id=${grant[1]} key=${grant[1]} />`;
   else if (hash === "#/audit") view = html`<${Audit} />`;
   else if (hash === "#/explorer") view = html`<${Explorer} />`;
-  else view = html`<${Sessions} />`;
-  const current = session ? "#/sessions" : hash;
+  else if (hash === "#/activity") view = html`<${Activity} />`;
+  else view = SERVER ? html`<${Grants} />` : html`<${Sessions} />`;
+  const current = session ? "#/sessions" : grant ? "#/grants" : hash;
   return html`
     <a class="skip" href="#main" onClick=${skipToMain}>Skip to content</a>
     <header>
-      <h1>Audex dashboard</h1>
+      <h1>Audex ${SERVER ? "server" : "dashboard"}</h1>
       <nav aria-label="Views"><ul>
-        ${views.map(([href, label]) => html`<li><a href=${href} aria-current=${current === href ? "page" : undefined}>${label}</a></li>`)}
+        ${VIEWS.map(([href, label]) => html`<li><a href=${href} aria-current=${current === href ? "page" : undefined}>${label}</a></li>`)}
       </ul></nav>
+      ${SERVER && whoami && html`<p class="who" id="who">Signed in as <strong>${whoami.caller}</strong> (policy ${whoami.policy}${whoami.admin ? ", admin" : ""})${" "}
+        <button type="button" id="sign-out" onClick=${signOut}>Sign out</button></p>`}
     </header>
     <main id="main" tabindex="-1">${view}</main>`;
 }
 
 // The static "Loading" text goes first: render() keeps what it did not make.
-const root = document.getElementById("app");
-root.textContent = "";
-render(html`<${App} />`, root);
+async function start() {
+  if (SERVER) {
+    // Who is signed in, and the CSRF token of the session (GET /v1/whoami).
+    whoami = await api("/v1/whoami");
+  }
+  const root = document.getElementById("app");
+  root.textContent = "";
+  render(html`<${App} />`, root);
+}
+start();
