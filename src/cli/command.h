@@ -58,5 +58,6 @@ CommandSpec LoginCommand();
 CommandSpec LogoutCommand();
 CommandSpec WhoAmICommand();
 CommandSpec GrantsCommand();
+CommandSpec CompletionCommand();
 
 }  // namespace audex

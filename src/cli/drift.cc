@@ -114,8 +114,10 @@ CommandSpec DriftCommand() {
         CLI::App* drift = &drift_command;
         drift->add_option("--role-arn", options->request.role_arn,
                           "The role to read (else AUDEX_ROLE_ARN, else role_arn in config.toml)");
-        drift->add_option("--expected-policy", options->request.expected_policy,
-                          "A built-in or custom profile the role should match");
+        drift
+            ->add_option("--expected-policy", options->request.expected_policy,
+                         "A built-in or custom profile the role should match")
+            ->type_name("PROFILE");
         drift->add_option("--expected-allow", options->request.expected_allow,
                           "Comma-separated actions the role should allow (as run --allow)");
         drift->add_flag("--all-profiles", options->request.all_profiles,
