@@ -126,7 +126,12 @@ CommandSpec DriftCommand() {
                           "AWS region (selects the IAM partition)");
         drift->add_flag("--verbose", options->verbose, "List every action, also behind wildcards");
         drift->add_flag("--json", options->json, "Print JSON");
-        return [options](const Invocation& call) { return RunDrift(*options, call.context); };
+        drift->add_flag("--quiet", options->quiet,
+                        "No progress line on the terminal while the role's policies are read");
+        return [options](const Invocation& call) {
+          if (options->quiet) DropProgress(call.context.world);
+          return RunDrift(*options, call.context);
+        };
       }};
 }
 

@@ -120,7 +120,10 @@ CommandSpec LearnCommand() {
                 "Let the command see the cloud credential files, Audex's files and /proc as they "
                 "are (README, Threat model)");
             learn.add_flag("--json", options->json, "Print the result as JSON");
+            learn.add_flag("--quiet", options->quiet,
+                           "No progress line on the terminal while CloudTrail is polled");
             return [options](const Invocation& call) {
+              if (options->quiet) DropProgress(call.context.world);
               options->request.session.command = call.command;
               return RunLearn(*options, call.context);
             };
