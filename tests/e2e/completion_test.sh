@@ -125,6 +125,27 @@ check "zsh: policies offers its sub-commands" \
 check "zsh: --profile offers profile names" \
   grep -qx s3-readonly <<<"$(zsh_offers tryaudex run --profile s3-)"
 
+# And in zsh's own completion system, autoloaded from $fpath in an
+# interactive zsh on a pseudo-terminal (zsh/zpty): TAB after `run --al`
+# inserts --allow, what the three flags have in common.
+mkdir -p "$TMP/zfunc"
+cp "$TMP/_tryaudex" "$TMP/zfunc/_tryaudex"
+zsh_tab() {
+  timeout 30 zsh -f -c '
+    zmodload zsh/zpty
+    zpty z zsh -f -i
+    zpty -w z "PS1=\"> \"; fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -D; bindkey \"^I\" complete-word"
+    zpty -w -n z "$2"
+    sleep 1
+    zpty -w -n z $'"'"'\t'"'"'
+    zpty -r -m z out "*${3}*" && print -r -- found
+    zpty -d z' zsh "$TMP/zfunc" "$1" "$2"
+}
+check "zsh (interactive, zpty): run --al<TAB> inserts --allow" \
+  test "$(zsh_tab 'tryaudex run --al' 'tryaudex run --allow')" = found
+check "zsh (interactive, zpty): policies sh<TAB> inserts show" \
+  test "$(zsh_tab 'tryaudex policies sh' 'tryaudex policies show')" = found
+
 "$BIN" completion tcsh >/dev/null 2>"$TMP/tcsh.err"
 check "an unknown shell: exit 2 (usage)" test $? = 2
 check "an unknown shell: the error names the three" grep -q "give bash, zsh or fish" "$TMP/tcsh.err"
