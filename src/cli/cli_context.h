@@ -29,8 +29,13 @@ struct CliContext {
   std::ostream& err;
 };
 
-// How the CLI shows the engine's notices: one NoticeLine each on `err`.
+// How the CLI shows the engine's notices: one NoticeLine each on `err`;
+// progress (NoticeLevel::kProgress) as a progress line when `err` is
+// stderr and a terminal, else not at all.
 NoticeSink PrintNotices(std::ostream& err);
+
+// --quiet: no progress line from here on.
+void DropProgress(World& world);
 
 // Loads the configuration files and prints their warnings on stderr.
 Result<LoadedConfiguration> LoadConfigurationFor(const CliContext& context);

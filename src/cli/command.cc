@@ -15,6 +15,7 @@ std::span<const CommandSpec> Commands() {
       DashboardCommand(),    LoginCommand(),
       LogoutCommand(),       WhoAmICommand(),
       GrantsCommand(),       RequestsCommand(),
+      CompletionCommand(),
   };
   return kCommands;
 }

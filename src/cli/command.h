@@ -59,5 +59,6 @@ CommandSpec LogoutCommand();
 CommandSpec WhoAmICommand();
 CommandSpec GrantsCommand();
 CommandSpec RequestsCommand();
+CommandSpec CompletionCommand();
 
 }  // namespace audex

@@ -28,7 +28,8 @@ void AddCredentialRequestFlags(CLI::App& command, CredentialRequestOptions& opti
   SessionRequest& request = options.request;
   command.add_option("--allow", request.allow,
                      "Comma-separated actions, wildcards or universal names");
-  command.add_option("--profile", request.profile, "A built-in or custom profile name");
+  command.add_option("--profile", request.profile, "A built-in or custom profile name")
+      ->type_name("PROFILE");
   command.add_option("--resource", request.resource, "Comma-separated resource ARNs");
   command.add_option("--ttl", request.ttl, "Credential lifetime: 15m, 1h (default 15m)");
   command.add_option("--role-arn", request.role_arn,

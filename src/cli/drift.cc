@@ -114,8 +114,10 @@ CommandSpec DriftCommand() {
         CLI::App* drift = &drift_command;
         drift->add_option("--role-arn", options->request.role_arn,
                           "The role to read (else AUDEX_ROLE_ARN, else role_arn in config.toml)");
-        drift->add_option("--expected-policy", options->request.expected_policy,
-                          "A built-in or custom profile the role should match");
+        drift
+            ->add_option("--expected-policy", options->request.expected_policy,
+                         "A built-in or custom profile the role should match")
+            ->type_name("PROFILE");
         drift->add_option("--expected-allow", options->request.expected_allow,
                           "Comma-separated actions the role should allow (as run --allow)");
         drift->add_flag("--all-profiles", options->request.all_profiles,
@@ -124,7 +126,12 @@ CommandSpec DriftCommand() {
                           "AWS region (selects the IAM partition)");
         drift->add_flag("--verbose", options->verbose, "List every action, also behind wildcards");
         drift->add_flag("--json", options->json, "Print JSON");
-        return [options](const Invocation& call) { return RunDrift(*options, call.context); };
+        drift->add_flag("--quiet", options->quiet,
+                        "No progress line on the terminal while the role's policies are read");
+        return [options](const Invocation& call) {
+          if (options->quiet) DropProgress(call.context.world);
+          return RunDrift(*options, call.context);
+        };
       }};
 }
 

@@ -20,6 +20,7 @@ struct DriftOptions {
   DriftRequest request;
   bool verbose = false;
   bool json = false;
+  bool quiet = false;  // no progress line while the role's policies are read
 };
 
 // Exactly one of --expected-policy, --expected-allow and --all-profiles (kUsage).

@@ -28,7 +28,8 @@ CommandSpec IntentCommand() {
         auto options = std::make_shared<IntentOptions>();
         CLI::App* intent = &intent_command;
         intent->add_option("sentence", options->words, "What the command needs, in one sentence");
-        intent->add_option("--provider", options->provider, "aws (default), gcp or azure");
+        intent->add_option("--provider", options->provider, "aws (default), gcp or azure")
+            ->type_name("{aws,gcp,azure}");
         intent->add_option("--model", options->model,
                            fmt::format("Claude model (else `model` in config.toml, else {})",
                                        kAnthropicDefaultModel));

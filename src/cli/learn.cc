@@ -95,16 +95,19 @@ CommandSpec LearnCommand() {
             SessionRequest& run = options->request.session;
             learn.add_option("--allow", run.allow,
                              "Upper bound for the session (default: the role's own permissions)");
-            learn.add_option("--profile", run.profile, "Upper bound as a profile");
+            learn.add_option("--profile", run.profile, "Upper bound as a profile")
+                ->type_name("PROFILE");
             learn.add_option("--resource", run.resource, "Resource ARNs for the upper bound");
             learn.add_option("--ttl", run.ttl, "Session lifetime (default 15m)");
             learn.add_option("--role-arn", run.role_arn,
                              "Role to assume (else AUDEX_ROLE_ARN, else role_arn in config.toml)");
             learn.add_option("--region", run.region, "AWS region");
-            learn.add_option("--source", options->source,
-                             "auto (default: the forwarding endpoint and client-side monitoring, "
-                             "in real time), endpoint, csm, or cloudtrail (LookupEvents after the "
-                             "command ends)");
+            learn
+                .add_option("--source", options->source,
+                            "auto (default: the forwarding endpoint and client-side monitoring, "
+                            "in real time), endpoint, csm, or cloudtrail (LookupEvents after the "
+                            "command ends)")
+                ->type_name("{auto,endpoint,csm,cloudtrail}");
             learn.add_option("--wait", options->request.wait,
                              "With --source cloudtrail: wait at most this long for events (default "
                              "10m)");
@@ -117,7 +120,10 @@ CommandSpec LearnCommand() {
                 "Let the command see the cloud credential files, Audex's files and /proc as they "
                 "are (README, Threat model)");
             learn.add_flag("--json", options->json, "Print the result as JSON");
+            learn.add_flag("--quiet", options->quiet,
+                           "No progress line on the terminal while CloudTrail is polled");
             return [options](const Invocation& call) {
+              if (options->quiet) DropProgress(call.context.world);
               options->request.session.command = call.command;
               return RunLearn(*options, call.context);
             };

@@ -11,6 +11,7 @@ struct LearnOptions {
   LearnRequest request;
   std::string source = "auto";  // --source auto|endpoint|csm|cloudtrail
   bool json = false;
+  bool quiet = false;  // no progress line while CloudTrail is polled
 };
 
 Result<int> RunLearn(const LearnOptions& options, const CliContext& context);

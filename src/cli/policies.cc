@@ -208,12 +208,13 @@ CommandSpec PoliciesCommand() {
         CLI::App* policies = &policies_command;
         policies->require_subcommand(1);
         CLI::App* list = policies->add_subcommand("list", "List built-in and custom profiles");
-        list->add_option("--provider", options->provider, "Only profiles for aws, gcp or azure");
+        list->add_option("--provider", options->provider, "Only profiles for aws, gcp or azure")
+            ->type_name("{aws,gcp,azure}");
         list->add_flag("--json", options->json, "Print JSON");
         list->callback([options] { options->subcommand = "list"; });
         CLI::App* show =
             policies->add_subcommand("show", "Show a profile and the policy it produces");
-        show->add_option("name", options->name, "Profile name")->required();
+        show->add_option("name", options->name, "Profile name")->required()->type_name("PROFILE");
         show->add_flag("--json", options->json, "Print JSON");
         show->callback([options] { options->subcommand = "show"; });
         CLI::App* expand =
@@ -226,7 +227,9 @@ CommandSpec PoliciesCommand() {
         expand->callback([options] { options->subcommand = "expand"; });
         CLI::App* validate =
             policies->add_subcommand("validate", "Lint an IAM policy document against the catalog");
-        validate->add_option("--file", options->file, "The policy document (JSON)")->required();
+        validate->add_option("--file", options->file, "The policy document (JSON)")
+            ->required()
+            ->type_name("FILE");
         validate->add_flag("--json", options->json, "Print JSON");
         validate->callback([options] { options->subcommand = "validate"; });
         return [options](const Invocation& call) { return RunPolicies(*options, call.context); };

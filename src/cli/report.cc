@@ -20,7 +20,8 @@ CommandSpec ReportCommand() {
             auto options = std::make_shared<ReportOptions>();
             report.add_option("--since", options->since,
                               "Only events from this long ago (30d, 12h, 2w) or this time on");
-            report.add_option("--format", options->format, "md (default), csv or json");
+            report.add_option("--format", options->format, "md (default), csv or json")
+                ->type_name("{md,csv,json}");
             report.add_option("--server", options->server,
                               "The team server's log instead of this machine's (not yet)");
             return [options](const Invocation& call) { return RunReport(*options, call.context); };

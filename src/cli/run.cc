@@ -161,11 +161,13 @@ CommandSpec RunCommand() {
       true, [](CLI::App& run) -> CommandRunner {
         auto options = std::make_shared<RunOptions>();
         SessionRequest& request = options->request;
-        run.add_option("--provider", request.provider, "aws (default), gcp or azure");
+        run.add_option("--provider", request.provider, "aws (default), gcp or azure")
+            ->type_name("{aws,gcp,azure}");
         run.add_option(
             "--allow", request.allow,
             "Comma-separated actions, wildcards or universal names (s3:GetObject,storage:read)");
-        run.add_option("--profile", request.profile, "A built-in or custom profile name");
+        run.add_option("--profile", request.profile, "A built-in or custom profile name")
+            ->type_name("PROFILE");
         run.add_option("--resource", request.resource,
                        "Comma-separated resource ARNs (AWS) or Cloud Storage buckets (GCP)");
         run.add_option("--ttl", request.ttl,

@@ -84,11 +84,12 @@ Result<Observation> ObserveWithCloudTrail(const LearnRequest& request, const Wor
   auto polled = PollCloudTrail(
       client, *base, access_key_id, started - std::chrono::minutes(1), poll,
       [&](const CloudTrailProgress& progress) {
-        world.notify(NoticeLevel::kInfo,
+        world.notify(NoticeLevel::kProgress,
                      fmt::format("CloudTrail: {} after {}s (round {}, at most {}s)",
                                  Plural(progress.events, "event"), progress.elapsed.count() / 1000,
                                  progress.rounds, progress.wait.count() / 1000));
       });
+  world.notify(NoticeLevel::kProgress, "");
   if (!polled) return tl::unexpected(polled.error());
   Observation observation;
   observation.source_name = "CloudTrail";

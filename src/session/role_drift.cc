@@ -160,7 +160,14 @@ Result<DriftResult> CheckDrift(const DriftRequest& request, World& world) {
   iam_options.endpoint = endpoint->url;
   iam_options.signing_region = endpoint->signing_region;
   IamClient iam(*http, std::move(iam_options));
-  auto fetched = FetchRole(iam, role->arn, *base);
+  auto fetched = FetchRole(
+      iam, role->arn, *base,
+      [&world](const std::string& kind, const std::string& name, size_t done, size_t total) {
+        world.notify(NoticeLevel::kProgress,
+                     fmt::format("reading the role's {} policies: {} of {} ({})", kind, done + 1,
+                                 total, name));
+      });
+  world.notify(NoticeLevel::kProgress, "");
   if (!fetched) return tl::unexpected(fetched.error());
   auto policies = ParseRolePolicies(*fetched, role->arn);
   if (!policies) return tl::unexpected(policies.error());

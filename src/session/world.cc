@@ -22,6 +22,7 @@ std::string NoticeLine(NoticeLevel level, const std::string& raw) {
     case NoticeLevel::kError:
       return "tryaudex: error: " + message;
     case NoticeLevel::kInfo:
+    case NoticeLevel::kProgress:
       break;
   }
   return "tryaudex: " + message;

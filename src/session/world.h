@@ -24,8 +24,11 @@ namespace audex {
 
 // How a notice reads to the user: "tryaudex: warning: ...",
 // "tryaudex: error: ..." (the command still goes on, or its status is
-// kept), or "tryaudex: ..." (a plain statement).
-enum class NoticeLevel { kWarning, kError, kInfo };
+// kept), or "tryaudex: ..." (a plain statement). kProgress tells how a
+// long wait goes: the CLI shows it as a progress line on a terminal and
+// nowhere else (adapters/process/progress_line.h); other faces drop it.
+// An empty kProgress message ends the wait (the line is erased).
+enum class NoticeLevel { kWarning, kError, kInfo, kProgress };
 
 using NoticeSink = std::function<void(NoticeLevel, const std::string&)>;
 

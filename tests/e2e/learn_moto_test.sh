@@ -345,14 +345,17 @@ kill_at_exit "$CT_PID"
 exec 7>"$TMP/ct.in"
 wait_for_file "$TMP/ct.port"
 CT_URL="http://127.0.0.1:$(head -1 "$TMP/ct.port")"
-AWS_ENDPOINT_URL_CLOUDTRAIL="$CT_URL" "$BIN" learn --role-arn "$ROLE" --source cloudtrail --wait 8s --json \
-  -- sh -c 'aws s3api list-buckets >/dev/null' >"$TMP/ct.json" 2>"$TMP/ct.err"
+# stderr on a terminal (tests/e2e/pty_run.py): the rounds show as a progress line.
+AWS_ENDPOINT_URL_CLOUDTRAIL="$CT_URL" "$PY" "$HERE/pty_run.py" "$TMP/ct.json" "$TMP/ct.err" 60 \
+  "$BIN" learn --role-arn "$ROLE" --source cloudtrail --wait 8s --json \
+  -- sh -c 'aws s3api list-buckets >/dev/null'
 rc=$?
 exec 7>&-
 wait "$CT_PID"
 check "learn --source cloudtrail exits 0" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || cat "$TMP/ct.err"
-check "CloudTrail: progress lines on stderr" grep -q 'CloudTrail: .* event' "$TMP/ct.err"
+check "CloudTrail: a progress line on the terminal, erased at the end" \
+  bash -c "grep -qF $'\r\e[Ktryaudex: CloudTrail: ' '$TMP/ct.err' && grep -qF $'at most 8s)\r\e[K' '$TMP/ct.err'"
 check "CloudTrail: events mapped, denied and no-permission calls reported" "$PY" - "$TMP/ct.json" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))

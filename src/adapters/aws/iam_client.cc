@@ -154,7 +154,8 @@ Result<FetchedPolicy> FetchManaged(IamClient& iam, std::string kind, std::string
 
 }  // namespace
 
-Result<FetchedRole> FetchRole(IamClient& iam, std::string_view role, const AwsCredentials& base) {
+Result<FetchedRole> FetchRole(IamClient& iam, std::string_view role, const AwsCredentials& base,
+                              const FetchProgress& on_policy) {
   FetchedRole fetched;
   auto read = iam.GetRole(role, base);
   if (!read) return tl::unexpected(read.error());
@@ -163,6 +164,7 @@ Result<FetchedRole> FetchRole(IamClient& iam, std::string_view role, const AwsCr
   auto inline_names = iam.ListRolePolicies(role, base);
   if (!inline_names) return tl::unexpected(inline_names.error());
   for (const std::string& name : *inline_names) {
+    if (on_policy) on_policy("inline", name, fetched.policies.size(), inline_names->size());
     auto document = iam.GetRolePolicy(role, name, base);
     if (!document) return tl::unexpected(document.error());
     fetched.policies.push_back(FetchedPolicy{"inline", name, "", "", std::move(*document)});
@@ -170,7 +172,9 @@ Result<FetchedRole> FetchRole(IamClient& iam, std::string_view role, const AwsCr
 
   auto attached = iam.ListAttachedRolePolicies(role, base);
   if (!attached) return tl::unexpected(attached.error());
-  for (const AttachedPolicy& policy : *attached) {
+  for (size_t i = 0; i < attached->size(); ++i) {
+    const AttachedPolicy& policy = (*attached)[i];
+    if (on_policy) on_policy("managed", policy.name, i, attached->size());
     auto managed = FetchManaged(iam, "managed", policy.name, policy.arn, base);
     if (!managed) return tl::unexpected(managed.error());
     fetched.policies.push_back(std::move(*managed));

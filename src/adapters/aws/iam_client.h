@@ -4,6 +4,7 @@
 // inline policy through which revocation denies sessions.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -94,6 +95,12 @@ struct FetchedRole {
 // ListRolePolicies and GetRolePolicy for each, every page of
 // ListAttachedRolePolicies and GetPolicy + GetPolicyVersion (the default
 // version) for each, and the permissions boundary the same way.
-Result<FetchedRole> FetchRole(IamClient& iam, std::string_view role, const AwsCredentials& base);
+// `on_policy`, when set, is told before each policy is read (its kind and
+// name, how many were read, how many there are of that kind): a role with
+// dozens of policies takes a while.
+using FetchProgress = std::function<void(const std::string& kind, const std::string& name,
+                                         size_t done, size_t total)>;
+Result<FetchedRole> FetchRole(IamClient& iam, std::string_view role, const AwsCredentials& base,
+                              const FetchProgress& on_policy = {});
 
 }  // namespace audex

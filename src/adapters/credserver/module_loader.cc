@@ -2,54 +2,29 @@
 #include "adapters/credserver/module_loader.h"
 
 #include <dlfcn.h>
-#include <unistd.h>
-
-#include <climits>
-#include <filesystem>
-#include <vector>
 
 #include <fmt/format.h>
+
+#include "adapters/process/install_layout.h"
 
 namespace audex {
 
 void* OpenAudexModule(std::string_view file_name, const char* built_path, std::string* error) {
-  std::vector<std::filesystem::path> candidates;
-  char buffer[PATH_MAX];
-  const ssize_t size = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
-  if (size > 0) {
-    const std::filesystem::path directory =
-        std::filesystem::path(std::string(buffer, static_cast<size_t>(size))).parent_path();
-    candidates.push_back(directory / file_name);
-    candidates.push_back(directory.parent_path() / "lib" / "audex" / file_name);
-    // Where this build put the module, only for a program inside that
-    // build tree (a test or bench in build/tests/): a tryaudex copied or
-    // installed elsewhere must not run a module from a build directory that
-    // may since have changed, or belong to someone else.
-    if (built_path != nullptr) {
-      const std::filesystem::path build_tree = std::filesystem::path(built_path).parent_path();
-      const std::filesystem::path inside = directory.lexically_relative(build_tree);
-      if (!inside.empty() && *inside.begin() != "..") candidates.emplace_back(built_path);
-    }
+  const HelperSearch search = FindHelper(file_name, built_path);
+  if (!search.found) {
+    *error = fmt::format(
+        "the loopback endpoint module {} is missing (looked in {}); reinstall Audex, or keep "
+        "tryaudex's folder and ../lib/audex/ together when you copy it",
+        file_name, search.tried);
+    return nullptr;
   }
-  std::string tried;
-  for (const std::filesystem::path& candidate : candidates) {
-    std::error_code ignored;
-    if (!std::filesystem::exists(candidate, ignored)) {
-      tried += (tried.empty() ? "" : ", ") + candidate.string();
-      continue;
-    }
-    void* library = dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (library == nullptr) {
-      const char* reason = dlerror();
-      *error = fmt::format("cannot load {} ({}); install libcpp-httplib0.11 and libcurl4",
-                           candidate.string(), reason != nullptr ? reason : "unknown reason");
-      return nullptr;
-    }
-    return library;
+  void* library = dlopen(search.found->c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (library == nullptr) {
+    const char* reason = dlerror();
+    *error = fmt::format("cannot load {} ({}); install libcpp-httplib0.11 and libcurl4",
+                         search.found->string(), reason != nullptr ? reason : "unknown reason");
   }
-  *error = fmt::format("the loopback endpoint module {} is missing (looked in {}); reinstall Audex",
-                       file_name, tried);
-  return nullptr;
+  return library;
 }
 
 bool LoadAudexModule(std::string_view file_name, const char* built_path, const char* start_symbol,

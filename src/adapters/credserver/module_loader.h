@@ -8,10 +8,11 @@
 
 namespace audex {
 
-// dlopens `file_name` from beside the executable (the build tree), from
+// dlopens `file_name` from where FindHelper (adapters/process/
+// install_layout.h) finds it: beside the executable (the build tree),
 // ../lib/audex/ (an install), or, for an executable inside the build tree
-// only, from `built_path` (where this build put it: tests and benches);
-// null with `*error` (ending in a fix) when none loads.
+// only, `built_path` (where this build put it: tests and benches); null
+// with `*error` (naming the places looked in, ending in a fix) otherwise.
 void* OpenAudexModule(std::string_view file_name, const char* built_path, std::string* error);
 
 // Every module exports a start and a stop function.

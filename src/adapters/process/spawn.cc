@@ -9,6 +9,7 @@
 // stdio.
 #include "adapters/process/spawn.h"
 
+#include "adapters/process/install_layout.h"
 #include "adapters/process/sandbox.h"
 #include "adapters/process/sandbox_protocol.h"
 
@@ -281,27 +282,15 @@ std::string IdentityMap(const char* own_map) {
   return map;
 }
 
-// Where the audex-sandbox program is: ../lib/audex/ next to tryaudex (an
-// install), or where this build put it (tests, benches); empty when
-// neither has it.
-const std::string& InitProgram() {
-  static const std::string found = [] {
-    std::vector<std::string> candidates;
-    char buffer[4096];
-    const ssize_t size = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
-    if (size > 0) {
-      const std::filesystem::path exe(std::string(buffer, static_cast<size_t>(size)));
-      candidates.push_back(
-          (exe.parent_path() / ".." / "lib" / "audex" / kInitProgramName).string());
-    }
+// Where the audex-sandbox program is (install_layout.h): beside tryaudex
+// (a build tree), ../lib/audex/ (an install), or where this build put it
+// (tests, benches inside the build tree); `tried` says where it looked.
+const HelperSearch& InitProgram() {
 #ifdef AUDEX_SANDBOX_INIT_PATH
-    candidates.emplace_back(AUDEX_SANDBOX_INIT_PATH);
+  static const HelperSearch found = FindHelper(kInitProgramName, AUDEX_SANDBOX_INIT_PATH);
+#else
+  static const HelperSearch found = FindHelper(kInitProgramName, nullptr);
 #endif
-    for (const std::string& candidate : candidates) {
-      if (access(candidate.c_str(), X_OK) == 0) return candidate;
-    }
-    return std::string();
-  }();
   return found;
 }
 
@@ -400,14 +389,15 @@ struct Descriptors {
 tl::expected<std::optional<Spawned>, SpawnError> SpawnSandboxed(const SpawnRequest& request,
                                                                 bool probe_only,
                                                                 std::string& refused) {
-  const std::string& init = InitProgram();
-  if (init.empty()) {
+  const HelperSearch& search = InitProgram();
+  if (!search.found || access(search.found->c_str(), X_OK) != 0) {
     refused = fmt::format(
-        "its init program {} is not installed (looked in ../lib/audex/ next to tryaudex); "
-        "reinstall Audex",
-        kInitProgramName);
+        "its init program {} is not installed (looked in {}); reinstall Audex, or keep "
+        "tryaudex's folder and ../lib/audex/ together when you copy it",
+        kInitProgramName, search.tried.empty() ? search.found->string() : search.tried);
     return std::optional<Spawned>();
   }
+  const std::string init = search.found->string();
   // Root (CAP_SETUID in its namespace) maps every id it has, so files keep
   // their owners and permissions work as before; anyone else maps its own.
   const bool privileged = geteuid() == 0;

@@ -81,6 +81,7 @@ struct ToolWorld {
     world.env = LookupIn(environment);
     world.environment = std::move(environment);
     world.notify = [notices = notices](NoticeLevel level, const std::string& message) {
+      if (level == NoticeLevel::kProgress) return;  // a terminal's progress line, not a reply's
       notices->push_back(NoticeLine(level, message));
     };
   }

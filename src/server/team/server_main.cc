@@ -26,6 +26,7 @@
 #include "adapters/files/key_file.h"
 #include "adapters/process/child_process.h"
 #include "adapters/process/environment_block.h"
+#include "adapters/process/progress_line.h"
 #include "adapters/store/random_bytes.h"
 #include "adapters/teamstore/team_store.h"
 #include "core/audit/audit_chain.h"
@@ -161,6 +162,7 @@ int Serve(const std::string& config_path, const std::optional<std::string>& read
   if (!cache_key) return Fail(cache_key.error());
 
   World world = SystemWorld(CurrentEnvironment(), [](NoticeLevel level, const std::string& m) {
+    if (level == NoticeLevel::kProgress) return;  // the server logs, it has no terminal
     LogLine({{"level", level == NoticeLevel::kError ? "error" : "warning"}, {"msg", m}});
   });
   TeamServer server(*config, std::move(*store), world, std::move(*cache_key), LogLine);
@@ -229,7 +231,7 @@ int Serve(const std::string& config_path, const std::optional<std::string>& read
 
 // --------------------------------------------------------------- migrate
 
-int Migrate(const std::string& config_path) {
+int Migrate(const std::string& config_path, bool quiet) {
   auto config = LoadConfig(config_path);
   if (!config) return Fail(config.error());
   for (const char* file : {kAuditKeyFile, kCacheKeyFile}) {
@@ -242,16 +244,20 @@ int Migrate(const std::string& config_path) {
   }
   auto store = OpenStore(*config, true);
   if (!store) return Fail(store.error());
-  const bool terminal = ::isatty(STDERR_FILENO) != 0;
-  auto report = (*store)->Migrate([terminal](const MigrationProgress& progress) {
+  // The migration under way is a progress line on a terminal; each one
+  // applied is a line of its own everywhere (the log of what changed).
+  ProgressLine line(STDERR_FILENO, ProgressShownOn(STDERR_FILENO, quiet));
+  auto report = (*store)->Migrate([&line](const MigrationProgress& progress) {
     if (progress.phase == MigrationProgress::Phase::kStarting) {
-      std::cerr << fmt::format("tryaudex server: migration {}: {}{}", progress.version,
-                               progress.description, terminal ? " ..." : "\n");
+      line.Update(fmt::format("tryaudex server: migration {}: {} ...", progress.version,
+                              progress.description));
     } else {
-      std::cerr << fmt::format("{}tryaudex server: migration {} applied in {} ms\n",
-                               terminal ? "\r" : "", progress.version, progress.elapsed.count());
+      line.Clear();
+      std::cerr << fmt::format("tryaudex server: migration {}: {}: applied in {} ms\n",
+                               progress.version, progress.description, progress.elapsed.count());
     }
   });
+  line.Clear();
   if (!report) return Fail(report.error());
   std::cout << fmt::format("Schema at version {} (was {}; applied {})\n", report->to, report->from,
                            report->applied.empty() ? "nothing"
@@ -446,6 +452,8 @@ int Main(int argc, char** argv) {
   CLI::App* migrate =
       app.add_subcommand("migrate", "Create the keys and bring the store's schema up to date");
   migrate->add_option("--config", config_path, "server.toml");
+  bool quiet = false;
+  migrate->add_flag("--quiet", quiet, "No progress line on the terminal while a migration runs");
   CLI::App* token = app.add_subcommand("token", "Create, list and revoke API tokens");
   token->require_subcommand(1);
   std::string name, policy, id;
@@ -483,7 +491,7 @@ int Main(int argc, char** argv) {
     std::cerr << "tryaudex server: error: " << e.what() << "; see tryaudex server --help\n";
     return kExitUsage;
   }
-  if (*migrate) return Migrate(config_path);
+  if (*migrate) return Migrate(config_path, quiet);
   if (*create) return TokenCreate(config_path, name, policy, ttl, groups);
   if (*list) return TokenList(config_path, json);
   if (*revoke) return TokenRevoke(config_path, id);
