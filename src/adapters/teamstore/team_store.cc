@@ -761,31 +761,33 @@ void TeamStore::RunBatch(const std::vector<PendingBody*>& batch) {
   if (!tip) return abandon(tip.error());
   TeamTransaction tx(connection, dialect_, *tip, options_.audit_key.Reveal(), options_.clock(),
                      display());
-  // A savepoint per body only when there are others to protect.
+  // A savepoint per body only when there are others to protect. A body's
+  // savepoint is released in the round trip that opens the next one's (on
+  // PostgreSQL every statement is a round trip, and a batch's statements
+  // run one after another while every writer waits); the last one is left
+  // to COMMIT, which keeps what it holds.
   const bool savepoints = batch.size() > 1;
+  bool saved = false;
   for (PendingBody* pending : batch) {
     if (savepoints) {
-      if (auto saved = connection.Exec("SAVEPOINT audex_body", {}); !saved) {
-        return abandon(FailureOf(display(), "start a transaction", saved.error()));
-      }
+      auto opened =
+          saved ? connection.ExecScript("RELEASE SAVEPOINT audex_body; SAVEPOINT audex_body")
+                : connection.Exec("SAVEPOINT audex_body", {}).map([](SqlRows&&) {});
+      if (!opened) return abandon(FailureOf(display(), "start a transaction", opened.error()));
+      saved = true;
     }
     const ChainTip tip_before = tx.tip_;
     const uint64_t appended_before = tx.appended_;
     const uint64_t unaudited_before = tx.unaudited_;
     std::string last_line_before = tx.last_line_;
     auto done = (*pending->body)(tx);
-    if (done && savepoints) {
-      if (auto released = connection.Exec("RELEASE SAVEPOINT audex_body", {}); !released) {
-        return abandon(FailureOf(display(), "finish a change", released.error()));
-      }
-    }
     if (done) continue;
     pending->outcome = tl::unexpected(done.error());
     if (!savepoints) return abandon(done.error());
-    // Undo this body's statements (and its place in the chain) only.
+    // Undo this body's statements (and its place in the chain) only; its
+    // savepoint stays, empty, until the next body's replaces it.
     auto undone = connection.Exec("ROLLBACK TO SAVEPOINT audex_body", {});
     if (!undone) return abandon(FailureOf(display(), "undo a failed change", undone.error()));
-    connection.Exec("RELEASE SAVEPOINT audex_body", {});
     tx.tip_ = tip_before;
     tx.appended_ = appended_before;
     tx.unaudited_ = unaudited_before;
