@@ -59,8 +59,9 @@ class ConnectionPool;
 struct TeamStoreOptions {
   // The audit chain's HMAC key (kAuditKeySize bytes) from the server's key
   // file; it is never written to the database. Writing (Transact,
-  // AppendAudit) and verifying need it; without it the store can still
-  // read, migrate, and answer jti, rate-limit and STS-cache calls.
+  // AppendAudit, TakeRateToken: every batch of the group commit takes the
+  // chain's head) and verifying need it; without it the store can still
+  // read, migrate, and answer jti and STS-cache calls.
   SecretString audit_key;
   // Stamps audit events (tests inject one).
   Clock clock = SystemClock();
