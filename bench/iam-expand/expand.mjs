@@ -4,6 +4,8 @@
 // expandIamActions() call per pattern, as a user of the package would.
 //
 //   node expand.mjs PATTERNS [--passes=N] [--counts] [--raw]
+//   node expand.mjs PATTERNS --once     one pass, the total only (a whole
+//       process, as bench/expand_vs_iam_expand.sh times it against tryaudex)
 //
 // A warm-up pass (which also loads and caches the service JSON files), then N
 // timed passes (default 10) with process.hrtime.bigint(). Prints the total of
@@ -71,6 +73,10 @@ async function pass(record) {
 
 // Warm-up, and the check.
 const total = await pass(counts)
+if (args.includes('--once')) {
+  console.log(`iam-expand patterns=${patterns.length} expanded=${total}`)
+  process.exit(0)
+}
 const shimmedPerPass = shimmed
 
 const millis = []

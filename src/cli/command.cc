@@ -14,7 +14,7 @@ std::span<const CommandSpec> Commands() {
       McpCommand(),          ServerCommand(),
       DashboardCommand(),    LoginCommand(),
       LogoutCommand(),       WhoAmICommand(),
-      GrantsCommand(),
+      GrantsCommand(),       RequestsCommand(),
   };
   return kCommands;
 }

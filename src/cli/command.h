@@ -58,5 +58,6 @@ CommandSpec LoginCommand();
 CommandSpec LogoutCommand();
 CommandSpec WhoAmICommand();
 CommandSpec GrantsCommand();
+CommandSpec RequestsCommand();
 
 }  // namespace audex

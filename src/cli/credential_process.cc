@@ -13,6 +13,7 @@
 #include "core/base/exit_codes.h"
 #include "core/base/rfc3339.h"
 #include "core/plan/ttl.h"
+#include "session/credential_reuse.h"
 #include "session/session.h"
 
 namespace audex {
@@ -44,6 +45,12 @@ void AddCredentialRequestFlags(CLI::App& command, CredentialRequestOptions& opti
   command.add_option("--server", request.server,
                      "Ask this team server instead of STS (else AUDEX_SERVER, server_url)");
   command.add_option("--reason", request.reason, "Why access is needed (for the team server)");
+  command.add_flag("--break-glass", request.break_glass,
+                   "With --server: issue at once where the server's rule allows it, marked for "
+                   "review (needs --reason)");
+  command.add_option("--approval-wait", request.approval_wait,
+                     "With --server: how long to wait for approvals (default 10m; 0: do not "
+                     "wait)");
   command.add_option("--base-profile", options.base_profile,
                      "The AWS profile holding tryaudex's own base credentials (instead of "
                      "AWS_PROFILE or default), so AWS_PROFILE can select this stanza");
@@ -109,10 +116,18 @@ Result<int> RunCredentialProcessCommand(const CredentialRequestOptions& options,
   SetVariable(context.world.environment, kNestedVariable, "1");
   auto planned = PlanRequest(*request, context.world);
   if (!planned) return tl::unexpected(planned.error());
-  auto session = Session::Start(*planned, context.world);
-  if (!session) return tl::unexpected(session.error());
-
-  const AwsCredentials credentials = (*session)->CurrentCredentials();
+  // One session per issued credential: a cache hit is an event on the
+  // session that asked STS, not a session of its own.
+  auto reused = ReuseCachedCredentials(*planned, context.world);
+  if (!reused) return tl::unexpected(reused.error());
+  AwsCredentials credentials;
+  if (*reused) {
+    credentials = std::move(**reused);
+  } else {
+    auto session = Session::Start(*planned, context.world);
+    if (!session) return tl::unexpected(session.error());
+    credentials = (*session)->CurrentCredentials();
+  }
   nlohmann::ordered_json json;
   json["Version"] = 1;
   json["AccessKeyId"] = credentials.access_key_id;

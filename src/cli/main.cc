@@ -1,6 +1,7 @@
 // tryaudex: scoped, short-lived cloud credentials for one command.
 // main() wires the services, splits off the child command, dispatches to one
 // command, and turns an Error into its exit code. Nothing else.
+#include <openssl/crypto.h>
 #include <sys/prctl.h>
 
 #include <fmt/format.h>
@@ -126,16 +127,26 @@ int Main(int argc, char** argv, audex::Environment environment) {
     meanings.push_back(fmt::format("{} {}", meaning.code, meaning.meaning));
   }
   app.footer("Exit codes: " + audex::Join(meanings, ", ") + ".");
-  // The command table: each command adds its flags and hands back its runner.
+  // The command table. Only the command invoked is defined: defining every
+  // command's flags was most of tryaudex's start-up (CLI11 builds an
+  // Option per flag), paid by every credential_process call. With no
+  // command word (--help, --version), each command is named with its
+  // summary so that the help lists them all.
   const std::span<const audex::CommandSpec> specs = audex::Commands();
-  std::vector<audex::CommandRunner> runners;
-  for (const audex::CommandSpec& spec : specs) {
-    runners.push_back(spec.define(*app.add_subcommand(spec.name, spec.summary)));
-  }
-
-  const std::vector<std::string> commands = SubcommandNames(app);
+  std::vector<std::string> commands;
+  for (const audex::CommandSpec& spec : specs) commands.push_back(spec.name);
   const std::string word = NthWord(args, 0);
   if (auto unknown = UnknownCommand(word, commands, "")) return Fail(*unknown);
+  size_t chosen = 0;  // parsing below selects exactly `word` when it is given
+  audex::CommandRunner runner;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    if (word.empty()) {
+      app.add_subcommand(specs[i].name, specs[i].summary);
+    } else if (word == specs[i].name) {
+      chosen = i;
+      runner = specs[i].define(*app.add_subcommand(specs[i].name, specs[i].summary));
+    }
+  }
   if (!word.empty()) {
     const std::vector<std::string> subcommands = SubcommandNames(*app.get_subcommand(word));
     if (!subcommands.empty()) {
@@ -191,8 +202,6 @@ int Main(int argc, char** argv, audex::Environment environment) {
          "no command given; commands: " + audex::Join(commands, ", ") + "; see tryaudex --help"});
   }
 
-  size_t chosen = 0;
-  while (!app.got_subcommand(specs[chosen].name)) ++chosen;
   const audex::CommandSpec& spec = specs[chosen];
   if (!spec.takes_command && !child.empty()) {
     std::vector<std::string> takers;
@@ -206,7 +215,7 @@ int Main(int argc, char** argv, audex::Environment environment) {
   }
   audex::World world = audex::SystemWorld(std::move(environment), audex::PrintNotices(std::cerr));
   const audex::CliContext context(world, std::cout, std::cerr);
-  const Result<int> outcome = runners[chosen](audex::Invocation{context, std::move(child)});
+  const Result<int> outcome = runner(audex::Invocation{context, std::move(child)});
   std::cout.flush();
   if (!outcome) return Fail(outcome.error());
   return *outcome;
@@ -222,6 +231,10 @@ int main(int argc, char** argv) {
   // environment (proc(5), "/proc/pid/mem"; PR_SET_DUMPABLE in prctl(2)).
   // It also keeps secrets out of core dumps.
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  // OpenSSL frees its tables at exit unless told not to: 1.1 M instructions
+  // at the end of every command that hashed, signed or decrypted, for memory
+  // the process returns to the kernel anyway (OPENSSL_init_crypto(3)).
+  OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, nullptr);
   // The engine works from this snapshot (session/world.h); the secrets are
   // then erased from the environment block itself, where /proc/PID/environ
   // would show them to whoever can read it (root, or this process's init

@@ -175,6 +175,14 @@ CommandSpec RunCommand() {
         run.add_option("--server", request.server,
                        "Ask this team server for the credentials instead of STS (else "
                        "AUDEX_SERVER, server_url)");
+        run.add_option("--reason", request.reason,
+                       "With --server: why access is needed (the server's audit log)");
+        run.add_flag("--break-glass", request.break_glass,
+                     "With --server: issue at once where the server's rule allows it, marked "
+                     "for review (needs --reason)");
+        run.add_option("--approval-wait", request.approval_wait,
+                       "With --server: how long to wait for approvals (default 10m; 0: do not "
+                       "wait)");
         run.add_option("--region", request.region,
                        "AWS region (else AWS_REGION, AWS_DEFAULT_REGION, config, us-east-1)");
         run.add_option("--source-identity", request.source_identity,

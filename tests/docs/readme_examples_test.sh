@@ -93,6 +93,15 @@ check "tryaudex --help lists its commands" test "${#commands[@]}" -gt 5
 # names_real_command LINE: `tryaudex WORD [SUB]` names a command (and
 # sub-command) tryaudex has, or is `tryaudex --version` / `--licenses` /
 # `COMMAND --help`.
+# one_of WORD LIST...: WORD is one of LIST. (Not `printf | grep -q`: under
+# pipefail, grep -q leaving at the first match makes printf die of SIGPIPE
+# now and then, and the pipeline fail although the word was there.)
+one_of() {
+  local word=$1 item
+  shift
+  for item in "$@"; do [[ $item == "$word" ]] && return 0; done
+  return 1
+}
 help_works() {
   "$BIN" "$@" --help >/dev/null 2>"$TMP/help.err"
   local rc=$?
@@ -109,11 +118,11 @@ names_real_command() {
     --version | --licenses) "$BIN" "$first" >/dev/null 2>&1; return ;;
     COMMAND) return 0 ;;
   esac
-  printf '%s\n' "${commands[@]}" | grep -qxF -- "$first" || return 1
+  one_of "$first" "${commands[@]}" || return 1
   local -a subs
   mapfile -t subs < <(subcommands "$first")
   if ((${#subs[@]} > 0)); then
-    if ! printf '%s\n' "${subs[@]}" | grep -qxF -- "$second"; then
+    if ! one_of "$second" "${subs[@]}"; then
       echo "    tryaudex $first --help lists no sub-command \"$second\" (it lists: ${subs[*]})"
       sed 's/^/      /' "$TMP/subcommands.err" | tail -5
       return 1

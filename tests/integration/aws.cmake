@@ -10,7 +10,7 @@ add_executable(audex_aws_integration_tests ${CMAKE_CURRENT_LIST_DIR}/sts_moto_te
                                            ${CMAKE_CURRENT_LIST_DIR}/sts_loopback_test.cc
                                            ${CMAKE_CURRENT_LIST_DIR}/sts_scoped_loopback_test.cc)
 target_link_libraries(audex_aws_integration_tests PRIVATE audex_aws audex_http PkgConfig::CPP_HTTPLIB
-                      pugixml::pugixml audex_gtest_main audex_warnings)
+                      pugixml::static audex_gtest_main audex_warnings)
 
 # One process per server kind: moto starts once for its suite (about 3 s).
 add_test(NAME integration.aws.sts_moto

@@ -94,7 +94,7 @@ TEST_P(TeamStoreTest, MigratesAnEmptyDatabaseReportingEachStep) {
   ASSERT_TRUE(before) << before.error().message;
   EXPECT_EQ(before->current, 0);
   EXPECT_EQ(before->latest, LatestSchemaVersion());
-  EXPECT_EQ(before->pending, (std::vector<int>{1, 2}));
+  EXPECT_EQ(before->pending, (std::vector<int>{1, 2, 3}));
   auto refused = store_->RequireCurrentSchema();
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().kind, ErrorKind::kState);
@@ -109,32 +109,32 @@ TEST_P(TeamStoreTest, MigratesAnEmptyDatabaseReportingEachStep) {
   });
   ASSERT_TRUE(report) << report.error().message;
   EXPECT_EQ(report->from, 0);
-  EXPECT_EQ(report->to, 2);
-  EXPECT_EQ(report->applied, (std::vector<int>{1, 2}));
-  EXPECT_EQ(steps,
-            (std::vector<std::string>{"1 starting", "1 applied", "2 starting", "2 applied"}));
+  EXPECT_EQ(report->to, 3);
+  EXPECT_EQ(report->applied, (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(steps, (std::vector<std::string>{"1 starting", "1 applied", "2 starting", "2 applied",
+                                             "3 starting", "3 applied"}));
   EXPECT_TRUE(store_->RequireCurrentSchema());
-  EXPECT_EQ(Raw("SELECT version FROM schema_version ORDER BY version").size(), 2u);
+  EXPECT_EQ(Raw("SELECT version FROM schema_version ORDER BY version").size(), 3u);
 
   // Again: nothing to do.
   auto again = store_->Migrate();
   ASSERT_TRUE(again);
   EXPECT_TRUE(again->applied.empty());
-  EXPECT_EQ(again->from, 2);
+  EXPECT_EQ(again->from, 3);
 }
 
 TEST_P(TeamStoreTest, MigratesStepByStepKeepingData) {
   auto first = store_->Migrate({}, 1);
   ASSERT_TRUE(first) << first.error().message;
   EXPECT_EQ(first->applied, (std::vector<int>{1}));
-  EXPECT_EQ(store_->CheckSchema()->pending, (std::vector<int>{2}));
+  EXPECT_EQ(store_->CheckSchema()->pending, (std::vector<int>{2, 3}));
   const Grant grant = MakeGrant(NewId(), "alice", clock_.now());
   ASSERT_TRUE(InsertGrant(grant));
 
   auto rest = store_->Migrate();
   ASSERT_TRUE(rest) << rest.error().message;
   EXPECT_EQ(rest->from, 1);
-  EXPECT_EQ(rest->applied, (std::vector<int>{2}));
+  EXPECT_EQ(rest->applied, (std::vector<int>{2, 3}));
   auto kept = store_->GetGrant(grant.id);
   ASSERT_TRUE(kept && *kept);
   EXPECT_EQ((*kept)->caller, "alice");
@@ -195,6 +195,7 @@ TEST_P(TeamStoreTest, TokensAreStoredAsHashesFoundByHashAndRevoked) {
   token.created_by = "admin";
   token.created_at = clock_.now();
   token.expires_at = clock_.now() + seconds(90 * 86400);
+  token.groups = {"sec", "platform"};  // migration 3: approvers' groups
   auto created = store_->Transact([&](TeamTransaction& tx) {
     return tx.InsertApiToken(token, Event(token.id, "token_created", {{"name", token.name}}));
   });
@@ -205,6 +206,7 @@ TEST_P(TeamStoreTest, TokensAreStoredAsHashesFoundByHashAndRevoked) {
   EXPECT_EQ((*found)->name, "ci-deploy");
   EXPECT_EQ((*found)->policy, "deployers");
   EXPECT_EQ((*found)->expires_at, token.expires_at);
+  EXPECT_EQ((*found)->groups, token.groups);
   EXPECT_TRUE(CheckApiTokenUsable(**found, clock_.now()));
   EXPECT_FALSE(CheckApiTokenUsable(**found, *token.expires_at));  // expired then
   auto other = store_->FindApiTokenByHash(Sha256Hex("audex_not-a-token"));

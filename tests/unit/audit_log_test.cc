@@ -164,6 +164,23 @@ TEST_F(AuditLogTest, AHeadLeftBehindByACrashCatchesUp) {
   EXPECT_EQ(VerifyOnDisk().value(), 3u);
 }
 
+// credentials_reused is appended kUnsynced: the line is in the chain at
+// once, but the head stays at the last synced event (a head written for a
+// line that a crash then loses would run ahead of the log); the next
+// synced append's head covers it.
+TEST_F(AuditLogTest, AnUnsyncedAppendChainsButLeavesTheHeadToTheNextSyncedOne) {
+  ASSERT_EQ(Log().Append(Event("session_created")).value(), 1u);
+  const std::string key = ReadText(state_ / "audit.key");
+  for (uint64_t seq = 2; seq <= 4; ++seq) {
+    ASSERT_EQ(Log().Append(Event("credentials_reused"), AppendDurability::kUnsynced).value(), seq);
+  }
+  EXPECT_EQ(ParseChainHead(ReadText(state_ / "audit.head"), key)->seq, 1u);
+  EXPECT_EQ(VerifyOnDisk().value(), 4u);
+  ASSERT_EQ(Log().Append(Event("session_ended")).value(), 5u);
+  EXPECT_EQ(ParseChainHead(ReadText(state_ / "audit.head"), key)->seq, 5u);
+  EXPECT_EQ(VerifyOnDisk().value(), 5u);
+}
+
 TEST_F(AuditLogTest, ThreadsAppendingTogetherKeepOneChain) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {

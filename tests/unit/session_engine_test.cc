@@ -18,6 +18,7 @@
 #include "core/audit/audit_event.h"
 #include "core/base/exit_codes.h"
 #include "core/wire/url.h"
+#include "session/credential_reuse.h"
 #include "session/learn.h"
 #include "session/replay.h"
 #include "support/scripted_http.h"
@@ -426,6 +427,60 @@ TEST_F(SessionEngineTest, TheCacheAnswersASecondIdenticalRequestWithoutSts) {
   ASSERT_TRUE(third);
   EXPECT_EQ(sts_.sent.size(), 2u);
   EXPECT_EQ((*third)->CurrentCredentials().access_key_id, "ASIAFRESH00000000001");
+}
+
+// credential-process: one session per issued credential. A cache hit is a
+// credentials_reused event on the session that asked STS, not a session of
+// its own; a request that runs a command, or finds nothing reusable, is
+// left to Session::Start.
+TEST_F(SessionEngineTest, ACredentialProcessCacheHitIsAnEventOnTheIssuingSession) {
+  World world = MakeWorld();
+  SessionRequest request = Asking("s3:GetObject");
+  request.cache = CacheChoice::kOn;
+  request.role_arn = kRole;  // no command: what credential-process plans
+  auto planned = PlanRequest(request, world);
+  ASSERT_TRUE(planned) << planned.error().message;
+  auto nothing_yet = ReuseCachedCredentials(*planned, world);
+  ASSERT_TRUE(nothing_yet) << nothing_yet.error().message;
+  EXPECT_FALSE(*nothing_yet);
+  sts_.script.push_back(
+      Reply(200, AssumeRoleReply("ASIACACHED0000000001", "CACHED/1", "2026-01-01T12:15:00Z")));
+  auto issuing = Session::Start(*planned, world);
+  ASSERT_TRUE(issuing) << issuing.error().message;
+  const SessionStore store(world.paths.state_dir);
+  ASSERT_EQ(store.List()->sessions.size(), 1u);
+
+  for (int hit = 0; hit < 3; ++hit) {
+    auto reused = ReuseCachedCredentials(*planned, world);
+    ASSERT_TRUE(reused) << reused.error().message;
+    ASSERT_TRUE(*reused);
+    EXPECT_EQ((*reused)->access_key_id, "ASIACACHED0000000001");
+    EXPECT_EQ((*reused)->secret_access_key.Reveal(), "CACHED/1");
+    EXPECT_EQ((*reused)->session_token.Reveal(), "TOKEN-ASIACACHED0000000001");
+  }
+  EXPECT_EQ(sts_.sent.size(), 1u);
+  EXPECT_EQ(store.List()->sessions.size(), 1u);
+  const std::vector<AuditLine> lines = Lines(world);
+  ASSERT_EQ(lines.size(), 5u);  // session_created, credentials_issued, 3 reuses
+  for (size_t i = 2; i < 5; ++i) {
+    EXPECT_EQ(lines[i].event.name, "credentials_reused");
+    EXPECT_EQ(lines[i].event.session_id, (*issuing)->id());
+    EXPECT_EQ(lines[i].event.fields["access_key_id"], "ASIACACHED0000000001");
+  }
+  EXPECT_EQ(Events(world).size(), 5u);  // and the chain verifies
+
+  // A run is a session of its own (it has an outcome): never reused here.
+  auto run = Plan(world, request);
+  ASSERT_TRUE(run);
+  auto not_for_run = ReuseCachedCredentials(*run, world);
+  ASSERT_TRUE(not_for_run);
+  EXPECT_FALSE(*not_for_run);
+  // Inside the margin the entry is stale: STS is asked again.
+  now_ += std::chrono::minutes(11);
+  auto stale = ReuseCachedCredentials(*planned, world);
+  ASSERT_TRUE(stale);
+  EXPECT_FALSE(*stale);
+  EXPECT_EQ(Lines(world).size(), 5u);
 }
 
 // docs/credential-cache.md: a cache key that is not private is refused

@@ -28,14 +28,15 @@ const std::vector<std::string>& KnownKeys() {
                                                   "sts_cache",      "sts_cache_bucket",
                                                   "threads",        "max_body_bytes",
                                                   "shutdown_grace", "issuing_timeout",
-                                                  "policies",       "oidc"};
+                                                  "policies",       "oidc",
+                                                  "webhook"};
   return kKnown;
 }
 
 const std::vector<std::string>& KnownRuleKeys() {
-  static const std::vector<std::string> kKnown = {"providers", "profiles", "actions",      "roles",
-                                                  "max_ttl",   "rate",     "profile_rate", "admin",
-                                                  "issuers",   "claims",   "groups"};
+  static const std::vector<std::string> kKnown = {
+      "providers",    "profiles", "actions", "roles",  "max_ttl", "rate",
+      "profile_rate", "admin",    "issuers", "claims", "groups",  "approval"};
   return kKnown;
 }
 
@@ -80,6 +81,100 @@ Result<bool> Boolean(const toml::node& node, const std::string& path, const std:
         fmt::format("{}: key \"{}\" must be true or false", TomlWhere(path, node), key));
   }
   return value->get();
+}
+
+// approval = { approvals = 2, groups = ["sec"], pending_ttl = "1h",
+// window = "1h", break_glass = true } (core/team/approval_rules.h).
+Result<ApprovalSetting> ReadApproval(const toml::node& node, const std::string& path,
+                                     const std::string& prefix) {
+  const auto* table = node.as_table();
+  if (table == nullptr) {
+    return UsageError(fmt::format(
+        "{}: {} must be a table: {} = {{ approvals = 2, groups = [\"sec\"], pending_ttl = "
+        "\"1h\" }}",
+        TomlWhere(path, node), prefix, prefix));
+  }
+  ApprovalSetting setting;
+  for (const auto& entry : *table) {
+    const std::string key(entry.first.str());
+    const toml::node& field = entry.second;
+    const std::string qualified = prefix + "." + key;
+    if (key == "approvals") {
+      auto value = Integer(field, path, qualified, 1, kMaxApprovals);
+      if (!value) return tl::unexpected(value.error());
+      setting.approvals = static_cast<int>(*value);
+    } else if (key == "groups") {
+      auto list = TomlStringList(field, path, qualified, "[\"sec\", \"platform\"]");
+      if (!list) return tl::unexpected(list.error());
+      setting.groups = std::move(*list);
+    } else if (key == "pending_ttl" || key == "window") {
+      auto value = Duration(field, path, qualified, "\"1h\"");
+      if (!value) return tl::unexpected(value.error());
+      if (key == "window" && *value < kMinApprovalWindow) {
+        return UsageError(fmt::format("{}: {} must be 15m or more (STS issues no shorter session)",
+                                      TomlWhere(path, field), qualified));
+      }
+      (key == "pending_ttl" ? setting.pending_ttl : setting.window.emplace()) = *value;
+    } else if (key == "break_glass") {
+      auto value = Boolean(field, path, qualified);
+      if (!value) return tl::unexpected(value.error());
+      setting.break_glass = *value;
+    } else {
+      return UsageError(
+          fmt::format("{}: unknown key {} (an approval takes approvals, groups, "
+                      "pending_ttl, window and break_glass)",
+                      TomlWhere(path, field), qualified));
+    }
+  }
+  if (setting.groups.empty()) {
+    return UsageError(
+        fmt::format("{}: {} names no groups: approvers must be named, e.g. groups = [\"sec\"]",
+                    TomlWhere(path, node), prefix));
+  }
+  return setting;
+}
+
+// [webhook] url = "https://hooks.slack.com/services/...", timeout = "5s",
+// attempts = 4.
+Result<WebhookConfig> ReadWebhook(const toml::node& node, const std::string& path) {
+  const auto* table = node.as_table();
+  if (table == nullptr) {
+    return UsageError(fmt::format("{}: webhook must be a table: [webhook] url = \"https://...\"",
+                                  TomlWhere(path, node)));
+  }
+  WebhookConfig webhook;
+  for (const auto& entry : *table) {
+    const std::string key(entry.first.str());
+    const toml::node& field = entry.second;
+    const std::string qualified = "webhook." + key;
+    if (key == "url") {
+      auto url = TomlString(field, path, qualified, "\"https://hooks.slack.com/services/...\"");
+      if (!url) return tl::unexpected(url.error());
+      if (!url->starts_with("https://") && !url->starts_with("http://")) {
+        // The value itself is never echoed: it is a secret.
+        return UsageError(fmt::format("{}: webhook.url must be an http:// or https:// URL",
+                                      TomlWhere(path, field)));
+      }
+      webhook.url = std::move(*url);
+    } else if (key == "timeout") {
+      auto value = Duration(field, path, qualified, "\"5s\"");
+      if (!value) return tl::unexpected(value.error());
+      webhook.timeout = *value;
+    } else if (key == "attempts") {
+      auto value = Integer(field, path, qualified, 1, 10);
+      if (!value) return tl::unexpected(value.error());
+      webhook.attempts = static_cast<int>(*value);
+    } else {
+      return UsageError(
+          fmt::format("{}: unknown key {} ([webhook] takes url, timeout and attempts)",
+                      TomlWhere(path, field), qualified));
+    }
+  }
+  if (webhook.url.empty()) {
+    return UsageError(
+        fmt::format("{}: [webhook] needs url = \"https://...\"", TomlWhere(path, node)));
+  }
+  return webhook;
 }
 
 Result<ServerRule> ReadRule(const std::string& name, const toml::node& node,
@@ -133,6 +228,10 @@ Result<ServerRule> ReadRule(const std::string& name, const toml::node& node,
       auto value = Boolean(field, path, qualified);
       if (!value) return tl::unexpected(value.error());
       rule.admin = *value;
+    } else if (key == "approval") {
+      auto approval = ReadApproval(field, path, qualified);
+      if (!approval) return tl::unexpected(approval.error());
+      rule.approval = std::move(*approval);
     } else if (key == "rate" || key == "profile_rate") {
       auto text = TomlString(field, path, qualified, "\"10/min\"");
       if (!text) return tl::unexpected(text.error());
@@ -156,6 +255,7 @@ Result<ServerConfig> ParseServerToml(std::string_view text, const std::string& p
   ServerConfig config;
   config.source = path;
   config.deny.source = path;
+  config.policy_text = ServerPolicyText(text);
   std::optional<std::string> deny_list_file, profiles_file;
   for (const auto& entry : *parsed) {
     const std::string key(entry.first.str());
@@ -244,6 +344,10 @@ Result<ServerConfig> ParseServerToml(std::string_view text, const std::string& p
       std::stable_sort(read_rules.begin(), read_rules.end(),
                        [](const auto& a, const auto& b) { return a.first < b.first; });
       for (auto& [line, rule] : read_rules) config.policy.rules.push_back(std::move(rule));
+    } else if (key == "webhook") {
+      auto webhook = ReadWebhook(field, path);
+      if (!webhook) return tl::unexpected(webhook.error());
+      config.webhook = std::move(*webhook);
     } else if (key == "oidc") {
       // [[oidc.issuers]]: read below, by its own reader.
     } else if (warnings != nullptr) {

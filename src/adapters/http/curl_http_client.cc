@@ -36,7 +36,12 @@ struct CurlApi {
 const CurlApi* Curl(std::string* error) {
   static std::string load_error;
   static const CurlApi* const api = []() -> const CurlApi* {
-    void* library = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    // RTLD_LAZY, as the dynamic linker binds for every program linked
+    // against libcurl (the curl tool too): a function of libcurl's thirty
+    // libraries is bound when first called. RTLD_NOW bound all of them
+    // here, some 10 M instructions of symbol lookups per `run`
+    // (bench/run_vs_cli.sh). The functions Audex calls are checked below.
+    void* library = dlopen("libcurl.so.4", RTLD_LAZY | RTLD_LOCAL);
     if (library == nullptr) {
       const char* reason = dlerror();
       load_error = fmt::format("cannot load libcurl.so.4 ({}); install libcurl4",

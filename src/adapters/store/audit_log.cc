@@ -198,7 +198,7 @@ Result<void> AuditLog::WriteHead(const ChainTip& tip, std::string_view key) cons
   return {};
 }
 
-Result<uint64_t> AuditLog::Append(AuditEvent event) {
+Result<uint64_t> AuditLog::Append(AuditEvent event, AppendDurability durability) {
   if (auto made = MakePrivateDirectory(state_dir_); !made) return tl::unexpected(made.error());
   const std::filesystem::path path = LogPath();
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -243,6 +243,7 @@ Result<uint64_t> AuditLog::Append(AuditEvent event) {
     }
     return tl::unexpected(SystemError("write", path, error_number));
   }
+  if (durability == AppendDurability::kUnsynced) return sealed.tip.seq;
   // fdatasync, not fsync: the line's bytes and the file's new size are what
   // must be durable; timestamps are not.
   if (::fdatasync(fd) != 0) return tl::unexpected(SystemError("sync", path, errno));

@@ -19,6 +19,15 @@ using Clock = std::function<std::chrono::system_clock::time_point()>;
 // The system's wall clock.
 Clock SystemClock();
 
+// Whether an append must survive a crash of the machine before it returns
+// (docs/audit-log-format.md, "What is synced"). kSynced: the line is
+// fdatasync'd and audit.head moves past it. kUnsynced: one write(2), no
+// fdatasync and the head stays where it is (a head written without its
+// line being synced could outrun the log after a crash); the next synced
+// append's head covers the line. For events that repeat what a synced
+// event already recorded (credentials_reused): a crash may lose them.
+enum class AppendDurability { kSynced, kUnsynced };
+
 class AuditLog {
  public:
   explicit AuditLog(std::filesystem::path state_dir, Clock clock = SystemClock());
@@ -35,7 +44,9 @@ class AuditLog {
   // Fails (kState) rather than seal over trouble: a key that others can
   // read or that is not 32 bytes, a head that is missing or damaged, a last
   // line that is cut short or does not match, a log shorter than the head.
-  Result<uint64_t> Append(AuditEvent event);
+  // kUnsynced skips the fdatasync and the head (AppendDurability).
+  Result<uint64_t> Append(AuditEvent event,
+                          AppendDurability durability = AppendDurability::kSynced);
 
   // The three files, read under a shared flock so that no append is seen
   // half done. Fails like Append for a key that others can read.

@@ -9,7 +9,7 @@
 
 namespace audex {
 
-// `count` bytes from OpenSSL's CSPRNG (seeded from getrandom(2)); a kState
+// `count` bytes from the kernel's CSPRNG (getrandom(2)); a kState
 // error if it cannot deliver, never weaker bytes.
 Result<std::string> RandomBytes(size_t count);
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <thread>
+
 #include "core/base/rfc3339.h"
 #include "core/base/text.h"
 
@@ -90,8 +92,81 @@ Result<AwsCredentials> CredentialsFrom(const Json& body, const char* token_key,
 
 }  // namespace
 
+namespace {
+
+// Polls a pending grant's credentials endpoint (202 while it waits, 200
+// with the container-credentials JSON once approved and issued).
+Result<GrantReply> AwaitApproval(HttpClient& http, const std::string& server, const Json& reply,
+                                 const ApprovalWait& wait) {
+  const std::string request_id = reply.value("request_id", "");
+  const std::string grant_id = reply.value("grant_id", "");
+  const std::string path = reply.value("credentials_url", "");
+  const std::string url = path.starts_with("/") ? server + path : path;
+  const SecretString token(reply.value("credentials_token", ""));
+  std::vector<std::string> groups;
+  for (const auto& group : reply.value("approver_groups", Json::array())) {
+    if (group.is_string()) groups.push_back(group.get<std::string>());
+  }
+  const std::string who = fmt::format("{} approval{} from {}", reply.value("required_approvals", 1),
+                                      reply.value("required_approvals", 1) == 1 ? "" : "s",
+                                      EscapeControl(Join(groups, ", ")));
+  const std::string pending_message = fmt::format(
+      "the team server {} holds request {} for {} (until {}); nothing was issued. An approver "
+      "runs `tryaudex requests approve {}`; wait for it with --approval-wait DURATION, or see "
+      "`tryaudex requests show {}`",
+      server, EscapeControl(request_id), who, EscapeControl(reply.value("expires_at", "?")),
+      EscapeControl(request_id), EscapeControl(request_id));
+  if (wait.limit.count() <= 0 || url.empty()) return CredentialsError(pending_message);
+  if (wait.notice) {
+    wait.notice(fmt::format(
+        "waiting up to {} s for approval of request {} ({}); approvers run: tryaudex requests "
+        "approve {}",
+        wait.limit.count(), EscapeControl(request_id), who, EscapeControl(request_id)));
+  }
+  std::function<void(std::chrono::milliseconds)> sleep = wait.sleep;
+  if (!sleep) sleep = [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); };
+  const auto deadline = std::chrono::steady_clock::now() + wait.limit;
+  for (;;) {
+    HttpRequest request;
+    request.method = "GET";
+    request.url = url;
+    request.headers = {{"Authorization", token.Reveal()}};
+    auto result = http.Send(request);
+    if (!result) {
+      return CredentialsError(
+          fmt::format("cannot reach the team server while waiting for request {}: {}",
+                      EscapeControl(request_id), result.error().message));
+    }
+    if (result->status == 200) {
+      auto credentials = CredentialsFrom(Json::parse(result->body, nullptr, false), "Token", url);
+      if (!credentials) return tl::unexpected(credentials.error());
+      GrantReply grant;
+      grant.credentials = std::move(*credentials);
+      grant.grant_id = grant_id;
+      grant.credentials.source = fmt::format("team server {} grant {} (approved request {})",
+                                             server, grant_id, request_id);
+      grant.credentials_url = url;
+      grant.credentials_token = token;
+      return grant;
+    }
+    if (result->status != 202) {
+      const Error refused = RefusalOf(*result, server);
+      return tl::unexpected(Error{
+          refused.kind, fmt::format("request {}: {}", EscapeControl(request_id), refused.message)});
+    }
+    if (std::chrono::steady_clock::now() + wait.poll > deadline) {
+      return CredentialsError(
+          fmt::format("still no approval after {} s: {}", wait.limit.count(), pending_message));
+    }
+    sleep(std::chrono::duration_cast<std::chrono::milliseconds>(wait.poll));
+  }
+}
+
+}  // namespace
+
 Result<GrantReply> RequestGrant(HttpClient& http, const std::string& server,
-                                const SecretString& token, const nlohmann::json& body) {
+                                const SecretString& token, const nlohmann::json& body,
+                                const ApprovalWait& wait) {
   HttpRequest request;
   request.method = "POST";
   request.url = server + "/v1/grants";
@@ -103,11 +178,14 @@ Result<GrantReply> RequestGrant(HttpClient& http, const std::string& server,
     return CredentialsError(
         fmt::format("cannot reach the team server: {}", result.error().message));
   }
-  if (result->status != 201) return tl::unexpected(RefusalOf(*result, server));
+  if (result->status != 201 && result->status != 202) {
+    return tl::unexpected(RefusalOf(*result, server));
+  }
   const Json reply = Json::parse(result->body, nullptr, false);
   if (!reply.is_object()) {
     return CredentialsError(fmt::format("the team server {} answered with no JSON", server));
   }
+  if (result->status == 202) return AwaitApproval(http, server, reply, wait);
   auto credentials = CredentialsFrom(reply, "SessionToken", server);
   if (!credentials) return tl::unexpected(credentials.error());
   GrantReply grant;
@@ -161,6 +239,36 @@ Result<nlohmann::json> PostRevocation(HttpClient& http, const std::string& serve
   if (result->status == 403) {
     return CredentialsError(
         fmt::format("the team server {} refused the revocation: {}", server, ServerSays(*result)));
+  }
+  return tl::unexpected(RefusalOf(*result, server));
+}
+
+Result<nlohmann::json> CallTeamApi(HttpClient& http, const std::string& server,
+                                   const SecretString& token, const std::string& method,
+                                   const std::string& path,
+                                   const std::optional<nlohmann::json>& body) {
+  HttpRequest request;
+  request.method = method;
+  request.url = server + path;
+  request.headers = {{"Authorization", "Bearer " + token.Reveal()}};
+  if (body) {
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.body = body->dump();
+  }
+  auto result = http.Send(request);
+  if (!result) {
+    return CredentialsError(
+        fmt::format("cannot reach the team server: {}", result.error().message));
+  }
+  const Json reply = Json::parse(result->body, nullptr, false);
+  if (result->status >= 200 && result->status < 300 && !reply.is_discarded()) return reply;
+  if (result->status == 400 || result->status == 404 || result->status == 409 ||
+      result->status == 410) {
+    return UsageError(fmt::format("the team server {} refused: {}", server, ServerSays(*result)));
+  }
+  if (result->status == 403) {
+    return CredentialsError(
+        fmt::format("the team server {} refused: {}", server, ServerSays(*result)));
   }
   return tl::unexpected(RefusalOf(*result, server));
 }

@@ -4,6 +4,8 @@
 // `credential-process --server` and `run --serve --server` call.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -24,13 +26,39 @@ struct GrantReply {
   std::optional<std::string> reused_from;
 };
 
+// How long RequestGrant waits when the server answers 202 (the grant needs
+// approval, docs/team-mode.md "Approvals"): it polls the grant's
+// credentials endpoint every `poll` until the credentials come, the request
+// is denied or expires, or `limit` has passed. `notice` hears one line when
+// the wait starts (the request id and who must approve).
+struct ApprovalWait {
+  std::chrono::seconds limit{0};  // 0: do not wait
+  std::chrono::seconds poll{2};
+  std::function<void(const std::string&)> notice;
+  std::function<void(std::chrono::milliseconds)> sleep;  // default: sleep_for
+};
+
 // POSTs `body` to SERVER/v1/grants with the bearer `token`. A refusal is
 // an error saying the server's reason and the rule that refused it:
 // kCredentials for 401/403/429 (with Retry-After) and for the server's own
 // trouble (5xx), kPolicy/kUsage for a request the server cannot plan
 // (400), never echoing a token.
+// A 202 waits as `wait` says; still pending at its end (or with no wait) is
+// kCredentials naming the request id and how to approve it; denied or
+// expired meanwhile is kCredentials with the server's reason.
 Result<GrantReply> RequestGrant(HttpClient& http, const std::string& server,
-                                const SecretString& token, const nlohmann::json& body);
+                                const SecretString& token, const nlohmann::json& body,
+                                const ApprovalWait& wait = {});
+
+// One call of the team server's JSON API (GET or POST `path`, with `body`
+// for POST): the reply's JSON on 2xx. A refusal names the server's reason
+// and rule: kUsage for 400, 404, 409 and 410 (a wrong id, a request
+// already decided or expired), kCredentials for 401, 403 and 429, and for
+// an unreachable or failing server.
+Result<nlohmann::json> CallTeamApi(HttpClient& http, const std::string& server,
+                                   const SecretString& token, const std::string& method,
+                                   const std::string& path,
+                                   const std::optional<nlohmann::json>& body = std::nullopt);
 
 // GETs a grant's credentials endpoint (the container-credentials JSON).
 Result<AwsCredentials> FetchGrantCredentials(HttpClient& http, const std::string& url,

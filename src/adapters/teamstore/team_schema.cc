@@ -292,10 +292,16 @@ CREATE INDEX revocations_caller ON revocations (caller);
 CREATE INDEX revocations_role ON revocations (role_arn, removed_at);
 )sql";
 
+// 3: the groups an API token's caller is in (approvers, issue 17).
+constexpr std::string_view kV3 = R"sql(
+ALTER TABLE api_tokens ADD COLUMN caller_groups TEXT NOT NULL DEFAULT '[]';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "audit chain, API tokens, grants, jti replay, rate limits, STS cache", kV1Sqlite,
      kV1Postgres},
     {2, "approval requests, approvals, revocations", kV2Sqlite, kV2Postgres},
+    {3, "API token groups (approvers)", kV3, kV3},
 };
 
 }  // namespace

@@ -106,7 +106,7 @@ Result<std::vector<std::string>> ParseJsonList(const std::string& text, std::str
 
 constexpr std::string_view kTokenColumns =
     "id, name, token_sha256, policy, created_by, created_at, expires_at, revoked_at, "
-    "last_used_at";
+    "last_used_at, caller_groups";
 
 ApiToken TokenFromRow(const SqlRow& row) {
   ApiToken token;
@@ -119,6 +119,13 @@ ApiToken TokenFromRow(const SqlRow& row) {
   token.expires_at = OptionalTime(row, 6);
   token.revoked_at = OptionalTime(row, 7);
   token.last_used_at = OptionalTime(row, 8);
+  // Written by InsertApiToken as a JSON list; anything else reads as none.
+  const auto groups = nlohmann::json::parse(row.Text(9), nullptr, false);
+  if (groups.is_array()) {
+    for (const auto& group : groups) {
+      if (group.is_string()) token.groups.push_back(group.get<std::string>());
+    }
+  }
   return token;
 }
 
@@ -867,13 +874,14 @@ Result<void> TeamTransaction::InsertApiToken(const ApiToken& token, AuditEvent e
   if (auto appended = AppendAudit(std::move(event)); !appended) {
     return tl::unexpected(appended.error());
   }
-  auto inserted =
-      Run(connection_, store_, "record an API token",
-          fmt::format("INSERT INTO api_tokens ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                      kTokenColumns),
-          {token.id, token.name, token.token_sha256, token.policy, token.created_by,
-           Seconds(token.created_at), OptionalSeconds(token.expires_at),
-           OptionalSeconds(token.revoked_at), OptionalSeconds(token.last_used_at)});
+  auto inserted = Run(
+      connection_, store_, "record an API token",
+      fmt::format("INSERT INTO api_tokens ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                  kTokenColumns),
+      {token.id, token.name, token.token_sha256, token.policy, token.created_by,
+       Seconds(token.created_at), OptionalSeconds(token.expires_at),
+       OptionalSeconds(token.revoked_at), OptionalSeconds(token.last_used_at),
+       JsonList(token.groups)});
   if (!inserted) return tl::unexpected(inserted.error());
   return {};
 }

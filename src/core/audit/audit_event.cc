@@ -218,6 +218,18 @@ AuditEvent CredentialsCacheHitEvent(const SessionRecord& record, const IssuedCre
   return event;
 }
 
+AuditEvent CredentialsReusedEvent(const std::string& session_id, const IssuedCredentials& issued,
+                                  const std::optional<std::string>& agent_id) {
+  AuditEvent event;
+  event.session_id = session_id;
+  event.name = std::string(kCredentialsReused);
+  event.fields["access_key_id"] = issued.access_key_id;
+  event.fields["expires"] = issued.expiration ? Json(FormatRfc3339(*issued.expiration)) : Json();
+  event.fields["source"] = issued.source;
+  event.fields["agent_id"] = OptionalJson(agent_id);
+  return event;
+}
+
 AuditEvent CredentialsScopedEvent(const SessionRecord& record, const IssuedCredentials& issued,
                                   const std::string& base_access_key_id) {
   AuditEvent event = IssuedEvent(record, kCredentialsScoped, issued);

@@ -24,6 +24,9 @@ inline constexpr std::string_view kSessionEnded = "session_ended";
 // Credentials that outlive one STS call (README, "--serve", "Credential cache").
 inline constexpr std::string_view kCredentialsRefreshed = "credentials_refreshed";
 inline constexpr std::string_view kCredentialsCacheHit = "credentials_cache_hit";
+// `credential-process` handed out its session's cached credentials again
+// (one session per issued credential, not one per call).
+inline constexpr std::string_view kCredentialsReused = "credentials_reused";
 inline constexpr std::string_view kCredentialsScoped = "credentials_scoped";
 inline constexpr std::string_view kServeStarted = "serve_started";
 inline constexpr std::string_view kServeRefused = "serve_refused";
@@ -98,6 +101,11 @@ AuditEvent CredentialsRefreshedEvent(const SessionRecord& record, const IssuedCr
 // to `origin_session`; no STS call was made.
 AuditEvent CredentialsCacheHitEvent(const SessionRecord& record, const IssuedCredentials& issued,
                                     const std::string& origin_session);
+// credentials_reused: `credential-process` printed the cached credentials
+// of `session_id` (the session that asked STS for them) once more; no STS
+// call and no new session. `agent_id` is AUDEX_AGENT_ID of this call.
+AuditEvent CredentialsReusedEvent(const std::string& session_id, const IssuedCredentials& issued,
+                                  const std::optional<std::string>& agent_id);
 // credentials_scoped: sts:GetScopedCredentials narrowed the caller's own
 // temporary credentials (key `base_access_key_id`) by the session policy.
 AuditEvent CredentialsScopedEvent(const SessionRecord& record, const IssuedCredentials& issued,

@@ -117,6 +117,12 @@ Result<std::optional<ServerIssue>> PlanServerIssue(const SessionRequest& request
     server.url = *inputs.config.server_url;
     server.source = "server_url in " + inputs.config.source;
   } else {
+    if (request.break_glass || request.approval_wait) {
+      return UsageError(fmt::format(
+          "{} asks a team server, and none is named: give --server URL (or set AUDEX_SERVER), or "
+          "drop it",
+          request.break_glass ? "--break-glass" : "--approval-wait"));
+    }
     return std::optional<ServerIssue>();
   }
   while (server.url.size() > 1 && server.url.back() == '/') server.url.pop_back();
@@ -170,7 +176,27 @@ Result<std::optional<ServerIssue>> PlanServerIssue(const SessionRequest& request
   body["ttl"] = FormatTtl(inputs.ttl);
   if (request.role_arn) body["role"] = *request.role_arn;
   if (request.reason) body["reason"] = *request.reason;
+  if (request.break_glass) {
+    if (!request.reason || request.reason->empty()) {
+      return UsageError(
+          "--break-glass needs --reason TEXT: the grant is issued without approval and its "
+          "reviewers read why");
+    }
+    body["break_glass"] = true;
+  }
   server.body = std::move(body);
+  if (request.approval_wait) {
+    if (*request.approval_wait == "0") {
+      server.approval_wait = std::chrono::seconds(0);
+    } else {
+      auto wait = ParseTtl(*request.approval_wait);
+      if (!wait) {
+        return UsageError(fmt::format("--approval-wait {}: {} (or 0 not to wait)",
+                                      *request.approval_wait, wait.error().message));
+      }
+      server.approval_wait = *wait;
+    }
+  }
   return std::optional<ServerIssue>(std::move(server));
 }
 

@@ -34,6 +34,10 @@ enum class AwsIssueMethod {
   kServer,         // a grant of the team server (POST /v1/grants)
 };
 
+// How long `run --server` and `credential-process --server` wait for a
+// grant's approvals by default (--approval-wait).
+inline constexpr std::chrono::seconds kDefaultApprovalWait{600};
+
 // Asking a team server (docs/team-mode.md, "Clients"): where, with which
 // token, and the request as the caller typed it — the server plans it
 // again under its own rules and deny list.
@@ -42,7 +46,9 @@ struct ServerIssue {
   std::string source;  // "--server", "AUDEX_SERVER", "server_url in FILE"
   SecretString token;  // AUDEX_SERVER_TOKEN or server_token; prints as ****
   std::string token_source;
-  nlohmann::json body;  // allow | profile, resource, ttl, role, provider, reason
+  nlohmann::json body;  // allow | profile, resource, ttl, role, provider, reason, break_glass
+  // How long to wait for approvals when the server answers 202.
+  std::chrono::seconds approval_wait{kDefaultApprovalWait};
 };
 
 // `run --serve` (README, "--serve").

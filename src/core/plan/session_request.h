@@ -57,6 +57,12 @@ struct SessionRequest {
   // with the request into the server's audit log.
   std::optional<std::string> server;
   std::optional<std::string> reason;
+  // --break-glass: the team server issues at once (where its rule allows
+  // it) and marks the grant for review; needs `reason`.
+  bool break_glass = false;
+  // --approval-wait: how long to wait when the team server holds the grant
+  // for approval (default 10m; "0" does not wait).
+  std::optional<std::string> approval_wait;
   // --broker: the child holds placeholder credentials and reaches AWS
   // through Audex's forwarding endpoint, which signs and records every call
   // (README, "--broker"). AWS only; excludes --serve.

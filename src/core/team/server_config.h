@@ -18,6 +18,15 @@
 
 namespace audex {
 
+// [webhook]: where approval and break-glass notices go (Slack-compatible
+// JSON, docs/team-mode.md "Webhook"). The URL is a secret (Slack's
+// incoming-webhook URL is the credential): never logged, never audited.
+struct WebhookConfig {
+  std::string url;
+  std::chrono::seconds timeout{5};  // per attempt
+  int attempts = 4;                 // 1 + retries, with doubling backoff from 1 s
+};
+
 struct ServerConfig {
   std::string source;                     // server.toml's path, for messages
   std::string listen = "127.0.0.1:8700";  // HOST:PORT; loopback unless told
@@ -43,6 +52,10 @@ struct ServerConfig {
   // A grant still `issuing` this long after it was recorded belongs to a
   // replica that stopped mid-issue: the janitor marks it failed.
   std::chrono::seconds issuing_timeout{120};
+  std::optional<WebhookConfig> webhook;
+  // server.toml's text with secret-like values left out (ServerPolicyText),
+  // audited as server_policy_changed when it differs from the last record.
+  std::string policy_text;
 };
 
 }  // namespace audex

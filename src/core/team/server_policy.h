@@ -17,6 +17,7 @@
 #include "core/identity/trusted_issuer.h"
 #include "core/policy/access_request.h"
 #include "core/policy/provider.h"
+#include "core/team/approval_rules.h"
 #include "core/team/rate_limit.h"
 
 namespace audex {
@@ -51,6 +52,9 @@ struct ServerRule {
   std::vector<std::string> issuers;
   std::vector<ClaimBinding> claims;
   std::vector<std::string> groups;
+  // Grants under this rule set wait for approvals, or come at once under
+  // break-glass (core/team/approval_rules.h); nullopt: issued at once.
+  std::optional<ApprovalSetting> approval;
 };
 
 struct ServerPolicy {

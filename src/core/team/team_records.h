@@ -47,6 +47,9 @@ struct ApiToken {
   std::optional<TimePoint> expires_at;  // nullopt: never
   std::optional<TimePoint> revoked_at;
   std::optional<TimePoint> last_used_at;  // kept to the minute (TeamStore::TouchApiToken)
+  // The groups its caller is in (`server token create --group`): who may
+  // approve a request (core/team/approval_rules.h).
+  std::vector<std::string> groups;
 };
 
 // kCredentials when a token that was found may not be used at `now`:

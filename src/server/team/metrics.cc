@@ -51,6 +51,11 @@ void Metrics::CountRateLimited() {
   ++rate_limited_;
 }
 
+void Metrics::CountWebhook(std::string_view outcome, uint64_t count) {
+  std::lock_guard lock(mutex_);
+  webhooks_[std::string(outcome)] += count;
+}
+
 std::string Metrics::Render() const {
   std::lock_guard lock(mutex_);
   std::string out;
@@ -94,6 +99,13 @@ std::string Metrics::Render() const {
   out += "# HELP audex_rate_limited_total Requests refused by a rate limit (HTTP 429).\n";
   out += "# TYPE audex_rate_limited_total counter\n";
   out += fmt::format("audex_rate_limited_total {}\n", rate_limited_);
+  out += "# HELP audex_webhook_notices_total Webhook notices by outcome.\n";
+  out += "# TYPE audex_webhook_notices_total counter\n";
+  for (const char* outcome : {"delivered", "attempt_failed", "failed", "dropped"}) {
+    const auto found = webhooks_.find(outcome);
+    out += fmt::format("audex_webhook_notices_total{{outcome=\"{}\"}} {}\n", outcome,
+                       found == webhooks_.end() ? 0 : found->second);
+  }
   return out;
 }
 

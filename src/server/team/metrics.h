@@ -23,6 +23,9 @@ class Metrics {
   void CountRefusal(std::string_view rule);
   void ObserveSts(std::chrono::microseconds took, bool ok);
   void CountRateLimited();
+  // Webhook notices: delivered, attempt_failed, failed (after every
+  // retry), dropped (queue full or shutting down).
+  void CountWebhook(std::string_view outcome, uint64_t count);
 
   std::string Render() const;
 
@@ -40,6 +43,7 @@ class Metrics {
   uint64_t sts_count_ = 0;
   double sts_sum_seconds_ = 0;
   uint64_t rate_limited_ = 0;
+  std::map<std::string, uint64_t> webhooks_;
 };
 
 // A label value as the text format needs it: backslash, quote and newline

@@ -6,6 +6,7 @@
 //   tryaudex server [serve] --config server.toml [--ready-file F]
 //   tryaudex server migrate --config server.toml
 //   tryaudex server token create --config F --name N --policy P [--ttl 90d]
+//                                [--group G]...
 //   tryaudex server token list|revoke ...
 //   tryaudex server audit verify|export ...
 #include <signal.h>
@@ -121,6 +122,7 @@ void Janitor(TeamServer& server, std::chrono::seconds issuing_timeout,
     (void)store.PurgeFullRateBuckets(now);
     (void)store.PurgeExpiredStsCache(now);
     server.SweepRevocations();
+    server.ExpireApprovalRequests();
     GrantFilter filter;
     filter.status = GrantStatus::kIssuing;
     auto stale = store.ListGrants(filter, PageRequest{"", 100});
@@ -161,6 +163,11 @@ int Serve(const std::string& config_path, const std::optional<std::string>& read
     LogLine({{"level", level == NoticeLevel::kError ? "error" : "warning"}, {"msg", m}});
   });
   TeamServer server(*config, std::move(*store), world, std::move(*cache_key), LogLine);
+  // A server.toml unlike the last one recorded is an audit event
+  // (server_policy_changed, with the old and new text).
+  if (auto recorded = server.RecordServerPolicy("start"); !recorded) {
+    return Fail(recorded.error());
+  }
   auto frontend = HttpFrontend::Bind(*config, server);
   if (!frontend) return Fail(frontend.error());
   const std::string url = fmt::format("{}://{}:{}", config->tls_cert ? "https" : "http",
@@ -192,6 +199,11 @@ int Serve(const std::string& config_path, const std::optional<std::string>& read
         } else {
           server.Reload(std::move(*fresh));
           LogLine({{"level", "info"}, {"msg", "reloaded"}, {"config", config_path}});
+          if (auto recorded = server.RecordServerPolicy("reload"); !recorded) {
+            LogLine({{"level", "error"},
+                     {"msg", "the policy change could not be audited"},
+                     {"error", recorded.error().message}});
+          }
         }
         continue;
       }
@@ -256,7 +268,8 @@ int Migrate(const std::string& config_path) {
 // ----------------------------------------------------------------- tokens
 
 int TokenCreate(const std::string& config_path, const std::string& name, const std::string& policy,
-                const std::optional<std::string>& ttl_text) {
+                const std::optional<std::string>& ttl_text,
+                const std::vector<std::string>& groups) {
   auto config = LoadConfig(config_path);
   if (!config) return Fail(config.error());
   if (config->policy.Find(policy) == nullptr) {
@@ -268,6 +281,15 @@ int TokenCreate(const std::string& config_path, const std::string& name, const s
   }
   if (name.empty() || name.size() > 128) {
     return Fail(UsageError("--name must be 1 to 128 characters, e.g. --name ci-deploy"));
+  }
+  for (const std::string& group : groups) {
+    if (group.empty() || group.size() > 128 ||
+        group.find_first_of(" \t\r\n,") != std::string::npos) {
+      return Fail(UsageError(fmt::format(
+          "--group \"{}\" is not a group name: 1 to 128 characters, no spaces or commas, e.g. "
+          "--group sec",
+          EscapeControl(group))));
+    }
   }
   std::optional<std::chrono::seconds> ttl;
   if (ttl_text) {
@@ -290,6 +312,7 @@ int TokenCreate(const std::string& config_path, const std::string& name, const s
   token.token_sha256 = ApiTokenHash(*secret);
   token.created_by = Operator(CurrentEnvironment());
   token.created_at = now;
+  token.groups = groups;
   if (ttl) token.expires_at = now + *ttl;
   if (auto inserted = (*store)->Transact(
           [&](TeamTransaction& tx) { return tx.InsertApiToken(token, TokenCreatedEvent(token)); });
@@ -299,8 +322,10 @@ int TokenCreate(const std::string& config_path, const std::string& name, const s
   // Shown once: the store keeps its hash only.
   std::cout << secret->Reveal() << '\n';
   std::cerr << fmt::format(
-      "tryaudex server: token {} ({}) for policy {}{}; shown once, keep it in your CI's secrets\n",
-      token.id, name, policy, ttl ? ", expires " + FormatRfc3339(*token.expires_at) : "");
+      "tryaudex server: token {} ({}) for policy {}{}{}; shown once, keep it in your CI's "
+      "secrets\n",
+      token.id, name, policy, groups.empty() ? "" : ", groups " + Join(groups, ", "),
+      ttl ? ", expires " + FormatRfc3339(*token.expires_at) : "");
   return kExitOk;
 }
 
@@ -320,6 +345,7 @@ int TokenList(const std::string& config_path, bool json) {
       list.push_back({{"id", token.id},
                       {"name", token.name},
                       {"policy", token.policy},
+                      {"groups", token.groups},
                       {"created_by", token.created_by},
                       {"created_at", FormatRfc3339(token.created_at)},
                       {"expires_at", time(token.expires_at)},
@@ -423,12 +449,16 @@ int Main(int argc, char** argv) {
   token->require_subcommand(1);
   std::string name, policy, id;
   std::optional<std::string> ttl;
+  std::vector<std::string> groups;
   bool json = false;
   CLI::App* create = token->add_subcommand("create", "Create a token (shown once)");
   create->add_option("--config", config_path, "server.toml");
   create->add_option("--name", name, "What the token is for: ci-deploy")->required();
   create->add_option("--policy", policy, "The [policies.NAME] its caller is bound to")->required();
   create->add_option("--ttl", ttl, "Lifetime: 90d, 12h (default: no expiry)");
+  create->add_option("--group", groups,
+                     "A group its caller is in (approvers: [policies.NAME] approval.groups); "
+                     "repeat for several");
   CLI::App* list = token->add_subcommand("list", "List tokens (never their values)");
   list->add_option("--config", config_path, "server.toml");
   list->add_flag("--json", json, "Print JSON");
@@ -453,7 +483,7 @@ int Main(int argc, char** argv) {
     return kExitUsage;
   }
   if (*migrate) return Migrate(config_path);
-  if (*create) return TokenCreate(config_path, name, policy, ttl);
+  if (*create) return TokenCreate(config_path, name, policy, ttl, groups);
   if (*list) return TokenList(config_path, json);
   if (*revoke) return TokenRevoke(config_path, id);
   if (*verify) return AuditVerify(config_path);

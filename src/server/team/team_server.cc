@@ -13,6 +13,7 @@
 #include "core/base/text.h"
 #include "core/credentials/served_credentials.h"
 #include "core/plan/ttl.h"
+#include "core/team/approval_events.h"
 #include "core/team/revocation.h"
 #include "core/wire/url.h"
 #include "session/aws_issue.h"
@@ -101,6 +102,7 @@ LoadedConfiguration PlanningConfiguration(const ServerConfig& config) {
 // What POST /v1/grants takes; anything else is refused by name.
 struct GrantBody {
   std::optional<std::string> allow, profile, resource, ttl, provider, role, reason;
+  bool break_glass = false;  // issue at once, for review (approvals.cc)
 };
 
 Result<GrantBody> ParseGrantBody(const std::string& text) {
@@ -116,12 +118,17 @@ Result<GrantBody> ParseGrantBody(const std::string& text) {
       {"ttl", &parsed.ttl},      {"provider", &parsed.provider}, {"role", &parsed.role},
       {"reason", &parsed.reason}};
   for (auto it = body.begin(); it != body.end(); ++it) {
+    if (it.key() == "break_glass") {
+      if (!it->is_boolean()) return UsageError("field \"break_glass\" must be true or false");
+      parsed.break_glass = it->get<bool>();
+      continue;
+    }
     const auto field = std::find_if(std::begin(fields), std::end(fields),
                                     [&](const auto& known) { return it.key() == known.first; });
     if (field == std::end(fields)) {
       return UsageError(fmt::format(
           "unknown field \"{}\"; a grant request takes allow, profile, resource, ttl, provider, "
-          "role and reason",
+          "role, reason and break_glass",
           EscapeControl(it.key())));
     }
     if (!it->is_string()) {
@@ -146,6 +153,7 @@ Json AskedJson(const GrantBody& body) {
   add("ttl", body.ttl);
   add("provider", body.provider);
   add("role", body.role);
+  if (body.break_glass) asked["break_glass"] = true;
   return asked;
 }
 
@@ -175,6 +183,8 @@ std::string CodeFor(const Error& error) {
   }
   return "internal";
 }
+
+}  // namespace
 
 // The AWS issue plan of an issued grant, for its renewal: the same role,
 // policy and source identity, toward the server's STS.
@@ -207,8 +217,6 @@ Result<AwsIssuePlan> RenewalPlan(const Grant& grant, const ServerConfig& config,
 
 std::string GrantCacheName(const std::string& grant_id) { return "grant:" + grant_id; }
 
-}  // namespace
-
 ApiResponse ApiError(int status, std::string_view code, std::string_view message,
                      std::string_view rule) {
   OrderedJson error = {{"code", code}, {"message", message}};
@@ -224,6 +232,7 @@ TeamServer::TeamServer(ServerConfig config, std::unique_ptr<TeamStore> store, Wo
       cache_key_(std::move(cache_key)),
       log_(std::move(log)) {
   verifier_ = MakeVerifier(*config_);
+  webhook_ = MakeWebhook(*config_, nullptr);
 }
 
 std::shared_ptr<const ServerConfig> TeamServer::Config() const {
@@ -234,9 +243,11 @@ std::shared_ptr<const ServerConfig> TeamServer::Config() const {
 void TeamServer::Reload(ServerConfig config) {
   auto fresh = std::make_shared<const ServerConfig>(std::move(config));
   auto verifier = MakeVerifier(*fresh);
+  auto webhook = MakeWebhook(*fresh, this->webhook());
   std::lock_guard lock(config_mutex_);
   config_ = std::move(fresh);
   verifier_ = std::move(verifier);
+  webhook_ = std::move(webhook);
 }
 
 std::string TeamServer::NewId() {
@@ -295,6 +306,21 @@ ApiResponse TeamServer::Handle(const ApiRequest& request) {
              segments[3] == "credentials" && get) {
     route = "/v1/grants/{id}/credentials";
     response = GrantCredentials(request, segments[2]);
+  } else if (segments.size() == 2 && segments[0] == "v1" && segments[1] == "requests" && get) {
+    route = "/v1/requests";
+    response = ListRequests(request);
+  } else if (request.method == "POST" && segments.size() == 3 && segments[0] == "v1" &&
+             segments[1] == "requests" && segments[2].find(':') != std::string::npos) {
+    const size_t colon = segments[2].find(':');
+    route = "/v1/requests/{id}:" + segments[2].substr(colon + 1);
+    response = DecideRequest(request, segments[2].substr(0, colon), segments[2].substr(colon + 1));
+  } else if (request.method == "POST" && segments.size() == 4 && segments[0] == "v1" &&
+             segments[1] == "requests") {
+    route = "/v1/requests/{id}/" + segments[3];
+    response = DecideRequest(request, segments[2], segments[3]);
+  } else if (segments.size() == 3 && segments[0] == "v1" && segments[1] == "requests" && get) {
+    route = "/v1/requests/{id}";
+    response = GetRequest(request, segments[2]);
   } else if (request.path == "/v1/whoami" && get) {
     response = WhoAmI(request);
   } else if (request.path == "/v1/login-config" && get) {
@@ -381,6 +407,7 @@ Result<TeamServer::Authenticated> TeamServer::Authenticate(const ApiRequest& req
   who.caller.name = (*found)->name;
   who.caller.rule = (*found)->policy;
   who.caller.via = "api_token:" + (*found)->id;
+  who.caller.groups = (*found)->groups;
   who.rule = who.config->policy.Find(who.caller.rule);
   return who;
 }
@@ -487,9 +514,26 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
   if (auto refusal = CheckGrant(rule, ask)) {
     return Refuse(*who, 403, "forbidden", refusal->rule, refusal->message, asked);
   }
-  // A grant never outlives the OIDC token that allowed it (oidc_auth.cc).
+  // Break-glass only where the rule allows it, and never without a reason
+  // (approvals.cc).
+  if (body->break_glass && !(rule.approval && rule.approval->break_glass)) {
+    return Refuse(*who, 403, "forbidden", ApprovalRuleKey("policies." + rule.name, "break_glass"),
+                  fmt::format("policy {} does not allow break-glass{}", rule.name,
+                              rule.approval ? "; ask without it and wait for approval"
+                                            : "; its grants need no approval, ask without it"),
+                  asked);
+  }
+  if (body->break_glass && Trim(body->reason.value_or("")).empty()) {
+    return Refuse(*who, 400, "invalid_request",
+                  ApprovalRuleKey("policies." + rule.name, "break_glass"),
+                  "break-glass needs a reason (--reason TEXT): reviewers read it", asked);
+  }
+  const bool needs_approval = rule.approval && !body->break_glass;
+  // A grant never outlives the OIDC token that allowed it (oidc_auth.cc);
+  // one that waits for approval is allowed by the approval instead, and
+  // capped by its window (approvals.cc).
   std::optional<TtlCap> cap;
-  if (who->token_expires_at) {
+  if (who->token_expires_at && !needs_approval) {
     auto capped = CapGrantAtToken(plan, *who->token_expires_at, now);
     if (!capped) return Refuse(*who, 401, "unauthenticated", "exp", capped.error().message, asked);
     cap = *capped;
@@ -516,6 +560,16 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
   if (!token_bytes) return ApiError(503, "random", token_bytes.error().message);
   const SecretString credentials_token(HexEncode(*token_bytes));
   const std::string token_hash = Sha256Hex(credentials_token.Reveal());
+  if (needs_approval) {
+    grant.credentials_token_sha256 = token_hash;
+    return RequestApproval(*who, rule, std::move(grant), credentials_token, request.body,
+                           std::move(warnings));
+  }
+  std::optional<ApprovalRequest> break_glass;
+  if (body->break_glass) {
+    break_glass = BreakGlassRequest(rule, grant, request.body);
+    grant.approval_request_id = break_glass->id;
+  }
 
   // A live session for the same caller, plan and TTL bucket answers at
   // once: a fleet of CI jobs stays under STS's throttling.
@@ -541,6 +595,12 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
     if (!sealed) return std::nullopt;  // only an optimisation
     return std::move(*sealed);
   };
+  // A break-glass grant's request for review commits with the grant.
+  const auto record_break_glass = [&](TeamTransaction& tx, const Grant& recorded) -> Result<void> {
+    if (!break_glass) return {};
+    return tx.InsertApprovalRequest(*break_glass,
+                                    BreakGlassIssuedEvent(*break_glass, recorded, who->caller));
+  };
 
   AwsCredentials credentials;
   if (reused) {
@@ -564,6 +624,7 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
       if (auto done = tx.InsertGrant(issued, GrantRequestedEvent(issued, who->caller)); !done) {
         return tl::unexpected(done.error());
       }
+      if (auto done = record_break_glass(tx, issued); !done) return tl::unexpected(done.error());
       if (auto done = tx.AppendAudit(GrantIssuedEvent(issued, who->caller)); !done) {
         return tl::unexpected(done.error());
       }
@@ -588,8 +649,12 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
   if (!reused) {
     // Recorded (status issuing) before anything is asked of STS: nothing is
     // issued unless its audit event is committed first.
-    if (auto recorded = store_->Transact([&](TeamTransaction& tx) {
-          return tx.InsertGrant(grant, GrantRequestedEvent(grant, who->caller));
+    if (auto recorded = store_->Transact([&](TeamTransaction& tx) -> Result<void> {
+          if (auto inserted = tx.InsertGrant(grant, GrantRequestedEvent(grant, who->caller));
+              !inserted) {
+            return inserted;
+          }
+          return record_break_glass(tx, grant);
         });
         !recorded) {
       return ApiError(503, "store_unavailable", recorded.error().message);
@@ -662,6 +727,10 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
   reply["ttl_seconds"] = grant.ttl.count();
   reply["ttl_cap"] = cap ? TtlCapJson(*cap) : OrderedJson(nullptr);
   reply["warnings"] = warnings;
+  if (break_glass) {
+    reply["break_glass"] = {{"request_id", break_glass->id}, {"review", "pending"}};
+    NotifyBreakGlass(*break_glass, grant);
+  }
   ApiResponse response = JsonResponse(201, reply);
   response.headers["Location"] = "/v1/grants/" + grant.id;
   response.headers["Cache-Control"] = "no-store";
@@ -733,6 +802,7 @@ ApiResponse TeamServer::GrantCredentials(const ApiRequest& request, const std::s
     return ApiError(401, "unauthenticated", "unknown credentials token for this grant");
   }
   const Grant& found = **grant;
+  if (found.status == GrantStatus::kPendingApproval) return PendingGrantCredentials(found);
   if (found.status != GrantStatus::kIssued) {
     return ApiError(403, "forbidden",
                     fmt::format("grant {} is {}{}", found.id, GrantStatusName(found.status),

@@ -22,11 +22,14 @@
 #include "adapters/oidc/token_verifier.h"
 #include "adapters/teamstore/team_store.h"
 #include "core/plan/session_plan.h"
+#include "core/team/approval_notice.h"
 #include "core/team/oidc_rules.h"
 #include "core/team/revocation.h"
 #include "core/team/server_config.h"
 #include "core/team/team_events.h"
 #include "server/team/metrics.h"
+#include "server/team/webhook.h"
+#include "session/aws_issue.h"
 #include "session/world.h"
 
 namespace audex {
@@ -53,6 +56,14 @@ struct ApiResponse {
 Result<TtlCap> CapGrantAtToken(SessionPlan& plan, TimePoint token_expires_at, TimePoint now);
 // What the grant reply says about the cap ("ttl_cap").
 nlohmann::ordered_json TtlCapJson(const TtlCap& cap);
+
+// The AWS issue plan of a recorded grant: the same role, policy, TTL and
+// source identity toward the server's STS (a renewal, or the first issue
+// of an approved grant).
+Result<AwsIssuePlan> RenewalPlan(const Grant& grant, const ServerConfig& config,
+                                 const EnvLookup& env);
+// The STS cache entry holding a grant's current credentials.
+std::string GrantCacheName(const std::string& grant_id);
 
 // {"error": {"code", "message", "rule"?}} with `status`.
 ApiResponse ApiError(int status, std::string_view code, std::string_view message,
@@ -82,6 +93,16 @@ class TeamServer {
   // (IAM refused, a replica died) goes on again, and every few minutes
   // each role with live Denies is checked against the store.
   void SweepRevocations();
+
+  // Approvals (approvals.cc): the janitor expires pending requests past
+  // their pending_ttl (request_expired, the grant expired) and notifies.
+  void ExpireApprovalRequests();
+  // Appends server_policy_changed when the config's policy text differs
+  // from the last one recorded in the chain; `trigger` "start" or "reload".
+  // Whether it appended one.
+  Result<bool> RecordServerPolicy(const std::string& trigger);
+  // The webhook, if [webhook] is set (tests drain it).
+  std::shared_ptr<WebhookNotifier> webhook();
 
   TeamStore& store() { return *store_; }
   Metrics& metrics() { return metrics_; }
@@ -127,6 +148,34 @@ class TeamServer {
   Result<RoleSync> SyncRoleDenies(const std::string& role_arn);
   Result<RoleDeny> DenyOf(const Revocation& revocation);
 
+  // Approvals and break-glass (approvals.cc, docs/team-mode.md
+  // "Approvals"): POST /v1/grants under a rule with `approval` records the
+  // grant pending_approval with its request and answers 202; approvals,
+  // denials and reviews of /v1/requests/{id}; the pending grant's
+  // credentials endpoint; the break-glass record that goes with a grant.
+  ApiResponse RequestApproval(const Authenticated& who, const ServerRule& rule, Grant grant,
+                              const SecretString& credentials_token, const std::string& body,
+                              std::vector<std::string> warnings);
+  ApiResponse ListRequests(const ApiRequest& request);
+  ApiResponse GetRequest(const ApiRequest& request, const std::string& id);
+  ApiResponse DecideRequest(const ApiRequest& request, const std::string& id,
+                            const std::string& action);
+  ApiResponse PendingGrantCredentials(const Grant& grant);
+  ApprovalRequest BreakGlassRequest(const ServerRule& rule, const Grant& grant,
+                                    const std::string& body);
+  void NotifyBreakGlass(const ApprovalRequest& request, const Grant& grant);
+  // Issues an approved grant (pending_approval -> issuing -> issued); its
+  // TTL counts from now.
+  Result<Grant> IssueApprovedGrant(Grant grant, const ApprovalRequest& request);
+  // Marks a pending request and its grant expired (lazily or by the janitor).
+  void ExpireRequest(const ApprovalRequest& request, const std::string& by);
+  // The notifier for `config`'s [webhook]: `current` when the URL is the
+  // same, a new one when it changed, null without one.
+  std::shared_ptr<WebhookNotifier> MakeWebhook(const ServerConfig& config,
+                                               const std::shared_ptr<WebhookNotifier>& current);
+  void Notify(NoticeKind kind, const ApprovalRequest& request, const Grant* grant,
+              const std::string& actor, const std::string& reason);
+
   // Records a refusal (grant_refused) and answers with it.
   ApiResponse Refuse(const Authenticated& who, int status, std::string_view code,
                      const std::string& rule, const std::string& message,
@@ -150,6 +199,7 @@ class TeamServer {
   std::string base_problem_;
   std::mutex revocation_mutex_;  // one role sync at a time in this replica
   std::optional<std::chrono::steady_clock::time_point> revocations_checked_;
+  std::shared_ptr<WebhookNotifier> webhook_;  // with config_; null without [webhook]
 };
 
 }  // namespace audex
