@@ -3,6 +3,7 @@
 # team_store_test.sh starts in a temporary directory and stops afterwards
 # (scripts/local-cloud postgres); a test that cannot start it fails.
 add_executable(audex_team_store_tests ${CMAKE_CURRENT_LIST_DIR}/team_store_test.cc
+                                      ${CMAKE_CURRENT_LIST_DIR}/team_store_group_commit_test.cc
                                       ${CMAKE_CURRENT_LIST_DIR}/team_store_concurrency_test.cc)
 target_link_libraries(audex_team_store_tests PRIVATE audex_teamstore audex_gtest_main
                       audex_warnings)

@@ -291,6 +291,61 @@ TEST_F(TeamServerTest, UnknownRoutesAre404AndTheDrainingReplicaRefuses) {
   EXPECT_EQ(server_->Handle(request).status, 200);
 }
 
+TEST_F(TeamServerTest, AWarmGrantIsRecordedIssuedAndServableWithoutSts) {
+  sts_.script.push_back(Assumed("ASIAWARM000000000001"));
+  const ApiResponse first = Post(R"({"allow":"s3:GetObject","ttl":"15m"})", token_);
+  ASSERT_EQ(first.status, 201) << first.body;
+  const ApiResponse second = Post(R"({"allow":"s3:GetObject","ttl":"15m"})", token_);
+  ASSERT_EQ(second.status, 201) << second.body;
+  ASSERT_EQ(sts_.sent.size(), 1u);
+  const Json reply = Json::parse(second.body);
+  const std::string id = reply["grant_id"];
+  EXPECT_EQ(Events(), (std::vector<std::string>{"token_created", "grant_requested", "grant_issued",
+                                                "grant_requested", "grant_issued"}));
+  auto stored = store_->GetGrant(id);
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_EQ((*stored)->status, GrantStatus::kIssued);
+  EXPECT_EQ((*stored)->reused_from, Json::parse(first.body)["grant_id"].get<std::string>());
+  EXPECT_EQ((*stored)->sts.access_key_id, "ASIAWARM000000000001");
+  EXPECT_TRUE((*stored)->credentials_token_sha256);
+  // Its own cache entry went in with it: the credentials endpoint serves
+  // the grant without asking STS.
+  ApiRequest fetch;
+  fetch.method = "GET";
+  fetch.path = reply["credentials_url"];
+  fetch.headers["authorization"] = reply["credentials_token"];
+  const ApiResponse served = server_->Handle(fetch);
+  ASSERT_EQ(served.status, 200) << served.body;
+  EXPECT_EQ(Json::parse(served.body)["AccessKeyId"], "ASIAWARM000000000001");
+  EXPECT_EQ(sts_.sent.size(), 1u);
+  auto verdict = store_->VerifyAudit();
+  ASSERT_TRUE(verdict && *verdict);
+}
+
+TEST_F(TeamServerTest, ASessionRevokedBeforeItsCacheEntryWentIsNeverReused) {
+  sts_.script.push_back(Assumed("ASIAREVOKED000000001"));
+  const ApiResponse first = Post(R"({"allow":"s3:GetObject","ttl":"15m"})", token_);
+  ASSERT_EQ(first.status, 201) << first.body;
+  const std::string origin = Json::parse(first.body)["grant_id"];
+  // A revocation committed on another replica, which has not yet deleted
+  // the session's cache entry.
+  GrantChange revoked;
+  revoked.status = GrantStatus::kRevoked;
+  AuditEvent event;
+  event.session_id = origin;
+  event.name = "grant_revoked";
+  ASSERT_TRUE(store_->Transact([&](TeamTransaction& tx) {
+    return tx.UpdateGrant(origin, {GrantStatus::kIssued}, revoked, event);
+  }));
+  sts_.script.push_back(Assumed("ASIAFRESH00000000001"));
+  const ApiResponse second = Post(R"({"allow":"s3:GetObject","ttl":"15m"})", token_);
+  ASSERT_EQ(second.status, 201) << second.body;
+  EXPECT_EQ(sts_.sent.size(), 2u);
+  const Json reply = Json::parse(second.body);
+  EXPECT_EQ(reply["AccessKeyId"], "ASIAFRESH00000000001");
+  EXPECT_TRUE(reply["reused_from"].is_null());
+}
+
 // ------------------------------------------------------------ revocation
 
 HttpResult IamReply(const std::string& operation, const std::string& result) {

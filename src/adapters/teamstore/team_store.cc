@@ -611,6 +611,17 @@ Result<ChainTip> TeamStore::ChainTipForAppend(SqlConnection& connection) {
   auto last_rows = Run(connection, display(), "read the audit chain's last event",
                        "SELECT seq, line FROM audit_events ORDER BY seq DESC LIMIT 1", {});
   if (!last_rows) return tl::unexpected(last_rows.error());
+  // The head and the last event exactly as this replica last checked or
+  // wrote them: checked already (the checks below are a JSON parse and an
+  // HMAC each, the most expensive part of a small batch).
+  if (verified_tip_ && head_text && !last_rows->empty() &&
+      verified_tip_->head_seq == static_cast<int64_t>(head_seq) &&
+      verified_tip_->head_text == *head_text &&
+      last_rows->front().Int(0) == static_cast<int64_t>(verified_tip_->tip.seq) &&
+      verified_tip_->last_line == last_rows->front().Text(1)) {
+    return verified_tip_->tip;
+  }
+  verified_tip_.reset();
   const std::string key = options_.audit_key.Reveal();
 
   if (!head_text) {
@@ -662,6 +673,7 @@ Result<ChainTip> TeamStore::ChainTipForAppend(SqlConnection& connection) {
         "added or removed behind the server's back{}",
         display(), line->seq, head->seq, kVerifyHint));
   }
+  verified_tip_ = VerifiedTip{static_cast<int64_t>(head_seq), *head_text, last.Text(1), *head};
   return *head;
 }
 
@@ -746,6 +758,7 @@ void TeamStore::RunBatch(const std::vector<PendingBody*>& batch) {
   }
   SqlConnection& connection = **lease;
   const auto abandon = [&](const Error& error) {
+    verified_tip_.reset();
     connection.Exec("ROLLBACK", {});
     if (connection.Broken()) pool_->DropIdle();
     fail_all(error);
@@ -755,54 +768,71 @@ void TeamStore::RunBatch(const std::vector<PendingBody*>& batch) {
   if (!tip) return abandon(tip.error());
   TeamTransaction tx(connection, dialect_, *tip, options_.audit_key.Reveal(), options_.clock(),
                      display());
-  // A savepoint per body only when there are others to protect.
+  // A savepoint per body only when there are others to protect. A body's
+  // savepoint is released in the round trip that opens the next one's (on
+  // PostgreSQL every statement is a round trip, and a batch's statements
+  // run one after another while every writer waits); the last one is left
+  // to COMMIT, which keeps what it holds.
   const bool savepoints = batch.size() > 1;
+  bool saved = false;
   for (PendingBody* pending : batch) {
     if (savepoints) {
-      if (auto saved = connection.Exec("SAVEPOINT audex_body", {}); !saved) {
-        return abandon(FailureOf(display(), "start a transaction", saved.error()));
-      }
+      auto opened =
+          saved ? connection.ExecScript("RELEASE SAVEPOINT audex_body; SAVEPOINT audex_body")
+                : connection.Exec("SAVEPOINT audex_body", {}).map([](SqlRows&&) {});
+      if (!opened) return abandon(FailureOf(display(), "start a transaction", opened.error()));
+      saved = true;
     }
     const ChainTip tip_before = tx.tip_;
     const uint64_t appended_before = tx.appended_;
+    const uint64_t unaudited_before = tx.unaudited_;
+    std::string last_line_before = tx.last_line_;
     auto done = (*pending->body)(tx);
-    if (done && savepoints) {
-      if (auto released = connection.Exec("RELEASE SAVEPOINT audex_body", {}); !released) {
-        return abandon(FailureOf(display(), "finish a change", released.error()));
-      }
-    }
     if (done) continue;
     pending->outcome = tl::unexpected(done.error());
     if (!savepoints) return abandon(done.error());
-    // Undo this body's statements (and its place in the chain) only.
+    // Undo this body's statements (and its place in the chain) only; its
+    // savepoint stays, empty, until the next body's replaces it.
     auto undone = connection.Exec("ROLLBACK TO SAVEPOINT audex_body", {});
     if (!undone) return abandon(FailureOf(display(), "undo a failed change", undone.error()));
-    connection.Exec("RELEASE SAVEPOINT audex_body", {});
     tx.tip_ = tip_before;
     tx.appended_ = appended_before;
+    tx.unaudited_ = unaudited_before;
+    tx.last_line_ = std::move(last_line_before);
   }
-  if (tx.appended_ == 0) {
-    // Nothing was recorded, so nothing was changed: every change appends.
+  if (tx.appended_ == 0 && tx.unaudited_ == 0) {
+    // Nothing was recorded, so nothing was changed: every audited change
+    // appends, and the others count themselves.
     connection.Exec("ROLLBACK", {});
     for (PendingBody* pending : batch) {
       if (!pending->outcome) pending->outcome = Result<void>();
     }
     return;
   }
-  if (auto moved = Run(connection, display(), "move the audit chain's head",
-                       "UPDATE audit_chain_head SET seq = $1, head = $2 WHERE id = 1",
-                       {static_cast<int64_t>(tx.tip_.seq),
-                        FormatChainHead(tx.tip_, options_.audit_key.Reveal())});
-      !moved) {
-    return abandon(moved.error());
+  std::string head_text;
+  if (tx.appended_ > 0) {
+    head_text = FormatChainHead(tx.tip_, options_.audit_key.Reveal());
+    if (auto moved = Run(connection, display(), "move the audit chain's head",
+                         "UPDATE audit_chain_head SET seq = $1, head = $2 WHERE id = 1",
+                         {static_cast<int64_t>(tx.tip_.seq), head_text});
+        !moved) {
+      return abandon(moved.error());
+    }
   }
   if (auto committed = connection.Exec("COMMIT", {}); !committed) {
     // A COMMIT whose reply was lost may have committed. The caller must
     // treat it as not done (and issue nothing); a retry finds the state.
+    verified_tip_.reset();
     if (committed.error().code == SqlError::Code::kConnection) pool_->DropIdle();
     connection.Exec("ROLLBACK", {});
     return fail_all(FailureOf(display(), "commit (the change may or may not have been recorded)",
                               committed.error()));
+  }
+  if (tx.appended_ > 0) {
+    // What this batch committed is the chain's end: the next batch finds
+    // it unchanged unless another writer came between.
+    verified_tip_ = VerifiedTip{static_cast<int64_t>(tx.tip_.seq), std::move(head_text),
+                                std::move(tx.last_line_), tx.tip_};
   }
   for (PendingBody* pending : batch) {
     if (!pending->outcome) pending->outcome = Result<void>();
@@ -830,8 +860,9 @@ Result<uint64_t> TeamTransaction::AppendAudit(AuditEvent event) {
                       "INSERT INTO audit_events (seq, ts, session_id, event, caller, line) VALUES "
                       "($1, $2, $3, $4, $5, $6)",
                       {static_cast<int64_t>(sealed.tip.seq), event.ts, event.session_id, event.name,
-                       SqlOptional(CallerOf(event)), std::move(line)});
+                       SqlOptional(CallerOf(event)), line});
   if (!inserted) return tl::unexpected(inserted.error());
+  last_line_ = std::move(line);
   tip_ = sealed.tip;
   ++appended_;
   return tip_.seq;
@@ -905,6 +936,11 @@ Result<void> TeamStore::TouchApiToken(std::string_view id, TimePoint now) {
                     {std::string(id), Seconds(now), Seconds(now - kTouchGranularity)});
   if (!done) return tl::unexpected(done.error());
   return {};
+}
+
+Result<void> TeamStore::TouchApiToken(const ApiToken& token, TimePoint now) {
+  if (token.last_used_at && *token.last_used_at > now - kTouchGranularity) return {};
+  return TouchApiToken(token.id, now);
 }
 
 // ---------------------------------------------------------------- grants
@@ -995,6 +1031,19 @@ Result<bool> TeamTransaction::UpdateGrant(std::string_view id, const std::vector
 
 Result<std::optional<Grant>> TeamTransaction::GetGrant(std::string_view id) {
   return LoadGrant(connection_, store_, "id", id);
+}
+
+Result<std::optional<GrantStatus>> TeamTransaction::GrantStatusOf(std::string_view id) {
+  auto rows = Run(connection_, store_, "read a grant's status",
+                  "SELECT status FROM grants WHERE id = $1", {std::string(id)});
+  if (!rows) return tl::unexpected(rows.error());
+  if (rows->empty()) return std::optional<GrantStatus>();
+  const auto status = ParseGrantStatus(rows->front().Text(0));
+  if (!status) {
+    return StateError(
+        fmt::format("grant {} has an unknown status \"{}\"", id, rows->front().Text(0)));
+  }
+  return std::optional<GrantStatus>(*status);
 }
 
 Result<std::optional<Grant>> TeamStore::GetGrant(std::string_view id) {
@@ -1310,10 +1359,20 @@ Result<size_t> TeamStore::PurgeExpiredJtis(TimePoint now) {
 Result<RateDecision> TeamStore::TakeRateToken(std::string_view key, const RateLimit& limit,
                                               TimePoint now) {
   if (auto checked = CheckRateLimit(limit); !checked) return tl::unexpected(checked.error());
+  // In a transaction of the group commit: a lone write would be a commit
+  // (an fsync, and on SQLite the write lock) of its own per request.
+  return Transact([&](TeamTransaction& tx) -> Result<RateDecision> {
+    return tx.TakeRateToken(key, limit, now);
+  });
+}
+
+Result<RateDecision> TeamTransaction::TakeRateToken(std::string_view key, const RateLimit& limit,
+                                                    TimePoint now) {
+  if (auto checked = CheckRateLimit(limit); !checked) return tl::unexpected(checked.error());
   const std::string name(key);
   for (int attempt = 0; attempt < kRateAttempts; ++attempt) {
-    auto read = Read("read a rate-limit bucket",
-                     "SELECT full_at_us FROM rate_buckets WHERE key = $1", {name});
+    auto read = Run(connection_, store_, "read a rate-limit bucket",
+                    "SELECT full_at_us FROM rate_buckets WHERE key = $1", {name});
     if (!read) return tl::unexpected(read.error());
     const std::optional<RateBucket> bucket =
         read->empty() ? std::nullopt : std::optional<RateBucket>(RateBucket{read->front().Int(0)});
@@ -1321,23 +1380,27 @@ Result<RateDecision> TeamStore::TakeRateToken(std::string_view key, const RateLi
     if (!decision.allowed) return decision;
     // Compare-and-set: the write lands only if nobody took a token since
     // the read. full_at only ever grows when a token is taken, so equal
-    // means unchanged.
+    // means unchanged. (Writers of every replica take turns on the audit
+    // chain's head first, so this is belt and braces.)
     auto written =
-        bucket ? Write("take a rate-limit token",
-                       "UPDATE rate_buckets SET full_at_us = $3 WHERE key = $1 AND full_at_us = $2 "
-                       "RETURNING key",
-                       {name, bucket->full_at_us, decision.bucket.full_at_us})
-               : Write("take a rate-limit token",
-                       "INSERT INTO rate_buckets (key, full_at_us) VALUES ($1, $2) ON CONFLICT "
-                       "(key) DO NOTHING RETURNING key",
-                       {name, decision.bucket.full_at_us});
+        bucket ? Run(connection_, store_, "take a rate-limit token",
+                     "UPDATE rate_buckets SET full_at_us = $3 WHERE key = $1 AND full_at_us = $2 "
+                     "RETURNING key",
+                     {name, bucket->full_at_us, decision.bucket.full_at_us})
+               : Run(connection_, store_, "take a rate-limit token",
+                     "INSERT INTO rate_buckets (key, full_at_us) VALUES ($1, $2) ON CONFLICT "
+                     "(key) DO NOTHING RETURNING key",
+                     {name, decision.bucket.full_at_us});
     if (!written) return tl::unexpected(written.error());
-    if (!written->empty()) return decision;
+    if (!written->empty()) {
+      ++unaudited_;
+      return decision;
+    }
   }
   return StateError(fmt::format(
       "the store {} could not take a token from rate-limit bucket {}: {} attempts in a row lost "
       "the race to other requests",
-      display(), name, kRateAttempts));
+      store_, name, kRateAttempts));
 }
 
 Result<size_t> TeamStore::PurgeFullRateBuckets(TimePoint now) {
@@ -1350,8 +1413,9 @@ Result<size_t> TeamStore::PurgeFullRateBuckets(TimePoint now) {
 
 // -------------------------------------------------------------- STS cache
 
-Result<void> TeamStore::PutStsCacheEntry(std::string_view name, const CachedCredentials& cached,
-                                         const SecretString& key) {
+Result<SealedStsCacheEntry> SealStsCacheEntry(std::string_view name,
+                                              const CachedCredentials& cached,
+                                              const SecretString& key, TimePoint now) {
   if (!cached.credentials.expiration) {
     return StateError("bug: an STS cache entry needs the credentials' expiry");
   }
@@ -1360,16 +1424,42 @@ Result<void> TeamStore::PutStsCacheEntry(std::string_view name, const CachedCred
   if (!nonce) return tl::unexpected(nonce.error());
   auto sealed = SealCachedCredentials(cached, key.Reveal(), *nonce, name);
   if (!sealed) return tl::unexpected(sealed.error());
-  auto written = Write(
-      "store an STS cache entry",
-      "INSERT INTO sts_cache (name, sealed, origin_grant, access_key_id, expires_at, "
-      "created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO UPDATE SET sealed "
-      "= excluded.sealed, origin_grant = excluded.origin_grant, access_key_id = "
-      "excluded.access_key_id, expires_at = excluded.expires_at, created_at = "
-      "excluded.created_at",
-      {std::string(name), HexEncode(*sealed), cached.session_id, cached.credentials.access_key_id,
-       Seconds(*cached.credentials.expiration), Seconds(options_.clock())});
+  return SealedStsCacheEntry{std::string(name),
+                             HexEncode(*sealed),
+                             cached.session_id,
+                             cached.credentials.access_key_id,
+                             *cached.credentials.expiration,
+                             now};
+}
+
+namespace {
+constexpr std::string_view kPutStsCacheEntry =
+    "INSERT INTO sts_cache (name, sealed, origin_grant, access_key_id, expires_at, "
+    "created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO UPDATE SET sealed "
+    "= excluded.sealed, origin_grant = excluded.origin_grant, access_key_id = "
+    "excluded.access_key_id, expires_at = excluded.expires_at, created_at = "
+    "excluded.created_at";
+
+SqlParams PutStsCacheParams(const SealedStsCacheEntry& entry) {
+  return {entry.name,          entry.sealed_hex,          entry.origin_grant,
+          entry.access_key_id, Seconds(entry.expires_at), Seconds(entry.created_at)};
+}
+}  // namespace
+
+Result<void> TeamStore::PutStsCacheEntry(std::string_view name, const CachedCredentials& cached,
+                                         const SecretString& key) {
+  auto entry = SealStsCacheEntry(name, cached, key, options_.clock());
+  if (!entry) return tl::unexpected(entry.error());
+  auto written = Write("store an STS cache entry", kPutStsCacheEntry, PutStsCacheParams(*entry));
   if (!written) return tl::unexpected(written.error());
+  return {};
+}
+
+Result<void> TeamTransaction::PutStsCacheEntry(const SealedStsCacheEntry& entry) {
+  auto written = Run(connection_, store_, "store an STS cache entry", kPutStsCacheEntry,
+                     PutStsCacheParams(entry));
+  if (!written) return tl::unexpected(written.error());
+  ++unaudited_;
   return {};
 }
 

@@ -59,8 +59,9 @@ class ConnectionPool;
 struct TeamStoreOptions {
   // The audit chain's HMAC key (kAuditKeySize bytes) from the server's key
   // file; it is never written to the database. Writing (Transact,
-  // AppendAudit) and verifying need it; without it the store can still
-  // read, migrate, and answer jti, rate-limit and STS-cache calls.
+  // AppendAudit, TakeRateToken: every batch of the group commit takes the
+  // chain's head) and verifying need it; without it the store can still
+  // read, migrate, and answer jti and STS-cache calls.
   SecretString audit_key;
   // Stamps audit events (tests inject one).
   Clock clock = SystemClock();
@@ -163,12 +164,31 @@ using AuditVerdict = tl::expected<uint64_t, ChainBreak>;
 
 // ------------------------------------------------------------ transaction
 
+// An STS cache entry sealed (AES-256-GCM under the server's cache key, a
+// fresh nonce, its name as associated data) and ready to be written: sealed
+// before a transaction, so that the batch's thread does no cryptography for
+// it. Holds no plain secret.
+struct SealedStsCacheEntry {
+  std::string name;
+  std::string sealed_hex;
+  std::string origin_grant;
+  std::string access_key_id;
+  TimePoint expires_at;
+  TimePoint created_at;
+};
+Result<SealedStsCacheEntry> SealStsCacheEntry(std::string_view name,
+                                              const CachedCredentials& cached,
+                                              const SecretString& key, TimePoint now);
+
 // One write transaction, open for the body of TeamStore::Transact. Each
 // changing method appends its `event` (stamped with the store's clock) to
 // the audit chain together with its change; both commit when the body
 // returns a value, and neither does when it returns an error (other
 // bodies committed in the same group are not affected). A method that
-// changes nothing (returns false or 0) writes no event either.
+// changes nothing (returns false or 0) writes no event either. The two
+// exceptions are what is not audited state anywhere: STS cache entries
+// (an optimisation, sealed) and rate-limit buckets; they commit with the
+// body like the rest.
 class TeamTransaction {
  public:
   TeamTransaction(const TeamTransaction&) = delete;
@@ -189,6 +209,13 @@ class TeamTransaction {
   Result<bool> UpdateGrant(std::string_view id, const std::vector<GrantStatus>& from,
                            const GrantChange& change, AuditEvent event);
   Result<std::optional<Grant>> GetGrant(std::string_view id);
+  // The grant's status, or nullopt when there is no such grant.
+  Result<std::optional<GrantStatus>> GrantStatusOf(std::string_view id);
+
+  // Writes (or replaces) an STS cache entry; not audited.
+  Result<void> PutStsCacheEntry(const SealedStsCacheEntry& entry);
+  // TeamStore::TakeRateToken inside this transaction; not audited.
+  Result<RateDecision> TakeRateToken(std::string_view key, const RateLimit& limit, TimePoint now);
 
   // `event.session_id` must be the request's id.
   Result<void> InsertApprovalRequest(const ApprovalRequest& request, AuditEvent event);
@@ -236,6 +263,8 @@ class TeamTransaction {
   TimePoint now_;
   std::string_view store_;
   uint64_t appended_ = 0;
+  uint64_t unaudited_ = 0;  // changes of unaudited state (cache entries, buckets)
+  std::string last_line_;   // the last event appended, as its row holds it
 };
 
 // ------------------------------------------------------------------ store
@@ -300,6 +329,9 @@ class TeamStore {
   // not turn every read request into a write. Not audited: the request
   // the token made is.
   Result<void> TouchApiToken(std::string_view id, TimePoint now);
+  // The same for a token just read (FindApiTokenByHash): no statement at
+  // all while its last_used_at is under a minute old.
+  Result<void> TouchApiToken(const ApiToken& token, TimePoint now);
 
   // ---- grants
   Result<std::optional<Grant>> GetGrant(std::string_view id);
@@ -336,7 +368,8 @@ class TeamStore {
   // "caller:NAME|profile:P") shared by every replica. The arithmetic is
   // core's (rate_limit.h); the store makes the read-modify-write atomic
   // with a compare-and-set UPDATE ... RETURNING, retried when another
-  // replica got there first. `limit` must pass CheckRateLimit.
+  // replica got there first. `limit` must pass CheckRateLimit. Runs as a
+  // Transact body, so that concurrent takes share one commit.
   Result<RateDecision> TakeRateToken(std::string_view key, const RateLimit& limit, TimePoint now);
   // Deletes buckets that are full at `now` (as good as absent); how many.
   Result<size_t> PurgeFullRateBuckets(TimePoint now);
@@ -385,6 +418,17 @@ class TeamStore {
   // Where the next event goes, after checking that the head row and the
   // last event agree under the key; locks the head (PostgreSQL).
   Result<ChainTip> ChainTipForAppend(SqlConnection& connection);
+  // The head and last event this replica last verified or committed: when
+  // the next batch finds both unchanged, byte for byte, it need not parse
+  // and re-MAC the last event again. Touched only by the batch's thread
+  // (one batch at a time).
+  struct VerifiedTip {
+    int64_t head_seq = 0;
+    std::string head_text;
+    std::string last_line;
+    ChainTip tip;
+  };
+  std::optional<VerifiedTip> verified_tip_;
   // One statement on a pooled connection. Read retries once on a fresh
   // connection when the first one turns out to have died while idle (the
   // database restarted); Write never retries, since a statement whose

@@ -430,7 +430,7 @@ Result<TeamServer::Authenticated> TeamServer::Authenticate(const ApiRequest& req
   if (auto usable = CheckApiTokenUsable(**found, now); !usable) {
     return challenge(usable.error().message);
   }
-  (void)store_->TouchApiToken((*found)->id, now);
+  (void)store_->TouchApiToken(**found, now);
   who.caller.name = (*found)->name;
   who.caller.rule = (*found)->policy;
   who.caller.via = "api_token:" + (*found)->id;
@@ -612,31 +612,81 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
     if (found && *found && ReusableAt(**found, now, kReuseMargin, plan.ttl)) reused = **found;
   }
 
-  // Recorded (status issuing) before anything is asked of STS: nothing is
-  // issued unless its audit event is committed first.
-  if (auto recorded = store_->Transact([&](TeamTransaction& tx) -> Result<void> {
-        if (auto inserted = tx.InsertGrant(grant, GrantRequestedEvent(grant, who->caller));
-            !inserted || !break_glass) {
-          return inserted;
-        }
-        return tx.InsertApprovalRequest(*break_glass,
-                                        BreakGlassIssuedEvent(*break_glass, grant, who->caller));
-      });
-      !recorded) {
-    return ApiError(503, "store_unavailable", recorded.error().message);
-  }
+  // The grant's own cache entry (the credentials endpoint's), sealed
+  // before the transaction that writes it.
+  const auto seal = [&](const std::string& name,
+                        const AwsCredentials& credentials) -> std::optional<SealedStsCacheEntry> {
+    if (!who->config->sts_cache) return std::nullopt;
+    auto sealed =
+        SealStsCacheEntry(name, CachedCredentials{credentials, grant.id}, cache_key_, now);
+    if (!sealed) return std::nullopt;  // only an optimisation
+    return std::move(*sealed);
+  };
+  // A break-glass grant's request for review commits with the grant.
+  const auto record_break_glass = [&](TeamTransaction& tx, const Grant& recorded) -> Result<void> {
+    if (!break_glass) return {};
+    return tx.InsertApprovalRequest(*break_glass,
+                                    BreakGlassIssuedEvent(*break_glass, recorded, who->caller));
+  };
 
   AwsCredentials credentials;
+  if (reused) {
+    // Nothing to ask of STS: the grant is recorded requested and issued in
+    // one transaction (one commit, shared with concurrent grants), and its
+    // credentials leave only once that has committed. The session's first
+    // grant must still be issued at that moment, so that a session revoked
+    // meanwhile (its cache entry about to go) is never handed out again.
+    Grant issued = grant;
+    issued.status = GrantStatus::kIssued;
+    issued.sts = StsSession{"", "audex-" + reused->session_id, reused->credentials.access_key_id,
+                            reused->credentials.expiration};
+    issued.reused_from = reused->session_id;
+    issued.credentials_token_sha256 = token_hash;
+    issued.issued_at = now;
+    const auto entry = seal(GrantCacheName(grant.id), reused->credentials);
+    auto recorded = store_->Transact([&](TeamTransaction& tx) -> Result<bool> {
+      auto origin = tx.GrantStatusOf(reused->session_id);
+      if (!origin) return tl::unexpected(origin.error());
+      if (*origin != GrantStatus::kIssued) return false;
+      if (auto done = tx.InsertGrant(issued, GrantRequestedEvent(issued, who->caller)); !done) {
+        return tl::unexpected(done.error());
+      }
+      if (auto done = record_break_glass(tx, issued); !done) return tl::unexpected(done.error());
+      if (auto done = tx.AppendAudit(GrantIssuedEvent(issued, who->caller)); !done) {
+        return tl::unexpected(done.error());
+      }
+      if (entry) {
+        if (auto done = tx.PutStsCacheEntry(*entry); !done) return tl::unexpected(done.error());
+      }
+      return true;
+    });
+    if (!recorded) return ApiError(503, "store_unavailable", recorded.error().message);
+    if (*recorded) {
+      grant = std::move(issued);
+      credentials = reused->credentials;
+    } else {
+      reused.reset();  // its session was revoked: this grant gets its own
+    }
+  }
+
   GrantChange change;
   change.status = GrantStatus::kIssued;
   change.credentials_token_sha256 = token_hash;
   change.issued_at = now;
-  if (reused) {
-    credentials = reused->credentials;
-    change.reused_from = reused->session_id;
-    change.sts = StsSession{"", "audex-" + reused->session_id, credentials.access_key_id,
-                            credentials.expiration};
-  } else {
+  if (!reused) {
+    // Recorded (status issuing) before anything is asked of STS: nothing is
+    // issued unless its audit event is committed first.
+    if (auto recorded = store_->Transact([&](TeamTransaction& tx) -> Result<void> {
+          if (auto inserted = tx.InsertGrant(grant, GrantRequestedEvent(grant, who->caller));
+              !inserted) {
+            return inserted;
+          }
+          return record_break_glass(tx, grant);
+        });
+        !recorded) {
+      return ApiError(503, "store_unavailable", recorded.error().message);
+    }
+
     auto base = ResolveBaseCredentials(world_.env);
     Result<IssuedAws> issued = tl::unexpected(Error{});
     if (!base) {
@@ -665,28 +715,29 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
     credentials = issued->credentials;
     change.sts = StsSession{RoleIdOf(issued->assumed_role_id), grant.sts.session_name,
                             credentials.access_key_id, credentials.expiration};
-  }
-  grant.sts = *change.sts;
-  grant.reused_from = change.reused_from;
-  auto committed = store_->Transact([&](TeamTransaction& tx) -> Result<bool> {
-    return tx.UpdateGrant(grant.id, {GrantStatus::kIssuing}, change,
-                          GrantIssuedEvent(grant, who->caller));
-  });
-  if (!committed || !*committed) {
-    // Maybe recorded, maybe not: hand out nothing.
-    return ApiError(
-        503, "store_unavailable",
-        committed ? "the grant changed while it was being issued" : committed.error().message);
+    grant.sts = *change.sts;
+    // The issue, the shared cache entry (a capped grant's session is its
+    // own) and the grant's entry commit together.
+    const auto shared = cap ? std::nullopt : seal(cache_name, credentials);
+    const auto own = seal(GrantCacheName(grant.id), credentials);
+    auto committed = store_->Transact([&](TeamTransaction& tx) -> Result<bool> {
+      auto updated = tx.UpdateGrant(grant.id, {GrantStatus::kIssuing}, change,
+                                    GrantIssuedEvent(grant, who->caller));
+      if (!updated || !*updated) return updated;
+      for (const auto* entry : {&shared, &own}) {
+        if (!*entry) continue;
+        if (auto put = tx.PutStsCacheEntry(**entry); !put) return tl::unexpected(put.error());
+      }
+      return true;
+    });
+    if (!committed || !*committed) {
+      // Maybe recorded, maybe not: hand out nothing.
+      return ApiError(
+          503, "store_unavailable",
+          committed ? "the grant changed while it was being issued" : committed.error().message);
+    }
   }
   metrics_.CountGrant(reused ? "reused" : "issued");
-  if (who->config->sts_cache) {
-    if (!reused && !cap) {
-      (void)store_->PutStsCacheEntry(cache_name, CachedCredentials{credentials, grant.id},
-                                     cache_key_);
-    }
-    (void)store_->PutStsCacheEntry(GrantCacheName(grant.id),
-                                   CachedCredentials{credentials, grant.id}, cache_key_);
-  }
 
   OrderedJson reply;
   reply["Version"] = 1;
