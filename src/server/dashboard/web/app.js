@@ -451,7 +451,7 @@ function Beyond({ grant }) {
       ${added.length
         ? html`<span>${grant.profile ? `Added by profile ${grant.profile} or the plan: ` : "Added by the plan: "}</span>
             <span class="added">${added.join(", ")}</span>`
-        : html`<span>Nothing added: the grant's actions are exactly those asked for.</span>`}
+        : html`<span>Nothing added to what was typed.</span>`}
       ${wildcards.length > 0 && html`<br />Wildcards grant every matching action:
         ${error ? html` <span class="error">(cannot expand: ${error})</span>`
           : !patterns ? " …"
@@ -496,7 +496,7 @@ function RequestCard({ request, mode, onDecided }) {
         <dt>Reason</dt><dd class="request-reason">${grant.reason || "—"}</dd>
         <dt>Rule</dt><dd class="request-rule">${request.rule}</dd>
         ${mode === "pending"
-          ? html`<dt>Approvals</dt><dd class="request-approvals">${request.approvals.length} of ${request.required_approvals}
+          ? html`<dt>Approvals</dt><dd class="request-approvals">${request.approvals.length} of ${request.required_approvals}${" "}
               (from ${request.approver_groups.join(" or ")})${request.approvals.length ? `: ${request.approvals.map((a) => a.approver).join(", ")}` : ""}</dd>
             <dt>Expires</dt><dd>${formatTime(request.expires_at)} unless decided</dd>`
           : html`<dt>Issued</dt><dd>${formatTime(grant.issued_at) || "—"} (grant ${grant.status}, until ${formatTime(grant.expires_at) || "—"})</dd>
