@@ -6,7 +6,7 @@
 //
 //   node server_ui_test.mjs path/to/tryaudex SCREENSHOT_DIR
 import puppeteer from "puppeteer-core";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, mkdirSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -18,6 +18,8 @@ const ORIGIN = process.env.AUDEX_E2E_URL;
 const IDP = process.env.AUDEX_E2E_IDP;
 const CI_TOKEN = process.env.AUDEX_E2E_CI_TOKEN;
 const ADMIN_TOKEN = process.env.AUDEX_E2E_ADMIN_TOKEN;
+const DEV_TOKEN = process.env.AUDEX_E2E_DEV_TOKEN;
+const SEC_TOKEN = process.env.AUDEX_E2E_SEC_TOKEN;
 const MOTO = process.env.MOTO_URL;
 const CHROMIUM = process.env.AUDEX_E2E_CHROMIUM || "/usr/bin/chromium";
 mkdirSync(SHOTS, { recursive: true });
@@ -316,6 +318,148 @@ check("the audit view lists the store's events (ui_login among them)",
 await admin.screenshot({ path: join(SHOTS, "server-audit.png"), fullPage: true });
 await accessible(admin, "the audit view");
 
+// --- Approvals: a request waits for sec, is decided in the UI ----------------
+// The requester is a real `run --server` that waits for the approval (its
+// 202 and credentials token never pass through this script).
+const clientEnv = { ...process.env, AUDEX_HOME: process.env.AUDEX_E2E_CLIENT_HOME, AUDEX_SERVER: ORIGIN };
+delete clientEnv.AWS_ACCESS_KEY_ID;
+delete clientEnv.AWS_SECRET_ACCESS_KEY;
+let runErr = "";
+const waiting = spawn(BIN, ["run", "--profile", "s3-readonly", "--ttl", "20m",
+  "--reason", "hotfix 1234", "--approval-wait", "2m", "--", "aws", "sts", "get-caller-identity"],
+{ env: { ...clientEnv, AUDEX_SERVER_TOKEN: DEV_TOKEN }, stdio: ["ignore", "ignore", "pipe"] });
+waiting.stderr.on("data", (chunk) => (runErr += chunk));
+const waited = new Promise((resolve) => waiting.on("exit", (code) => resolve(code)));
+const asSec = async (path) => JSON.parse((await request(path, { headers: { Authorization: `Bearer ${SEC_TOKEN}` } })).text);
+let asked = null;
+for (let i = 0; i < 100 && !asked; i++) {
+  asked = (await asSec("/v1/requests?status=pending")).requests.find((x) => x.grant && x.grant.reason === "hotfix 1234");
+  if (!asked) await new Promise((resolve) => setTimeout(resolve, 200));
+}
+check("run --server's request is pending for sec (GET /v1/requests)", !!asked, runErr);
+const requestId = asked ? asked.request_id : "none";
+const cardOf = `article[data-request-id="${requestId}"]`;
+const tokenLogin = async (token) => {
+  const context = await browser.createBrowserContext();
+  const tab = await context.newPage();
+  watch(tab);
+  await tab.setViewport({ width: 1280, height: 900 });
+  await tab.goto(`${ORIGIN}/ui/login`, { waitUntil: "networkidle0" });
+  await tab.type("#login-token", token);
+  await Promise.all([tab.waitForNavigation(), tab.keyboard.press("Enter")]);
+  return { context, tab };
+};
+
+// The requester's own session: the Approve button is refused, with the rule.
+const dev = await tokenLogin(DEV_TOKEN);
+await dev.tab.goto(`${ORIGIN}/ui/#/approvals`, { waitUntil: "networkidle0" });
+await dev.tab.waitForSelector(`${cardOf} button.approve`);
+await dev.tab.type(`${cardOf} textarea`, "looks fine to me");
+await dev.tab.click(`${cardOf} button.approve`);
+await dev.tab.waitForSelector(`${cardOf} .decision-notice`);
+const selfRefusal = await dev.tab.$eval(`${cardOf} .decision-notice`, (e) => e.textContent);
+check("the requester's own Approve is refused in words, naming policies.prod.approval.self",
+  selfRefusal.startsWith("Not approved") && selfRefusal.includes("policies.prod.approval.self") && /your own|their own/.test(selfRefusal), selfRefusal);
+check("the request is still pending after the requester's try",
+  (await asSec(`/v1/requests/${requestId}`)).status === "pending");
+await dev.context.close();
+
+// The approver (group sec, a non-admin rule set) sees it with its policy.
+const sec = await tokenLogin(SEC_TOKEN);
+const approver = sec.tab;
+await approver.waitForSelector('nav a[href="#/approvals"]');
+await approver.click('nav a[href="#/approvals"]');
+await approver.waitForSelector(`${cardOf} .request-policy`).catch(async (e) => {
+  console.log(`# the approvals view: ${await approver.evaluate(() => document.body.innerText)}`);
+  throw e;
+});
+const card = await approver.$eval(cardOf, (e) => ({
+  requester: e.querySelector("h3").textContent,
+  reason: e.querySelector(".request-reason").textContent,
+  rule: e.querySelector(".request-rule").textContent,
+  approvals: e.querySelector(".request-approvals").textContent,
+  policy: e.querySelector(".request-policy").textContent,
+  beyond: e.querySelector(".beyond").textContent,
+}));
+const grantRecord = await asAdmin(`/v1/grants/${asked ? asked.grant_id : "none"}`);
+check("the Approvals view shows the requester, reason, rule and approvals 0 of 1",
+  card.requester.includes("dev") && card.reason === "hotfix 1234" && card.rule === "policies.prod" &&
+  /^0 of 1/.test(card.approvals.trim()), JSON.stringify(card));
+check("the policy shown is the grant's own policy document",
+  grantRecord.policy && card.policy === JSON.stringify(grantRecord.policy), `${card.policy} vs ${JSON.stringify(grantRecord.policy)}`);
+// Nothing was typed (--profile alone): every action is the profile's.
+check("what the grant gives beyond what was typed is shown as the profile's actions",
+  grantRecord.requested_actions.length === 0 && grantRecord.actions.length > 0 && card.beyond.includes("s3-readonly") &&
+  grantRecord.actions.every((a) => card.beyond.includes(a)),
+  card.beyond);
+await approver.screenshot({ path: join(SHOTS, "server-approvals.png"), fullPage: true });
+await accessible(approver, "the approvals view");
+// A denial needs a reason: refused in the page, nothing sent.
+await approver.click(`${cardOf} button.deny`);
+await approver.waitForSelector(`${cardOf} .decision-notice`);
+const denyText = await approver.$eval(`${cardOf} .decision-notice`, (e) => e.textContent);
+const focused = await approver.evaluate(() => document.activeElement && document.activeElement.className);
+check("Deny without a reason is refused in words and focus goes to the reason field",
+  /reason is required/.test(denyText) && focused === "decision-reason", `${denyText} / ${focused}`);
+check("the request is still pending", (await asSec(`/v1/requests/${requestId}`)).status === "pending");
+// Approve with the keyboard: the reason typed, Tab to Approve, Enter.
+await approver.focus(`${cardOf} textarea`);
+await approver.keyboard.type("matches ticket 1234");
+await approver.keyboard.press("Tab");
+const onApprove = await approver.evaluate(() => document.activeElement.className);
+await approver.keyboard.press("Enter");
+await approver.waitForFunction(() => /approved/.test(document.querySelector("#approvals-done").textContent), { timeout: 20000 });
+check("Tab from the reason reaches Approve; Enter approves", onApprove === "approve", onApprove);
+let issued = null;
+for (let i = 0; i < 100; i++) {
+  issued = await asAdmin(`/v1/grants/${grantRecord.grant_id}`);
+  if (issued.status === "issued") break;
+  await new Promise((resolve) => setTimeout(resolve, 200));
+}
+check("after Approve the grant is issued (GET /v1/grants/{id})", issued.status === "issued", issued.status);
+const decidedRequest = await asSec(`/v1/requests/${requestId}`);
+check("the request is approved by sec-alice with the reason typed",
+  decidedRequest.status === "approved" && decidedRequest.approvals.length === 1 &&
+  decidedRequest.approvals[0].approver === "sec-alice" && decidedRequest.approvals[0].reason === "matches ticket 1234",
+  JSON.stringify(decidedRequest.approvals));
+const motoRoles = ((await (await fetch(`${MOTO}/moto-api/data.json`)).json()).sts || {}).AssumedRole || [];
+const approvedSent = motoRoles.filter((a) => a.access_key_id === issued.access_key_id).map((a) => a.policy);
+check("moto recorded the approved grant's AssumeRole with exactly the policy the approver saw",
+  approvedSent.length === 1 && approvedSent[0] === card.policy, `${approvedSent}`);
+const runCode = await Promise.race([waited, new Promise((resolve) => setTimeout(() => resolve("timeout"), 60000))]);
+check("the waiting run --server goes on after the approval and its aws child (sts get-caller-identity) succeeds", runCode === 0, `${runCode}: ${runErr}`);
+await approver.waitForFunction((selector) => !document.querySelector(selector), { timeout: 10000 }, cardOf).catch(() => {});
+check("the decided request leaves the pending queue", (await approver.$(cardOf)) === null,
+  await approver.$eval("#pending-count", (e) => e.textContent));
+
+// Break-glass: issued at once, then listed for review until reviewed.
+execFileSync(BIN, ["run", "--break-glass", "--allow", "s3:Get*,s3:PutObject", "--ttl", "15m", "--reason", "prod is down",
+  "--", "true"], { env: { ...clientEnv, AUDEX_SERVER_TOKEN: DEV_TOKEN }, stdio: "ignore" });
+const glass = (await asSec("/v1/requests?status=review")).requests;
+check("the break-glass grant awaits review (GET /v1/requests?status=review)", glass.length === 1 && glass[0].break_glass, glass.length);
+const glassCard = `#review-requests article[data-request-id="${glass.length ? glass[0].request_id : "none"}"]`;
+await approver.waitForSelector(`${glassCard} button.review`, { timeout: 10000 });
+const glassReason = await approver.$eval(`${glassCard} .request-reason`, (e) => e.textContent);
+check("the review list shows the break-glass grant with its reason", glassReason === "prod is down", glassReason);
+// Its grant holds a wildcard: shown with what it matches today.
+await approver.waitForSelector(`${glassCard} .wildcards li`, { timeout: 10000 });
+const wildcardShown = await approver.$$eval(`${glassCard} .wildcards li`, (items) => items.map((li) => li.textContent));
+const getCount = JSON.parse(tryaudex("policies", "expand", "s3:Get*", "--json"))[0].count;
+check("a wildcard the grant holds is shown with its action count (s3:Get* as policies expand)",
+  getCount > 1 && wildcardShown.some((t) => t.startsWith(`s3:Get*: ${getCount} actions`)), wildcardShown.join(" | "));
+const glassBeyond = await approver.$eval(`${glassCard} .beyond`, (e) => e.textContent);
+check("a grant of exactly what was typed says nothing was added", glassBeyond.includes("Nothing added"), glassBeyond);
+await approver.screenshot({ path: join(SHOTS, "server-approvals-review.png"), fullPage: true });
+await approver.type(`${glassCard} textarea`, "justified: incident 42");
+await approver.click(`${glassCard} button.review`);
+await approver.waitForFunction(() => document.querySelector("#review-count").textContent.startsWith("0 "), { timeout: 10000 }).catch(() => {});
+const reviewCount = await approver.$eval("#review-count", (e) => e.textContent);
+check("the reviewed grant leaves the review list in the page", reviewCount.startsWith("0 "), reviewCount);
+const reviewed = await asSec(`/v1/requests/${glass.length ? glass[0].request_id : "none"}`);
+check("Review clears it: reviewed by sec-alice, none left to review",
+  reviewed.reviewed_by === "sec-alice" && (await asSec("/v1/requests?status=review")).requests.length === 0, reviewed.reviewed_by);
+await sec.context.close();
+
 check("no script error on any page", consoleErrors.length === 0, consoleErrors.join(" | "));
 const within = (promise, ms) => Promise.race([promise, new Promise((resolve) => setTimeout(resolve, ms))]);
 await within(Promise.all(pending), 5000);
@@ -332,6 +476,8 @@ const secrets = [
   ["the base secret key", process.env.AWS_SECRET_ACCESS_KEY],
   ["the CI API token", CI_TOKEN],
   ["the admin API token", ADMIN_TOKEN],
+  ["the requester's API token", DEV_TOKEN],
+  ["the approver's API token", SEC_TOKEN],
   ["alice's session cookie", aliceCookie.value],
   ["the admin's session cookie", adminCookie.value],
 ];

@@ -72,6 +72,14 @@ groups = ["platform"]
 
 [policies.ops]
 admin = true
+
+# The Approvals view: one approval from sec, never the requester's own;
+# break-glass allowed (issued at once, reviewed after).
+[policies.prod]
+profiles = ["s3-readonly"]
+actions = ["s3:Get*", "s3:List*", "s3:PutObject"]
+max_ttl = "1h"
+approval = { approvals = 1, groups = ["sec"], pending_ttl = "10m", break_glass = true }
 TOML
 chmod 600 "$TMP/etc/server.toml"
 CONF="$TMP/etc/server.toml"
@@ -83,6 +91,12 @@ wait_for_file "$TMP/server.ready" 15 || { cat "$TMP/server.log"; abort "tryaudex
 CI=$("$BIN" server token create --config "$CONF" --name ci-bot --policy ci 2>/dev/null)
 ADMIN=$("$BIN" server token create --config "$CONF" --name ops-admin --policy ops 2>/dev/null)
 check "two API tokens (ci, admin)" bash -c "[[ '$CI' =~ ^audex_[0-9a-f]{64}$ && '$ADMIN' =~ ^audex_[0-9a-f]{64}$ ]]"
+# A requester under prod (in sec too: still never their own approver) and
+# an approver in sec whose own rule set is ci.
+DEV=$("$BIN" server token create --config "$CONF" --name dev --policy prod --group sec 2>/dev/null)
+SEC=$("$BIN" server token create --config "$CONF" --name sec-alice --policy ci --group sec 2>/dev/null)
+check "two API tokens with group sec (requester, approver)" \
+  bash -c "[[ '$DEV' =~ ^audex_[0-9a-f]{64}$ && '$SEC' =~ ^audex_[0-9a-f]{64}$ ]]"
 
 # Grants made by real `run --server` calls: the aws CLI child runs with them.
 for n in 1 2; do
@@ -97,12 +111,13 @@ env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AUDEX_HOME="$TMP/client" AUDEX
 check "run --server with an action outside the rule set is refused" test $? -ne 0
 
 export AUDEX_E2E_URL="$URL" AUDEX_E2E_CI_TOKEN="$CI" AUDEX_E2E_ADMIN_TOKEN="$ADMIN"
+export AUDEX_E2E_DEV_TOKEN="$DEV" AUDEX_E2E_SEC_TOKEN="$SEC" AUDEX_E2E_CLIENT_HOME="$TMP/client"
 export AUDEX_E2E_CONF="$CONF" AUDEX_E2E_IDP="$IDP"
 # Run from NPM_DIR so that its imports find puppeteer-core and axe-core.
 cp "$ROOT/tests/dashboard/server_ui_test.mjs" "$NPM_DIR/server_ui_test.mjs"
 "$NODE" "$NPM_DIR/server_ui_test.mjs" "$BIN" "$SHOTS"
 check "the browser checks pass (tests/dashboard/server_ui_test.mjs)" test $? -eq 0
 check "no token or secret key in the server's log" \
-  bash -c "! grep -qF -e '$CI' -e '$ADMIN' -e \"\$AWS_SECRET_ACCESS_KEY\" '$TMP/server.log'"
+  bash -c "! grep -qF -e '$CI' -e '$ADMIN' -e '$DEV' -e '$SEC' -e \"\$AWS_SECRET_ACCESS_KEY\" '$TMP/server.log'"
 check "the server's log names each UI login" bash -c "grep '\"ui login\"' '$TMP/server.log' | grep -q oidc:corp"
 finish

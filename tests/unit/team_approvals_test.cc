@@ -276,7 +276,16 @@ TEST_F(TeamApprovalsTest, RequestsAreListedForTheirRequesterTheirApproversAndAdm
   const ApiResponse shown =
       Call("GET", "/v1/requests/" + reply["request_id"].get<std::string>(), "", bob_);
   ASSERT_EQ(shown.status, 200);
-  EXPECT_EQ(Json::parse(shown.body)["grant"]["actions"], (Json{"s3:PutObject"}));
+  const Json request = Json::parse(shown.body);
+  EXPECT_EQ(request["grant"]["actions"], (Json{"s3:PutObject"}));
+  EXPECT_EQ(request["grant"]["requested_actions"], (Json{"s3:PutObject"}));
+  // The approver sees the exact policy the grant's own record holds.
+  const ApiResponse grant =
+      Call("GET", "/v1/grants/" + request["grant_id"].get<std::string>(), "", requester_);
+  ASSERT_EQ(grant.status, 200) << grant.body;
+  ASSERT_TRUE(request["grant"]["policy"].is_object()) << shown.body;
+  EXPECT_EQ(request["grant"]["policy"], Json::parse(grant.body)["policy"]);
+  EXPECT_EQ(request["grant"]["policy"]["Statement"][0]["Action"], "s3:PutObject");
   EXPECT_EQ(Call("POST", "/v1/requests/nope:approve", "", alice_).status, 404);
   EXPECT_EQ(Call("POST", "/v1/requests/x:frobnicate", "", alice_).status, 404);
 }

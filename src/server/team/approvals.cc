@@ -78,7 +78,13 @@ OrderedJson RequestJson(const ApprovalRequest& request, const std::optional<Gran
                      {"status_reason", grant->status_reason},
                      {"role", grant->role},
                      {"profile", Text(grant->profile)},
+                     {"requested_actions", grant->requested_actions},
                      {"actions", grant->actions},
+                     // The exact session policy the grant gets, so an
+                     // approver decides on what STS will be sent (the
+                     // grant itself is its caller's and an admin's only).
+                     {"policy", grant->policy ? OrderedJson::parse(*grant->policy, nullptr, false)
+                                              : OrderedJson(nullptr)},
                      {"resources", grant->resources},
                      {"ttl_seconds", grant->ttl.count()},
                      {"reason", grant->reason},
@@ -244,6 +250,17 @@ ApiResponse TeamServer::PendingGrantCredentials(const Grant& grant) {
   reply["required_approvals"] = pending.required_approvals;
   reply["approver_groups"] = pending.approver_groups;
   reply["expires_at"] = FormatRfc3339(pending.expires_at);
+  ApiResponse response = Reply(202, reply);
+  response.headers["Retry-After"] = "2";
+  return response;
+}
+
+ApiResponse TeamServer::ApprovedIssuingCredentials(const Grant& grant) {
+  OrderedJson reply;
+  reply["status"] = "issuing";
+  reply["request_id"] = Text(grant.approval_request_id);
+  reply["grant_id"] = grant.id;
+  reply["message"] = "approved; the server is asking STS for the grant's credentials";
   ApiResponse response = Reply(202, reply);
   response.headers["Retry-After"] = "2";
   return response;

@@ -830,6 +830,11 @@ ApiResponse TeamServer::GrantCredentials(const ApiRequest& request, const std::s
   }
   const Grant& found = **grant;
   if (found.status == GrantStatus::kPendingApproval) return PendingGrantCredentials(found);
+  if (found.status == GrantStatus::kIssuing && found.approval_request_id) {
+    // Approved, and STS is being asked right now (approvals.cc): the
+    // requester waiting on this endpoint polls on rather than give up.
+    return ApprovedIssuingCredentials(found);
+  }
   if (found.status != GrantStatus::kIssued) {
     return ApiError(403, "forbidden",
                     fmt::format("grant {} is {}{}", found.id, GrantStatusName(found.status),

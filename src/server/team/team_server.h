@@ -204,6 +204,8 @@ class TeamServer {
   ApiResponse DecideRequest(const ApiRequest& request, const std::string& id,
                             const std::string& action);
   ApiResponse PendingGrantCredentials(const Grant& grant);
+  // 202 while an approved grant is between its approval and STS's answer.
+  ApiResponse ApprovedIssuingCredentials(const Grant& grant);
   ApprovalRequest BreakGlassRequest(const ServerRule& rule, const Grant& grant,
                                     const std::string& body);
   void NotifyBreakGlass(const ApprovalRequest& request, const Grant& grant);

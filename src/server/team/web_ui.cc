@@ -249,6 +249,9 @@ ApiResponse TeamServer::UiLoginWithToken(const ApiRequest& request) {
   caller.name = (*found)->name;
   caller.rule = (*found)->policy;
   caller.via = "api_token:" + (*found)->id;
+  // Its groups too (`token create --group`): they make it an approver, in
+  // the browser as with the bearer token.
+  caller.groups = (*found)->groups;
   TimePoint ends = now + kMaxUiSession;
   if ((*found)->expires_at) ends = std::min(ends, *(*found)->expires_at);
   ApiResponse opened = UiOpenSession(caller, hash, ends, tls);

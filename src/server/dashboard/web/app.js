@@ -15,10 +15,17 @@ const SERVER = location.pathname.startsWith("/ui/");
 // The server session's caller (GET /v1/whoami), with its CSRF token.
 let whoami = null;
 
-async function api(path, { method = "GET" } = {}) {
+// A refusal keeps the API's rule (docs/team-mode.md: `error.rule` names
+// the rule that refused) and HTTP status beside its message.
+async function api(path, { method = "GET", json } = {}) {
   const headers = { Accept: "application/json" };
   if (method !== "GET" && whoami) headers["X-Audex-CSRF"] = whoami.ui_csrf_token;
-  const response = await fetch(path, { method, credentials: "same-origin", headers });
+  const init = { method, credentials: "same-origin", headers };
+  if (json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(json);
+  }
+  const response = await fetch(path, init);
   const body = await response.json().catch(() => ({}));
   if (response.status === 401 && SERVER) {
     // The session ended (expired, signed out elsewhere, token revoked).
@@ -26,7 +33,10 @@ async function api(path, { method = "GET" } = {}) {
   }
   if (!response.ok) {
     const message = (body.error && body.error.message) || `HTTP ${response.status}`;
-    throw new Error(message);
+    const error = new Error(message);
+    error.rule = (body.error && body.error.rule) || "";
+    error.status = response.status;
+    throw error;
   }
   return body;
 }
@@ -400,6 +410,168 @@ function GrantPage({ id }) {
     </section>`;
 }
 
+// ---- Approvals (the team server) ----
+
+// A request's id in a path: ids are the server's own, but never trusted.
+const requestPath = (id, action = "") => `/v1/requests/${encodeURIComponent(id)}${action}`;
+
+// An API refusal in words, with the rule that made it (the same rule names
+// `tryaudex requests` prints: policies.NAME.approval.self, .groups, ...).
+function refusalText(verb, e) {
+  const why = {
+    self: "you asked for this access, and nobody may decide their own request",
+    groups: "you are in none of the groups that decide this request",
+    once: "you have approved this request already",
+    status: "it is not pending any more",
+    pending_ttl: "it expired before anyone decided it",
+    review: "it has been reviewed already",
+  }[(e.rule || "").split(".").pop()];
+  return `Not ${verb}: ${e.message}${why ? ` (${why})` : ""}${e.rule ? ` [rule ${e.rule}]` : ""}`;
+}
+
+// What a grant gives beyond what was literally typed: the actions a profile
+// or the plan added to `requested_actions`, and what each wildcard expands
+// to today (GET /v1/plan's `patterns`, as the Policy explorer shows them).
+function Beyond({ grant }) {
+  const asked = new Set(grant.requested_actions || []);
+  const added = (grant.actions || []).filter((a) => !asked.has(a));
+  const wildcards = (grant.actions || []).filter((a) => /[*?]/.test(a));
+  const [patterns, setPatterns] = useState(null);
+  const [error, setError] = useState("");
+  const key = wildcards.join(",");
+  useEffect(() => {
+    if (!key) { setPatterns([]); return; }
+    api(`/v1/plan${query({ allow: key })}`)
+      .then((body) => setPatterns(body.ok ? body.patterns : []))
+      .catch((e) => setError(e.message));
+  }, [key]);
+  return html`
+    <dt>Beyond the request</dt>
+    <dd class="beyond">
+      ${added.length
+        ? html`<span>${grant.profile ? `Added by profile ${grant.profile} or the plan: ` : "Added by the plan: "}</span>
+            <span class="added">${added.join(", ")}</span>`
+        : html`<span>Nothing added to what was typed.</span>`}
+      ${wildcards.length > 0 && html`<br />Wildcards grant every matching action:
+        ${error ? html` <span class="error">(cannot expand: ${error})</span>`
+          : !patterns ? " …"
+          : html`<ul class="wildcards">${patterns.map((p) => html`<li key=${p.pattern}><code>${p.pattern}</code>: ${p.actions.length} action${p.actions.length === 1 ? "" : "s"}
+              <details><summary>show</summary>${p.actions.map((a) => a.action).join(", ")}</details></li>`)}</ul>`}`}
+    </dd>`;
+}
+
+// One request awaiting a decision (or, for a break-glass grant, a review),
+// with its own reason field and buttons.
+function RequestCard({ request, mode, onDecided }) {
+  const [reason, setReason] = useState("");
+  const [notice, setNotice] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const reasonRef = useRef(null);
+  const id = request.request_id;
+  const grant = request.grant || {};
+  const policy = grant.policy ? JSON.stringify(grant.policy) : "";
+  const own = whoami && request.requester === whoami.caller;
+  const decide = (action, verb) => {
+    const text = reason.trim();
+    // A denial and a review need a reason (the API refuses them without one).
+    if (action !== ":approve" && !text) {
+      setNotice({ bad: true, text: `A reason is required to ${verb === "denied" ? "deny" : "review"}: type it above.` });
+      if (reasonRef.current) reasonRef.current.focus();
+      return;
+    }
+    setBusy(true);
+    api(requestPath(id, action), { method: "POST", json: text ? { reason: text } : {} })
+      .then((body) => {
+        setNotice({ bad: false, text: `${verb[0].toUpperCase()}${verb.slice(1)}: request ${id} is now ${body.status}${body.grant ? `, its grant ${body.grant.status}` : ""}.` });
+        onDecided(`Request ${id} ${verb}.`);
+      })
+      .catch((e) => setNotice({ bad: true, text: refusalText(verb, e) }))
+      .finally(() => setBusy(false));
+  };
+  const heading = `request-${id}-heading`;
+  return html`
+    <article class="request" data-request-id=${id} aria-labelledby=${heading}>
+      <h3 id=${heading}>${request.break_glass ? "Break-glass grant" : "Request"} <code>${id}</code> from <strong>${request.requester}</strong>${own ? " (yours)" : ""}</h3>
+      <dl class="facts">
+        <dt>Reason</dt><dd class="request-reason">${grant.reason || "—"}</dd>
+        <dt>Rule</dt><dd class="request-rule">${request.rule}</dd>
+        ${mode === "pending"
+          ? html`<dt>Approvals</dt><dd class="request-approvals">${request.approvals.length} of ${request.required_approvals}${" "}
+              (from ${request.approver_groups.join(" or ")})${request.approvals.length ? `: ${request.approvals.map((a) => a.approver).join(", ")}` : ""}</dd>
+            <dt>Expires</dt><dd>${formatTime(request.expires_at)} unless decided</dd>`
+          : html`<dt>Issued</dt><dd>${formatTime(grant.issued_at) || "—"} (grant ${grant.status}, until ${formatTime(grant.expires_at) || "—"})</dd>
+            <dt>Reviewers</dt><dd>${request.approver_groups.join(" or ")}, or an admin</dd>`}
+        <dt>Role</dt><dd>${grant.role || "—"}</dd>
+        <dt>TTL</dt><dd>${grant.ttl_seconds ? `${Math.round(grant.ttl_seconds / 60)} min` : "—"}</dd>
+        <dt>Asked for</dt><dd>${(grant.requested_actions || []).join(", ") || (grant.profile ? `profile ${grant.profile}` : "—")}</dd>
+        <dt>Granted</dt><dd class="request-actions">${(grant.actions || []).join(", ")}</dd>
+        <dt>Resources</dt><dd>${(grant.resources || []).length ? grant.resources.join(", ") : "* (every resource)"}</dd>
+        <${Beyond} grant=${grant} />
+      </dl>
+      <h4 id=${`request-${id}-policy`}>Session policy the grant gets (${policy.length.toLocaleString("en")} of 2,048 characters)</h4>
+      ${policy ? html`<pre class="request-policy" tabindex="0">${policy}</pre>`
+        : html`<p class="muted">No policy document.</p>`}
+      <form class="decide" onSubmit=${(e) => e.preventDefault()}>
+        <div class="field"><label for=${`request-${id}-reason`}>Reason${mode === "pending" ? " (required to deny)" : " (required)"}</label>
+          <textarea id=${`request-${id}-reason`} class="decision-reason" rows="2" ref=${reasonRef}
+            value=${reason} onInput=${(e) => setReason(e.target.value)}></textarea></div>
+        <p class="buttons">
+          ${mode === "pending"
+            ? html`<button type="button" class="approve" disabled=${busy} onClick=${() => decide(":approve", "approved")}>Approve</button>
+                <button type="button" class="deny" disabled=${busy} onClick=${() => decide(":deny", "denied")}>Deny</button>`
+            : html`<button type="button" class="review" disabled=${busy} onClick=${() => decide(":review", "reviewed")}>Mark reviewed</button>`}
+        </p>
+      </form>
+      ${notice && html`<p class=${`decision-notice ${notice.bad ? "error" : "ok"}`} role=${notice.bad ? "alert" : "status"}>${notice.text}</p>`}
+    </article>`;
+}
+
+// GET /v1/requests?status=pending (what the caller made or may decide; an
+// admin: all) and ?status=review (break-glass grants awaiting review),
+// polled like the other lists; the server decides who may act.
+function Approvals() {
+  const [pending, setPending] = useState(null);
+  const [review, setReview] = useState(null);
+  const [error, setError] = useState("");
+  const [done, setDone] = useState("");
+  const seen = useRef({ pending: "", review: "" });
+  const load = async () => {
+    try {
+      const [p, r] = await Promise.all([api(`/v1/requests${query({ status: "pending", limit: "200" })}`),
+        api(`/v1/requests${query({ status: "review", limit: "200" })}`)]);
+      setError("");
+      // Redraw only when a list changed, so a reason being typed survives.
+      const ps = JSON.stringify(p.requests), rs = JSON.stringify(r.requests);
+      if (ps !== seen.current.pending) { seen.current.pending = ps; setPending(p.requests); }
+      if (rs !== seen.current.review) { seen.current.review = rs; setReview(r.requests); }
+    } catch (e) {
+      setError(e.message);
+    }
+  };
+  useEffect(() => {
+    load();
+    const timer = setInterval(load, POLL_MS);
+    return () => clearInterval(timer);
+  }, []);
+  const decided = (text) => { setDone(text); load(); };
+  const count = (list, what) => (list ? `${list.length} ${what}` : "Loading…");
+  return html`
+    <section aria-labelledby="approvals-heading">
+      <${Heading} id="approvals-heading">Approvals<//>
+      <p class="muted">Requests you made or may decide${whoami && whoami.admin ? " (an admin sees all)" : ""}. The policy shown is exactly what STS will be sent.</p>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      <p id="approvals-done" role="status" aria-live="polite">${done}</p>
+      <section aria-labelledby="pending-heading" id="pending-requests">
+        <h3 id="pending-heading">Pending: <span id="pending-count">${count(pending, pending && pending.length === 1 ? "request" : "requests")}</span></h3>
+        ${(pending || []).map((r) => html`<${RequestCard} key=${r.request_id} request=${r} mode="pending" onDecided=${decided} />`)}
+      </section>
+      <section aria-labelledby="review-heading" id="review-requests">
+        <h3 id="review-heading">Break-glass awaiting review: <span id="review-count">${count(review, review && review.length === 1 ? "grant" : "grants")}</span></h3>
+        ${(review || []).map((r) => html`<${RequestCard} key=${r.request_id} request=${r} mode="review" onDecided=${decided} />`)}
+      </section>
+    </section>`;
+}
+
 // ---- Policy explorer ----
 
 function Explorer() {
@@ -695,10 +867,10 @@ function skipToMain(event) {
   document.getElementById("main").focus();
 }
 
-// The views each face has. (Approvals, on the server, will be one more:
-// GET /v1/requests and its approve/deny — built with the approvals API.)
+// The views each face has; Approvals only on the server (the local
+// dashboard has no approvals).
 const VIEWS = SERVER
-  ? [["#/grants", "Grants"], ["#/audit", "Audit"], ["#/explorer", "Policy explorer"], ["#/activity", "Activity"]]
+  ? [["#/grants", "Grants"], ["#/approvals", "Approvals"], ["#/audit", "Audit"], ["#/explorer", "Policy explorer"], ["#/activity", "Activity"]]
   : [["#/sessions", "Sessions"], ["#/audit", "Audit"], ["#/explorer", "Policy explorer"], ["#/activity", "Activity"]];
 
 // Signing out ends the session in the server's store (POST, with the CSRF
@@ -714,6 +886,7 @@ function App() {
   const grant = SERVER && hash.match(/^#\/grants\/([A-Za-z0-9_-]+)$/);
   if (session) view = html`<${SessionPage} id=${session[1]} key=${session[1]} />`;
   else if (grant) view = html`<${GrantPage} id=${grant[1]} key=${grant[1]} />`;
+  else if (SERVER && hash === "#/approvals") view = html`<${Approvals} />`;
   else if (hash === "#/audit") view = html`<${Audit} />`;
   else if (hash === "#/explorer") view = html`<${Explorer} />`;
   else if (hash === "#/activity") view = html`<${Activity} />`;
