@@ -280,12 +280,12 @@ TEST(TeamStoreMigration, ReplicasMigratingAtOnceApplyEachMigrationOnce) {
       applied.insert(applied.end(), (*report)->applied.begin(), (*report)->applied.end());
     }
     std::sort(applied.begin(), applied.end());
-    EXPECT_EQ(applied, (std::vector<int>{1, 2, 3}));
+    EXPECT_EQ(applied, (std::vector<int>{1, 2, 3, 4}));
     auto raw = RawConnection(*url);
     ASSERT_NE(raw, nullptr);
     auto versions = raw->Exec("SELECT version FROM schema_version", {});
     ASSERT_TRUE(versions);
-    EXPECT_EQ(versions->size(), 3u);
+    EXPECT_EQ(versions->size(), 4u);
     EXPECT_TRUE(replicas[0]->RequireCurrentSchema());
   }
 }
