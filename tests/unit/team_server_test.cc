@@ -14,13 +14,14 @@
 #include "core/base/crypto.h"
 #include "core/wire/url.h"
 #include "support/scripted_http.h"
+#include "team_server_fixture.h"
 
 namespace audex {
 namespace {
 
 using Json = nlohmann::json;
 
-constexpr char kRole[] = "arn:aws:iam::123456789012:role/team";
+constexpr const char* kRole = kFixtureRole;
 
 std::string FormValue(const std::string& body, const std::string& name) {
   for (const std::string& pair : {body}) {
@@ -37,43 +38,13 @@ std::string FormValue(const std::string& body, const std::string& name) {
   return "";
 }
 
-HttpResult Assumed(const std::string& key) {
-  HttpResponse response;
-  response.status = 200;
-  response.body =
-      "<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>" + key +
-      "</AccessKeyId><SecretAccessKey>SECRET-" + key + "</SecretAccessKey><SessionToken>TOKEN-" +
-      key +
-      "</SessionToken><Expiration>2026-01-01T12:15:00Z</Expiration></Credentials>"
-      "<AssumedRoleUser><AssumedRoleId>AROATEAM:audex-x</AssumedRoleId><Arn>arn:aws:sts::1:"
-      "assumed-role/team/audex-x</Arn></AssumedRoleUser></AssumeRoleResult></AssumeRoleResponse>";
-  return response;
-}
+HttpResult Assumed(const std::string& key) { return AssumedReply(key); }
 
-class TeamServerTest : public ::testing::Test {
+// The shared fixture (team_server_fixture.h) with two rule sets, `ci`
+// (S3 reads) and `ops` (an admin: may revoke), and a `ci` token.
+class TeamServerTest : public TeamServerFixture {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("audex-team-server-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    TeamStoreOptions options;
-    options.audit_key = SecretString(std::string(32, 'k'));
-    options.clock = [this] { return now_; };
-    auto store = OpenTeamStore((dir_ / "team.db").string(), options);
-    ASSERT_TRUE(store) << store.error().message;
-    ASSERT_TRUE((*store)->Migrate());
-    store_ = store->get();
-
-    ServerConfig config;
-    config.source = "server.toml";
-    config.store = (dir_ / "team.db").string();
-    config.state_dir = dir_.string();
-    config.role_arn = kRole;
-    config.region = "us-east-1";
-    config.deny = DenyList{{"iam:*"}, "server.toml"};
-    config.sts_cache = true;
+  void Configure(ServerConfig& config) override {
     ServerRule ci;
     ci.name = "ci";
     ci.actions = {"s3:Get*", "s3:List*"};
@@ -83,84 +54,18 @@ class TeamServerTest : public ::testing::Test {
     ops.actions = {"*"};
     ops.admin = true;
     config.policy.rules.push_back(ops);
-
-    World world;
-    world.environment = {{"AWS_ACCESS_KEY_ID", "AKIASERVERBASE000001"},
-                         {"AWS_SECRET_ACCESS_KEY", "server-base-secret"},
-                         {"AWS_ENDPOINT_URL", "http://sts.test"},
-                         {"HOME", dir_.string()}};
-    world.env = LookupIn(world.environment);
-    world.clock = [this] { return now_; };
-    world.random = [this](size_t count) -> Result<std::string> {
-      std::string bytes(count, '\0');
-      for (char& byte : bytes) byte = static_cast<char>(++counter_);
-      return bytes;
-    };
-    world.http = [this](const CurlHttpOptions&) -> std::unique_ptr<HttpClient> {
-      return std::make_unique<Forward>(sts_);
-    };
-    world.notify = [](NoticeLevel, const std::string&) {};
-    server_ = std::make_unique<TeamServer>(std::move(config), std::move(*store), world,
-                                           SecretString(std::string(32, 'c')), [](const Json&) {});
-
-    auto secret = NewApiTokenSecret();
-    ASSERT_TRUE(secret);
-    token_ = secret->Reveal();
-    ApiToken token;
-    token.id = SessionIdFromRandom("0123456789");
-    token.name = "ci-deploy";
-    token.policy = "ci";
-    token.token_sha256 = ApiTokenHash(*secret);
-    token.created_by = "test";
-    token.created_at = now_;
-    AuditEvent created;
-    created.session_id = token.id;
-    created.name = "token_created";
-    ASSERT_TRUE(
-        store_->Transact([&](TeamTransaction& tx) { return tx.InsertApiToken(token, created); }));
   }
-  void TearDown() override {
-    server_.reset();
-    std::filesystem::remove_all(dir_);
+
+  void SetUp() override {
+    TeamServerFixture::SetUp();
+    if (HasFatalFailure()) return;
+    token_ = MakeToken("ci-deploy", "ci");
   }
 
   ApiResponse Post(const std::string& body, const std::string& token) {
-    ApiRequest request;
-    request.method = "POST";
-    request.path = "/v1/grants";
-    request.body = body;
-    if (!token.empty()) request.headers["authorization"] = "Bearer " + token;
-    return server_->Handle(request);
+    return Call("POST", "/v1/grants", body, token);
   }
 
-  std::vector<std::string> Events() {
-    AuditQuery query;
-    query.limit = 1000;
-    auto lines = store_->ReadAudit(query);
-    EXPECT_TRUE(lines);
-    std::vector<std::string> names;
-    if (lines) {
-      for (const AuditLine& line : *lines) names.push_back(line.event.name);
-    }
-    return names;
-  }
-
-  class Forward : public HttpClient {
-   public:
-    explicit Forward(ScriptedHttpClient& to) : to_(to) {}
-    HttpResult Send(const HttpRequest& request) override { return to_.Send(request); }
-
-   private:
-    ScriptedHttpClient& to_;
-  };
-
-  std::filesystem::path dir_;
-  std::chrono::system_clock::time_point now_ =
-      std::chrono::sys_days(std::chrono::year{2026} / 1 / 1) + std::chrono::hours(12);
-  int counter_ = 0;
-  ScriptedHttpClient sts_;
-  TeamStore* store_ = nullptr;
-  std::unique_ptr<TeamServer> server_;
   std::string token_;
 };
 
