@@ -15,6 +15,7 @@
 #include "core/wire/url.h"
 #include "server/team/team_server.h"
 #include "support/scripted_http.h"
+#include "team_server_fixture.h"
 
 namespace audex {
 namespace {
@@ -22,7 +23,6 @@ namespace {
 using Json = nlohmann::json;
 using std::chrono::seconds;
 
-constexpr char kRole[] = "arn:aws:iam::123456789012:role/team";
 constexpr char kIssuer[] = "https://gh.example";
 
 std::string FormValue(const std::string& form, const std::string& name) {
@@ -44,38 +44,12 @@ HttpResponse Assumed(const std::string& key) {
           "</AssumeRoleResponse>"};
 }
 
-class TeamServerOidcTest : public ::testing::Test {
+// The shared fixture (team_server_fixture.h) with a GitHub-shaped issuer
+// `gh`, a rule set `deploy` bound to its claims, and an HTTP script that
+// answers the issuer's discovery and JWKS itself and STS from sts_replies_.
+class TeamServerOidcTest : public TeamServerFixture {
  protected:
-  void SetUp() override {
-    static const uint8_t kExponent[] = {0x01, 0x00, 0x01};
-    cjose_err error{};
-    key_ = cjose_jwk_create_RSA_random(2048, kExponent, sizeof kExponent, &error);
-    ASSERT_NE(key_, nullptr);
-    ASSERT_TRUE(cjose_jwk_set_kid(key_, "k1", 2, &error));
-    char* public_json = cjose_jwk_to_json(key_, /*priv=*/false, &error);
-    jwks_ = Json{{"keys", Json::array({Json::parse(public_json)})}};
-    free(public_json);
-
-    dir_ = std::filesystem::temp_directory_path() /
-           ("audex-team-oidc-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    TeamStoreOptions options;
-    options.audit_key = SecretString(std::string(32, 'k'));
-    options.clock = [this] { return now_; };
-    auto store = OpenTeamStore((dir_ / "team.db").string(), options);
-    ASSERT_TRUE(store) << store.error().message;
-    ASSERT_TRUE((*store)->Migrate());
-    store_ = store->get();
-
-    ServerConfig config;
-    config.source = "server.toml";
-    config.store = (dir_ / "team.db").string();
-    config.state_dir = dir_.string();
-    config.role_arn = kRole;
-    config.region = "us-east-1";
-    config.sts_cache = true;
+  void Configure(ServerConfig& config) override {
     TrustedIssuer github;
     github.name = "gh";
     github.kind = IssuerKind::kGithub;
@@ -91,7 +65,7 @@ class TeamServerOidcTest : public ::testing::Test {
     deploy.claims = {{"repository_id", {"424242"}}, {"ref", {"refs/heads/main"}}};
     config.policy.rules.push_back(deploy);
 
-    http_.fallback = [this](const HttpRequest& request) -> HttpResult {
+    sts_.fallback = [this](const HttpRequest& request) -> HttpResult {
       if (request.url == std::string(kIssuer) + "/.well-known/openid-configuration") {
         if (issuer_down_) return tl::unexpected(HttpFailure{HttpFailureKind::kOther, "refused"});
         return HttpResponse{
@@ -108,30 +82,22 @@ class TeamServerOidcTest : public ::testing::Test {
       sts_replies_.pop_front();
       return next;
     };
-    World world;
-    world.environment = {{"AWS_ACCESS_KEY_ID", "AKIASERVERBASE000001"},
-                         {"AWS_SECRET_ACCESS_KEY", "server-base-secret"},
-                         {"AWS_ENDPOINT_URL", "http://sts.test"},
-                         {"HOME", dir_.string()}};
-    world.env = LookupIn(world.environment);
-    world.clock = [this] { return now_; };
-    world.random = [this](size_t count) -> Result<std::string> {
-      std::string bytes(count, '\0');
-      for (char& byte : bytes) byte = static_cast<char>(++counter_);
-      return bytes;
-    };
-    world.http = [this](const CurlHttpOptions&) -> std::unique_ptr<HttpClient> {
-      return std::make_unique<Forward>(http_);
-    };
-    world.notify = [](NoticeLevel, const std::string&) {};
-    server_ = std::make_unique<TeamServer>(std::move(config), std::move(*store), world,
-                                           SecretString(std::string(32, 'c')),
-                                           [this](const Json& line) { log_.push_back(line); });
+  }
+
+  void SetUp() override {
+    static const uint8_t kExponent[] = {0x01, 0x00, 0x01};
+    cjose_err error{};
+    key_ = cjose_jwk_create_RSA_random(2048, kExponent, sizeof kExponent, &error);
+    ASSERT_NE(key_, nullptr);
+    ASSERT_TRUE(cjose_jwk_set_kid(key_, "k1", 2, &error));
+    char* public_json = cjose_jwk_to_json(key_, /*priv=*/false, &error);
+    jwks_ = Json{{"keys", Json::array({Json::parse(public_json)})}};
+    free(public_json);
+    TeamServerFixture::SetUp();
   }
   void TearDown() override {
-    server_.reset();
+    TeamServerFixture::TearDown();
     if (key_ != nullptr) cjose_jwk_release(key_);
-    std::filesystem::remove_all(dir_);
   }
 
   // A GitHub-shaped ID token signed with the issuer's key, expiring
@@ -167,37 +133,15 @@ class TeamServerOidcTest : public ::testing::Test {
   }
 
   ApiResponse Post(const std::string& body, const std::string& token) {
-    ApiRequest request;
-    request.method = "POST";
-    request.path = "/v1/grants";
-    request.body = body;
-    request.headers["authorization"] = "Bearer " + token;
-    return server_->Handle(request);
+    return Call("POST", "/v1/grants", body, token);
   }
 
-  class Forward : public HttpClient {
-   public:
-    explicit Forward(ScriptedHttpClient& to) : to_(to) {}
-    HttpResult Send(const HttpRequest& request) override { return to_.Send(request); }
-
-   private:
-    ScriptedHttpClient& to_;
-  };
-
-  std::filesystem::path dir_;
-  std::chrono::system_clock::time_point now_ =
-      std::chrono::sys_days(std::chrono::year{2026} / 1 / 1) + std::chrono::hours(12);
-  int counter_ = 0;
   int jtis_ = 0;
   bool issuer_down_ = false;
   cjose_jwk_t* key_ = nullptr;
   Json jwks_;
-  ScriptedHttpClient http_;
   std::deque<HttpResponse> sts_replies_;
   std::vector<HttpRequest> sts_sent_;
-  std::vector<Json> log_;
-  TeamStore* store_ = nullptr;
-  std::unique_ptr<TeamServer> server_;
 };
 
 TEST_F(TeamServerOidcTest, AGithubTokenIsBoundByItsClaimsAndTheGrantEndsWithTheToken) {
@@ -256,14 +200,14 @@ TEST_F(TeamServerOidcTest, RefusalsAre401NamingTheCheckInReplyAndLogButNeverTheT
       {Token(seconds(-120)), "exp"},
   };
   for (const auto& [token, check] : cases) {
-    log_.clear();
+    logs_.clear();
     const ApiResponse refused = Post(R"({"allow":"s3:GetObject"})", token);
     EXPECT_EQ(refused.status, 401) << check << ": " << refused.body;
     EXPECT_EQ(Json::parse(refused.body)["error"]["rule"], check) << refused.body;
     const std::string signature = token.substr(token.rfind('.') + 1);
     EXPECT_EQ(refused.body.find(signature), std::string::npos);
     bool logged = false;
-    for (const Json& line : log_) {
+    for (const Json& line : logs_) {
       EXPECT_EQ(line.dump().find(signature), std::string::npos) << line.dump();
       if (line.value("msg", "") == "oidc token refused" && line.value("check", "") == check) {
         logged = true;
