@@ -353,7 +353,10 @@ const tokenLogin = async (token) => {
 // The requester's own session: the Approve button is refused, with the rule.
 const dev = await tokenLogin(DEV_TOKEN);
 await dev.tab.goto(`${ORIGIN}/ui/#/approvals`, { waitUntil: "networkidle0" });
-await dev.tab.waitForSelector(`${cardOf} button.approve`);
+await dev.tab.waitForSelector(`${cardOf} button.approve`).catch(async (e) => {
+  console.log(`# the requester's approvals view (${dev.tab.url()}): ${await dev.tab.evaluate(() => document.body.innerText)}`);
+  throw e;
+});
 await dev.tab.type(`${cardOf} textarea`, "looks fine to me");
 await dev.tab.click(`${cardOf} button.approve`);
 await dev.tab.waitForSelector(`${cardOf} .decision-notice`);

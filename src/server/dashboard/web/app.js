@@ -55,6 +55,10 @@ function useHash() {
   useEffect(() => {
     const changed = () => setHash(location.hash || HOME);
     addEventListener("hashchange", changed);
+    // Effects run after the first paint: a hash changed in between (a link
+    // followed, or a bookmark's hash set, while the page was starting) fired
+    // its event before anyone listened.
+    changed();
     return () => removeEventListener("hashchange", changed);
   }, []);
   return hash;
