@@ -182,6 +182,24 @@ TEST_P(TeamStoreTest, KeepsUiSessionsUntilTheyExpireOrEnd) {
   EXPECT_FALSE(*store_->FindWebSession(std::string(64, 'd'), clock_.now()));
 }
 
+// One text per migration: each backend gets its own spelling of a 64-bit
+// column and of a type-checked table, and nothing of the other's.
+TEST(TeamStoreMigrations, SpellEachBackendsTypesAndNothingOfTheOther) {
+  for (const Migration& migration : TeamStoreMigrations()) {
+    const std::string sqlite = MigrationSql(migration, SqlBackend::kSqlite);
+    const std::string postgres = MigrationSql(migration, SqlBackend::kPostgres);
+    EXPECT_EQ(sqlite.find("INT64"), std::string::npos) << migration.version;
+    EXPECT_EQ(sqlite.find("BIGINT"), std::string::npos) << migration.version;
+    EXPECT_EQ(postgres.find("INT64"), std::string::npos) << migration.version;
+    EXPECT_EQ(postgres.find("STRICT"), std::string::npos) << migration.version;
+    const bool makes_table = migration.sql.find("CREATE TABLE") != std::string_view::npos;
+    EXPECT_EQ(sqlite.find(") STRICT;") != std::string::npos, makes_table) << migration.version;
+  }
+  const std::string v1 = MigrationSql(TeamStoreMigrations()[0], SqlBackend::kPostgres);
+  EXPECT_NE(v1.find("seq BIGINT PRIMARY KEY"), std::string::npos);
+  EXPECT_NE(v1.find("id INTEGER PRIMARY KEY CHECK (id = 1)"), std::string::npos);
+}
+
 TEST_P(TeamStoreTest, RefusesASchemaNewerThanItKnows) {
   Migrate();
   Raw("INSERT INTO schema_version (version, description, applied_at) VALUES (99, 'from the "

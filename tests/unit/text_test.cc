@@ -60,5 +60,13 @@ TEST(NoticeLine, EscapesWhatTheNoticeQuotes) {
             "tryaudex: warning: key \"x\\x1b]0;t\\x07\\x0aWARNING: y\"");
 }
 
+TEST(ReplaceAll, ReplacesEveryOccurrenceWithoutRescanningTheReplacement) {
+  EXPECT_EQ(ReplaceAll("a INT64, b INT64", "INT64", "BIGINT"), "a BIGINT, b BIGINT");
+  EXPECT_EQ(ReplaceAll("xx", "x", "xx"), "xxxx");
+  EXPECT_EQ(ReplaceAll("aaa", "aa", "b"), "ba");
+  EXPECT_EQ(ReplaceAll("none here", "INT64", "BIGINT"), "none here");
+  EXPECT_EQ(ReplaceAll(") STRICT;\n", ") STRICT;", ");"), ");\n");
+}
+
 }  // namespace
 }  // namespace audex

@@ -555,8 +555,7 @@ Result<MigrationReport> TeamStore::Migrate(const MigrationObserver& observer,
     const Migration& migration = TeamStoreMigrations()[static_cast<size_t>(*current)];
     if (observer) observer({migration.version, migration.description});
     const auto started = std::chrono::steady_clock::now();
-    const std::string_view sql =
-        connection.backend() == SqlBackend::kPostgres ? migration.postgres : migration.sqlite;
+    const std::string sql = MigrationSql(migration, connection.backend());
     const std::string what =
         fmt::format("apply migration {} ({})", migration.version, migration.description);
     if (auto applied = connection.ExecScript(sql); !applied) return fail(what, applied.error());

@@ -132,4 +132,16 @@ std::string EscapeControl(std::string_view text) {
   return escaped;
 }
 
+std::string ReplaceAll(std::string_view text, std::string_view from, std::string_view to) {
+  std::string out;
+  out.reserve(text.size());
+  size_t at = 0;
+  for (size_t found; (found = text.find(from, at)) != std::string_view::npos;
+       at = found + from.size()) {
+    out.append(text.substr(at, found - at)).append(to);
+  }
+  out.append(text.substr(at));
+  return out;
+}
+
 }  // namespace audex

@@ -23,6 +23,10 @@ std::vector<std::string> SplitCommaList(std::string_view list);
 // into `text`, which must outlive them.
 std::vector<std::string_view> Split(std::string_view text, char separator);
 
+// `text` with every occurrence of `from` (not empty) replaced by `to`, left
+// to right; what `to` brings in is not searched again.
+std::string ReplaceAll(std::string_view text, std::string_view from, std::string_view to);
+
 // `text` with control characters (and DEL) written as \xHH, so that text
 // quoted back in a message cannot move the cursor or fake a line.
 std::string EscapeControl(std::string_view text);
