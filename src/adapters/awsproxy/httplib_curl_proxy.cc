@@ -18,11 +18,10 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <memory>
-#include <thread>
 
 #include "adapters/awsproxy/proxy_module.h"
+#include "adapters/credserver/loopback_server.h"
 
 namespace {
 
@@ -201,11 +200,9 @@ size_t WriteBody(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
-struct Endpoint {
+struct Endpoint : audex::LoopbackServer {
   const audex::ProxyPlanner* planner = nullptr;
   audex::ProxyOptions options;
-  httplib::Server server;
-  std::thread thread;
 };
 
 void WriteReply(const audex::HttpResponse& reply, httplib::Response& res) {
@@ -443,19 +440,24 @@ void Handle(Endpoint* endpoint, const httplib::Request& req, httplib::Response& 
     }
     exchange->Report(failure);
   };
+  // Lets curl go on until it has written something into `sink` (or the
+  // client went away).
+  const auto pump = [exchange](httplib::DataSink& sink) {
+    exchange->sink = &sink;
+    exchange->written_now = 0;
+    if (exchange->write_paused) {
+      exchange->write_paused = false;
+      curl_easy_pause(exchange->easy, CURLPAUSE_CONT);
+    }
+    exchange->Pump([&] { return exchange->written_now > 0 || exchange->sink_failed; });
+    exchange->sink = nullptr;
+  };
   if (length) {
     // HEAD: httplib writes Content-Length from the length and no body.
     res.set_content_provider(
         length.value_or(0), content_type,
-        [exchange](size_t, size_t, httplib::DataSink& sink) {
-          exchange->sink = &sink;
-          exchange->written_now = 0;
-          if (exchange->write_paused) {
-            exchange->write_paused = false;
-            curl_easy_pause(exchange->easy, CURLPAUSE_CONT);
-          }
-          exchange->Pump([&] { return exchange->written_now > 0 || exchange->sink_failed; });
-          exchange->sink = nullptr;
+        [exchange, pump](size_t, size_t, httplib::DataSink& sink) {
+          pump(sink);
           return exchange->written_now > 0 && !exchange->sink_failed;
         },
         release);
@@ -463,15 +465,8 @@ void Handle(Endpoint* endpoint, const httplib::Request& req, httplib::Response& 
   }
   res.set_chunked_content_provider(
       content_type,
-      [exchange](size_t, httplib::DataSink& sink) {
-        exchange->sink = &sink;
-        exchange->written_now = 0;
-        if (exchange->write_paused) {
-          exchange->write_paused = false;
-          curl_easy_pause(exchange->easy, CURLPAUSE_CONT);
-        }
-        exchange->Pump([&] { return exchange->written_now > 0 || exchange->sink_failed; });
-        exchange->sink = nullptr;
+      [exchange, pump](size_t, httplib::DataSink& sink) {
+        pump(sink);
         if (exchange->sink_failed || exchange->result != CURLE_OK) return false;
         if (exchange->transfer_done && exchange->written_now == 0) sink.done();
         return true;
@@ -518,25 +513,18 @@ extern "C" __attribute__((visibility("default"))) void* AudexProxyStart(
   endpoint->server.Put(".*", with_body);
   endpoint->server.Patch(".*", with_body);
   endpoint->server.Delete(".*", with_body);
-  const int bound = endpoint->server.bind_to_any_port("127.0.0.1");
+  const int bound = endpoint->Start();
   if (bound <= 0) {
     delete endpoint;
     return nullptr;
   }
   *port = bound;
-  endpoint->thread = std::thread([endpoint] { endpoint->server.listen_after_bind(); });
-  // The socket already listens, so an early request waits in the backlog;
-  // this bounded wait only makes a quick Stop() reliable.
-  for (int i = 0; i < 200 && !endpoint->server.is_running(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
   return endpoint;
 }
 
 extern "C" __attribute__((visibility("default"))) void AudexProxyStop(void* handle) {
   auto* endpoint = static_cast<Endpoint*>(handle);
   if (endpoint == nullptr) return;
-  endpoint->server.stop();
-  if (endpoint->thread.joinable()) endpoint->thread.join();
+  endpoint->Stop();
   delete endpoint;
 }

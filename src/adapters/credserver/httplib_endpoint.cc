@@ -3,11 +3,10 @@
 // the handler in tryaudex decides every reply.
 #include <httplib.h>
 
-#include <chrono>
 #include <mutex>
-#include <thread>
 
 #include "adapters/credserver/endpoint_module.h"
+#include "adapters/credserver/loopback_server.h"
 
 namespace {
 
@@ -15,11 +14,9 @@ namespace {
 // SDK clients (one per process or thread pool) with room for held connections.
 constexpr size_t kPoolThreads = 16;
 
-struct Endpoint {
+struct Endpoint : audex::LoopbackServer {
   const audex::EndpointHandler* handler = nullptr;
   std::mutex handler_mutex;
-  httplib::Server server;
-  std::thread thread;
 };
 
 }  // namespace
@@ -59,25 +56,18 @@ extern "C" __attribute__((visibility("default"))) void* AudexEndpointStart(
   };
   endpoint->server.Get(".*", handle);
   endpoint->server.Post(".*", handle);
-  const int bound = endpoint->server.bind_to_any_port("127.0.0.1");
+  const int bound = endpoint->Start();
   if (bound <= 0) {
     delete endpoint;
     return nullptr;
   }
   *port = bound;
-  endpoint->thread = std::thread([endpoint] { endpoint->server.listen_after_bind(); });
-  // The socket already listens (bind_to_any_port), so an early fetch waits
-  // in the backlog; this bounded wait only makes a quick Stop() reliable.
-  for (int i = 0; i < 200 && !endpoint->server.is_running(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
   return endpoint;
 }
 
 extern "C" __attribute__((visibility("default"))) void AudexEndpointStop(void* handle) {
   auto* endpoint = static_cast<Endpoint*>(handle);
   if (endpoint == nullptr) return;
-  endpoint->server.stop();
-  if (endpoint->thread.joinable()) endpoint->thread.join();
+  endpoint->Stop();
   delete endpoint;
 }

@@ -4,9 +4,8 @@
 #include <httplib.h>
 
 #include <cctype>
-#include <chrono>
-#include <thread>
 
+#include "adapters/credserver/loopback_server.h"
 #include "adapters/webserver/web_module.h"
 
 namespace {
@@ -14,10 +13,8 @@ namespace {
 // A dashboard is one person's browser: a handful of parallel fetches.
 constexpr size_t kPoolThreads = 8;
 
-struct WebServer {
+struct WebServer : audex::LoopbackServer {
   const audex::WebHandler* handler = nullptr;
-  httplib::Server server;
-  std::thread thread;
 };
 
 std::string Lower(std::string text) {
@@ -63,25 +60,18 @@ extern "C" __attribute__((visibility("default"))) void* AudexWebServerStart(
   web->server.Patch(".*", handle);
   web->server.Delete(".*", handle);
   web->server.Options(".*", handle);
-  const int bound = web->server.bind_to_any_port("127.0.0.1");
+  const int bound = web->Start();
   if (bound <= 0) {
     delete web;
     return nullptr;
   }
   *port = bound;
-  web->thread = std::thread([web] { web->server.listen_after_bind(); });
-  // The socket already listens, so an early request waits in the backlog;
-  // this bounded wait only makes a quick Stop() reliable.
-  for (int i = 0; i < 200 && !web->server.is_running(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
   return web;
 }
 
 extern "C" __attribute__((visibility("default"))) void AudexWebServerStop(void* handle) {
   auto* web = static_cast<WebServer*>(handle);
   if (web == nullptr) return;
-  web->server.stop();
-  if (web->thread.joinable()) web->thread.join();
+  web->Stop();
   delete web;
 }
