@@ -69,5 +69,32 @@ TEST(ReadFileIfPresent, AnUnreadableFileNamesTheFix) {
       << read.error().message;
 }
 
+TEST(CreateFileOnce, CreatesAPrivateFileAndNeverReplacesOne) {
+  const TempDir dir("audex-create-once");
+  const std::filesystem::path key = dir / "audit.key";
+  auto created = CreateFileOnce(key, "first");
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_TRUE(*created);
+  EXPECT_EQ(std::filesystem::status(key).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  auto again = CreateFileOnce(key, "second");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_FALSE(*again);
+  auto kept = ReadFileIfPresent(key, ErrorKind::kState);
+  ASSERT_TRUE(kept && *kept);
+  EXPECT_EQ(**kept, "first");
+  // No temporary file is left beside it.
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()),
+                          std::filesystem::directory_iterator()),
+            1);
+}
+
+TEST(CreateFileOnce, AMissingDirectoryIsAnErrorNamingThePath) {
+  const TempDir dir("audex-create-once");
+  auto created = CreateFileOnce(dir / "absent" / "audit.key", "k");
+  ASSERT_FALSE(created);
+  EXPECT_TRUE(Contains(created.error().message, "absent")) << created.error().message;
+}
+
 }  // namespace
 }  // namespace audex

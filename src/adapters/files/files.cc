@@ -147,6 +147,36 @@ Result<void> ReplaceFileAtomically(const std::filesystem::path& path, std::strin
   return {};
 }
 
+Result<bool> CreateFileOnce(const std::filesystem::path& path, std::string_view contents) {
+  std::filesystem::path temporary = path;
+  temporary.replace_filename("." + path.filename().string() + "." + std::to_string(::getpid()) +
+                             ".tmp");
+  ::unlink(temporary.c_str());
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return tl::unexpected(SystemError("create", temporary, errno));
+  {
+    FileDescriptor file(fd);
+    if (!WriteAll(fd, contents) || ::fsync(fd) != 0) {
+      const int error_number = errno;
+      ::unlink(temporary.c_str());
+      return tl::unexpected(SystemError("write", temporary, error_number));
+    }
+  }
+  const bool linked = ::link(temporary.c_str(), path.c_str()) == 0;
+  const int error_number = errno;
+  ::unlink(temporary.c_str());
+  if (!linked) {
+    if (error_number == EEXIST) return false;
+    return tl::unexpected(SystemError("create", path, error_number));
+  }
+  const int directory = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (directory >= 0) {
+    ::fsync(directory);
+    ::close(directory);
+  }
+  return true;
+}
+
 FileDescriptor& FileDescriptor::operator=(FileDescriptor&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) ::close(fd_);

@@ -66,6 +66,13 @@ Result<std::optional<OwnedFile>> ReadOwnedFileIfPresent(const std::filesystem::p
 // one, never a part.
 Result<void> ReplaceFileAtomically(const std::filesystem::path& path, std::string_view contents);
 
+// Creates `path` holding `contents` unless it exists: written whole under a
+// temporary name (0600 from the start, so never readable by others, and
+// synced), then published with link(2), which fails rather than replace
+// what another process made meanwhile; the directory is synced so the name
+// survives a crash. False (and `path` untouched) when it was already there.
+Result<bool> CreateFileOnce(const std::filesystem::path& path, std::string_view contents);
+
 // write(2) until every byte is written or an error other than EINTR.
 bool WriteAll(int fd, std::string_view data);
 

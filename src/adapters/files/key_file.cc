@@ -45,27 +45,9 @@ Result<SecretString> CreateKeyFile(const std::filesystem::path& path, const Secr
   if (auto directory = MakePrivateDirectory(path.parent_path()); !directory) {
     return tl::unexpected(directory.error());
   }
-  // Written whole under a temporary name (0600 from the start) and
-  // published with link(2), which fails rather than replace a key another
-  // process made meanwhile.
-  const std::filesystem::path temporary =
-      path.parent_path() / fmt::format(".{}.{}.tmp", path.filename().string(), ::getpid());
-  ::unlink(temporary.c_str());
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return tl::unexpected(SystemError("create", temporary, errno));
-  {
-    FileDescriptor file(fd);
-    if (!WriteAll(fd, key.Reveal()) || ::fsync(fd) != 0) {
-      const int error_number = errno;
-      ::unlink(temporary.c_str());
-      return tl::unexpected(SystemError("write", temporary, error_number));
-    }
-  }
-  const bool linked = ::link(temporary.c_str(), path.c_str()) == 0;
-  const int error_number = errno;
-  ::unlink(temporary.c_str());
-  if (!linked && error_number != EEXIST) {
-    return tl::unexpected(SystemError("create", path, error_number));
+  // A key another process made meanwhile is kept (and read back).
+  if (auto created = CreateFileOnce(path, key.Reveal()); !created) {
+    return tl::unexpected(created.error());
   }
   auto kept = ReadKeyFile(path, key.Reveal().size(), what);
   if (!kept) return tl::unexpected(kept.error());

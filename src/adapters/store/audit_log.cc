@@ -129,30 +129,12 @@ Result<void> AuditLog::CreateKey(const std::string& key) const {
       return tl::unexpected(SystemError("write", head_path, errno));
     }
   }
-  // The key is written whole under a temporary name (O_EXCL, 0600 from the
-  // start, so it is never readable by others) and then published with
-  // link(2), which like O_EXCL fails rather than replace an existing key.
-  const std::filesystem::path path = KeyPath();
-  const std::filesystem::path temporary = state_dir_ / fmt::format(".audit.key.{}.tmp", ::getpid());
-  ::unlink(temporary.c_str());
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return tl::unexpected(SystemError("create", temporary, errno));
-  FileDescriptor file(fd);
-  if (!WriteAll(fd, key) || ::fsync(fd) != 0) {
-    const int error_number = errno;
-    ::unlink(temporary.c_str());
-    return tl::unexpected(SystemError("write", temporary, error_number));
-  }
-  const bool linked = ::link(temporary.c_str(), path.c_str()) == 0;
-  const int error_number = errno;
-  ::unlink(temporary.c_str());
-  if (!linked) return tl::unexpected(SystemError("create", path, error_number));
-  // The new names must survive a crash before any line relies on them.
-  const int directory = ::open(state_dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (directory >= 0) {
-    ::fsync(directory);
-    ::close(directory);
-  }
+  // The key never replaces one another process made meanwhile (its events
+  // would no longer verify); the names survive a crash before any line
+  // relies on them.
+  auto created = CreateFileOnce(KeyPath(), key);
+  if (!created) return tl::unexpected(created.error());
+  if (!*created) return tl::unexpected(SystemError("create", KeyPath(), EEXIST));
   return {};
 }
 
