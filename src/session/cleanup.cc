@@ -109,6 +109,27 @@ CleanerOptions CleanerOptionsFor(const World& world, const std::string& region) 
   return options;
 }
 
+// The Resource Groups Tagging API of `region`, and the base credentials
+// both finding and deleting call with.
+struct TaggingAccess {
+  AwsCredentials base;
+  std::unique_ptr<HttpClient> http;
+  std::optional<TaggingClient> tagging;
+};
+
+Result<TaggingAccess> OpenTagging(World& world, const std::string& region) {
+  auto base = ResolveBaseCredentials(world.env);
+  if (!base) return tl::unexpected(base.error());
+  auto endpoint =
+      ResolveServiceEndpoint(world.env, "RESOURCE_GROUPS_TAGGING_API", "tagging", region);
+  if (!endpoint) return tl::unexpected(endpoint.error());
+  TaggingAccess access{std::move(*base), world.http(HttpOptionsFrom(world.env)), std::nullopt};
+  AwsCallOptions call;
+  call.scope = {region, "tagging"};
+  access.tagging.emplace(*access.http, endpoint->url, call);
+  return access;
+}
+
 }  // namespace
 
 Result<CleanupFindings> FindSessionResources(const CleanupRequest& request, World& world) {
@@ -125,17 +146,12 @@ Result<CleanupFindings> FindSessionResources(const CleanupRequest& request, Worl
   auto region = CleanupRegion(request, *target, world);
   if (!region) return tl::unexpected(region.error());
   findings.region = *region;
-  auto base = ResolveBaseCredentials(world.env);
-  if (!base) return tl::unexpected(base.error());
+  auto access = OpenTagging(world, findings.region);
+  if (!access) return tl::unexpected(access.error());
+  const AwsCredentials* base = &access->base;
+  HttpClient* http = access->http.get();
 
-  auto endpoint =
-      ResolveServiceEndpoint(world.env, "RESOURCE_GROUPS_TAGGING_API", "tagging", findings.region);
-  if (!endpoint) return tl::unexpected(endpoint.error());
-  std::unique_ptr<HttpClient> http = world.http(HttpOptionsFrom(world.env));
-  AwsCallOptions call;
-  call.scope = {findings.region, "tagging"};
-  TaggingClient tagging(*http, endpoint->url, call);
-  auto tagged = tagging.FindByTag(*base, target->tag.key, target->tag.value);
+  auto tagged = access->tagging->FindByTag(*base, target->tag.key, target->tag.value);
   if (!tagged) return tl::unexpected(tagged.error());
   ResourceCleaner cleaner(*http, *base, CleanerOptionsFor(world, findings.region));
   // A terminated instance is gone though the Tagging API still lists it.
@@ -190,15 +206,11 @@ Result<CleanupFindings> FindSessionResources(const CleanupRequest& request, Worl
 Result<std::vector<DeletionOutcome>> DeleteSessionResources(
     const CleanupFindings& findings, World& world,
     const std::function<void(const DeletionOutcome&)>& progress) {
-  auto base = ResolveBaseCredentials(world.env);
-  if (!base) return tl::unexpected(base.error());
-  auto endpoint =
-      ResolveServiceEndpoint(world.env, "RESOURCE_GROUPS_TAGGING_API", "tagging", findings.region);
-  if (!endpoint) return tl::unexpected(endpoint.error());
-  std::unique_ptr<HttpClient> http = world.http(HttpOptionsFrom(world.env));
-  AwsCallOptions call;
-  call.scope = {findings.region, "tagging"};
-  TaggingClient tagging(*http, endpoint->url, call);
+  auto access = OpenTagging(world, findings.region);
+  if (!access) return tl::unexpected(access.error());
+  const AwsCredentials* base = &access->base;
+  HttpClient* http = access->http.get();
+  TaggingClient& tagging = *access->tagging;
   const SessionTag& tag = findings.plan.tag;
 
   // The tags as they are now, not as they were when the list was made.

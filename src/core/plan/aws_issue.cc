@@ -211,6 +211,19 @@ Result<std::optional<BrokerPlan>> PlanBroker(const SessionRequest& request) {
   return std::optional<BrokerPlan>(BrokerPlan{request.allow_credential_calls});
 }
 
+// How the child gets the session's keys: served (--serve) or behind the
+// forwarding endpoint (--broker).
+Result<void> PlanHandOver(const SessionRequest& request, const AwsIssueInputs& inputs,
+                          AwsIssuePlan& plan) {
+  auto serve = PlanServe(request, inputs);
+  if (!serve) return tl::unexpected(serve.error());
+  plan.serve = std::move(*serve);
+  auto broker = PlanBroker(request);
+  if (!broker) return tl::unexpected(broker.error());
+  plan.broker = std::move(*broker);
+  return {};
+}
+
 }  // namespace
 
 Result<std::optional<std::chrono::seconds>> SecondsFromVariable(const EnvLookup& env,
@@ -260,14 +273,11 @@ Result<AwsIssuePlan> PlanAwsIssue(const SessionRequest& request, const AwsIssueI
         plan.use_cache = inputs.config.cache.value_or(false);
         break;
     }
-    auto serve = PlanServe(request, inputs);
-    if (!serve) return tl::unexpected(serve.error());
-    plan.serve = std::move(*serve);
-    // A grant's credentials can sit behind the forwarding endpoint as well
-    // as STS's can: the endpoint only needs the session's keys.
-    auto broker = PlanBroker(request);
-    if (!broker) return tl::unexpected(broker.error());
-    plan.broker = std::move(*broker);
+    // A grant's credentials can be served, or sit behind the forwarding
+    // endpoint, as STS's can: both only need the session's keys.
+    if (auto handed = PlanHandOver(request, inputs, plan); !handed) {
+      return tl::unexpected(handed.error());
+    }
     // Ceilings configured here are this side's; the server applies its own.
     if (!inputs.config.policy_arns.empty() || !inputs.profile_policy_arns.empty()) {
       plan.notes.push_back(fmt::format(
@@ -350,12 +360,9 @@ Result<AwsIssuePlan> PlanAwsIssue(const SessionRequest& request, const AwsIssueI
     if (!margin) return tl::unexpected(margin.error());
     if (*margin) plan.cache_margin = **margin;
   }
-  auto serve = PlanServe(request, inputs);
-  if (!serve) return tl::unexpected(serve.error());
-  plan.serve = std::move(*serve);
-  auto broker = PlanBroker(request);
-  if (!broker) return tl::unexpected(broker.error());
-  plan.broker = std::move(*broker);
+  if (auto handed = PlanHandOver(request, inputs, plan); !handed) {
+    return tl::unexpected(handed.error());
+  }
 
   if (plan.method == AwsIssueMethod::kScopedCurrent) {
     if (IsGlobalStsEndpoint(plan.endpoint.url)) {
