@@ -23,10 +23,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "adapters/process/raw_write.h"
 #include "adapters/process/sandbox_protocol.h"
 
 namespace {
 
+namespace raw = audex::raw;
 using audex::sandbox::kFirstPathArgument;
 using audex::sandbox::Report;
 using audex::sandbox::ReportMessage;
@@ -37,21 +39,9 @@ constexpr int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 int g_report = -1;
 pid_t g_command = 0;
 
-bool WriteAll(int fd, const void* data, size_t size) {
-  const char* bytes = static_cast<const char*>(data);
-  while (size > 0) {
-    const ssize_t wrote = write(fd, bytes, size);
-    if (wrote < 0 && errno == EINTR) continue;
-    if (wrote <= 0) return false;
-    bytes += wrote;
-    size -= static_cast<size_t>(wrote);
-  }
-  return true;
-}
-
 void Send(Report kind, Step step, int error, int detail) {
   const ReportMessage message{kind, step, error, detail};
-  WriteAll(g_report, &message, sizeof message);
+  raw::WriteAll(g_report, &message, sizeof message);
 }
 
 [[noreturn]] void Fail(Step step, int error, int detail = 0) {
@@ -60,13 +50,7 @@ void Send(Report kind, Step step, int error, int detail) {
 }
 
 bool WriteFile(const char* path, const char* text) {
-  const int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool wrote = WriteAll(fd, text, strlen(text));
-  const int saved = errno;
-  close(fd);
-  errno = saved;
-  return wrote;
+  return raw::WriteFile(path, text, strlen(text));
 }
 
 // "own:UID:GID": one's own ids only, as an unprivileged process may

@@ -10,6 +10,7 @@
 #include "adapters/process/spawn.h"
 
 #include "adapters/process/install_layout.h"
+#include "adapters/process/raw_write.h"
 #include "adapters/process/sandbox.h"
 #include "adapters/process/sandbox_protocol.h"
 
@@ -99,26 +100,8 @@ struct ChildArguments {
   volatile int exec_error = 0;
 };
 
-bool WriteAll(int fd, const void* data, size_t size) {
-  const char* bytes = static_cast<const char*>(data);
-  while (size > 0) {
-    const ssize_t wrote = write(fd, bytes, size);
-    if (wrote < 0 && errno == EINTR) continue;
-    if (wrote <= 0) return false;
-    bytes += wrote;
-    size -= static_cast<size_t>(wrote);
-  }
-  return true;
-}
-
 bool WriteFile(const char* path, const std::string& text) {
-  const int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool wrote = WriteAll(fd, text.data(), text.size());
-  const int saved = errno;
-  close(fd);
-  errno = saved;
-  return wrote;
+  return raw::WriteFile(path, text.data(), text.size());
 }
 
 // Caught signals back to their defaults (execve would, but a signal that
@@ -469,7 +452,7 @@ tl::expected<std::optional<Spawned>, SpawnError> SpawnSandboxed(const SpawnReque
                             std::strerror(map_error));
       return std::optional<Spawned>();
     }
-    WriteAll(maps[1], "1", 1);
+    raw::WriteAll(maps[1], "1", 1);
   }
   if (maps[1] >= 0) close(maps[1]);
   maps[1] = -1;
