@@ -40,6 +40,8 @@ else()
 endif()
 
 add_executable(audex_service_model_gen gen/service_model_gen.cc)
+# gen/gen_io.h only
+target_include_directories(audex_service_model_gen PRIVATE ${PROJECT_SOURCE_DIR}/src)
 target_link_libraries(audex_service_model_gen PRIVATE nlohmann_json::nlohmann_json audex_warnings)
 
 set(service_model_data ${CMAKE_CURRENT_BINARY_DIR}/builtin_service_models.cc)

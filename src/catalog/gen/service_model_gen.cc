@@ -18,7 +18,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -28,33 +27,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "catalog/gen/gen_io.h"
+
 namespace {
 
 namespace fs = std::filesystem;
+using audex::gen::Lower;
+using audex::gen::ReadFile;
+using audex::gen::ReadJson;
+using audex::gen::WriteIfChanged;
 using nlohmann::json;
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-json ReadJson(const fs::path& path) {
-  try {
-    return json::parse(ReadFile(path));
-  } catch (const json::exception& e) {
-    throw std::runtime_error(path.string() + ": " + e.what());
-  }
-}
-
-std::string Lower(std::string text) {
-  for (char& c : text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return text;
-}
 
 // A C++ string literal for `text` (the models hold only printable ASCII in
 // the fields kept, but escape defensively).
@@ -254,7 +236,7 @@ void Generate(const fs::path& package, const fs::path& out_source, const fs::pat
       << "  static const AwsServiceModels models{kServices, kEndpointRules, "
       << Literal("aws-sdk " + version) << "};\n"
       << "  return models;\n}\n\n}  // namespace audex\n";
-  std::ofstream(out_source, std::ios::binary) << out.str();
+  WriteIfChanged(out_source, out.str());
 
   std::ostringstream notice;
   notice << "The AWS service models and endpoint rules in tryaudex's forwarding endpoint are\n"
@@ -263,7 +245,7 @@ void Generate(const fs::path& package, const fs::path& out_source, const fs::pat
          << " operations),\nunder the following licence and notice.\n\n"
          << ReadFile(package / "LICENSE.txt") << "\n"
          << ReadFile(package / "NOTICE.txt");
-  std::ofstream(out_notice, std::ios::binary) << notice.str();
+  WriteIfChanged(out_notice, notice.str());
 }
 
 }  // namespace
