@@ -120,9 +120,14 @@ bool WriteAll(int fd, std::string_view data) {
   return true;
 }
 
-Result<void> ReplaceFileAtomically(const std::filesystem::path& path, std::string_view contents) {
-  // A name no other writer uses: the pid separates processes, and one
-  // process writes one file at a time. A stale one from a crash is removed.
+namespace {
+
+// Writes `contents` to a new file beside `path` (mode 0600 from the start),
+// synced when `sync`, and returns its name. A name no other writer uses:
+// the pid separates processes, and one process writes one file at a time.
+// A stale one from a crash is removed first.
+Result<std::filesystem::path> WriteTemporarySibling(const std::filesystem::path& path,
+                                                    std::string_view contents, bool sync) {
   std::filesystem::path temporary = path;
   temporary.replace_filename("." + path.filename().string() + "." + std::to_string(::getpid()) +
                              ".tmp");
@@ -130,15 +135,23 @@ Result<void> ReplaceFileAtomically(const std::filesystem::path& path, std::strin
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return tl::unexpected(SystemError("create", temporary, errno));
   FileDescriptor file(fd);
-  if (!WriteAll(fd, contents)) {
+  if (!WriteAll(fd, contents) || (sync && ::fsync(fd) != 0)) {
     const int error_number = errno;
     ::unlink(temporary.c_str());
     return tl::unexpected(SystemError("write", temporary, error_number));
   }
+  return temporary;
+}
+
+}  // namespace
+
+Result<void> ReplaceFileAtomically(const std::filesystem::path& path, std::string_view contents) {
   // No fsync: a session file is a convenience view and the audit log, which
   // is synced, is the record; ext4 also orders a replace-by-rename after the
   // new file's data, so a crash leaves the old file or the new one.
-  file = FileDescriptor();
+  auto written = WriteTemporarySibling(path, contents, false);
+  if (!written) return tl::unexpected(written.error());
+  const std::filesystem::path& temporary = *written;
   if (::rename(temporary.c_str(), path.c_str()) != 0) {
     const int error_number = errno;
     ::unlink(temporary.c_str());
@@ -148,20 +161,9 @@ Result<void> ReplaceFileAtomically(const std::filesystem::path& path, std::strin
 }
 
 Result<bool> CreateFileOnce(const std::filesystem::path& path, std::string_view contents) {
-  std::filesystem::path temporary = path;
-  temporary.replace_filename("." + path.filename().string() + "." + std::to_string(::getpid()) +
-                             ".tmp");
-  ::unlink(temporary.c_str());
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return tl::unexpected(SystemError("create", temporary, errno));
-  {
-    FileDescriptor file(fd);
-    if (!WriteAll(fd, contents) || ::fsync(fd) != 0) {
-      const int error_number = errno;
-      ::unlink(temporary.c_str());
-      return tl::unexpected(SystemError("write", temporary, error_number));
-    }
-  }
+  auto written = WriteTemporarySibling(path, contents, true);
+  if (!written) return tl::unexpected(written.error());
+  const std::filesystem::path& temporary = *written;
   const bool linked = ::link(temporary.c_str(), path.c_str()) == 0;
   const int error_number = errno;
   ::unlink(temporary.c_str());
