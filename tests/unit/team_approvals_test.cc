@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "adapters/config/server_toml.h"
 #include "core/base/rfc3339.h"
@@ -194,6 +195,38 @@ TEST_F(TeamApprovalsTest, TwoDistinctApproversNeitherTheRequesterIssueItWithTheT
   auto verdict = store_->VerifyAudit();
   ASSERT_TRUE(verdict);
   EXPECT_TRUE(verdict->has_value());
+}
+
+// While the last approval's AssumeRole is under way, the requester polling
+// the credentials endpoint is told to poll on (202 issuing, Retry-After),
+// not refused: the STS reply below asks the endpoint from inside the call.
+TEST_F(TeamApprovalsTest, TheRequesterPollingWhileStsIsAskedIsToldToWait) {
+  const Json reply = Ask(R"({"allow":"s3:PutObject","ttl":"20m","reason":"hotfix"})");
+  const std::string id = reply["request_id"];
+  const std::string grant = reply["grant_id"];
+  const std::string token = reply["credentials_token"];
+  ASSERT_EQ(Decide(id, "approve", alice_).status, 200);
+
+  std::optional<ApiResponse> during;
+  sts_.fallback = [&](const HttpRequest&) -> HttpResult {
+    during = Credentials(grant, token);
+    return AssumedReply("ASIAAPPROVED00000002", "2026-01-01T12:40:00Z");
+  };
+  ASSERT_EQ(Decide(id, "approve", bob_).status, 200);
+  ASSERT_TRUE(during.has_value());
+  EXPECT_EQ(during->status, 202) << during->body;
+  EXPECT_EQ(during->headers["Retry-After"], "2");
+  const Json waiting = Json::parse(during->body);
+  EXPECT_EQ(waiting["status"], "issuing");
+  EXPECT_EQ(waiting["request_id"], id);
+  EXPECT_EQ(waiting["grant_id"], grant);
+  EXPECT_EQ(during->body.find("ASIA"), std::string::npos);
+
+  // And once STS has answered, the same poll gets the credentials.
+  const ApiResponse after = Credentials(grant, token);
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_EQ(Json::parse(after.body)["AccessKeyId"], "ASIAAPPROVED00000002");
+  EXPECT_EQ(StsCalls(), 1u);
 }
 
 TEST_F(TeamApprovalsTest, TheApprovalWindowCapsTheTtl) {
