@@ -1,7 +1,6 @@
 // tryaudex: scoped, short-lived cloud credentials for one command.
 // main() wires the services, splits off the child command, dispatches to one
 // command, and turns an Error into its exit code. Nothing else.
-#include <openssl/crypto.h>
 #include <sys/prctl.h>
 
 #include <fmt/format.h>
@@ -231,10 +230,8 @@ int main(int argc, char** argv) {
   // environment (proc(5), "/proc/pid/mem"; PR_SET_DUMPABLE in prctl(2)).
   // It also keeps secrets out of core dumps.
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  // OpenSSL frees its tables at exit unless told not to: 1.1 M instructions
-  // at the end of every command that hashed, signed or decrypted, for memory
-  // the process returns to the kernel anyway (OPENSSL_init_crypto(3)).
-  OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, nullptr);
+  // OpenSSL is opened on the first use, and told then not to free its
+  // tables at exit (libcrypto_on_demand.cc).
   // The engine works from this snapshot (session/world.h); the secrets are
   // then erased from the environment block itself, where /proc/PID/environ
   // would show them to whoever can read it (root, or this process's init
