@@ -11,8 +11,10 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "adapters/teamstore/team_schema.h"
 #include "core/base/crypto.h"
@@ -180,6 +182,35 @@ TEST_P(TeamStoreTest, KeepsUiSessionsUntilTheyExpireOrEnd) {
   EXPECT_FALSE(*store_->DeleteWebSession(session.id_sha256));
   EXPECT_FALSE(*store_->FindWebSession(session.id_sha256, clock_.now()));
   EXPECT_FALSE(*store_->FindWebSession(std::string(64, 'd'), clock_.now()));
+}
+
+// SQLite's commits leave checkpoints to the store's own thread
+// (sql_connection.h, SqliteCheckpointer): what they wrote to the log still
+// reaches the database file, within a bounded wait, once the log passes
+// 1,000 pages. Without that thread nothing would: the store's commit hook
+// turns SQLite's own automatic checkpoint off.
+TEST(SqliteTeamStore, TheCheckpointerMovesTheLogIntoTheDatabaseFile) {
+  const TempDir dir("audex-checkpoint");
+  auto url = FreshStoreUrl(Db::kSqlite, dir);
+  ASSERT_TRUE(url);
+  TeamStoreOptions options;
+  options.audit_key = TestAuditKey();
+  auto store = OpenTeamStore(*url, std::move(options));
+  ASSERT_TRUE(store) << store.error().message;
+  ASSERT_TRUE((*store)->Migrate());
+  const auto file_size = [&] { return std::filesystem::file_size(*url); };
+  const uintmax_t before = file_size();
+  // 400 events of 20 KB: about 2,000 pages of 4 KiB.
+  for (int i = 0; i < 400; ++i) {
+    auto appended = (*store)->AppendAudit(
+        Event(fmt::format("bulk-{}", i), "bulk", {{"pad", std::string(20'000, 'x')}}));
+    ASSERT_TRUE(appended) << appended.error().message;
+  }
+  constexpr uintmax_t kMoved = 4u << 20;  // at least the first 1,000 pages
+  for (int i = 0; i < 200 && file_size() < before + kMoved; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_GE(file_size(), before + kMoved);
 }
 
 // One text per migration: each backend gets its own spelling of a 64-bit

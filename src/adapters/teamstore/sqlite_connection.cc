@@ -9,7 +9,9 @@
 
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
 #include <thread>
 #include <unordered_map>
 
@@ -48,7 +50,9 @@ SqlError::Code CodeFor(int result) {
 
 class SqliteConnection final : public SqlConnection {
  public:
-  SqliteConnection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  SqliteConnection(sqlite3* db, std::string path,
+                   std::shared_ptr<SqliteCheckpointer> checkpointer = nullptr)
+      : db_(db), path_(std::move(path)), checkpointer_(std::move(checkpointer)) {}
   ~SqliteConnection() override {
     for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
     sqlite3_close_v2(db_);
@@ -148,13 +152,90 @@ class SqliteConnection final : public SqlConnection {
 
   sqlite3* db_;
   std::string path_;
+  std::shared_ptr<SqliteCheckpointer> checkpointer_;  // outlives the WAL hook pointing at it
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
   std::chrono::steady_clock::time_point busy_since_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& path) {
+class SqliteCheckpointer {
+ public:
+  // What SQLite's own wal_autocheckpoint would wait for.
+  static constexpr int kPages = 1000;
+  static constexpr std::chrono::seconds kEvery{1};
+
+  explicit SqliteCheckpointer(sqlite3* db) : db_(db), thread_([this] { Run(); }) {}
+  ~SqliteCheckpointer() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+    sqlite3_close_v2(db_);
+  }
+
+  // sqlite3_wal_hook's callback, after each commit of a connection using
+  // this checkpointer (registering it turns off wal_autocheckpoint).
+  static int Committed(void* self, sqlite3*, const char*, int pages) {
+    auto* checkpointer = static_cast<SqliteCheckpointer*>(self);
+    if (pages >= kPages) {
+      {
+        std::lock_guard lock(checkpointer->mutex_);
+        checkpointer->due_ = true;
+      }
+      checkpointer->wake_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+ private:
+  void Run() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      wake_.wait_for(lock, kEvery, [this] { return due_ || stopping_; });
+      if (stopping_) break;
+      due_ = false;
+      lock.unlock();
+      // A failure (SQLITE_BUSY while another process checkpoints, I/O) is
+      // tried again on the next wake; commits go on meanwhile.
+      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      lock.lock();
+    }
+  }
+
+  sqlite3* db_;  // the checkpointer's own connection, used by its thread only
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool due_ = false;
+  bool stopping_ = false;
+  std::thread thread_;  // last: starts once the members above exist
+};
+
+Result<std::shared_ptr<SqliteCheckpointer>> StartSqliteCheckpointer(const std::string& path) {
+  sqlite3* db = nullptr;
+  const int opened =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (opened != SQLITE_OK) {
+    const std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(opened);
+    sqlite3_close_v2(db);
+    return StateError(fmt::format("cannot open the store {}: {}", path, message));
+  }
+  // A connection learns that the file is in WAL mode on its first read;
+  // until then a checkpoint does nothing.
+  char* message = nullptr;
+  if (sqlite3_exec(db, "PRAGMA journal_mode", nullptr, nullptr, &message) != SQLITE_OK) {
+    const std::string why = message ? message : sqlite3_errmsg(db);
+    sqlite3_free(message);
+    sqlite3_close_v2(db);
+    return StateError(fmt::format("cannot read the store {}: {}", path, why));
+  }
+  return std::make_shared<SqliteCheckpointer>(db);
+}
+
+Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(
+    const std::string& path, std::shared_ptr<SqliteCheckpointer> checkpointer) {
   // Create the file private before SQLite does (it would use the umask);
   // SQLite gives the -wal and -shm files the database file's mode. Only
   // when it is absent: POSIX advisory locks belong to the process, and
@@ -188,7 +269,8 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& p
     sqlite3_close_v2(db);
     return StateError(fmt::format("cannot open the store {}: {}", path, message));
   }
-  auto connection = std::make_unique<SqliteConnection>(db, path);
+  SqliteCheckpointer* hook = checkpointer.get();
+  auto connection = std::make_unique<SqliteConnection>(db, path, std::move(checkpointer));
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_handler(db, &SqliteConnection::Busy, connection.get());
   // WAL: readers and one writer at a time without blocking each other.
@@ -202,6 +284,7 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& p
           fmt::format("cannot set up the store {} ({}): {}", path, pragma, done.error().message));
     }
   }
+  if (hook != nullptr) sqlite3_wal_hook(db, &SqliteCheckpointer::Committed, hook);
   return std::unique_ptr<SqlConnection>(std::move(connection));
 }
 

@@ -414,7 +414,15 @@ Result<std::unique_ptr<TeamStore>> OpenTeamStore(std::string_view url, TeamStore
       return OpenPostgresConnection(url, display);
     };
   } else {
-    open = [path = parsed->sqlite_path] { return OpenSqliteConnection(path); };
+    // Checkpoints run on a thread of their own (sql_connection.h). Its
+    // connection needs the file, which a first connection makes (0600).
+    const std::string& path = parsed->sqlite_path;
+    if (auto first = OpenSqliteConnection(path); !first) return tl::unexpected(first.error());
+    auto checkpointer = StartSqliteCheckpointer(path);
+    if (!checkpointer) return tl::unexpected(checkpointer.error());
+    open = [path, checkpointer = *checkpointer] {
+      return OpenSqliteConnection(path, checkpointer);
+    };
   }
   auto pool = std::make_unique<ConnectionPool>(std::move(open), options.max_connections,
                                                options.connection_wait, parsed->display);
