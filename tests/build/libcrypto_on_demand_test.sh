@@ -4,7 +4,9 @@
 # OpenSSL function called without a definition there would bring it back),
 # commands that never hash or encrypt do not load it (a dry run erases the
 # base credentials it read without it), and a cache miss of
-# credential-process, which does, loads it.
+# credential-process, which does, loads it. A libcrypto that cannot be
+# loaded (a broken installation) is said in words with exit code 2, as
+# docs/exit-codes says of an environment problem, never a crash.
 #
 #   bash libcrypto_on_demand_test.sh PATH_TO_TRYAUDEX
 set -euo pipefail
@@ -46,4 +48,20 @@ check "run --dry-run does not load libcrypto" loads_not run --dry-run --allow s3
 # No STS answers on port 9: the call fails, but the cache key is hashed first.
 AWS_ENDPOINT_URL=http://127.0.0.1:9 check "credential-process loads libcrypto" \
   loads credential-process --allow s3:GetObject
+# A libcrypto.so.3 that is not a library, found first through
+# LD_LIBRARY_PATH: the command that needs it stops with the message.
+mkdir "$tmp/broken"
+: >"$tmp/broken/libcrypto.so.3"
+# shellcheck disable=SC2317
+broken_is_said() {
+  local out rc=0
+  out=$(LD_LIBRARY_PATH="$tmp/broken" AWS_ENDPOINT_URL=http://127.0.0.1:9 \
+    "$bin" credential-process --allow s3:GetObject 2>&1 >/dev/null) || rc=$?
+  [[ $rc -eq 2 && $out == *"cannot load libcrypto.so.3"*"install libssl3"* ]] ||
+    { echo "# exit $rc: $out"; return 1; }
+}
+check "an unloadable libcrypto is said (exit 2, install libssl3)" broken_is_said
+# shellcheck disable=SC2317
+broken_unneeded() { LD_LIBRARY_PATH="$tmp/broken" "$bin" --version >/dev/null; }
+check "a command that needs no libcrypto runs without one" broken_unneeded
 exit $((failures > 0))
