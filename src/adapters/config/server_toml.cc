@@ -19,16 +19,27 @@ namespace audex {
 namespace {
 
 const std::vector<std::string>& KnownKeys() {
-  static const std::vector<std::string> kKnown = {"listen",         "tls_cert",
-                                                  "tls_key",        "store",
-                                                  "state_dir",      "role_arn",
-                                                  "region",         "gcp_service_account",
-                                                  "audience",       "deny",
-                                                  "deny_list",      "profiles",
-                                                  "sts_cache",      "sts_cache_bucket",
-                                                  "threads",        "max_body_bytes",
-                                                  "shutdown_grace", "issuing_timeout",
-                                                  "policies",       "oidc",
+  static const std::vector<std::string> kKnown = {"listen",
+                                                  "tls_cert",
+                                                  "tls_key",
+                                                  "store",
+                                                  "state_dir",
+                                                  "role_arn",
+                                                  "region",
+                                                  "gcp_service_account",
+                                                  "audience",
+                                                  "deny",
+                                                  "deny_list",
+                                                  "profiles",
+                                                  "sts_cache",
+                                                  "sts_cache_bucket",
+                                                  "threads",
+                                                  "max_connections",
+                                                  "max_body_bytes",
+                                                  "shutdown_grace",
+                                                  "issuing_timeout",
+                                                  "policies",
+                                                  "oidc",
                                                   "webhook"};
   return kKnown;
 }
@@ -322,6 +333,10 @@ Result<ServerConfig> ParseServerToml(std::string_view text, const std::string& p
       auto value = Integer(field, path, key, 1, 256);
       if (!value) return tl::unexpected(value.error());
       config.threads = static_cast<size_t>(*value);
+    } else if (key == "max_connections") {
+      auto value = Integer(field, path, key, 1, 65536);
+      if (!value) return tl::unexpected(value.error());
+      config.max_connections = static_cast<size_t>(*value);
     } else if (key == "max_body_bytes") {
       auto value = Integer(field, path, key, 1024, 16 * 1024 * 1024);
       if (!value) return tl::unexpected(value.error());

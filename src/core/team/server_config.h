@@ -46,7 +46,11 @@ struct ServerConfig {
   // Grants of one caller for the same plan within one bucket of this length
   // share an STS session (the cache key includes the bucket).
   std::chrono::seconds sts_cache_bucket{300};
+  // Request threads always ready, and the store's connections.
   size_t threads = 8;
+  // Connections served at once, a thread each while open (idle keep-alive
+  // included: cpp-httplib's model); more wait for one to close.
+  size_t max_connections = 256;
   size_t max_body_bytes = 64 * 1024;
   std::chrono::seconds shutdown_grace{20};  // in-flight requests finish within this
   // A grant still `issuing` this long after it was recorded belongs to a

@@ -4,6 +4,13 @@
 #include <httplib.h>
 
 #include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 namespace audex {
 
@@ -12,6 +19,83 @@ struct HttpFrontend::Impl {
 };
 
 namespace {
+
+// cpp-httplib serves each connection on one pool thread for as long as it
+// stays open, idle keep-alive time included (up to the keep-alive timeout,
+// restarted by every request). A fixed pool of `threads` was therefore held
+// by as many open connections: two browser tabs on /ui (each polling every
+// 2 s over kept-alive connections) or a handful of idle SDK clients left
+// every other caller waiting, grants included. So: `core` threads wait for
+// connections, a new thread starts whenever every thread is busy, up to
+// `max` (beyond that connections queue), and a thread above `core` ends
+// after kIdleEnd without work. The store's connection pool still bounds
+// what reaches the database (config.threads).
+class ConnectionThreads final : public httplib::TaskQueue {
+ public:
+  static constexpr std::chrono::seconds kIdleEnd{30};
+
+  ConnectionThreads(size_t core, size_t max) : core_(core), max_(std::max(core, max)) {
+    std::lock_guard lock(mutex_);
+    for (size_t i = 0; i < core_; ++i) StartThread();
+  }
+
+  void enqueue(std::function<void()> job) override {
+    {
+      std::lock_guard lock(mutex_);
+      jobs_.push_back(std::move(job));
+      if (idle_ < jobs_.size() && threads_.size() - ended_ < max_) StartThread();
+    }
+    wake_.notify_one();
+  }
+
+  void shutdown() override {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread& thread : threads_) thread.join();
+  }
+
+ private:
+  // Under mutex_.
+  void StartThread() {
+    threads_.emplace_back([this] { Work(); });
+  }
+
+  void Work() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      ++idle_;
+      const bool woken =
+          wake_.wait_for(lock, kIdleEnd, [this] { return stopping_ || !jobs_.empty(); });
+      --idle_;
+      if (jobs_.empty()) {
+        // Stopping, or idle for kIdleEnd: the threads above core end.
+        if (stopping_ || (!woken && threads_.size() - ended_ > core_)) {
+          ++ended_;
+          return;
+        }
+        continue;
+      }
+      std::function<void()> job = std::move(jobs_.front());
+      jobs_.pop_front();
+      lock.unlock();
+      job();
+      lock.lock();
+    }
+  }
+
+  const size_t core_;
+  const size_t max_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> jobs_;
+  std::vector<std::thread> threads_;  // joined at shutdown, ended ones too
+  size_t idle_ = 0;                   // threads waiting for a job
+  size_t ended_ = 0;                  // threads that returned (still in threads_, to be joined)
+  bool stopping_ = false;
+};
 
 Result<std::pair<std::string, int>> SplitListen(const std::string& listen,
                                                 const std::string& source) {
@@ -57,7 +141,10 @@ Result<std::unique_ptr<HttpFrontend>> HttpFrontend::Bind(const ServerConfig& con
   }
   httplib::Server& http = *frontend->impl_->server;
   const size_t threads = config.threads;
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  const size_t connections = config.max_connections;
+  http.new_task_queue = [threads, connections] {
+    return new ConnectionThreads(threads, connections);
+  };
   http.set_payload_max_length(config.max_body_bytes);
   http.set_read_timeout(10, 0);
   http.set_write_timeout(10, 0);
