@@ -149,6 +149,11 @@ Result<std::unique_ptr<HttpFrontend>> HttpFrontend::Bind(const ServerConfig& con
   http.set_read_timeout(10, 0);
   http.set_write_timeout(10, 0);
   http.set_keep_alive_timeout(5);
+  // cpp-httplib closes a connection after 5 requests by default: a client
+  // asking for grants back to back paid a new connection (and, with TLS, a
+  // handshake) every fifth one. A connection has its own thread now, so it
+  // may stay as long as it is used.
+  http.set_keep_alive_max_count(1000);
   // httplib writes a reply's headers and body in separate writes; with
   // Nagle's algorithm on, the body then waits for the client's delayed ACK
   // (40 ms on Linux) on every kept-alive connection: most of a warm
