@@ -77,7 +77,7 @@ CONF="$TMP/etc/server.toml"
 SERVER_ENV=(HOME="$TMP/srv" AUDEX_HOME="$TMP/srv/audex"
   AUDEX_GCP_OAUTH_TOKEN_URL="$GURL/token" AUDEX_GCP_IAMCREDENTIALS_URL="$GURL/"
   AUDEX_GCP_STS_URL="$GURL/v1/token"
-  AZURE_AUTHORITY_HOST="$AURL" AZURE_TENANT_ID=$TENANT AZURE_CLIENT_ID=audex-test-app
+  AZURE_AUTHORITY_HOST="$AURL" AZURE_TENANT_ID="$TENANT" AZURE_CLIENT_ID=audex-test-app
   AZURE_CLIENT_SECRET=audex-test-client-secret)
 server_env() { env "${SERVER_ENV[@]}" "$@"; }
 server_env "$BIN" server migrate --config "$CONF" >"$TMP/migrate.out" 2>&1
