@@ -1,8 +1,9 @@
-// `tryaudex grants revoke ID [--reason R]` and `tryaudex grants revoke
-// --caller NAME`: revocation on a team server (docs/team-mode.md,
-// "Revocation"). The server refuses the grant on every replica at once and
-// puts a Deny of its sessions on the role; an admin policy's token is
-// needed.
+// `tryaudex grants list` (the caller's grants on a team server; an admin's
+// sees everyone's) and `tryaudex grants revoke ID [--reason R]` /
+// `tryaudex grants revoke --caller NAME`: revocation on a team server
+// (docs/team-mode.md, "Revocation"). The server refuses the grant on every
+// replica at once and puts a Deny of its sessions on the role; an admin
+// policy's token is needed.
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -26,6 +27,7 @@ struct GrantsOptions {
   std::string reason;
   std::optional<std::string> server;
   bool json = false;
+  std::optional<std::string> status;  // list: only grants in this status
 };
 
 struct ServerAccess {
@@ -60,8 +62,8 @@ Result<ServerAccess> FindServer(const GrantsOptions& options, const CliContext& 
     access.token = *loaded->config.server_token;
   } else {
     return UsageError(
-        "revoking needs a token of an admin policy: set AUDEX_SERVER_TOKEN (or server_token in "
-        "config.toml)");
+        "the team server needs a token (revoking: one of an admin policy): set "
+        "AUDEX_SERVER_TOKEN (or server_token in config.toml)");
   }
   return access;
 }
@@ -109,10 +111,47 @@ Result<int> Revoke(const GrantsOptions& options, const CliContext& context) {
   return kExitOk;
 }
 
+std::string Text(const nlohmann::json& object, const char* key) {
+  const auto found = object.find(key);
+  if (found == object.end() || !found->is_string() || found->get<std::string>().empty()) {
+    return "-";
+  }
+  return EscapeControl(found->get<std::string>());
+}
+
+// GET /v1/grants: one line a grant (no secret is in the listing).
+Result<int> List(const GrantsOptions& options, const CliContext& context) {
+  auto server = FindServer(options, context);
+  if (!server) return tl::unexpected(server.error());
+  std::unique_ptr<HttpClient> http = context.world.http(HttpOptionsFrom(context.env));
+  std::string path = "/v1/grants?limit=1000";
+  if (options.status) path += "&status=" + UriEncode(*options.status);
+  auto reply = CallTeamApi(*http, server->url, server->token, "GET", path);
+  if (!reply) return tl::unexpected(reply.error());
+  if (options.json) {
+    context.out << reply->dump(2) << '\n';
+    return kExitOk;
+  }
+  const nlohmann::json grants = reply->value("grants", nlohmann::json::array());
+  if (grants.empty()) {
+    context.out << "No grants.\n";
+    return kExitOk;
+  }
+  context.out << fmt::format("{:<18} {:<16} {:<6} {:<8} {:<21} {}\n", "GRANT", "CALLER", "CLOUD",
+                             "STATUS", "EXPIRES", "ROLE");
+  for (const nlohmann::json& grant : grants) {
+    context.out << fmt::format("{:<18} {:<16} {:<6} {:<8} {:<21} {}\n", Text(grant, "grant_id"),
+                               Text(grant, "caller"), Text(grant, "provider"),
+                               Text(grant, "status"), Text(grant, "expires_at"),
+                               Text(grant, "role"));
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 CommandSpec GrantsCommand() {
-  return {"grants", "Revoke team-server grants (docs/team-mode.md, \"Revocation\")", false,
+  return {"grants", "List and revoke team-server grants (docs/team-mode.md)", false,
           [](CLI::App& grants) -> CommandRunner {
             auto options = std::make_shared<GrantsOptions>();
             grants.require_subcommand(1);
@@ -127,7 +166,17 @@ CommandSpec GrantsCommand() {
             revoke->add_option("--server", options->server,
                                "The team server (else AUDEX_SERVER or server_url)");
             revoke->add_flag("--json", options->json, "Print the server's reply as JSON");
-            return [options](const Invocation& call) { return Revoke(*options, call.context); };
+            CLI::App* list = grants.add_subcommand(
+                "list", "List your grants on the team server (an admin policy's: everyone's)");
+            list->add_option("--status", options->status,
+                             "Only grants in this status (issuing, issued, failed, revoked, ...)");
+            list->add_option("--server", options->server,
+                             "The team server (else AUDEX_SERVER or server_url)");
+            list->add_flag("--json", options->json, "Print the server's reply as JSON");
+            return [options, list](const Invocation& call) {
+              if (list->parsed()) return List(*options, call.context);
+              return Revoke(*options, call.context);
+            };
           }};
 }
 

@@ -118,6 +118,10 @@ void PrintPlanText(const SessionPlan& plan, std::ostream& out) {
   if (plan.access_boundary) {
     out << fmt::format("Credential Access Boundary:\n{}\n", *plan.access_boundary);
   }
+  if (plan.server) {
+    out << fmt::format("Issuer:     the team server {} ({})\n", plan.server->url,
+                       plan.server->source);
+  }
   if (plan.aws) {
     if (!plan.aws->role.arn.empty()) {
       out << fmt::format("Role:       {} ({})\n", plan.aws->role.arn, plan.aws->role.source);

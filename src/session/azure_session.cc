@@ -1,16 +1,18 @@
 // The Azure part of a session. Azure cannot narrow a token
-// (cloud-facts.md, Azure), so a session finds the identity's ARM token,
-// records it (prefix only), serves it to the child from a loopback
-// managed-identity endpoint until the TTL, and ends the child when the TTL
-// runs out.
+// (cloud-facts.md, Azure), so a session finds the identity's ARM token
+// (azure_issue.h; with a team server, the token of its grant), records it
+// (prefix only), serves it to the child from a loopback managed-identity
+// endpoint until the TTL, and ends the child when the TTL runs out.
 #include <fmt/format.h>
 
 #include "adapters/azure/azure_cli_config.h"
 #include "adapters/azure/local_identity_endpoint.h"
 #include "adapters/process/scratch_directory.h"
+#include "adapters/teamclient/team_client.h"
 #include "core/base/crypto.h"
 #include "core/base/rfc3339.h"
 #include "core/credentials/child_env.h"
+#include "session/azure_issue.h"
 #include "session/provider_session.h"
 
 namespace audex {
@@ -22,19 +24,28 @@ class AzureSession final : public ProviderSession {
       : world_(world), plan_(plan), target_(*plan.azure), id_(std::move(id)) {}
 
   Result<void> FindBase() override {
-    std::unique_ptr<HttpClient> http = world_.http(AzureHttpOptions(world_.env));
-    std::unique_ptr<HttpClient> imds_http = world_.http(AzureImdsHttpOptions(world_.env));
-    auto token = FindAzureToken(world_.env, world_.environment, target_.cloud, *http, *imds_http);
+    // A team server finds the token with its own identity, at Issue.
+    if (plan_.server) return {};
+    auto token = IssueAzureToken(target_, world_);
     if (!token) return tl::unexpected(token.error());
     token_ = std::move(*token);
     return {};
   }
 
-  std::string RecordedRole() const override { return token_.source; }
+  std::string RecordedRole() const override {
+    if (plan_.server) return "the identity of team server " + plan_.server->url;
+    return token_.source;
+  }
 
   Result<void> Issue(SessionLedger& ledger) override {
+    std::chrono::seconds ttl = plan_.ttl;
+    if (plan_.server) {
+      auto granted = FromServer();
+      if (!granted) return tl::unexpected(granted.error());
+      ttl = *granted;
+    }
     issued_at_ = world_.clock();
-    ends_at_ = issued_at_ + plan_.ttl;
+    ends_at_ = issued_at_ + ttl;
     const bool expires_first = token_.expiration && *token_.expiration < ends_at_;
     if (expires_first) {
       world_.Warn(fmt::format(
@@ -97,6 +108,29 @@ class AzureSession final : public ProviderSession {
   }
 
  private:
+  // The grant of the team server: the token its identity found for the
+  // request, under the server's rules. The grant's TTL (the server may have
+  // cut it): the command ends then.
+  Result<std::chrono::seconds> FromServer() {
+    std::unique_ptr<HttpClient> http = world_.http(HttpOptionsFrom(world_.env));
+    auto grant =
+        RequestTokenGrant(*http, plan_.server->url, plan_.server->token, plan_.server->body);
+    if (!grant) return tl::unexpected(grant.error());
+    for (const std::string& warning : grant->warnings) world_.Warn(warning);
+    if (!grant->cloud.empty() && grant->cloud != target_.cloud.name) {
+      world_.Warn(fmt::format(
+          "the team server's token is for {}, and this side's cloud is {}: `az` in the command "
+          "may not accept it; set AZURE_CLOUD={}",
+          grant->cloud, target_.cloud.name, grant->cloud));
+    }
+    token_.token = std::move(grant->access_token);
+    token_.expiration = grant->expires_at;
+    token_.source = grant->source;
+    token_.tenant_id = grant->tenant_id;
+    token_.subscription_id = grant->subscription_id;
+    return grant->ttl.count() > 0 ? std::min(grant->ttl, plan_.ttl) : plan_.ttl;
+  }
+
   World& world_;
   const SessionPlan& plan_;
   const AzureTarget target_;

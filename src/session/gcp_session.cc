@@ -1,11 +1,12 @@
 // The GCP part of a session: the base token, generateAccessToken for the
 // service account for the TTL (narrowed by a Credential Access Boundary when
-// the plan has one), and the child's environment with a fresh gcloud
-// configuration directory.
-#include "adapters/gcp/gcp_credentials.h"
-#include "adapters/gcp/gcp_iam_client.h"
+// the plan has one; gcp_issue.h) — or, with a team server, the token of its
+// grant — and the child's environment with a fresh gcloud configuration
+// directory.
 #include "adapters/process/scratch_directory.h"
+#include "adapters/teamclient/team_client.h"
 #include "core/credentials/child_env.h"
+#include "session/gcp_issue.h"
 #include "session/provider_session.h"
 
 namespace audex {
@@ -17,26 +18,26 @@ class GcpSession final : public ProviderSession {
       : world_(world), plan_(plan), target_(*plan.gcp), id_(std::move(id)) {}
 
   Result<void> FindBase() override {
-    http_ = world_.http(GcpHttpOptions(world_.env));
-    std::unique_ptr<HttpClient> metadata_http = world_.http(GcpMetadataHttpOptions(world_.env));
-    auto base = ResolveGcpBaseToken(world_.env, *http_, *metadata_http);
+    // A team server makes the token with its own base token.
+    if (plan_.server) return {};
+    auto base = FindGcpBaseToken(world_);
     if (!base) return tl::unexpected(base.error());
     base_ = std::move(*base);
     return {};
   }
 
-  std::string RecordedRole() const override { return target_.service_account; }
+  std::string RecordedRole() const override {
+    if (plan_.server && target_.service_account.empty()) {
+      return "the service account of team server " + plan_.server->url;
+    }
+    return target_.service_account;
+  }
 
   Result<void> Issue(SessionLedger& ledger) override {
-    auto token =
-        GenerateAccessToken(*http_, target_.endpoints, base_, target_.service_account, plan_.ttl);
+    auto token = plan_.server
+                     ? FromServer()
+                     : IssueGcpToken(target_, plan_.access_boundary, plan_.ttl, base_, world_);
     if (!token) return tl::unexpected(token.error());
-    if (plan_.access_boundary) {
-      auto narrowed =
-          ExchangeWithAccessBoundary(*http_, target_.endpoints, *token, *plan_.access_boundary);
-      if (!narrowed) return tl::unexpected(narrowed.error());
-      token = std::move(narrowed);
-    }
     IssuedCredentials issued;
     issued.expiration = token->expiration;
     issued.source = token->source;
@@ -74,11 +75,23 @@ class GcpSession final : public ProviderSession {
   }
 
  private:
+  // The grant of the team server: its token, made by the server's
+  // generateAccessToken for this request under the server's rules.
+  Result<GcpAccessToken> FromServer() {
+    std::unique_ptr<HttpClient> http = world_.http(HttpOptionsFrom(world_.env));
+    auto grant =
+        RequestTokenGrant(*http, plan_.server->url, plan_.server->token, plan_.server->body);
+    if (!grant) return tl::unexpected(grant.error());
+    for (const std::string& warning : grant->warnings) world_.Warn(warning);
+    if (!grant->service_account.empty()) target_.service_account = grant->service_account;
+    if (target_.project.empty()) target_.project = grant->project;
+    return GcpAccessToken{std::move(grant->access_token), grant->expires_at, grant->source};
+  }
+
   World& world_;
   const SessionPlan& plan_;
-  const GcpTarget target_;
+  GcpTarget target_;
   const std::string id_;
-  std::unique_ptr<HttpClient> http_;
   GcpAccessToken base_;
   GcpAccessToken token_;
   std::chrono::system_clock::time_point issued_at_;

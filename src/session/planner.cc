@@ -67,6 +67,27 @@ Result<void> RefuseBrokerOffAws(const SessionRequest& request, Provider provider
       request.broker ? "--broker" : "--allow-credential-calls"));
 }
 
+// GCP and Azure through a team server (--server, AUDEX_SERVER, server_url):
+// the same server, token and request body as an AWS grant's
+// (PlanServerIssue), asking for this provider.
+Result<std::optional<ServerIssue>> PlanTokenServer(const SessionRequest& request,
+                                                   const World& world, const UserConfig& config,
+                                                   const SessionPlan& session,
+                                                   const PlanSettings& settings) {
+  AwsIssueInputs inputs;
+  inputs.need_role = settings.will_issue;
+  inputs.env = world.env;
+  inputs.config = config;
+  inputs.ttl = session.ttl;
+  inputs.login_token = [&world](const std::string& server_url) {
+    return CurrentLoginToken(world, server_url);
+  };
+  auto server = PlanServerIssue(request, inputs);
+  if (!server) return tl::unexpected(server.error());
+  if (*server) (*server)->body["provider"] = std::string(ProviderName(session.request.provider));
+  return server;
+}
+
 }  // namespace
 
 Result<LoadedConfiguration> LoadConfigurationNoting(const World& world) {
@@ -190,14 +211,34 @@ Result<PlannedSession> PlanRequest(const SessionRequest& request, const World& w
       break;
     }
     case Provider::kGcp: {
+      auto server = PlanTokenServer(request, world, config, session, settings);
+      if (!server) return tl::unexpected(server.error());
+      session.server = std::move(*server);
       if (!settings.will_issue) break;
+      if (session.server) {
+        // The service account is the server's unless the request names one
+        // (the server checks it against its rules); the project is this
+        // side's when set, else the one the grant's reply names.
+        GcpTarget target;
+        target.service_account = request.role_arn.value_or("");
+        target.source = "team server " + session.server->url;
+        target.project = ResolveGcpProject(world.env, config);
+        target.endpoints = ResolveGcpEndpoints(world.env);
+        session.gcp = std::move(target);
+        break;
+      }
       auto target = ResolveGcpTarget(request.role_arn, world.env, config);
       if (!target) return tl::unexpected(target.error());
       session.gcp = std::move(*target);
       break;
     }
     case Provider::kAzure: {
+      auto server = PlanTokenServer(request, world, config, session, settings);
+      if (!server) return tl::unexpected(server.error());
+      session.server = std::move(*server);
       if (!settings.will_issue) break;
+      // With a server too: the cloud is the child's (its `az` profile), the
+      // subscription this side's when set, else the grant's.
       auto target = ResolveAzureTarget(world.env, config);
       if (!target) return tl::unexpected(target.error());
       session.azure = std::move(*target);

@@ -43,6 +43,9 @@ class TeamServerFixture : public ::testing::Test {
  protected:
   // Tests change the configuration here before SetUp builds the server.
   virtual void Configure(ServerConfig&) {}
+  // ... and add to the server process's environment (GCP and Azure base
+  // tokens, their endpoints).
+  virtual void ConfigureEnvironment(Environment&) {}
 
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
@@ -72,6 +75,7 @@ class TeamServerFixture : public ::testing::Test {
                          {"AWS_SECRET_ACCESS_KEY", "server-base-secret"},
                          {"AWS_ENDPOINT_URL", "http://sts.test"},
                          {"HOME", dir_.string()}};
+    ConfigureEnvironment(world.environment);
     world.env = LookupIn(world.environment);
     world.clock = [this] { return now_; };
     world.random = [this](size_t count) -> Result<std::string> {

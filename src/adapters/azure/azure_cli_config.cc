@@ -21,8 +21,10 @@ CurlHttpOptions AzureImdsHttpOptions(const EnvLookup& env) {
 
 Result<AzureAccessToken> FindAzureToken(const EnvLookup& env, const Environment& environment,
                                         const AzureCloud& cloud, HttpClient& http,
-                                        HttpClient& imds_http) {
+                                        HttpClient& imds_http,
+                                        std::chrono::system_clock::time_point now) {
   AzureTokenOptions options;
+  options.now = now;
   options.run_cli = [&environment](const std::string& command, std::string_view label) {
     // az never prompts here; its "ERROR: Please run 'az login'" belongs in
     // Audex's one-line message, not before it.

@@ -4,6 +4,7 @@
 // definitions, none of their logins).
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -24,10 +25,11 @@ CurlHttpOptions AzureImdsHttpOptions(const EnvLookup& env);
 
 // ResolveAzureToken with the Azure CLI tried when `az` is on env's PATH;
 // `az` runs with exactly `environment` (World::environment: Audex's own
-// has had its secrets erased).
-Result<AzureAccessToken> FindAzureToken(const EnvLookup& env, const Environment& environment,
-                                        const AzureCloud& cloud, HttpClient& http,
-                                        HttpClient& imds_http);
+// has had its secrets erased). `now` dates replies that say `expires_in`.
+Result<AzureAccessToken> FindAzureToken(
+    const EnvLookup& env, const Environment& environment, const AzureCloud& cloud, HttpClient& http,
+    HttpClient& imds_http,
+    std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
 // The user's Azure CLI configuration directory: AZURE_CONFIG_DIR, else
 // ~/.azure.

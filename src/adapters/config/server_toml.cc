@@ -27,6 +27,8 @@ const std::vector<std::string>& KnownKeys() {
                                                   "role_arn",
                                                   "region",
                                                   "gcp_service_account",
+                                                  "gcp_project",
+                                                  "azure_subscription_id",
                                                   "audience",
                                                   "deny",
                                                   "deny_list",
@@ -301,6 +303,11 @@ Result<ServerConfig> ParseServerToml(std::string_view text, const std::string& p
       read = optional_string(config.region, "\"eu-west-1\"");
     } else if (key == "gcp_service_account") {
       read = optional_string(config.gcp_service_account, "\"audex@p.iam.gserviceaccount.com\"");
+    } else if (key == "gcp_project") {
+      read = optional_string(config.gcp_project, "\"my-project\"");
+    } else if (key == "azure_subscription_id") {
+      read =
+          optional_string(config.azure_subscription_id, "\"00000000-1111-2222-3333-444444444444\"");
     } else if (key == "audience") {
       read = string_field(config.audience, "\"https://audex.example.com\"");
     } else if (key == "deny") {

@@ -201,6 +201,71 @@ Result<GrantReply> RequestGrant(HttpClient& http, const std::string& server,
   return grant;
 }
 
+Result<TokenGrantReply> RequestTokenGrant(HttpClient& http, const std::string& server,
+                                          const SecretString& token, const nlohmann::json& body) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = server + "/v1/grants";
+  request.headers = {{"Content-Type", "application/json"},
+                     {"Authorization", "Bearer " + token.Reveal()}};
+  request.body = body.dump();
+  auto result = http.Send(request);
+  if (!result) {
+    return CredentialsError(
+        fmt::format("cannot reach the team server: {}", result.error().message));
+  }
+  if (result->status != 201 && result->status != 202) {
+    return tl::unexpected(RefusalOf(*result, server));
+  }
+  const Json reply = Json::parse(result->body, nullptr, false);
+  if (!reply.is_object()) {
+    return CredentialsError(fmt::format("the team server {} answered with no JSON", server));
+  }
+  // No wait: the pending request's message, naming it and how to approve.
+  if (result->status == 202) {
+    auto pending = AwaitApproval(http, server, reply, ApprovalWait{});
+    if (!pending) return tl::unexpected(pending.error());
+    return CredentialsError(fmt::format(
+        "the team server {} holds this {} grant for approval, and approved grants come as AWS "
+        "credentials only",
+        server, EscapeControl(body.value("provider", "cloud"))));
+  }
+  const auto text = [&](const char* key) -> std::string {
+    return reply.contains(key) && reply[key].is_string() ? reply[key].get<std::string>() : "";
+  };
+  TokenGrantReply grant;
+  grant.access_token = SecretString(text("access_token"));
+  grant.grant_id = text("grant_id");
+  if (grant.access_token.Reveal().empty() || grant.grant_id.empty()) {
+    return CredentialsError(fmt::format(
+        "the team server {} answered without a token grant (grant_id, access_token); is it an "
+        "older server that issues AWS grants only?",
+        server));
+  }
+  if (const std::string expires = text("expires_at"); !expires.empty()) {
+    auto parsed = ParseRfc3339(expires);
+    if (!parsed) {
+      return CredentialsError(
+          fmt::format("the team server {} sent an expires_at that is not RFC 3339", server));
+    }
+    grant.expires_at = *parsed;
+  }
+  if (reply.contains("ttl_seconds") && reply["ttl_seconds"].is_number_integer()) {
+    grant.ttl = std::chrono::seconds(reply["ttl_seconds"].get<long>());
+  }
+  grant.service_account = text("service_account");
+  grant.project = text("project");
+  grant.resource = text("resource");
+  grant.cloud = text("cloud");
+  if (const std::string tenant = text("tenant_id"); !tenant.empty()) grant.tenant_id = tenant;
+  if (const std::string sub = text("subscription_id"); !sub.empty()) grant.subscription_id = sub;
+  for (const auto& warning : reply.value("warnings", Json::array())) {
+    if (warning.is_string()) grant.warnings.push_back(EscapeControl(warning.get<std::string>()));
+  }
+  grant.source = fmt::format("team server {} grant {}", server, grant.grant_id);
+  return grant;
+}
+
 Result<AwsCredentials> FetchGrantCredentials(HttpClient& http, const std::string& url,
                                              const SecretString& token) {
   HttpRequest request;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -49,6 +50,31 @@ struct ApprovalWait {
 Result<GrantReply> RequestGrant(HttpClient& http, const std::string& server,
                                 const SecretString& token, const nlohmann::json& body,
                                 const ApprovalWait& wait = {});
+
+// A GCP or Azure grant (docs/team-mode.md, "GCP and Azure grants"): the
+// access token the server obtained for it and what the child needs besides.
+struct TokenGrantReply {
+  SecretString access_token;
+  std::optional<std::chrono::system_clock::time_point> expires_at;  // the token's
+  std::string grant_id;
+  std::chrono::seconds ttl{0};                 // the grant's (the server may have cut it)
+  std::string service_account;                 // GCP
+  std::string project;                         // GCP: the server's gcp_project; may be empty
+  std::string resource;                        // Azure: the token's audience (ARM)
+  std::string cloud;                           // Azure: the server's cloud (AzureCloud, ...)
+  std::optional<std::string> tenant_id;        // Azure
+  std::optional<std::string> subscription_id;  // Azure: the server's, if it knows one
+  std::vector<std::string> warnings;
+  std::string source;  // "team server URL grant ID"; never the token
+};
+
+// POSTs `body` (with "provider": "gcp" or "azure") as RequestGrant does and
+// reads the token grant's reply; refusals as RequestGrant's. A grant held
+// for approval (202) is kCredentials naming the request: GCP and Azure
+// grants are issued at once or refused (the server refuses rules with
+// approvals for them).
+Result<TokenGrantReply> RequestTokenGrant(HttpClient& http, const std::string& server,
+                                          const SecretString& token, const nlohmann::json& body);
 
 // One call of the team server's JSON API (GET or POST `path`, with `body`
 // for POST): the reply's JSON on 2xx. A refusal names the server's reason

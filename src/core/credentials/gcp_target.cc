@@ -39,6 +39,10 @@ GcpEndpoints ResolveGcpEndpoints(const EnvLookup& env) {
   return endpoints;
 }
 
+std::string ResolveGcpProject(const EnvLookup& env, const UserConfig& config) {
+  return NonEmptyVariable(env, "AUDEX_GCP_PROJECT").value_or(config.gcp_project.value_or(""));
+}
+
 Result<GcpTarget> ResolveGcpTarget(const std::optional<std::string>& role_arn, const EnvLookup& env,
                                    const UserConfig& config) {
   GcpTarget target;
@@ -59,8 +63,7 @@ Result<GcpTarget> ResolveGcpTarget(const std::optional<std::string>& role_arn, c
   if (auto checked = CheckServiceAccount(target.service_account, target.source); !checked) {
     return tl::unexpected(checked.error());
   }
-  target.project =
-      NonEmptyVariable(env, "AUDEX_GCP_PROJECT").value_or(config.gcp_project.value_or(""));
+  target.project = ResolveGcpProject(env, config);
   target.endpoints = ResolveGcpEndpoints(env);
   return target;
 }

@@ -30,6 +30,10 @@ struct GcpTarget {
   GcpEndpoints endpoints;
 };
 
+// The project a GCP session's child works in: AUDEX_GCP_PROJECT, else
+// gcp_project in config.toml; empty when neither is set.
+std::string ResolveGcpProject(const EnvLookup& env, const UserConfig& config);
+
 // --role-arn (a service account email for GCP), else AUDEX_GCP_SERVICE_ACCOUNT,
 // else gcp_service_account in config.toml. Errors are kUsage.
 Result<GcpTarget> ResolveGcpTarget(const std::optional<std::string>& role_arn, const EnvLookup& env,

@@ -103,7 +103,8 @@ Result<std::vector<PolicyArnChoice>> PlanPolicyArns(const SessionRequest& reques
   return merged;
 }
 
-// --server, else AUDEX_SERVER, else server_url: a grant of the team server.
+}  // namespace
+
 Result<std::optional<ServerIssue>> PlanServerIssue(const SessionRequest& request,
                                                    const AwsIssueInputs& inputs) {
   ServerIssue server;
@@ -199,6 +200,8 @@ Result<std::optional<ServerIssue>> PlanServerIssue(const SessionRequest& request
   }
   return std::optional<ServerIssue>(std::move(server));
 }
+
+namespace {
 
 // --broker, and --allow-credential-calls, which means nothing without it.
 Result<std::optional<BrokerPlan>> PlanBroker(const SessionRequest& request) {

@@ -132,6 +132,17 @@ struct AwsIssueInputs {
   std::function<Result<std::optional<SecretString>>(const std::string& server_url)> login_token;
 };
 
+// The team server, when one is named (--server, else AUDEX_SERVER, else
+// server_url): its URL, the caller's token (AUDEX_SERVER_TOKEN, server_token,
+// else the ID token of `tryaudex login`; required when inputs.need_role) and
+// the grant request's body, with "provider": "aws" (a GCP or Azure plan
+// sets its own, planner.cc). nullopt when none is named. kUsage for a URL
+// that is not one, a flag that shapes AssumeRole (--chain, --policy-arn,
+// --tag-session) or --scope-current beside a server, --break-glass without
+// --reason, and a bad --approval-wait.
+Result<std::optional<ServerIssue>> PlanServerIssue(const SessionRequest& request,
+                                                   const AwsIssueInputs& inputs);
+
 // The team server, when one is named (--server, AUDEX_SERVER, server_url):
 // then the grant comes from it, the role is the server's unless named, and
 // a token is required (AUDEX_SERVER_TOKEN, server_token); --chain,

@@ -48,6 +48,10 @@ struct SessionPlan {
   std::optional<AwsIssuePlan> aws;
   std::optional<GcpTarget> gcp;
   std::optional<AzureTarget> azure;
+  // GCP and Azure: the team server the token is asked of (--server,
+  // AUDEX_SERVER, server_url) instead of this machine's base credentials.
+  // AWS's is aws->server.
+  std::optional<ServerIssue> server;
   // --tag-session: the tag, the statements the policy carries for it, and
   // the granted creates it cannot cover (AWS only).
   std::optional<TagEnforcement> tagging;

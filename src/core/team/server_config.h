@@ -36,7 +36,12 @@ struct ServerConfig {
   std::string state_dir;                // the audit key and the STS cache key live here
   std::optional<std::string> role_arn;  // the role a grant assumes unless it names one
   std::optional<std::string> region;
+  // GCP and Azure grants (docs/team-mode.md, "GCP and Azure grants"): the
+  // keys config.toml has for `run`; the base tokens come from the server
+  // process's environment, as run's do.
   std::optional<std::string> gcp_service_account;
+  std::optional<std::string> gcp_project;
+  std::optional<std::string> azure_subscription_id;
   std::string audience;           // this server's own name in OIDC tokens (issue 17)
   DenyList deny;                  // always applies
   std::vector<Profile> profiles;  // custom profiles, beside the built-in ones

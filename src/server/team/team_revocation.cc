@@ -315,6 +315,21 @@ ApiResponse TeamServer::RevokeGrant(const ApiRequest& request, const std::string
   if (!grant) return ApiError(503, "store_unavailable", grant.error().message);
   if (!*grant) return ApiError(404, "not_found", fmt::format("no grant {}", EscapeControl(id)));
   const Grant& found = **grant;
+  if (found.provider != "aws") {
+    // A Deny on an IAM role is how an AWS session is recalled; Google and
+    // Entra ID tokens have no such lever (docs/team-mode.md, "GCP and Azure
+    // grants").
+    return ApiError(
+        409, "conflict",
+        fmt::format("grant {} is a {} grant: its token cannot be recalled and lives until {}; "
+                    "to cut it short, take the server's identity's access away in {} ({})",
+                    found.id, found.provider,
+                    found.sts.expires_at ? FormatRfc3339(*found.sts.expires_at) : "it expires",
+                    found.provider == "gcp" ? "IAM" : "Azure RBAC",
+                    found.provider == "gcp"
+                        ? "roles/iam.serviceAccountTokenCreator on " + found.role
+                        : "the identity's role assignments"));
+  }
   if (!Revocable(found.status)) {
     return ApiError(
         409, "conflict",

@@ -96,6 +96,8 @@ LoadedConfiguration PlanningConfiguration(const ServerConfig& config) {
   loaded.config.role_arn = config.role_arn;
   loaded.config.region = config.region;
   loaded.config.gcp_service_account = config.gcp_service_account;
+  loaded.config.gcp_project = config.gcp_project;
+  loaded.config.azure_subscription_id = config.azure_subscription_id;
   loaded.config.source = config.source;
   loaded.profiles = ProfileCatalog(config.profiles);
   loaded.deny = config.deny;
@@ -162,6 +164,8 @@ Json AskedJson(const GrantBody& body) {
   return asked;
 }
 
+}  // namespace
+
 int StatusFor(const Error& error) {
   switch (error.kind) {
     case ErrorKind::kUsage:
@@ -188,8 +192,6 @@ std::string CodeFor(const Error& error) {
   }
   return "internal";
 }
-
-}  // namespace
 
 // The AWS issue plan of an issued grant, for its renewal: the same role,
 // policy and source identity, toward the server's STS.
@@ -520,22 +522,24 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
                   planned.error().message, asked);
   }
   SessionPlan& plan = planned->plan;
-  if (plan.request.provider != Provider::kAws) {
-    return Refuse(*who, 400, "invalid_request", "provider",
-                  fmt::format("this server issues AWS grants; {} grants come with issue 17",
-                              ProviderName(plan.request.provider)),
+  const Provider provider = plan.request.provider;
+  if (provider == Provider::kAzure && body->role) {
+    // ResolveAzureTarget has no role: the token is the server's identity's.
+    return Refuse(*who, 400, "invalid_request", "plan",
+                  "an Azure grant is a token of the server's own identity for Azure Resource "
+                  "Manager; it has no role to choose: drop \"role\"",
                   asked);
   }
   // The caller rides along as a session tag, as on every renewal
   // (RenewalPlan).
-  plan.aws->tags.push_back(CallerTag(who->caller.name));
+  if (plan.aws) plan.aws->tags.push_back(CallerTag(who->caller.name));
 
   // The decision.
   GrantAsk ask;
   ask.provider = plan.request.provider;
   ask.profile = body->profile;
   ask.resolved = &plan.request;
-  ask.role = plan.aws->role.arn;
+  ask.role = GrantRoleOf(plan);
   ask.role_named = body->role.has_value();
   ask.ttl = plan.ttl;
   if (auto refusal = CheckGrant(rule, ask)) {
@@ -556,12 +560,24 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
                   "break-glass needs a reason (--reason TEXT): reviewers read it", asked);
   }
   const bool needs_approval = rule.approval && !body->break_glass;
+  if (needs_approval && provider != Provider::kAws) {
+    // Approved grants are issued later and fetched from the grant's
+    // credentials endpoint, which serves AWS credentials only.
+    return Refuse(*who, 403, "forbidden", fmt::format("policies.{}.approval", rule.name),
+                  fmt::format("policy {} needs approvals, and this server issues {} grants only "
+                              "at once: ask under a policy without approval (or with "
+                              "--break-glass where the policy allows it)",
+                              rule.name, ProviderName(provider)),
+                  asked);
+  }
   // A grant never outlives the OIDC token that allowed it (oidc_auth.cc);
   // one that waits for approval is allowed by the approval instead, and
   // capped by its window (approvals.cc).
   std::optional<TtlCap> cap;
   if (who->token_expires_at && !needs_approval) {
-    auto capped = CapGrantAtToken(plan, *who->token_expires_at, now);
+    auto capped = provider == Provider::kAws
+                      ? CapGrantAtToken(plan, *who->token_expires_at, now)
+                      : CapTokenGrantAtToken(plan, *who->token_expires_at, now);
     if (!capped) return Refuse(*who, 401, "unauthenticated", "exp", capped.error().message, asked);
     cap = *capped;
   }
@@ -570,17 +586,18 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
   grant.id = NewId();
   grant.caller = who->caller.name;
   grant.provider = std::string(ProviderName(plan.request.provider));
-  grant.role = plan.aws->role.arn;
+  grant.role = GrantRoleOf(plan);
   grant.profile = plan.request.profile_name;
   if (body->allow) grant.requested_actions = SplitCommaList(*body->allow);
   grant.actions = plan.request.ActionNames();
   grant.resources = plan.request.resources;
   if (plan.policy) grant.policy = plan.policy_json;
+  if (plan.access_boundary) grant.policy = *plan.access_boundary;  // GCP's
   grant.ttl = plan.ttl;
   grant.reason = body->reason.value_or("");
   grant.rule = "policies." + rule.name;
   grant.status = GrantStatus::kIssuing;
-  grant.sts.session_name = plan.aws->session_name_prefix + grant.id;
+  if (plan.aws) grant.sts.session_name = plan.aws->session_name_prefix + grant.id;
   grant.created_at = grant.updated_at = now;
 
   auto token_bytes = world_.random(kCredentialsTokenBytes);
@@ -596,6 +613,9 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
   if (body->break_glass) {
     break_glass = BreakGlassRequest(rule, grant, request.body);
     grant.approval_request_id = break_glass->id;
+  }
+  if (provider != Provider::kAws) {
+    return IssueTokenGrant(*who, std::move(grant), plan, cap, break_glass, std::move(warnings));
   }
 
   // A live session for the same caller, plan and TTL bucket answers at

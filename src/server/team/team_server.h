@@ -3,7 +3,8 @@
 // plan (the engine's PlanRequest: the same resolution, catalog checks, deny
 // list and packing as `run`) plus a decision (the caller's rule set,
 // core/team/server_policy.h, and its rate limits) plus an issuance (the
-// engine's IssueAwsCredentials), each step audited in the store's one chain
+// engine's IssueAwsCredentials; IssueGcpToken and IssueAzureToken for GCP
+// and Azure grants, token_grants.cc), each step audited in the store's one chain
 // before the next. The base credentials are the server process's own; the
 // store holds no secret.
 #pragma once
@@ -63,6 +64,18 @@ nlohmann::ordered_json TtlCapJson(const TtlCap& cap);
 // of an approved grant).
 Result<AwsIssuePlan> RenewalPlan(const Grant& grant, const ServerConfig& config,
                                  const EnvLookup& env);
+// A GCP or Azure grant cut to an OIDC caller's token end: the plan's TTL
+// only (token_grants.cc). Google and Entra ID tokens carry no session
+// policy to end them early.
+Result<TtlCap> CapTokenGrantAtToken(SessionPlan& plan, TimePoint token_expires_at, TimePoint now);
+// What a grant's `role` records: the AWS role, the GCP service account, or
+// the Azure token's resource (Azure Resource Manager).
+std::string GrantRoleOf(const SessionPlan& plan);
+// The HTTP status and error code an engine error answers with: kUsage 400
+// invalid_request, kPolicy 400 policy_error, kCredentials 502
+// upstream_refused, kState 503 store_unavailable.
+int StatusFor(const Error& error);
+std::string CodeFor(const Error& error);
 // The STS cache entry holding a grant's current credentials.
 std::string GrantCacheName(const std::string& grant_id);
 // What the planner is given on this server: its role, region, profiles and
@@ -220,6 +233,16 @@ class TeamServer {
                                                const std::shared_ptr<WebhookNotifier>& current);
   void Notify(NoticeKind kind, const ApprovalRequest& request, const Grant* grant,
               const std::string& actor, const std::string& reason);
+
+  // GCP and Azure grants (token_grants.cc, docs/team-mode.md "GCP and
+  // Azure grants"): the grant recorded issuing, then the engine's
+  // IssueGcpToken or IssueAzureToken, then issued (or failed) — each an
+  // audit event committed before the next step; the token only in the
+  // reply.
+  ApiResponse IssueTokenGrant(const Authenticated& who, Grant grant, const SessionPlan& plan,
+                              const std::optional<TtlCap>& cap,
+                              const std::optional<ApprovalRequest>& break_glass,
+                              std::vector<std::string> warnings);
 
   // Records a refusal (grant_refused) and answers with it.
   ApiResponse Refuse(const Authenticated& who, int status, std::string_view code,
