@@ -87,7 +87,7 @@ cache = "warm STS cache" if sys.argv[3] == "true" else "STS every time"
 print(f"{kind:<10}  {cache:<15}  {ok:>5} grants  {ok / r['seconds']:8.0f} grants/s  "
       f"p50 {r.get('p50_ms', 0):6.2f} ms  p99 {r.get('p99_ms', 0):7.2f} ms  "
       f"other {dict((k, v) for k, v in r['status'].items() if k != '201')}"
-      f"{' broken ' + str(r['broken']) if r.get('broken') else ''}"
+      f"{' broken ' + str(r['broken']) + ' ' + str(sorted(set(r.get('errors', [])))) if r.get('broken') else ''}"
       f"  (load {open('/proc/loadavg').read().split()[0]})")
 PY
 }
