@@ -162,11 +162,15 @@ Result<GrantReply> AwaitApproval(HttpClient& http, const std::string& server, co
   }
 }
 
-}  // namespace
+// POST /v1/grants: the reply's status (201 issued, 202 awaiting approval)
+// and its JSON object; any other answer is the server's refusal.
+struct PostedGrant {
+  int status = 0;
+  Json reply;
+};
 
-Result<GrantReply> RequestGrant(HttpClient& http, const std::string& server,
-                                const SecretString& token, const nlohmann::json& body,
-                                const ApprovalWait& wait) {
+Result<PostedGrant> PostGrant(HttpClient& http, const std::string& server,
+                              const SecretString& token, const nlohmann::json& body) {
   HttpRequest request;
   request.method = "POST";
   request.url = server + "/v1/grants";
@@ -185,7 +189,18 @@ Result<GrantReply> RequestGrant(HttpClient& http, const std::string& server,
   if (!reply.is_object()) {
     return CredentialsError(fmt::format("the team server {} answered with no JSON", server));
   }
-  if (result->status == 202) return AwaitApproval(http, server, reply, wait);
+  return PostedGrant{result->status, reply};
+}
+
+}  // namespace
+
+Result<GrantReply> RequestGrant(HttpClient& http, const std::string& server,
+                                const SecretString& token, const nlohmann::json& body,
+                                const ApprovalWait& wait) {
+  auto posted = PostGrant(http, server, token, body);
+  if (!posted) return tl::unexpected(posted.error());
+  const Json& reply = posted->reply;
+  if (posted->status == 202) return AwaitApproval(http, server, reply, wait);
   auto credentials = CredentialsFrom(reply, "SessionToken", server);
   if (!credentials) return tl::unexpected(credentials.error());
   GrantReply grant;
@@ -203,26 +218,11 @@ Result<GrantReply> RequestGrant(HttpClient& http, const std::string& server,
 
 Result<TokenGrantReply> RequestTokenGrant(HttpClient& http, const std::string& server,
                                           const SecretString& token, const nlohmann::json& body) {
-  HttpRequest request;
-  request.method = "POST";
-  request.url = server + "/v1/grants";
-  request.headers = {{"Content-Type", "application/json"},
-                     {"Authorization", "Bearer " + token.Reveal()}};
-  request.body = body.dump();
-  auto result = http.Send(request);
-  if (!result) {
-    return CredentialsError(
-        fmt::format("cannot reach the team server: {}", result.error().message));
-  }
-  if (result->status != 201 && result->status != 202) {
-    return tl::unexpected(RefusalOf(*result, server));
-  }
-  const Json reply = Json::parse(result->body, nullptr, false);
-  if (!reply.is_object()) {
-    return CredentialsError(fmt::format("the team server {} answered with no JSON", server));
-  }
+  auto posted = PostGrant(http, server, token, body);
+  if (!posted) return tl::unexpected(posted.error());
+  const Json& reply = posted->reply;
   // No wait: the pending request's message, naming it and how to approve.
-  if (result->status == 202) {
+  if (posted->status == 202) {
     auto pending = AwaitApproval(http, server, reply, ApprovalWait{});
     if (!pending) return tl::unexpected(pending.error());
     return CredentialsError(fmt::format(

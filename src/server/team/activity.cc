@@ -151,16 +151,8 @@ ApiResponse TeamServer::DryRunPlan(const ApiRequest& request) {
   // The plan POST /v1/grants would make (the same profiles, deny list and
   // packing), without a role or an issue; whether the caller's rule set
   // allows it is POST /v1/grants's decision.
-  const LoadedConfiguration loaded = PlanningConfiguration(*who->config);
-  World world = world_;
   std::vector<std::string> warnings;
-  world.notify = [&warnings](NoticeLevel, const std::string& message) {
-    warnings.push_back(message);
-  };
-  PlanSettings settings;
-  settings.will_issue = false;
-  settings.configuration = &loaded;
-  auto planned = PlanRequest(session, world, settings);
+  auto planned = PlanOnServer(session, *who->config, world_, false, warnings);
   ApiResponse response;
   if (!planned) {
     response.body =

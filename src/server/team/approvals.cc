@@ -520,14 +520,7 @@ ApiResponse TeamServer::DecideRequest(const ApiRequest& request, const std::stri
 Result<Grant> TeamServer::IssueApprovedGrant(Grant grant, const ApprovalRequest& request) {
   const TeamCaller requester{grant.caller, grant.rule, "approval:" + request.id, {}, {}};
   const auto fail = [&](const Error& error) -> Result<Grant> {
-    metrics_.CountGrant("failed");
-    GrantChange failed;
-    failed.status = GrantStatus::kFailed;
-    failed.status_reason = error.message;
-    (void)store_->Transact([&](TeamTransaction& tx) -> Result<bool> {
-      return tx.UpdateGrant(grant.id, {GrantStatus::kIssuing}, failed,
-                            GrantFailedEvent(grant, requester, error.message));
-    });
+    RecordGrantFailed(grant, requester, error);
     return tl::unexpected(error);
   };
   auto plan = RenewalPlan(grant, *Config(), world_.env);

@@ -91,6 +91,20 @@ OrderedJson GrantJson(const Grant& grant) {
 
 }  // namespace
 
+Result<PlannedSession> PlanOnServer(const SessionRequest& session, const ServerConfig& config,
+                                    const World& world, bool will_issue,
+                                    std::vector<std::string>& warnings) {
+  const LoadedConfiguration loaded = PlanningConfiguration(config);
+  World noting = world;
+  noting.notify = [&warnings](NoticeLevel, const std::string& message) {
+    warnings.push_back(message);
+  };
+  PlanSettings settings;
+  settings.will_issue = will_issue;
+  settings.configuration = &loaded;
+  return PlanRequest(session, noting, settings);
+}
+
 LoadedConfiguration PlanningConfiguration(const ServerConfig& config) {
   LoadedConfiguration loaded;
   loaded.config.role_arn = config.role_arn;
@@ -508,15 +522,8 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
   session.source_identity = SourceIdentityFor(who->caller.name);
   session.cache = CacheChoice::kOff;
   session.serve = false;
-  const LoadedConfiguration loaded = PlanningConfiguration(*who->config);
-  World world = world_;
   std::vector<std::string> warnings;
-  world.notify = [&warnings](NoticeLevel, const std::string& message) {
-    warnings.push_back(message);
-  };
-  PlanSettings settings;
-  settings.configuration = &loaded;
-  auto planned = PlanRequest(session, world, settings);
+  auto planned = PlanOnServer(session, *who->config, world_, true, warnings);
   if (!planned) {
     return Refuse(*who, StatusFor(planned.error()), CodeFor(planned.error()), "plan",
                   planned.error().message, asked);
@@ -721,17 +728,7 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
                               std::chrono::steady_clock::now() - sts_started),
                           issued.has_value());
     }
-    if (!issued) {
-      metrics_.CountGrant("failed");
-      GrantChange failed;
-      failed.status = GrantStatus::kFailed;
-      failed.status_reason = issued.error().message;
-      (void)store_->Transact([&](TeamTransaction& tx) -> Result<bool> {
-        return tx.UpdateGrant(grant.id, {GrantStatus::kIssuing}, failed,
-                              GrantFailedEvent(grant, who->caller, issued.error().message));
-      });
-      return ApiError(StatusFor(issued.error()), CodeFor(issued.error()), issued.error().message);
-    }
+    if (!issued) return FailIssuingGrant(grant, who->caller, issued.error());
     credentials = issued->credentials;
     change.sts = StsSession{RoleIdOf(issued->assumed_role_id), grant.sts.session_name,
                             credentials.access_key_id, credentials.expiration};
@@ -834,6 +831,24 @@ ApiResponse TeamServer::GetGrant(const ApiRequest& request, const std::string& i
     return ApiError(404, "not_found", "no such grant");
   }
   return JsonResponse(200, GrantJson(**grant));
+}
+
+void TeamServer::RecordGrantFailed(const Grant& grant, const TeamCaller& caller,
+                                   const Error& error) {
+  metrics_.CountGrant("failed");
+  GrantChange failed;
+  failed.status = GrantStatus::kFailed;
+  failed.status_reason = error.message;
+  (void)store_->Transact([&](TeamTransaction& tx) -> Result<bool> {
+    return tx.UpdateGrant(grant.id, {GrantStatus::kIssuing}, failed,
+                          GrantFailedEvent(grant, caller, error.message));
+  });
+}
+
+ApiResponse TeamServer::FailIssuingGrant(const Grant& grant, const TeamCaller& caller,
+                                         const Error& error) {
+  RecordGrantFailed(grant, caller, error);
+  return ApiError(StatusFor(error), CodeFor(error), error.message);
 }
 
 ApiResponse TeamServer::GrantCredentials(const ApiRequest& request, const std::string& id) {

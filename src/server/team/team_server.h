@@ -32,6 +32,7 @@
 #include "server/team/metrics.h"
 #include "server/team/webhook.h"
 #include "session/aws_issue.h"
+#include "session/planner.h"
 #include "session/world.h"
 
 namespace audex {
@@ -81,6 +82,12 @@ std::string GrantCacheName(const std::string& grant_id);
 // What the planner is given on this server: its role, region, profiles and
 // deny list (server.toml), never the files of the process's home.
 LoadedConfiguration PlanningConfiguration(const ServerConfig& config);
+// The plan `session` gets on this server (PlanningConfiguration), the
+// planner's notices collected in `warnings` rather than printed. Without
+// `will_issue`, no role is needed (GET /v1/plan).
+Result<PlannedSession> PlanOnServer(const SessionRequest& session, const ServerConfig& config,
+                                    const World& world, bool will_issue,
+                                    std::vector<std::string>& warnings);
 
 // {"error": {"code", "message", "rule"?}} with `status`.
 ApiResponse ApiError(int status, std::string_view code, std::string_view message,
@@ -243,6 +250,11 @@ class TeamServer {
                               const std::optional<TtlCap>& cap,
                               const std::optional<ApprovalRequest>& break_glass,
                               std::vector<std::string> warnings);
+  // The cloud refused or failed: the grant, recorded `issuing`, becomes
+  // `failed` with grant_failed (best effort: the janitor ends an `issuing`
+  // grant anyway), and is counted. FailIssuingGrant also answers the error.
+  void RecordGrantFailed(const Grant& grant, const TeamCaller& caller, const Error& error);
+  ApiResponse FailIssuingGrant(const Grant& grant, const TeamCaller& caller, const Error& error);
 
   // Records a refusal (grant_refused) and answers with it.
   ApiResponse Refuse(const Authenticated& who, int status, std::string_view code,

@@ -96,17 +96,7 @@ ApiResponse TeamServer::IssueTokenGrant(const Authenticated& who, Grant grant,
   }
 
   auto issued = provider == Provider::kGcp ? IssueGcp(plan, world_) : IssueAzure(plan, world_);
-  if (!issued) {
-    metrics_.CountGrant("failed");
-    GrantChange failed;
-    failed.status = GrantStatus::kFailed;
-    failed.status_reason = issued.error().message;
-    (void)store_->Transact([&](TeamTransaction& tx) -> Result<bool> {
-      return tx.UpdateGrant(grant.id, {GrantStatus::kIssuing}, failed,
-                            GrantFailedEvent(grant, who.caller, issued.error().message));
-    });
-    return ApiError(StatusFor(issued.error()), CodeFor(issued.error()), issued.error().message);
-  }
+  if (!issued) return FailIssuingGrant(grant, who.caller, issued.error());
 
   // What the grant records of its token: when it expires. No part of the
   // token itself (a prefix is what a local session records; the store
