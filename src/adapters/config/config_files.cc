@@ -591,4 +591,20 @@ Result<std::vector<std::string>> TomlStringList(const toml::node& node, const st
   return RequireStringList(node, path, key, example);
 }
 
+Result<void> ReadTomlString(const toml::node& node, const std::string& path, std::string_view key,
+                            std::string_view example, std::string& out) {
+  auto value = RequireString(node, path, key, example);
+  if (!value) return tl::unexpected(value.error());
+  out = std::move(*value);
+  return {};
+}
+
+Result<void> ReadTomlString(const toml::node& node, const std::string& path, std::string_view key,
+                            std::string_view example, std::optional<std::string>& out) {
+  std::string value;
+  if (auto read = ReadTomlString(node, path, key, example, value); !read) return read;
+  out = std::move(value);
+  return {};
+}
+
 }  // namespace audex

@@ -45,11 +45,8 @@ Result<TrustedIssuer> ReadIssuer(const toml::node& node, const std::string& path
     const std::string name(entry.first.str());
     const toml::node& field = entry.second;
     const std::string key = prefix + "." + name;
-    const auto string_field = [&](std::string& out, std::string_view example) -> Result<void> {
-      auto value = TomlString(field, path, key, example);
-      if (!value) return tl::unexpected(value.error());
-      out = std::move(*value);
-      return {};
+    const auto string_field = [&](std::string& out, std::string_view example) {
+      return ReadTomlString(field, path, key, example, out);
     };
     Result<void> read;
     if (name == "name") {

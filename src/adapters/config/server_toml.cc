@@ -273,19 +273,10 @@ Result<ServerConfig> ParseServerToml(std::string_view text, const std::string& p
   for (const auto& entry : *parsed) {
     const std::string key(entry.first.str());
     const toml::node& field = entry.second;
-    const auto string_field = [&](std::string& out, std::string_view example) -> Result<void> {
-      auto value = TomlString(field, path, key, example);
-      if (!value) return tl::unexpected(value.error());
-      out = std::move(*value);
-      return {};
+    const auto string_field = [&](auto& out, std::string_view example) {
+      return ReadTomlString(field, path, key, example, out);
     };
-    const auto optional_string = [&](std::optional<std::string>& out,
-                                     std::string_view example) -> Result<void> {
-      std::string value;
-      if (auto read = string_field(value, example); !read) return read;
-      out = std::move(value);
-      return {};
-    };
+    const auto& optional_string = string_field;
     Result<void> read;
     if (key == "listen") {
       read = string_field(config.listen, "\"127.0.0.1:8700\"");

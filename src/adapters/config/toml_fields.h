@@ -5,6 +5,7 @@
 // kUsage.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,5 +28,10 @@ Result<std::string> TomlString(const toml::node& node, const std::string& path,
                                std::string_view key, std::string_view example);
 Result<std::vector<std::string>> TomlStringList(const toml::node& node, const std::string& path,
                                                 std::string_view key, std::string_view example);
+// TomlString into `out` (an optional one is set when the key is there).
+Result<void> ReadTomlString(const toml::node& node, const std::string& path, std::string_view key,
+                            std::string_view example, std::string& out);
+Result<void> ReadTomlString(const toml::node& node, const std::string& path, std::string_view key,
+                            std::string_view example, std::optional<std::string>& out);
 
 }  // namespace audex
