@@ -92,10 +92,11 @@ function formatTime(text) {
   return text ? text.replace("T", " ").replace("Z", " UTC") : "";
 }
 
-// ---- Sessions ----
-
-function Sessions() {
-  const [filters, setFilters] = useState({ provider: "", status: "", profile: "", agent: "", since: "", until: "" });
+// GET `path` now and every POLL_MS while the view is shown, again from the
+// start when `path` changes (new filters); `data` is replaced only when
+// `versionOf(body)` differs from the last one, so an unchanged listing is
+// not redrawn. Returns [data, error].
+function usePolled(path, versionOf) {
   const [data, setData] = useState(null);
   const [error, setError] = useState("");
   const version = useRef("");
@@ -104,12 +105,12 @@ function Sessions() {
     version.current = "";
     async function load() {
       try {
-        const body = await api(`/api/v1/sessions${query({ ...filters, limit: "500" })}`);
+        const body = await api(path);
         if (stopped) return;
         setError("");
-        // Redraw only when the listing changed (`version`): the live feed.
-        if (body.version !== version.current) {
-          version.current = body.version;
+        const seen = versionOf(body);
+        if (seen !== version.current) {
+          version.current = seen;
           setData(body);
         }
       } catch (e) {
@@ -119,7 +120,17 @@ function Sessions() {
     load();
     const timer = setInterval(load, POLL_MS);
     return () => { stopped = true; clearInterval(timer); };
-  }, [filters.provider, filters.status, filters.profile, filters.agent, filters.since, filters.until]);
+  }, [path]);
+  return [data, error];
+}
+
+// ---- Sessions ----
+
+function Sessions() {
+  const [filters, setFilters] = useState({ provider: "", status: "", profile: "", agent: "", since: "", until: "" });
+  // Redrawn only when the listing changed (its `version`): the live feed.
+  const [data, error] = usePolled(`/api/v1/sessions${query({ ...filters, limit: "500" })}`,
+    (body) => body.version);
   const set = (name) => (event) => setFilters({ ...filters, [name]: event.target.value });
   const sessions = data ? data.sessions : [];
   return html`
@@ -303,31 +314,9 @@ const EXPLAIN_PATH = SERVER ? "/v1/plan" : "/api/v1/policies/explain";
 // policy (the server decides, as for `tryaudex grants`).
 function Grants() {
   const [filters, setFilters] = useState({ status: "", caller: "" });
-  const [data, setData] = useState(null);
-  const [error, setError] = useState("");
-  const version = useRef("");
-  useEffect(() => {
-    let stopped = false;
-    version.current = "";
-    async function load() {
-      try {
-        const body = await api(`/v1/grants${query({ ...filters, limit: "500" })}`);
-        if (stopped) return;
-        setError("");
-        // Redraw only when the listing changed: the live feed.
-        const seen = JSON.stringify(body.grants);
-        if (seen !== version.current) {
-          version.current = seen;
-          setData(body);
-        }
-      } catch (e) {
-        if (!stopped) setError(e.message);
-      }
-    }
-    load();
-    const timer = setInterval(load, POLL_MS);
-    return () => { stopped = true; clearInterval(timer); };
-  }, [filters.status, filters.caller]);
+  // Redrawn only when the listing changed: the live feed.
+  const [data, error] = usePolled(`/v1/grants${query({ ...filters, limit: "500" })}`,
+    (body) => JSON.stringify(body.grants));
   const set = (name) => (event) => setFilters({ ...filters, [name]: event.target.value });
   const grants = data ? data.grants : [];
   return html`
