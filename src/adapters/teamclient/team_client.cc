@@ -94,6 +94,16 @@ Result<AwsCredentials> CredentialsFrom(const Json& body, const char* token_key,
 
 namespace {
 
+// GET of a grant's credentials URL with its own bearer token (sent as is,
+// as AWS_CONTAINER_AUTHORIZATION_TOKEN would be).
+HttpResult GetCredentialsUrl(HttpClient& http, const std::string& url, const SecretString& token) {
+  HttpRequest request;
+  request.method = "GET";
+  request.url = url;
+  request.headers = {{"Authorization", token.Reveal()}};
+  return http.Send(request);
+}
+
 // Polls a pending grant's credentials endpoint (202 while it waits, 200
 // with the container-credentials JSON once approved and issued).
 Result<GrantReply> AwaitApproval(HttpClient& http, const std::string& server, const Json& reply,
@@ -127,11 +137,7 @@ Result<GrantReply> AwaitApproval(HttpClient& http, const std::string& server, co
   if (!sleep) sleep = [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); };
   const auto deadline = std::chrono::steady_clock::now() + wait.limit;
   for (;;) {
-    HttpRequest request;
-    request.method = "GET";
-    request.url = url;
-    request.headers = {{"Authorization", token.Reveal()}};
-    auto result = http.Send(request);
+    auto result = GetCredentialsUrl(http, url, token);
     if (!result) {
       return CredentialsError(
           fmt::format("cannot reach the team server while waiting for request {}: {}",
@@ -268,11 +274,7 @@ Result<TokenGrantReply> RequestTokenGrant(HttpClient& http, const std::string& s
 
 Result<AwsCredentials> FetchGrantCredentials(HttpClient& http, const std::string& url,
                                              const SecretString& token) {
-  HttpRequest request;
-  request.method = "GET";
-  request.url = url;
-  request.headers = {{"Authorization", token.Reveal()}};
-  auto result = http.Send(request);
+  auto result = GetCredentialsUrl(http, url, token);
   if (!result) {
     return CredentialsError(
         fmt::format("cannot reach the team server: {}", result.error().message));
