@@ -94,6 +94,7 @@ int main(int argc, char** argv) {
     const httplib::Headers headers{{"Authorization", "Bearer " + options.token}};
     std::vector<double> mine;
     std::map<int, long> my_statuses;
+    size_t broken_here = 0;
     while (next.fetch_add(1) < options.count) {
       const auto started = std::chrono::steady_clock::now();
       auto reply = client.Post("/v1/grants", headers, options.body, "application/json");
@@ -103,7 +104,11 @@ int main(int argc, char** argv) {
       if (!reply) {
         std::lock_guard lock(mutex);
         ++broken;
-        if (errors.size() < 20) errors.push_back(httplib::to_string(reply.error()));
+        if (errors.size() < 20) {
+          errors.push_back(httplib::to_string(reply.error()) + " (request " +
+                           std::to_string(mine.size() + broken_here) + " of its connection)");
+        }
+        ++broken_here;
         continue;
       }
       ++my_statuses[reply->status];
