@@ -168,6 +168,25 @@ Result<GrantReply> AwaitApproval(HttpClient& http, const std::string& server, co
   }
 }
 
+// POST of `body` as JSON to the server's `path`, with the caller's API
+// token; any answer is returned, an unreachable server is kCredentials.
+Result<HttpResponse> PostJson(HttpClient& http, const std::string& server,
+                              const SecretString& token, const std::string& path,
+                              const nlohmann::json& body) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = server + path;
+  request.headers = {{"Content-Type", "application/json"},
+                     {"Authorization", "Bearer " + token.Reveal()}};
+  request.body = body.dump();
+  auto result = http.Send(request);
+  if (!result) {
+    return CredentialsError(
+        fmt::format("cannot reach the team server: {}", result.error().message));
+  }
+  return std::move(*result);
+}
+
 // POST /v1/grants: the reply's status (201 issued, 202 awaiting approval)
 // and its JSON object; any other answer is the server's refusal.
 struct PostedGrant {
@@ -177,17 +196,8 @@ struct PostedGrant {
 
 Result<PostedGrant> PostGrant(HttpClient& http, const std::string& server,
                               const SecretString& token, const nlohmann::json& body) {
-  HttpRequest request;
-  request.method = "POST";
-  request.url = server + "/v1/grants";
-  request.headers = {{"Content-Type", "application/json"},
-                     {"Authorization", "Bearer " + token.Reveal()}};
-  request.body = body.dump();
-  auto result = http.Send(request);
-  if (!result) {
-    return CredentialsError(
-        fmt::format("cannot reach the team server: {}", result.error().message));
-  }
+  auto result = PostJson(http, server, token, "/v1/grants", body);
+  if (!result) return tl::unexpected(result.error());
   if (result->status != 201 && result->status != 202) {
     return tl::unexpected(RefusalOf(*result, server));
   }
@@ -287,17 +297,8 @@ Result<AwsCredentials> FetchGrantCredentials(HttpClient& http, const std::string
 Result<nlohmann::json> PostRevocation(HttpClient& http, const std::string& server,
                                       const SecretString& token, const std::string& path,
                                       const nlohmann::json& body) {
-  HttpRequest request;
-  request.method = "POST";
-  request.url = server + path;
-  request.headers = {{"Content-Type", "application/json"},
-                     {"Authorization", "Bearer " + token.Reveal()}};
-  request.body = body.dump();
-  auto result = http.Send(request);
-  if (!result) {
-    return CredentialsError(
-        fmt::format("cannot reach the team server: {}", result.error().message));
-  }
+  auto result = PostJson(http, server, token, path, body);
+  if (!result) return tl::unexpected(result.error());
   const Json reply = Json::parse(result->body, nullptr, false);
   if (result->status == 200 && reply.is_object()) return reply;
   if (result->status == 404 || result->status == 409) {
