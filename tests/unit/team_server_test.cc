@@ -281,23 +281,6 @@ constexpr char kS3Policy[] =
 
 class TeamRevocationTest : public TeamServerTest {
  protected:
-  std::string Token(const std::string& name, const std::string& policy) {
-    auto secret = NewApiTokenSecret();
-    EXPECT_TRUE(secret);
-    ApiToken token;
-    token.id = SessionIdFromRandom(name + "-token-id");
-    token.name = name;
-    token.policy = policy;
-    token.token_sha256 = ApiTokenHash(*secret);
-    token.created_by = "test";
-    token.created_at = now_;
-    AuditEvent created;
-    created.session_id = token.id;
-    created.name = "token_created";
-    EXPECT_TRUE(
-        store_->Transact([&](TeamTransaction& tx) { return tx.InsertApiToken(token, created); }));
-    return secret->Reveal();
-  }
   // Grants of different TTLs, so that the STS cache does not serve one
   // from another's session.
   Json Grant(const std::string& key, const std::string& ttl = "15m") {
@@ -334,7 +317,7 @@ TEST_F(TeamRevocationTest, ARevokedGrantIsRefusedAtOnceAndItsSessionDeniedOnTheR
   const Json first = Grant("ASIAFIRST00000000001");
   const Json second = Grant("ASIASECOND0000000001", "30m");
   const std::string grant = first["grant_id"];
-  const std::string ops = Token("ops", "ops");
+  const std::string ops = MakeToken("ops", "ops");
   sts_.script.push_back(ListedPolicies({"s3"}));
   sts_.script.push_back(RolePolicy("s3", kS3Policy));
   sts_.script.push_back(IamReply("PutRolePolicy", ""));
@@ -373,7 +356,7 @@ TEST_F(TeamRevocationTest, OnlyAnAdminMayRevoke) {
   EXPECT_EQ(refused.status, 403);
   EXPECT_EQ(Json::parse(refused.body)["error"]["rule"], "policies.ci.admin");
   EXPECT_EQ(FetchStatus(first), 200);
-  EXPECT_EQ(Revoke("nosuchgrant", Token("ops", "ops")).status, 404);
+  EXPECT_EQ(Revoke("nosuchgrant", MakeToken("ops", "ops")).status, 404);
 }
 
 TEST_F(TeamRevocationTest, WithoutPutRolePolicyTheGrantIsRevokedAndTheReplyNamesWhatIsMissing) {
@@ -385,7 +368,7 @@ TEST_F(TeamRevocationTest, WithoutPutRolePolicyTheGrantIsRevokedAndTheReplyNames
       "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not "
       "authorized to perform: iam:PutRolePolicy</Message></Error></ErrorResponse>";
   sts_.script.push_back(denied);
-  const ApiResponse revoked = Revoke(first["grant_id"], Token("ops", "ops"));
+  const ApiResponse revoked = Revoke(first["grant_id"], MakeToken("ops", "ops"));
   EXPECT_EQ(revoked.status, 502) << revoked.body;
   const Json reply = Json::parse(revoked.body);
   EXPECT_EQ(reply["error"]["code"], "deny_not_attached");
@@ -401,7 +384,7 @@ TEST_F(TeamRevocationTest, TheJanitorRemovesTheDenyOnceItsSessionsExpired) {
   const ApiResponse revoked = [&] {
     sts_.script.push_back(ListedPolicies({}));
     sts_.script.push_back(IamReply("PutRolePolicy", ""));
-    return Revoke(first["grant_id"], Token("ops", "ops"));
+    return Revoke(first["grant_id"], MakeToken("ops", "ops"));
   }();
   ASSERT_EQ(revoked.status, 200) << revoked.body;
   const std::string attached = FormValue(SentIam("PutRolePolicy")->body, "PolicyDocument");
@@ -536,21 +519,8 @@ TEST_F(TeamServerTest, AUiSessionEndsWithTheApiTokenItWasOpenedWith) {
   EXPECT_EQ(server_->Handle(web_ui::UiRequest("GET", "/v1/grants", cookie)).status, 401);
   // A session's life also ends: eight hours at most.
   ApiRequest again = login;
-  auto secret = NewApiTokenSecret();
-  ASSERT_TRUE(secret);
-  ApiToken token;
-  token.id = SessionIdFromRandom("abcdefghij");
-  token.name = "ops-admin";
-  token.policy = "ops";
-  token.token_sha256 = ApiTokenHash(*secret);
-  token.created_by = "test";
-  token.created_at = now_;
-  AuditEvent created;
-  created.session_id = token.id;
-  created.name = "token_created";
-  ASSERT_TRUE(
-      store_->Transact([&](TeamTransaction& tx) { return tx.InsertApiToken(token, created); }));
-  again.body = "token=" + secret->Reveal();
+  const std::string admin_token = MakeToken("ops-admin", "ops");
+  again.body = "token=" + admin_token;
   const std::string admin = web_ui::SetCookie(server_->Handle(again));
   ASSERT_FALSE(admin.empty());
   now_ += std::chrono::hours(8);
