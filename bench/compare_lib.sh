@@ -43,11 +43,17 @@ median_ms() {
 # then meets a busier minute than the other. Each run is a fork and exec
 # from python (the same small cost for every command); commands are split
 # on white space, no shell.
+# `interleaved_ms [--min] RUNS NAME=COMMAND...` prints "NAME MEDIAN" a
+# line (with --min: "NAME MEDIAN MIN").
 interleaved_ms() {
   python3 - "$@" <<'PY'
 import statistics, subprocess, sys, time
-runs = int(sys.argv[1])
-cases = [arg.split("=", 1) for arg in sys.argv[2:]]
+args = sys.argv[1:]
+with_min = args[0] == "--min"
+if with_min:
+    args = args[1:]
+runs = int(args[0])
+cases = [arg.split("=", 1) for arg in args[1:]]
 times = {name: [] for name, _ in cases}
 for round_ in range(runs + 1):
     for name, command in cases:
@@ -56,6 +62,7 @@ for round_ in range(runs + 1):
         if round_ > 0:
             times[name].append((time.perf_counter() - start) * 1000)
 for name, _ in cases:
-    print(f"{name} {statistics.median(times[name]):.2f}")
+    extra = f" {min(times[name]):.2f}" if with_min else ""
+    print(f"{name} {statistics.median(times[name]):.2f}{extra}")
 PY
 }

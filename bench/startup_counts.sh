@@ -108,19 +108,7 @@ for path in "${paths[@]}"; do
 done
 echo
 echo "wall clock, $RUNS rounds in turn; load (1, 5, 15 min) at the start: $(load)"
-python3 - "$RUNS" "${cases[@]}" <<'PY'
-import statistics, subprocess, sys, time
-runs = int(sys.argv[1])
-cases = [arg.split("=", 1) for arg in sys.argv[2:]]
-times = {name: [] for name, _ in cases}
-for round_ in range(runs + 1):
-    for name, command in cases:
-        start = time.perf_counter()
-        subprocess.run(command.split(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if round_ > 0:
-            times[name].append((time.perf_counter() - start) * 1000)
-for name, _ in cases:
-    t = times[name]
-    print(f"{name:24s} min {min(t):7.2f} ms   median {statistics.median(t):7.2f} ms")
-PY
+interleaved_ms --min "$RUNS" "${cases[@]}" | while read -r name median min; do
+  printf '%-24s min %7.2f ms   median %7.2f ms\n' "$name" "$min" "$median"
+done
 echo "load at the end: $(load)"
