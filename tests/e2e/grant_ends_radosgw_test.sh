@@ -19,15 +19,7 @@ NPM_DIR=${2:-}
 need_tool node "scripts/setup installs nodejs"
 need_tool aws "pip's awscli is on the machine image"
 
-at_exit "$ROOT/scripts/local-cloud" radosgw stop "$CLOUD"
-if ! "$ROOT/scripts/local-cloud" radosgw start "$CLOUD" >"$TMP/rgw.log" 2>&1; then
-  tail -20 "$TMP/rgw.log"
-  abort "radosgw starts"
-fi
-set -a
-. "$CLOUD/radosgw.env"
-set +a
-export HOME="$TMP/home" AUDEX_HOME="$TMP/audex" AWS_ENDPOINT_URL="$RGW_URL"
+start_radosgw
 export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
 unset AWS_PROFILE AWS_SESSION_TOKEN AUDEX_ROLE_ARN
 mkdir -p "$HOME"

@@ -130,6 +130,21 @@ start_moto() {
   mkdir -p "$HOME"
 }
 
+# start_radosgw: Ceph's radosgw (scripts/local-cloud), stopped at exit; its
+# radosgw.env (RGW_URL, RGW_ACCESS_KEY, RGW_SECRET_KEY, RGW_ROLE_ARN, ...)
+# exported, and HOME, AUDEX_HOME and every AWS client pointed at it.
+start_radosgw() {
+  at_exit "$ROOT/scripts/local-cloud" radosgw stop "$CLOUD"
+  if ! "$ROOT/scripts/local-cloud" radosgw start "$CLOUD" >"$TMP/rgw.log" 2>&1; then
+    tail -20 "$TMP/rgw.log"
+    abort "radosgw starts"
+  fi
+  set -a
+  . "$CLOUD/radosgw.env"
+  set +a
+  export HOME="$TMP/home" AUDEX_HOME="$TMP/audex" AWS_ENDPOINT_URL="$RGW_URL"
+}
+
 # aws_setup ARGS...: the aws CLI with a throwaway key, for the calls moto
 # answers before it starts checking signatures (local-cloud --auth N).
 aws_setup() {

@@ -10,15 +10,7 @@ set -uo pipefail
 e2e_setup run-rgw "$@"
 need_tool aws "pip's awscli is on the machine image"
 
-at_exit "$ROOT/scripts/local-cloud" radosgw stop "$CLOUD"
-if ! "$ROOT/scripts/local-cloud" radosgw start "$CLOUD" >"$TMP/rgw.log" 2>&1; then
-  tail -20 "$TMP/rgw.log"
-  abort "radosgw starts"
-fi
-set -a
-. "$CLOUD/radosgw.env"
-set +a
-export HOME="$TMP/home" AUDEX_HOME="$TMP/audex" AWS_ENDPOINT_URL="$RGW_URL"
+start_radosgw
 export AWS_ACCESS_KEY_ID="$RGW_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$RGW_SECRET_KEY"
 export AWS_DEFAULT_REGION=us-east-1 AUDEX_ROLE_ARN="$RGW_ROLE_ARN"
 unset AWS_PROFILE AWS_SESSION_TOKEN
