@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync, mkdirSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import http from "node:http";
+import { tap } from "./tap.mjs";
 
 const BIN = process.argv[2];
 const SHOTS = process.argv[3];
@@ -20,17 +21,8 @@ const MOTO = process.env.MOTO_URL;
 const CHROMIUM = process.env.AUDEX_E2E_CHROMIUM || "/usr/bin/chromium";
 mkdirSync(SHOTS, { recursive: true });
 
-let passed = 0;
-let failed = 0;
-function check(description, ok, detail = "") {
-  if (ok) {
-    console.log(`ok - ${description}`);
-    passed++;
-  } else {
-    console.log(`not ok - ${description}${detail ? `: ${detail}` : ""}`);
-    failed++;
-  }
-}
+let server = null;  // the dashboard, once started
+const { check, onCrash, finish } = tap(() => server && server.kill("SIGTERM"));
 
 const tryaudex = (...args) => execFileSync(BIN, args, { encoding: "utf8", env: process.env });
 const sessionIds = () => JSON.parse(tryaudex("sessions", "list", "--all", "--json")).map((s) => s.id);
@@ -63,17 +55,12 @@ function request(port, path, { method = "GET", headers = {} } = {}) {
 // --- the dashboard starts and prints its one-time link -----------------------
 const env = { ...process.env };
 delete env.BROWSER;
-const server = spawn(BIN, ["dashboard", "--no-open"], { env, stdio: ["ignore", "pipe", "pipe"] });
+server = spawn(BIN, ["dashboard", "--no-open"], { env, stdio: ["ignore", "pipe", "pipe"] });
 // The e2e script stops it by this pid should this script be killed first.
 if (process.env.AUDEX_E2E_PIDS) writeFileSync(process.env.AUDEX_E2E_PIDS, `${server.pid}\n`);
 // A check that throws ends the run as a failure, never leaving the
 // dashboard (or the browser, a child of this process) behind.
-process.on("uncaughtException", (error) => {
-  console.log(`not ok - the browser checks ran to the end: ${error.stack || error}`);
-  server.kill("SIGTERM");
-  console.log(`${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
-});
+process.on("uncaughtException", onCrash);
 let serverOut = "";
 let serverErr = "";
 server.stderr.on("data", (d) => (serverErr += d));
@@ -408,5 +395,4 @@ for (const body of bodies) {
 check(`no secret in any of the ${bodies.length} responses`, leaks.length === 0 && bodies.length > 20, leaks.join("; "));
 check("screenshots saved", readdirSync(SHOTS).filter((f) => f.endsWith(".png")).length >= 6, SHOTS);
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

@@ -11,6 +11,7 @@ import { readFileSync, mkdirSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import http from "node:http";
+import { tap } from "./tap.mjs";
 
 const BIN = process.argv[2];
 const SHOTS = process.argv[3];
@@ -24,22 +25,8 @@ const MOTO = process.env.MOTO_URL;
 const CHROMIUM = process.env.AUDEX_E2E_CHROMIUM || "/usr/bin/chromium";
 mkdirSync(SHOTS, { recursive: true });
 
-let passed = 0;
-let failed = 0;
-function check(description, ok, detail = "") {
-  if (ok) {
-    console.log(`ok - ${description}`);
-    passed++;
-  } else {
-    console.log(`not ok - ${description}${detail ? `: ${detail}` : ""}`);
-    failed++;
-  }
-}
-process.on("uncaughtException", (error) => {
-  console.log(`not ok - the browser checks ran to the end: ${error.stack || error}`);
-  console.log(`${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
-});
+const { check, onCrash, finish } = tap();
+process.on("uncaughtException", onCrash);
 
 // Every response any client got from the server, for the secret search
 // and the CSP check.
@@ -504,5 +491,4 @@ for (const x of responses) {
 }
 check(`no secret in any of the ${responses.length} responses`, leaks.length === 0, leaks.join("; "));
 check("screenshots saved", readdirSync(SHOTS).filter((f) => f.startsWith("server-")).length >= 5, SHOTS);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();
