@@ -8,9 +8,12 @@
 //     hand them to curl's read callback and run curl_multi_perform until
 //     curl has taken them (the read callback pauses curl when it has none);
 //   - download: once the upstream's headers are in, the handler returns a
-//     content provider; each time httplib asks it for data it runs curl, whose
-//     write callback writes straight into httplib's DataSink (and pauses
-//     curl when no sink is there to take the data).
+//     content provider; each time httplib asks it for data it runs curl until
+//     curl has read something, and hands what was read to httplib's DataSink
+//     in one write. curl's write callback only gathers: curl cuts what one
+//     recv brought into 16 KiB calls, and a sink write per call costs a
+//     send and two polls per 16 KiB. Past kGathered bytes the callback
+//     pauses curl, so no more than that is ever held.
 // Upstream connections are kept alive in one curl multi handle per worker
 // thread. The module decides nothing: the planner (tryaudex's side) does.
 #include <curl/curl.h>
@@ -31,6 +34,10 @@ using audex::ProxyPlan;
 using audex::ProxyRequest;
 
 constexpr size_t kErrorBodyKept = 4096;
+// Reply bytes held between curl and the child's connection at most.
+constexpr size_t kGathered = 512 * 1024;
+// Request body bytes gathered before curl is run to send them.
+constexpr size_t kUploadBatch = 256 * 1024;
 
 std::string Lower(std::string text) {
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -75,7 +82,7 @@ struct Exchange {
   int status = 0;
   bool headers_done = false;
   HttpHeaders headers;
-  httplib::DataSink* sink = nullptr;
+  std::string gathered;  // read from the upstream, not yet given to the child
   bool write_paused = false;
   bool sink_failed = false;
   size_t written_now = 0;
@@ -183,20 +190,16 @@ size_t ReadHeader(char* data, size_t size, size_t count, void* user) {
 size_t WriteBody(char* data, size_t size, size_t count, void* user) {
   auto* exchange = static_cast<Exchange*>(user);
   const size_t n = size * count;
-  if (exchange->sink == nullptr) {
-    // Nobody to take the bytes yet: curl keeps them and stops reading.
+  if (exchange->gathered.size() >= kGathered) {
+    // The child has not taken what is held yet: curl keeps these bytes and
+    // stops reading until the pump lets it go on.
     exchange->write_paused = true;
     return CURL_WRITEFUNC_PAUSE;
   }
   if (exchange->status >= 400 && exchange->body_start.size() < kErrorBodyKept) {
     exchange->body_start.append(data, std::min(n, kErrorBodyKept - exchange->body_start.size()));
   }
-  if (!exchange->sink->write(data, n)) {
-    exchange->sink_failed = true;
-    return 0;
-  }
-  exchange->bytes_down += n;
-  exchange->written_now += n;
+  exchange->gathered.append(data, n);
   return n;
 }
 
@@ -373,6 +376,9 @@ void Handle(Endpoint* endpoint, const httplib::Request& req, httplib::Response& 
         piece = transformed;
       }
       exchange->pending.append(piece);
+      // httplib hands the body over 4 KiB at a time; curl is run once a
+      // batch is in, not for every piece.
+      if (exchange->pending.size() < kUploadBatch) return true;
       if (exchange->read_paused) {
         exchange->read_paused = false;
         curl_easy_pause(exchange->easy, CURLPAUSE_CONT);
@@ -431,7 +437,6 @@ void Handle(Endpoint* endpoint, const httplib::Request& req, httplib::Response& 
     return;
   }
   const auto release = [exchange, no_body](bool success) {
-    exchange->sink = nullptr;
     // A reply without a body is complete once its headers are in.
     if (no_body) exchange->Pump([] { return false; });
     std::string failure = exchange->Failure();
@@ -440,17 +445,26 @@ void Handle(Endpoint* endpoint, const httplib::Request& req, httplib::Response& 
     }
     exchange->Report(failure);
   };
-  // Lets curl go on until it has written something into `sink` (or the
-  // client went away).
+  // Gives the child what curl has read, running curl until it has read
+  // something (or the transfer ended).
   const auto pump = [exchange](httplib::DataSink& sink) {
-    exchange->sink = &sink;
     exchange->written_now = 0;
+    if (exchange->gathered.empty()) {
+      exchange->Pump([&] { return !exchange->gathered.empty(); });
+    }
+    if (exchange->gathered.empty()) return;
+    if (!sink.write(exchange->gathered.data(), exchange->gathered.size())) {
+      exchange->sink_failed = true;
+      return;
+    }
+    exchange->bytes_down += exchange->gathered.size();
+    exchange->written_now = exchange->gathered.size();
+    exchange->gathered.clear();
     if (exchange->write_paused) {
+      // curl hands back the bytes it kept from inside this call.
       exchange->write_paused = false;
       curl_easy_pause(exchange->easy, CURLPAUSE_CONT);
     }
-    exchange->Pump([&] { return exchange->written_now > 0 || exchange->sink_failed; });
-    exchange->sink = nullptr;
   };
   if (length) {
     // HEAD: httplib writes Content-Length from the length and no body.
