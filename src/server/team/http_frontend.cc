@@ -4,13 +4,9 @@
 #include <httplib.h>
 
 #include <charconv>
-#include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <functional>
-#include <mutex>
-#include <thread>
-#include <vector>
+
+#include "server/team/connection_threads.h"
 
 namespace audex {
 
@@ -28,73 +24,16 @@ namespace {
 // every other caller waiting, grants included. So: `core` threads wait for
 // connections, a new thread starts whenever every thread is busy, up to
 // `max` (beyond that connections queue), and a thread above `core` ends
-// after kIdleEnd without work. The store's connection pool still bounds
-// what reaches the database (config.threads).
-class ConnectionThreads final : public httplib::TaskQueue {
+// after kIdleEnd without work (ConnectionThreads). The store's connection
+// pool still bounds what reaches the database (config.threads).
+class ConnectionQueue final : public httplib::TaskQueue {
  public:
-  static constexpr std::chrono::seconds kIdleEnd{30};
-
-  ConnectionThreads(size_t core, size_t max) : core_(core), max_(std::max(core, max)) {
-    std::lock_guard lock(mutex_);
-    for (size_t i = 0; i < core_; ++i) StartThread();
-  }
-
-  void enqueue(std::function<void()> job) override {
-    {
-      std::lock_guard lock(mutex_);
-      jobs_.push_back(std::move(job));
-      if (idle_ < jobs_.size() && threads_.size() - ended_ < max_) StartThread();
-    }
-    wake_.notify_one();
-  }
-
-  void shutdown() override {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    for (std::thread& thread : threads_) thread.join();
-  }
+  ConnectionQueue(size_t core, size_t max) : threads_(core, max) {}
+  void enqueue(std::function<void()> job) override { threads_.Enqueue(std::move(job)); }
+  void shutdown() override { threads_.Shutdown(); }
 
  private:
-  // Under mutex_.
-  void StartThread() {
-    threads_.emplace_back([this] { Work(); });
-  }
-
-  void Work() {
-    std::unique_lock lock(mutex_);
-    for (;;) {
-      ++idle_;
-      const bool woken =
-          wake_.wait_for(lock, kIdleEnd, [this] { return stopping_ || !jobs_.empty(); });
-      --idle_;
-      if (jobs_.empty()) {
-        // Stopping, or idle for kIdleEnd: the threads above core end.
-        if (stopping_ || (!woken && threads_.size() - ended_ > core_)) {
-          ++ended_;
-          return;
-        }
-        continue;
-      }
-      std::function<void()> job = std::move(jobs_.front());
-      jobs_.pop_front();
-      lock.unlock();
-      job();
-      lock.lock();
-    }
-  }
-
-  const size_t core_;
-  const size_t max_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<std::function<void()>> jobs_;
-  std::vector<std::thread> threads_;  // joined at shutdown, ended ones too
-  size_t idle_ = 0;                   // threads waiting for a job
-  size_t ended_ = 0;                  // threads that returned (still in threads_, to be joined)
-  bool stopping_ = false;
+  ConnectionThreads threads_;
 };
 
 Result<std::pair<std::string, int>> SplitListen(const std::string& listen,
@@ -143,7 +82,7 @@ Result<std::unique_ptr<HttpFrontend>> HttpFrontend::Bind(const ServerConfig& con
   const size_t threads = config.threads;
   const size_t connections = config.max_connections;
   http.new_task_queue = [threads, connections] {
-    return new ConnectionThreads(threads, connections);
+    return new ConnectionQueue(threads, connections);
   };
   http.set_payload_max_length(config.max_body_bytes);
   http.set_read_timeout(10, 0);
