@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "adapters/aws/credential_chain.h"
 #include "adapters/aws/sts_client.h"
@@ -18,6 +19,8 @@
 #include "core/wire/url.h"
 #include "server/dashboard/dashboard_api.h"
 #include "session/aws_issue.h"
+#include "session/azure_issue.h"
+#include "session/gcp_issue.h"
 #include "session/planner.h"
 
 namespace audex {
@@ -385,6 +388,35 @@ ApiResponse TeamServer::Handle(const ApiRequest& request) {
   return response;
 }
 
+std::string TeamServer::BaseCredentialsProblem() {
+  // The base credentials of each provider some rule set may grant (a rule
+  // that names none grants AWS): a GCP-only server needs no AWS keys, and
+  // is not ready without its GCP base token. GCP and Azure are asked for a
+  // token, as a grant would be; Ready() asks at most every 30 s.
+  std::set<Provider> granted;
+  const std::shared_ptr<const ServerConfig> config = Config();
+  for (const ServerRule& rule : config->policy.rules) {
+    if (rule.providers.empty()) granted.insert(Provider::kAws);
+    granted.insert(rule.providers.begin(), rule.providers.end());
+  }
+  if (granted.contains(Provider::kAws)) {
+    if (auto base = ResolveBaseCredentials(world_.env); !base) {
+      return "aws: " + base.error().message;
+    }
+  }
+  if (granted.contains(Provider::kGcp)) {
+    if (auto base = FindGcpBaseToken(world_); !base) return "gcp: " + base.error().message;
+  }
+  if (granted.contains(Provider::kAzure)) {
+    auto target = ResolveAzureTarget(world_.env, PlanningConfiguration(*config).config);
+    if (!target) return "azure: " + target.error().message;
+    if (auto token = IssueAzureToken(*target, world_); !token) {
+      return "azure: " + token.error().message;
+    }
+  }
+  return "";
+}
+
 ApiResponse TeamServer::Ready() {
   if (draining_) return ApiError(503, "shutting_down", "this replica is shutting down");
   if (auto ping = store_->Ping(); !ping) {
@@ -398,9 +430,7 @@ ApiResponse TeamServer::Ready() {
     const auto now = std::chrono::steady_clock::now();
     if (!base_checked_ || now - *base_checked_ > std::chrono::seconds(30)) {
       base_checked_ = now;
-      base_problem_.clear();
-      auto base = ResolveBaseCredentials(world_.env);
-      if (!base) base_problem_ = base.error().message;
+      base_problem_ = BaseCredentialsProblem();
     }
     if (!base_problem_.empty()) return ApiError(503, "base_credentials", base_problem_);
   }

@@ -192,6 +192,9 @@ class TeamServer {
   ApiResponse DryRunPlan(const ApiRequest& request);
 
   ApiResponse Ready();
+  // What keeps a granted provider's base credentials from being found; ""
+  // when each is.
+  std::string BaseCredentialsProblem();
   ApiResponse PostGrant(const ApiRequest& request);
   ApiResponse ListGrants(const ApiRequest& request);
   ApiResponse GetGrant(const ApiRequest& request, const std::string& id);
