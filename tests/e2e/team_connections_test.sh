@@ -8,12 +8,14 @@
 # then /healthz and a real API call must still be answered, well inside
 # the 5 s an idle connection holds its thread; with max_connections = 4,
 # what is beyond it waits, and is answered once the idle ones are gone.
+# And the listening socket takes a burst of new connections.
 #
 #   bash tests/e2e/team_connections_test.sh path/to/tryaudex
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 e2e_setup team-connections "$@"
 need_tool curl "scripts/setup installs curl"
+need_tool ss "scripts/setup installs iproute2"
 
 start_server() {  # NAME MAX_CONNECTIONS: sets URL
   local name=$1
@@ -59,6 +61,31 @@ PY
 }
 
 start_server wide 256
+# The listening socket's backlog (ss shows it as Send-Q): cpp-httplib's own
+# is 5, and clients connecting at once beyond it got SYN cookies and, when a
+# cookie failed, a reset for their first request (listen_backlog.h).
+port=${URL##*:}
+backlog=$(ss -Hltn "sport = :$port" | awk '{print $3}')
+check "the server listens with the system's backlog, not cpp-httplib's 5 (got ${backlog:-none})" \
+  test "${backlog:-0}" -ge 128
+# 48 clients connecting at the same moment each get their answer.
+"$PY" - "$URL" >"$TMP/burst" 2>&1 <<'PY'
+import sys, threading, urllib.request
+url, answered, barrier = sys.argv[1], [], threading.Barrier(48)
+def ask():
+    barrier.wait()
+    try:
+        with urllib.request.urlopen(url + "/healthz", timeout=10) as reply:
+            answered.append(reply.status)
+    except Exception as error:
+        print("no answer:", error)
+threads = [threading.Thread(target=ask) for _ in range(48)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(f"{answered.count(200)} of 48 answered")
+PY
+check "48 clients connecting at once are all answered ($(tail -1 "$TMP/burst"))" \
+  grep -qx "48 of 48 answered" "$TMP/burst"
 hold_idle "$URL" 12 8 "$TMP/wide.held" || abort "12 idle connections open"
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$URL/healthz")
 check "with 12 idle connections open (threads = 2), /healthz answers within 3 s" test "$code" = 200

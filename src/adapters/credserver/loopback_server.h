@@ -9,6 +9,8 @@
 #include <chrono>
 #include <thread>
 
+#include "adapters/credserver/listen_backlog.h"
+
 namespace audex {
 
 struct LoopbackServer {
@@ -18,8 +20,10 @@ struct LoopbackServer {
   // Binds 127.0.0.1 on a port the kernel picks and serves from `thread`.
   // The port, or 0 when none could be bound.
   int Start() {
+    const ListenBacklog backlog(server);
     const int bound = server.bind_to_any_port("127.0.0.1");
     if (bound <= 0) return 0;
+    backlog.Widen();
     thread = std::thread([this] { server.listen_after_bind(); });
     // The socket already listens, so an early request waits in the
     // backlog; this bounded wait only makes a quick Stop() reliable.

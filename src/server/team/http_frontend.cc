@@ -6,6 +6,7 @@
 #include <charconv>
 #include <functional>
 
+#include "adapters/credserver/listen_backlog.h"
 #include "server/team/connection_threads.h"
 
 namespace audex {
@@ -134,6 +135,7 @@ Result<std::unique_ptr<HttpFrontend>> HttpFrontend::Bind(const ServerConfig& con
     response.set_content(error.body, error.content_type);
   });
   frontend->host_ = address->first;
+  const ListenBacklog backlog(http);
   if (address->second == 0) {
     frontend->port_ = http.bind_to_any_port(frontend->host_);
   } else {
@@ -143,6 +145,7 @@ Result<std::unique_ptr<HttpFrontend>> HttpFrontend::Bind(const ServerConfig& con
     return StateError(
         fmt::format("cannot listen on {} (in use, or not an address of this host)", config.listen));
   }
+  backlog.Widen();
   return frontend;
 }
 
