@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "adapters/teamstore/sql_connection.h"
@@ -402,6 +403,30 @@ TEST_F(TeamTokenGrantsTest, AGcpGrantUnderApprovalWaitsThenItsTokenIsServedFromI
   EXPECT_NE(everything.find("grant_approved"), std::string::npos);
   EXPECT_EQ(everything.find("APPROVED-gcp-0001"), std::string::npos);
   EXPECT_EQ(everything.find(kBaseToken), std::string::npos);
+}
+
+TEST_F(TeamTokenGrantsTest, ThePollWhileGoogleIsAskedAtTheApprovalIsToldToWait) {
+  const std::string intern = MakeToken("intern", "gated");
+  const std::string lead = MakeToken("lead", "gcp", {"leads"});
+  const ApiResponse asked =
+      Post(R"({"provider":"gcp","allow":"compute.instances.list","ttl":"15m"})", intern);
+  ASSERT_EQ(asked.status, 202) << asked.body;
+  const Json pending = Json::parse(asked.body);
+  std::optional<ApiResponse> during;
+  sts_.fallback = [&](const HttpRequest&) -> HttpResult {
+    during = Credentials(pending["grant_id"], pending["credentials_token"]);
+    return Generated("ya29.APPROVED-gcp-0002");
+  };
+  ASSERT_EQ(Decide(pending["request_id"], "approve", lead).status, 200);
+  ASSERT_TRUE(during.has_value());
+  EXPECT_EQ(during->status, 202) << during->body;
+  EXPECT_EQ(during->headers.at("Retry-After"), "2");
+  const Json waiting = Json::parse(during->body);
+  EXPECT_EQ(waiting["status"], "issuing");
+  EXPECT_NE(waiting["message"].get<std::string>().find("asking Google"), std::string::npos);
+  const ApiResponse after = Credentials(pending["grant_id"], pending["credentials_token"]);
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_EQ(Json::parse(after.body)["access_token"], "ya29.APPROVED-gcp-0002");
 }
 
 TEST_F(TeamTokenGrantsTest, AnIdentityEndpointFailureAtTheLastApprovalFailsTheGrantAnd502s) {
