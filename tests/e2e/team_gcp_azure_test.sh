@@ -14,10 +14,10 @@
 #     refusing the server is a 502 with nothing issued
 #   - tryaudex grants list shows both grants; server audit verify passes;
 #     the local sessions are recorded as a local run's
-#   - under an approval rule: run --server --provider gcp waits, nothing is
-#     asked of Google until `tryaudex requests approve`, then the child gets
-#     the token minted at the approval (served sealed from the grant's
-#     credentials endpoint)
+#   - under an approval rule: run --server --provider gcp (and azure) waits,
+#     nothing is asked of Google (Entra ID) until `tryaudex requests
+#     approve`, then the child gets the token issued at the approval (served
+#     sealed from the grant's credentials endpoint)
 #   - as an attacker: no issued token in the server's log, its store, the
 #     audit export, the client's AUDEX_HOME or any stderr
 #
@@ -72,8 +72,8 @@ max_ttl = "1h"
 actions = ["s3:Get*"]
 
 [policies.gated]
-providers = ["gcp"]
-actions = ["storage.objects.*"]
+providers = ["gcp", "azure"]
+actions = ["storage.objects.*", "Microsoft.Resources/*"]
 approval = { groups = ["leads"] }
 
 [policies.ops]
@@ -212,20 +212,24 @@ ok = ok and all(len(l["fields"]["token_prefix"]) == 8 and "team server" in json.
 sys.exit(0 if ok else 1)
 PY
 
-# --- a GCP grant under an approval rule ---------------------------------------------
+# --- GCP and Azure grants under an approval rule ------------------------------------
 calls() { grep -c "\"call\": \"$1\"" "$TMP/gcp.log"; }
+pending_request() {  # the request id the approvers see pending, waited for (bounded: 10 s)
+  local id=""
+  for _ in $(seq 1 100); do
+    id=$(curl -s -H "Authorization: Bearer $LEAD_TOKEN" "$SERVER/v1/requests?status=pending" |
+      "$PY" -c 'import json,sys; r=json.load(sys.stdin)["requests"]; print(r[0]["request_id"] if r else "")' 2>/dev/null)
+    [ -n "$id" ] && break
+    sleep 0.1
+  done
+  echo "$id"
+}
 MINTED_BEFORE=$(calls generateAccessToken)
 client "$GATED_TOKEN" "$BIN" run --provider gcp --allow storage.objects.list --ttl 20m \
   --reason "look at the data" --approval-wait 60s -- sh -c "env > '$TMP/gapproved.env'" \
   >"$TMP/gapproved.out" 2>"$TMP/gapprovederr" &
 RUN_PID=$!
-REQ=""
-for _ in $(seq 1 100); do  # bounded: 10 s
-  REQ=$(curl -s -H "Authorization: Bearer $LEAD_TOKEN" "$SERVER/v1/requests?status=pending" |
-    "$PY" -c 'import json,sys; r=json.load(sys.stdin)["requests"]; print(r[0]["request_id"] if r else "")' 2>/dev/null)
-  [ -n "$REQ" ] && break
-  sleep 0.1
-done
+REQ=$(pending_request)
 check "the gated request is pending for the approvers" test -n "$REQ"
 sleep 1
 check "nothing was asked of Google while it waited" test "$(calls generateAccessToken)" = "$MINTED_BEFORE"
@@ -248,8 +252,23 @@ events = [json.loads(l)["event"] for l in open(sys.argv[1]) if l.strip()]
 sys.exit(0 if events[-6:] == ["grant_requested", "request_created", "approval_added",
                               "request_approved", "grant_approved", "grant_issued"] else 1)
 PY
+ENTRA_BEFORE=$(wc -l <"$TMP/azure.log.issued")
+client "$GATED_TOKEN" "$BIN" run --provider azure --allow Microsoft.Resources/subscriptions/resourceGroups/read \
+  --ttl 10m --approval-wait 60s -- sh -c "curl -sf -H \"X-IDENTITY-HEADER: \$IDENTITY_HEADER\" \"\$IDENTITY_ENDPOINT?api-version=2019-08-01&resource=https://management.azure.com/\"" \
+  >"$TMP/aapproved.out" 2>"$TMP/aapprovederr" &
+RUN_PID=$!
+REQ=$(pending_request)
+check "the gated Azure request is pending, nothing asked of Entra ID" \
+  test -n "$REQ" -a "$(wc -l <"$TMP/azure.log.issued")" = "$ENTRA_BEFORE"
+client "$LEAD_TOKEN" "$BIN" requests approve "$REQ" >"$TMP/approve2.out" 2>"$TMP/approve2err"
+wait "$RUN_PID"
+rc=$?
+SERVED=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["access_token"])' "$TMP/aapproved.out" 2>/dev/null)
+check "run --server --provider azure waited; the child's endpoint serves the token Entra ID issued at the approval" \
+  test "$rc" -eq 0 -a -n "$SERVED" -a "$SERVED" = "$(tail -1 "$TMP/azure.log.issued")" \
+  -a "$(wc -l <"$TMP/azure.log.issued")" = "$((ENTRA_BEFORE + 1))"
 server_env "$BIN" server audit verify --config "$CONF" >"$TMP/verify2.out" 2>&1
-check "server audit verify: the chain is intact after the approval" grep -q "^OK: " "$TMP/verify2.out"
+check "server audit verify: the chain is intact after the approvals" grep -q "^OK: " "$TMP/verify2.out"
 
 # --- as an attacker: where could a token be? -----------------------------------
 leaks() {
