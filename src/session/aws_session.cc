@@ -168,11 +168,8 @@ class AwsSession final : public ProviderSession {
       std::unique_ptr<HttpClient> http = world_.http(HttpOptionsFrom(world_.env));
       if (grant_)
         return FetchGrantCredentials(*http, grant_->credentials_url, grant_->credentials_token);
-      ApprovalWait wait;
-      wait.limit = plan_.server->approval_wait;
-      wait.notice = [this](const std::string& line) { world_.Warn(line); };
-      auto grant =
-          RequestGrant(*http, plan_.server->url, plan_.server->token, plan_.server->body, wait);
+      auto grant = RequestGrant(*http, plan_.server->url, plan_.server->token, plan_.server->body,
+                                ServerApprovalWait(*plan_.server, world_));
       if (!grant) return tl::unexpected(grant.error());
       AwsCredentials credentials = grant->credentials;
       grant_ = std::move(*grant);

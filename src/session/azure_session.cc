@@ -113,8 +113,8 @@ class AzureSession final : public ProviderSession {
   // cut it): the command ends then.
   Result<std::chrono::seconds> FromServer() {
     std::unique_ptr<HttpClient> http = world_.http(HttpOptionsFrom(world_.env));
-    auto grant =
-        RequestTokenGrant(*http, plan_.server->url, plan_.server->token, plan_.server->body);
+    auto grant = RequestTokenGrant(*http, plan_.server->url, plan_.server->token,
+                                   plan_.server->body, ServerApprovalWait(*plan_.server, world_));
     if (!grant) return tl::unexpected(grant.error());
     for (const std::string& warning : grant->warnings) world_.Warn(warning);
     if (!grant->cloud.empty() && grant->cloud != target_.cloud.name) {

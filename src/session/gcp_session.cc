@@ -79,8 +79,8 @@ class GcpSession final : public ProviderSession {
   // generateAccessToken for this request under the server's rules.
   Result<GcpAccessToken> FromServer() {
     std::unique_ptr<HttpClient> http = world_.http(HttpOptionsFrom(world_.env));
-    auto grant =
-        RequestTokenGrant(*http, plan_.server->url, plan_.server->token, plan_.server->body);
+    auto grant = RequestTokenGrant(*http, plan_.server->url, plan_.server->token,
+                                   plan_.server->body, ServerApprovalWait(*plan_.server, world_));
     if (!grant) return tl::unexpected(grant.error());
     for (const std::string& warning : grant->warnings) world_.Warn(warning);
     if (!grant->service_account.empty()) target_.service_account = grant->service_account;

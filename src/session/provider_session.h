@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "adapters/store/session_recorder.h"
+#include "adapters/teamclient/team_client.h"
 #include "session/session.h"
 
 namespace audex {
@@ -38,6 +39,11 @@ class SessionLedger {
   bool ended_ = false;
   std::mutex mutex_;
 };
+
+// How a session waits when its team server holds the grant for approval
+// (docs/team-mode.md, "Approvals"): for --approval-wait, each notice a
+// warning on the session's world. The same for every provider.
+ApprovalWait ServerApprovalWait(const ServerIssue& server, const World& world);
 
 // What a child needs besides its command.
 struct PreparedChild {

@@ -22,6 +22,13 @@ Result<std::unique_ptr<SessionLedger>> SessionLedger::Begin(const World& world,
   return ledger;
 }
 
+ApprovalWait ServerApprovalWait(const ServerIssue& server, const World& world) {
+  ApprovalWait wait;
+  wait.limit = server.approval_wait;
+  wait.notice = [&world](const std::string& line) { world.Warn(line); };
+  return wait;
+}
+
 Result<void> SessionLedger::Record(const std::function<Result<void>(SessionRecorder&)>& step) {
   std::lock_guard lock(mutex_);
   return step(*recorder_);

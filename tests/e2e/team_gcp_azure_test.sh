@@ -14,6 +14,10 @@
 #     refusing the server is a 502 with nothing issued
 #   - tryaudex grants list shows both grants; server audit verify passes;
 #     the local sessions are recorded as a local run's
+#   - under an approval rule: run --server --provider gcp (and azure) waits,
+#     nothing is asked of Google (Entra ID) until `tryaudex requests
+#     approve`, then the child gets the token issued at the approval (served
+#     sealed from the grant's credentials endpoint)
 #   - as an attacker: no issued token in the server's log, its store, the
 #     audit export, the client's AUDEX_HOME or any stderr
 #
@@ -67,6 +71,11 @@ max_ttl = "1h"
 [policies.awsonly]
 actions = ["s3:Get*"]
 
+[policies.gated]
+providers = ["gcp", "azure"]
+actions = ["storage.objects.*", "Microsoft.Resources/*"]
+approval = { groups = ["leads"] }
+
 [policies.ops]
 providers = ["aws", "gcp", "azure"]
 actions = ["*"]
@@ -86,6 +95,8 @@ newtoken() { server_env "$BIN" server token create --config "$CONF" --name "$1" 
 CLOUD_TOKEN=$(newtoken builder cloud)
 AWS_TOKEN=$(newtoken aws-ci awsonly)
 OPS_TOKEN=$(newtoken auditor ops)
+GATED_TOKEN=$(newtoken intern gated)
+LEAD_TOKEN=$(server_env "$BIN" server token create --config "$CONF" --name lead --policy cloud --group leads 2>/dev/null)
 env "${SERVER_ENV[@]}" "$BIN" server --config "$CONF" --ready-file "$TMP/ready" 2>"$TMP/server.log" &
 kill_at_exit $!
 wait_for_file "$TMP/ready" 10
@@ -200,6 +211,64 @@ ok = events.count("session_created") >= 2 and events.count("session_ended") >= 2
 ok = ok and all(len(l["fields"]["token_prefix"]) == 8 and "team server" in json.dumps(l["fields"]) for l in issued)
 sys.exit(0 if ok else 1)
 PY
+
+# --- GCP and Azure grants under an approval rule ------------------------------------
+calls() { grep -c "\"call\": \"$1\"" "$TMP/gcp.log"; }
+pending_request() {  # the request id the approvers see pending, waited for (bounded: 10 s)
+  local id=""
+  for _ in $(seq 1 100); do
+    id=$(curl -s -H "Authorization: Bearer $LEAD_TOKEN" "$SERVER/v1/requests?status=pending" |
+      "$PY" -c 'import json,sys; r=json.load(sys.stdin)["requests"]; print(r[0]["request_id"] if r else "")' 2>/dev/null)
+    [ -n "$id" ] && break
+    sleep 0.1
+  done
+  echo "$id"
+}
+MINTED_BEFORE=$(calls generateAccessToken)
+client "$GATED_TOKEN" "$BIN" run --provider gcp --allow storage.objects.list --ttl 20m \
+  --reason "look at the data" --approval-wait 60s -- sh -c "env > '$TMP/gapproved.env'" \
+  >"$TMP/gapproved.out" 2>"$TMP/gapprovederr" &
+RUN_PID=$!
+REQ=$(pending_request)
+check "the gated request is pending for the approvers" test -n "$REQ"
+sleep 1
+check "nothing was asked of Google while it waited" test "$(calls generateAccessToken)" = "$MINTED_BEFORE"
+client "$LEAD_TOKEN" "$BIN" requests approve "$REQ" --reason "ticket 7" >"$TMP/approve.out" 2>"$TMP/approveerr"
+check "a lead approves it (exit 0)" test $? -eq 0
+wait "$RUN_PID"
+rc=$?
+check "run --server --provider gcp waited for the approval and ran the child (exit 0)" \
+  bash -c "[ $rc -eq 0 ] && grep -q 'waiting up to 60 s for approval of request $REQ' '$TMP/gapprovederr'"
+check "the token was minted at the approval, for the grant's whole TTL" \
+  bash -c "$(declare -f glast calls); TMP='$TMP'; [ \$(calls generateAccessToken) -eq \$(($MINTED_BEFORE + 1)) ] && glast generateAccessToken | grep -q '\"lifetime\": \"1200s\"'"
+check "the child's token is the one minted at the approval" \
+  test -n "$(grep -E '^CLOUDSDK_AUTH_ACCESS_TOKEN=' "$TMP/gapproved.env" | cut -d= -f2-)" \
+  -a "$(grep -E '^CLOUDSDK_AUTH_ACCESS_TOKEN=' "$TMP/gapproved.env" | cut -d= -f2-)" = "$(tail -1 "$TMP/gcp.log.issued")"
+curl -s -H "Authorization: Bearer $OPS_TOKEN" "$SERVER/v1/audit?format=jsonl&limit=1000" >"$TMP/audit.jsonl"
+check "the approved grant's events are in order: nothing issued before the last approval" \
+  "$PY" - "$TMP/audit.jsonl" <<'PY'
+import json, sys
+events = [json.loads(l)["event"] for l in open(sys.argv[1]) if l.strip()]
+sys.exit(0 if events[-6:] == ["grant_requested", "request_created", "approval_added",
+                              "request_approved", "grant_approved", "grant_issued"] else 1)
+PY
+ENTRA_BEFORE=$(wc -l <"$TMP/azure.log.issued")
+client "$GATED_TOKEN" "$BIN" run --provider azure --allow Microsoft.Resources/subscriptions/resourceGroups/read \
+  --ttl 10m --approval-wait 60s -- sh -c "curl -sf -H \"X-IDENTITY-HEADER: \$IDENTITY_HEADER\" \"\$IDENTITY_ENDPOINT?api-version=2019-08-01&resource=https://management.azure.com/\"" \
+  >"$TMP/aapproved.out" 2>"$TMP/aapprovederr" &
+RUN_PID=$!
+REQ=$(pending_request)
+check "the gated Azure request is pending, nothing asked of Entra ID" \
+  test -n "$REQ" -a "$(wc -l <"$TMP/azure.log.issued")" = "$ENTRA_BEFORE"
+client "$LEAD_TOKEN" "$BIN" requests approve "$REQ" >"$TMP/approve2.out" 2>"$TMP/approve2err"
+wait "$RUN_PID"
+rc=$?
+SERVED=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["access_token"])' "$TMP/aapproved.out" 2>/dev/null)
+check "run --server --provider azure waited; the child's endpoint serves the token Entra ID issued at the approval" \
+  test "$rc" -eq 0 -a -n "$SERVED" -a "$SERVED" = "$(tail -1 "$TMP/azure.log.issued")" \
+  -a "$(wc -l <"$TMP/azure.log.issued")" = "$((ENTRA_BEFORE + 1))"
+server_env "$BIN" server audit verify --config "$CONF" >"$TMP/verify2.out" 2>&1
+check "server audit verify: the chain is intact after the approvals" grep -q "^OK: " "$TMP/verify2.out"
 
 # --- as an attacker: where could a token be? -----------------------------------
 leaks() {

@@ -97,6 +97,31 @@ TEST(SealedCache, RoundTripsEveryField) {
   EXPECT_EQ(opened->session_id, "s-0001");
 }
 
+TEST(SealedCache, RoundTripsAnApprovedTokenGrantAndHoldsItsTokenSealed) {
+  // The team server's approved GCP or Azure grant: no AWS keys, the
+  // grant's reply with its access token.
+  CachedCredentials cached;
+  cached.credentials.expiration = *ParseRfc3339("2026-11-28T19:00:00Z");
+  cached.credentials.source = "gcp";
+  cached.session_id = "grant-1";
+  cached.token_grant = SecretString(R"({"access_token":"ya29.SEALED-token-value"})");
+  auto sealed = SealCachedCredentials(cached, kKey, kNonce, "grant:grant-1");
+  ASSERT_TRUE(sealed) << sealed.error().message;
+  EXPECT_EQ(sealed->find("SEALED-token-value"), std::string::npos);
+  auto opened = OpenCachedCredentials(*sealed, kKey, "grant:grant-1");
+  ASSERT_TRUE(opened) << opened.error().message;
+  ASSERT_TRUE(opened->token_grant);
+  EXPECT_EQ(opened->token_grant->Reveal(), R"({"access_token":"ya29.SEALED-token-value"})");
+  EXPECT_EQ(opened->session_id, "grant-1");
+  // An AWS entry has none.
+  auto aws =
+      SealCachedCredentials(Cached(cached.credentials.expiration.value()), kKey, kNonce, "n");
+  ASSERT_TRUE(aws);
+  auto opened_aws = OpenCachedCredentials(*aws, kKey, "n");
+  ASSERT_TRUE(opened_aws);
+  EXPECT_FALSE(opened_aws->token_grant);
+}
+
 TEST(SealedCache, HoldsNoSecretInTheClear) {
   auto sealed = SealCachedCredentials(Cached(system_clock::now()), kKey, kNonce, "n");
   ASSERT_TRUE(sealed);

@@ -114,5 +114,71 @@ TEST(TeamTokenClient, AHeldRequestOrAReplyWithoutATokenIsAnError) {
   EXPECT_NE(aws.error().message.find("access_token"), std::string::npos);
 }
 
+TEST(TeamTokenClient, AHeldRequestIsWaitedForAndItsTokenReadFromTheCredentialsEndpoint) {
+  ScriptedHttpClient http;
+  http.script.push_back(Reply(202, {{"status", "pending_approval"},
+                                    {"request_id", "r-78"},
+                                    {"grant_id", "g5"},
+                                    {"required_approvals", 1},
+                                    {"approver_groups", {"leads"}},
+                                    {"credentials_url", "/v1/grants/g5/credentials"},
+                                    {"credentials_token", "held-token"}}));
+  http.script.push_back(Reply(202, {{"status", "pending_approval"}, {"approvals", 0}}));
+  http.script.push_back(Reply(202, {{"status", "issuing"}}));
+  http.script.push_back(Reply(200, {{"grant_id", "g5"},
+                                    {"provider", "gcp"},
+                                    {"access_token", "ya29.APPROVED"},
+                                    {"token_type", "Bearer"},
+                                    {"expires_at", "2026-01-01T12:40:00Z"},
+                                    {"ttl_seconds", 1790},
+                                    {"service_account", "audex@p.iam.gserviceaccount.com"},
+                                    {"project", "p"},
+                                    {"warnings", {"a warning"}}}));
+  std::vector<std::string> notices;
+  int slept = 0;
+  ApprovalWait wait;
+  wait.limit = std::chrono::seconds(60);
+  wait.notice = [&](const std::string& line) { notices.push_back(line); };
+  wait.sleep = [&](std::chrono::milliseconds) { ++slept; };
+  auto grant =
+      RequestTokenGrant(http, kServer, SecretString(kCallerToken), Json{{"provider", "gcp"}}, wait);
+  ASSERT_TRUE(grant) << grant.error().message;
+  EXPECT_EQ(grant->access_token.Reveal(), "ya29.APPROVED");
+  EXPECT_EQ(grant->grant_id, "g5");
+  EXPECT_EQ(grant->ttl, std::chrono::seconds(1790));
+  EXPECT_EQ(grant->service_account, "audex@p.iam.gserviceaccount.com");
+  EXPECT_EQ(grant->warnings, (std::vector<std::string>{"a warning"}));
+  EXPECT_NE(grant->source.find("approved request r-78"), std::string::npos);
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_NE(notices[0].find("r-78"), std::string::npos);
+  EXPECT_EQ(slept, 2);
+  // The polls went to the grant's endpoint with its own bearer, never the
+  // caller's token.
+  ASSERT_EQ(http.sent.size(), 4u);
+  for (size_t i = 1; i < http.sent.size(); ++i) {
+    EXPECT_EQ(http.sent[i].method, "GET");
+    EXPECT_EQ(http.sent[i].url, std::string(kServer) + "/v1/grants/g5/credentials");
+    for (const auto& [name, value] : http.sent[i].headers) {
+      if (name == "Authorization") {
+        EXPECT_EQ(value, "held-token");
+      }
+    }
+  }
+
+  // Denied meanwhile: the server's reason, naming the request.
+  ScriptedHttpClient denied;
+  denied.script.push_back(Reply(202, {{"request_id", "r-79"},
+                                      {"grant_id", "g6"},
+                                      {"credentials_url", "/v1/grants/g6/credentials"},
+                                      {"credentials_token", "t"}}));
+  denied.script.push_back(Reply(
+      403, {{"error", {{"code", "forbidden"}, {"message", "grant g6 is denied: not today"}}}}));
+  auto refused = RequestTokenGrant(denied, kServer, SecretString(kCallerToken),
+                                   Json{{"provider", "azure"}}, wait);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("r-79"), std::string::npos);
+  EXPECT_NE(refused.error().message.find("not today"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace audex

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "adapters/teamstore/sql_connection.h"
@@ -35,8 +36,9 @@ HttpResult JsonReply(int status, const Json& body) {
 
 // IAM Credentials generateAccessToken's reply (REST reference,
 // projects.serviceAccounts.generateAccessToken).
-HttpResult Generated(const std::string& token) {
-  return JsonReply(200, {{"accessToken", token}, {"expireTime", "2026-01-01T12:15:00Z"}});
+HttpResult Generated(const std::string& token,
+                     const std::string& expire_time = "2026-01-01T12:15:00Z") {
+  return JsonReply(200, {{"accessToken", token}, {"expireTime", expire_time}});
 }
 
 // An Entra ID v2 token endpoint's client-credentials reply.
@@ -49,7 +51,8 @@ HttpResult Entra(const std::string& token) {
 
 // Rule sets: `gcp` and `azure` (their provider and actions), `awsonly`
 // (every action, the default provider), `gated` (GCP behind approvals),
-// `glass` (GCP behind approvals, break-glass allowed) and `ops` (admin).
+// `glass` (GCP behind approvals, break-glass allowed), `azuregated` (Azure
+// behind approvals) and `ops` (admin). Approvers are in group `leads`.
 class TeamTokenGrantsTest : public TeamServerFixture {
  protected:
   void Configure(ServerConfig& config) override {
@@ -79,6 +82,10 @@ class TeamTokenGrantsTest : public TeamServerFixture {
     glass.name = "glass";
     glass.approval->break_glass = true;
     config.policy.rules.push_back(glass);
+    ServerRule azuregated = azure;
+    azuregated.name = "azuregated";
+    azuregated.approval = gated.approval;
+    config.policy.rules.push_back(azuregated);
     ServerRule ops;
     ops.name = "ops";
     ops.providers = {Provider::kAws, Provider::kGcp, Provider::kAzure};
@@ -99,6 +106,12 @@ class TeamTokenGrantsTest : public TeamServerFixture {
 
   ApiResponse Post(const std::string& body, const std::string& token) {
     return Call("POST", "/v1/grants", body, token);
+  }
+
+  ApiResponse Decide(const std::string& request_id, const std::string& action,
+                     const std::string& token, const std::string& reason = "") {
+    return Call("POST", "/v1/requests/" + request_id + ":" + action,
+                reason.empty() ? "" : Json{{"reason", reason}}.dump(), token);
   }
 
   Grant Stored(const std::string& id) {
@@ -305,13 +318,234 @@ TEST_F(TeamTokenGrantsTest, WhenTheAuditWriteFailsNoCloudIsAskedAndNothingIsIssu
   EXPECT_TRUE(grants->items.empty());
 }
 
-TEST_F(TeamTokenGrantsTest, ApprovalRulesRefuseGcpByTheRuleAndBreakGlassIssuesForReview) {
-  const std::string gated = MakeToken("intern", "gated");
-  const ApiResponse waiting = Post(R"({"provider":"gcp","allow":"compute.instances.list"})", gated);
-  EXPECT_EQ(waiting.status, 403) << waiting.body;
-  EXPECT_EQ(Json::parse(waiting.body)["error"]["rule"], "policies.gated.approval");
+TEST_F(TeamTokenGrantsTest, AGcpGrantUnderApprovalWaitsThenItsTokenIsServedFromItsEndpoint) {
+  const std::string intern = MakeToken("intern", "gated");
+  const std::string lead = MakeToken("lead", "gcp", {"leads"});
+  const ApiResponse asked = Post(
+      R"({"provider":"gcp","allow":"compute.instances.list","ttl":"30m","reason":"inventory"})",
+      intern);
+  ASSERT_EQ(asked.status, 202) << asked.body;
+  const Json pending = Json::parse(asked.body);
+  EXPECT_EQ(pending["status"], "pending_approval");
+  EXPECT_EQ(pending["required_approvals"], 1);
+  EXPECT_EQ(pending["approver_groups"], (Json{"leads"}));
+  EXPECT_EQ(pending["ttl_seconds"], 1800);
+  EXPECT_FALSE(pending.contains("access_token"));
+  const std::string request_id = pending["request_id"];
+  const std::string grant_id = pending["grant_id"];
+  const std::string bearer = pending["credentials_token"];
+  EXPECT_EQ(pending["credentials_url"], "/v1/grants/" + grant_id + "/credentials");
+  EXPECT_EQ(Stored(grant_id).status, GrantStatus::kPendingApproval);
+
+  // The requester's poll waits; nothing is asked of Google meanwhile.
+  const ApiResponse waiting = Credentials(grant_id, bearer);
+  EXPECT_EQ(waiting.status, 202) << waiting.body;
+  EXPECT_EQ(Json::parse(waiting.body)["status"], "pending_approval");
+  EXPECT_EQ(waiting.headers.at("Retry-After"), "2");
   EXPECT_TRUE(sts_.sent.empty());
 
+  // Approved ten minutes later: the token is asked for then, for the whole
+  // TTL counted from the approval.
+  now_ += std::chrono::minutes(10);
+  const TimePoint approved_at = now_;
+  sts_.script.push_back(Generated("ya29.APPROVED-gcp-0001", "2026-01-01T12:40:00Z"));
+  const ApiResponse approved = Decide(request_id, "approve", lead, "ticket 7");
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  const Json decided = Json::parse(approved.body);
+  EXPECT_EQ(decided["status"], "approved");
+  EXPECT_EQ(decided["grant"]["status"], "issued");
+  EXPECT_EQ(decided["grant"]["issued_at"], FormatRfc3339(approved_at));
+  EXPECT_EQ(approved.body.find("APPROVED-gcp"), std::string::npos);  // the approver never sees it
+  ASSERT_EQ(sts_.sent.size(), 1u);
+  EXPECT_EQ(sts_.sent[0].url, std::string("http://iam.test/v1/projects/-/serviceAccounts/") +
+                                  kServiceAccount + ":generateAccessToken");
+  EXPECT_EQ(Json::parse(sts_.sent[0].body)["lifetime"], "1800s");
+
+  EXPECT_EQ(Events(), (std::vector<std::string>{
+                          "token_created", "token_created", "grant_requested", "request_created",
+                          "approval_added", "request_approved", "grant_approved", "grant_issued"}));
+  const Grant grant = Stored(grant_id);
+  EXPECT_EQ(grant.status, GrantStatus::kIssued);
+  EXPECT_EQ(grant.issued_at, approved_at);
+  ASSERT_TRUE(grant.sts.expires_at);
+  EXPECT_EQ(FormatRfc3339(*grant.sts.expires_at), "2026-01-01T12:40:00Z");
+
+  // The requester's next poll: the token, in a direct grant's reply shape,
+  // with what is left of the grant.
+  now_ += std::chrono::minutes(5);
+  const ApiResponse served = Credentials(grant_id, bearer);
+  ASSERT_EQ(served.status, 200) << served.body;
+  EXPECT_EQ(served.headers.at("Cache-Control"), "no-store");
+  const Json reply = Json::parse(served.body);
+  EXPECT_EQ(reply["grant_id"], grant_id);
+  EXPECT_EQ(reply["provider"], "gcp");
+  EXPECT_EQ(reply["access_token"], "ya29.APPROVED-gcp-0001");
+  EXPECT_EQ(reply["token_type"], "Bearer");
+  EXPECT_EQ(reply["expires_at"], "2026-01-01T12:40:00Z");
+  EXPECT_EQ(reply["ttl_seconds"], 1500);
+  EXPECT_EQ(reply["service_account"], kServiceAccount);
+  EXPECT_EQ(reply["project"], "my-project");
+  EXPECT_TRUE(reply["access_boundary"].is_null());
+  EXPECT_FALSE(reply["not_enforced"].empty());
+  EXPECT_TRUE(reply.contains("warnings"));
+  EXPECT_EQ(sts_.sent.size(), 1u);  // served sealed, not asked again
+  // Another bearer gets nothing.
+  EXPECT_EQ(Credentials(grant_id, std::string(bearer.size(), '0')).status, 401);
+
+  // Past the grant's end: gone, and nothing asked of Google.
+  now_ = approved_at + std::chrono::minutes(30);
+  EXPECT_EQ(Credentials(grant_id, bearer).status, 410);
+  EXPECT_EQ(sts_.sent.size(), 1u);
+
+  // The token was nowhere but in that reply: not in the logs, the audit,
+  // the listing or the store's files (where it is sealed).
+  const std::string everything = Everything();
+  EXPECT_NE(everything.find("grant_approved"), std::string::npos);
+  EXPECT_EQ(everything.find("APPROVED-gcp-0001"), std::string::npos);
+  EXPECT_EQ(everything.find(kBaseToken), std::string::npos);
+}
+
+TEST_F(TeamTokenGrantsTest, ThePollWhileGoogleIsAskedAtTheApprovalIsToldToWait) {
+  const std::string intern = MakeToken("intern", "gated");
+  const std::string lead = MakeToken("lead", "gcp", {"leads"});
+  const ApiResponse asked =
+      Post(R"({"provider":"gcp","allow":"compute.instances.list","ttl":"15m"})", intern);
+  ASSERT_EQ(asked.status, 202) << asked.body;
+  const Json pending = Json::parse(asked.body);
+  std::optional<ApiResponse> during;
+  sts_.fallback = [&](const HttpRequest&) -> HttpResult {
+    during = Credentials(pending["grant_id"], pending["credentials_token"]);
+    return Generated("ya29.APPROVED-gcp-0002");
+  };
+  ASSERT_EQ(Decide(pending["request_id"], "approve", lead).status, 200);
+  ASSERT_TRUE(during.has_value());
+  EXPECT_EQ(during->status, 202) << during->body;
+  EXPECT_EQ(during->headers.at("Retry-After"), "2");
+  const Json waiting = Json::parse(during->body);
+  EXPECT_EQ(waiting["status"], "issuing");
+  EXPECT_NE(waiting["message"].get<std::string>().find("asking Google"), std::string::npos);
+  const ApiResponse after = Credentials(pending["grant_id"], pending["credentials_token"]);
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_EQ(Json::parse(after.body)["access_token"], "ya29.APPROVED-gcp-0002");
+}
+
+TEST_F(TeamTokenGrantsTest, AnIdentityEndpointFailureAtTheLastApprovalFailsTheGrantAnd502s) {
+  const std::string intern = MakeToken("intern", "gated");
+  const std::string lead = MakeToken("lead", "gcp", {"leads"});
+  const ApiResponse asked =
+      Post(R"({"provider":"gcp","allow":"compute.instances.list","ttl":"15m"})", intern);
+  ASSERT_EQ(asked.status, 202) << asked.body;
+  const Json pending = Json::parse(asked.body);
+  sts_.script.push_back(
+      JsonReply(403, {{"error",
+                       {{"code", 403},
+                        {"message", "Permission 'iam.serviceAccounts.getAccessToken' denied"},
+                        {"status", "PERMISSION_DENIED"}}}}));
+  const ApiResponse approved = Decide(pending["request_id"], "approve", lead);
+  EXPECT_EQ(approved.status, 502) << approved.body;
+  const Json error = Json::parse(approved.body)["error"];
+  EXPECT_EQ(error["code"], "upstream_refused");
+  EXPECT_NE(error["message"].get<std::string>().find("is approved, but issuing grant"),
+            std::string::npos);
+  EXPECT_NE(error["message"].get<std::string>().find("roles/iam.serviceAccountTokenCreator"),
+            std::string::npos);
+  EXPECT_EQ(sts_.sent.size(), 1u);
+  const std::vector<std::string> events = Events();
+  EXPECT_EQ(std::vector<std::string>(events.end() - 4, events.end()),
+            (std::vector<std::string>{"approval_added", "request_approved", "grant_approved",
+                                      "grant_failed"}));
+  EXPECT_EQ(Stored(pending["grant_id"]).status, GrantStatus::kFailed);
+  // The requester's poll says it failed, and why.
+  const ApiResponse fetched = Credentials(pending["grant_id"], pending["credentials_token"]);
+  EXPECT_EQ(fetched.status, 403) << fetched.body;
+  EXPECT_NE(fetched.body.find("failed"), std::string::npos);
+  EXPECT_EQ(fetched.body.find("access_token"), std::string::npos);
+}
+
+TEST_F(TeamTokenGrantsTest, AnApprovedGrantIsIssuedOnlyAsApprovedEvenAfterAReload) {
+  // The server's service account changes while the request waits: the
+  // approvers saw the old one, so the approval issues nothing.
+  const std::string intern = MakeToken("intern", "gated");
+  const std::string lead = MakeToken("lead", "gcp", {"leads"});
+  const ApiResponse asked =
+      Post(R"({"provider":"gcp","allow":"compute.instances.list","ttl":"15m"})", intern);
+  ASSERT_EQ(asked.status, 202) << asked.body;
+  const Json pending = Json::parse(asked.body);
+  ServerConfig reloaded = config_;
+  reloaded.gcp_service_account = "other@my-project.iam.gserviceaccount.com";
+  server_->Reload(reloaded);
+  sts_.script.push_back(Generated("ya29.MUST-NOT-BE-MINTED"));
+  const ApiResponse approved = Decide(pending["request_id"], "approve", lead);
+  EXPECT_EQ(approved.status, 409) << approved.body;
+  EXPECT_NE(approved.body.find("other@my-project.iam.gserviceaccount.com instead of"),
+            std::string::npos);
+  EXPECT_TRUE(sts_.sent.empty());
+  EXPECT_EQ(Events().back(), "grant_failed");
+  EXPECT_EQ(Stored(pending["grant_id"]).status, GrantStatus::kFailed);
+}
+
+TEST_F(TeamTokenGrantsTest, AnAzureGrantUnderApprovalIsTheIdentitysTokenAtTheLastApproval) {
+  const std::string dev = MakeToken("dev", "azuregated");
+  const std::string lead = MakeToken("lead", "gcp", {"leads"});
+  const ApiResponse asked = Post(
+      R"({"provider":"azure","allow":"Microsoft.Resources/subscriptions/resourceGroups/read","ttl":"10m"})",
+      dev);
+  ASSERT_EQ(asked.status, 202) << asked.body;
+  const Json pending = Json::parse(asked.body);
+  const std::string grant_id = pending["grant_id"];
+  EXPECT_EQ(Credentials(grant_id, pending["credentials_token"]).status, 202);
+  EXPECT_TRUE(sts_.sent.empty());
+
+  now_ += std::chrono::minutes(3);
+  const TimePoint approved_at = now_;
+  sts_.script.push_back(Entra("eyJ0eXAiOiJKV1QifQ.eyJ0aWQiOiJ0ZW5hbnQtMSJ9.APPROVED-AZURE-SIG"));
+  const ApiResponse approved = Decide(pending["request_id"], "approve", lead);
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  ASSERT_EQ(sts_.sent.size(), 1u);
+  EXPECT_EQ(sts_.sent[0].url, "http://login.test/tenant-1/oauth2/v2.0/token");
+  const std::vector<std::string> events = Events();
+  EXPECT_EQ(std::vector<std::string>(events.end() - 4, events.end()),
+            (std::vector<std::string>{"approval_added", "request_approved", "grant_approved",
+                                      "grant_issued"}));
+
+  now_ += std::chrono::minutes(1);
+  const ApiResponse served = Credentials(grant_id, pending["credentials_token"]);
+  ASSERT_EQ(served.status, 200) << served.body;
+  const Json reply = Json::parse(served.body);
+  EXPECT_EQ(reply["provider"], "azure");
+  EXPECT_EQ(reply["access_token"],
+            "eyJ0eXAiOiJKV1QifQ.eyJ0aWQiOiJ0ZW5hbnQtMSJ9.APPROVED-AZURE-SIG");
+  EXPECT_EQ(reply["resource"], "https://management.azure.com/");
+  EXPECT_EQ(reply["cloud"], "AzureCloud");
+  EXPECT_EQ(reply["subscription_id"], kSubscription);
+  // The token lives its hour from the approval; the grant 10 minutes, of
+  // which 9 are left.
+  EXPECT_EQ(reply["expires_at"], FormatRfc3339(approved_at + std::chrono::seconds(3599)));
+  EXPECT_EQ(reply["ttl_seconds"], 540);
+  // The sealed token ends with the grant, though the token lives on.
+  now_ = approved_at + std::chrono::minutes(10);
+  EXPECT_EQ(Credentials(grant_id, pending["credentials_token"]).status, 410);
+
+  const std::string everything = Everything();
+  EXPECT_EQ(everything.find("APPROVED-AZURE-SIG"), std::string::npos);
+  EXPECT_EQ(everything.find(kAzureSecret), std::string::npos);
+}
+
+TEST_F(TeamTokenGrantsTest, ADeniedGcpRequestAsksNoCloudAndItsPollIsRefused) {
+  const std::string intern = MakeToken("intern", "gated");
+  const std::string lead = MakeToken("lead", "gcp", {"leads"});
+  const ApiResponse asked =
+      Post(R"({"provider":"gcp","allow":"compute.instances.list","ttl":"15m"})", intern);
+  ASSERT_EQ(asked.status, 202) << asked.body;
+  const Json pending = Json::parse(asked.body);
+  ASSERT_EQ(Decide(pending["request_id"], "deny", lead, "not today").status, 200);
+  const ApiResponse fetched = Credentials(pending["grant_id"], pending["credentials_token"]);
+  EXPECT_EQ(fetched.status, 403) << fetched.body;
+  EXPECT_NE(fetched.body.find("not today"), std::string::npos);
+  EXPECT_TRUE(sts_.sent.empty());
+}
+
+TEST_F(TeamTokenGrantsTest, BreakGlassUnderAnApprovalRuleIssuesAGcpTokenAtOnceForReview) {
   const std::string glass = MakeToken("oncall", "glass");
   sts_.script.push_back(Generated("ya29.BREAK-GLASS-0001"));
   const ApiResponse issued = Post(

@@ -104,15 +104,30 @@ HttpResult GetCredentialsUrl(HttpClient& http, const std::string& url, const Sec
   return http.Send(request);
 }
 
-// Polls a pending grant's credentials endpoint (202 while it waits, 200
-// with the container-credentials JSON once approved and issued).
-Result<GrantReply> AwaitApproval(HttpClient& http, const std::string& server, const Json& reply,
-                                 const ApprovalWait& wait) {
-  const std::string request_id = reply.value("request_id", "");
-  const std::string grant_id = reply.value("grant_id", "");
+// A grant the server holds for approval: where and with what its
+// credentials are fetched once it is issued.
+struct PendingGrant {
+  std::string request_id;
+  std::string grant_id;
+  std::string url;  // the credentials endpoint, absolute
+  SecretString token;
+};
+
+PendingGrant PendingGrantOf(const std::string& server, const Json& reply) {
   const std::string path = reply.value("credentials_url", "");
-  const std::string url = path.starts_with("/") ? server + path : path;
-  const SecretString token(reply.value("credentials_token", ""));
+  return PendingGrant{reply.value("request_id", ""), reply.value("grant_id", ""),
+                      path.starts_with("/") ? server + path : path,
+                      SecretString(reply.value("credentials_token", ""))};
+}
+
+// Polls a pending grant's credentials endpoint (202 while it waits, 200
+// once approved and issued): the 200 reply's JSON (the container
+// credentials of an AWS grant, the token grant's reply of a GCP or Azure
+// one).
+Result<Json> AwaitApproval(HttpClient& http, const std::string& server, const Json& reply,
+                           const PendingGrant& pending, const ApprovalWait& wait) {
+  const std::string& request_id = pending.request_id;
+  const std::string& url = pending.url;
   std::vector<std::string> groups;
   for (const auto& group : reply.value("approver_groups", Json::array())) {
     if (group.is_string()) groups.push_back(group.get<std::string>());
@@ -137,23 +152,19 @@ Result<GrantReply> AwaitApproval(HttpClient& http, const std::string& server, co
   if (!sleep) sleep = [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); };
   const auto deadline = std::chrono::steady_clock::now() + wait.limit;
   for (;;) {
-    auto result = GetCredentialsUrl(http, url, token);
+    auto result = GetCredentialsUrl(http, url, pending.token);
     if (!result) {
       return CredentialsError(
           fmt::format("cannot reach the team server while waiting for request {}: {}",
                       EscapeControl(request_id), result.error().message));
     }
     if (result->status == 200) {
-      auto credentials = CredentialsFrom(Json::parse(result->body, nullptr, false), "Token", url);
-      if (!credentials) return tl::unexpected(credentials.error());
-      GrantReply grant;
-      grant.credentials = std::move(*credentials);
-      grant.grant_id = grant_id;
-      grant.credentials.source = fmt::format("team server {} grant {} (approved request {})",
-                                             server, grant_id, request_id);
-      grant.credentials_url = url;
-      grant.credentials_token = token;
-      return grant;
+      Json issued = Json::parse(result->body, nullptr, false);
+      if (!issued.is_object()) {
+        return CredentialsError(
+            fmt::format("the team server {} answered request {} with no JSON", server, request_id));
+      }
+      return issued;
     }
     if (result->status != 202) {
       const Error refused = RefusalOf(*result, server);
@@ -216,7 +227,21 @@ Result<GrantReply> RequestGrant(HttpClient& http, const std::string& server,
   auto posted = PostGrant(http, server, token, body);
   if (!posted) return tl::unexpected(posted.error());
   const Json& reply = posted->reply;
-  if (posted->status == 202) return AwaitApproval(http, server, reply, wait);
+  if (posted->status == 202) {
+    const PendingGrant pending = PendingGrantOf(server, reply);
+    auto issued = AwaitApproval(http, server, reply, pending, wait);
+    if (!issued) return tl::unexpected(issued.error());
+    auto credentials = CredentialsFrom(*issued, "Token", pending.url);
+    if (!credentials) return tl::unexpected(credentials.error());
+    GrantReply grant;
+    grant.credentials = std::move(*credentials);
+    grant.grant_id = pending.grant_id;
+    grant.credentials.source = fmt::format("team server {} grant {} (approved request {})", server,
+                                           pending.grant_id, pending.request_id);
+    grant.credentials_url = pending.url;
+    grant.credentials_token = pending.token;
+    return grant;
+  }
   auto credentials = CredentialsFrom(reply, "SessionToken", server);
   if (!credentials) return tl::unexpected(credentials.error());
   GrantReply grant;
@@ -232,20 +257,13 @@ Result<GrantReply> RequestGrant(HttpClient& http, const std::string& server,
   return grant;
 }
 
-Result<TokenGrantReply> RequestTokenGrant(HttpClient& http, const std::string& server,
-                                          const SecretString& token, const nlohmann::json& body) {
-  auto posted = PostGrant(http, server, token, body);
-  if (!posted) return tl::unexpected(posted.error());
-  const Json& reply = posted->reply;
-  // No wait: the pending request's message, naming it and how to approve.
-  if (posted->status == 202) {
-    auto pending = AwaitApproval(http, server, reply, ApprovalWait{});
-    if (!pending) return tl::unexpected(pending.error());
-    return CredentialsError(fmt::format(
-        "the team server {} holds this {} grant for approval, and approved grants come as AWS "
-        "credentials only",
-        server, EscapeControl(body.value("provider", "cloud"))));
-  }
+namespace {
+
+// A token grant's reply (the POST's 201, or an approved grant's
+// credentials endpoint): the token and what the child needs besides.
+// `source` says where it came from.
+Result<TokenGrantReply> TokenGrantFrom(const Json& reply, const std::string& server,
+                                       const std::string& source) {
   const auto text = [&](const char* key) -> std::string {
     return reply.contains(key) && reply[key].is_string() ? reply[key].get<std::string>() : "";
   };
@@ -278,8 +296,30 @@ Result<TokenGrantReply> RequestTokenGrant(HttpClient& http, const std::string& s
   for (const auto& warning : reply.value("warnings", Json::array())) {
     if (warning.is_string()) grant.warnings.push_back(EscapeControl(warning.get<std::string>()));
   }
-  grant.source = fmt::format("team server {} grant {}", server, grant.grant_id);
+  grant.source = source;
   return grant;
+}
+
+}  // namespace
+
+Result<TokenGrantReply> RequestTokenGrant(HttpClient& http, const std::string& server,
+                                          const SecretString& token, const nlohmann::json& body,
+                                          const ApprovalWait& wait) {
+  auto posted = PostGrant(http, server, token, body);
+  if (!posted) return tl::unexpected(posted.error());
+  const Json& reply = posted->reply;
+  if (posted->status == 202) {
+    // Held for approval: the token comes from the grant's credentials
+    // endpoint once the last approver has let the server ask for it.
+    const PendingGrant pending = PendingGrantOf(server, reply);
+    auto issued = AwaitApproval(http, server, reply, pending, wait);
+    if (!issued) return tl::unexpected(issued.error());
+    return TokenGrantFrom(*issued, server,
+                          fmt::format("team server {} grant {} (approved request {})", server,
+                                      pending.grant_id, pending.request_id));
+  }
+  return TokenGrantFrom(
+      reply, server, fmt::format("team server {} grant {}", server, reply.value("grant_id", "")));
 }
 
 Result<AwsCredentials> FetchGrantCredentials(HttpClient& http, const std::string& url,

@@ -70,11 +70,12 @@ struct TokenGrantReply {
 
 // POSTs `body` (with "provider": "gcp" or "azure") as RequestGrant does and
 // reads the token grant's reply; refusals as RequestGrant's. A grant held
-// for approval (202) is kCredentials naming the request: GCP and Azure
-// grants are issued at once or refused (the server refuses rules with
-// approvals for them).
+// for approval (202) waits as RequestGrant's does, and its token is the
+// reply of the grant's credentials endpoint once the grant is issued (its
+// `ttl` then what is left of the grant).
 Result<TokenGrantReply> RequestTokenGrant(HttpClient& http, const std::string& server,
-                                          const SecretString& token, const nlohmann::json& body);
+                                          const SecretString& token, const nlohmann::json& body,
+                                          const ApprovalWait& wait = {});
 
 // One call of the team server's JSON API (GET or POST `path`, with `body`
 // for POST): the reply's JSON on 2xx. A refusal names the server's reason

@@ -70,14 +70,14 @@ Result<std::string> SealCachedCredentials(const CachedCredentials& cached, std::
   if (!cached.credentials.expiration) {
     return StateError("credential cache: credentials without an expiry are never cached");
   }
-  std::string plain = nlohmann::json{
-      {"access_key_id", cached.credentials.access_key_id},
-      {"secret_access_key", cached.credentials.secret_access_key.Reveal()},
-      {"session_token", cached.credentials.session_token.Reveal()},
-      {"expiration", FormatRfc3339(*cached.credentials.expiration)},
-      {"source", cached.credentials.source},
-      {"session_id",
-       cached.session_id}}.dump();
+  nlohmann::json json{{"access_key_id", cached.credentials.access_key_id},
+                      {"secret_access_key", cached.credentials.secret_access_key.Reveal()},
+                      {"session_token", cached.credentials.session_token.Reveal()},
+                      {"expiration", FormatRfc3339(*cached.credentials.expiration)},
+                      {"source", cached.credentials.source},
+                      {"session_id", cached.session_id}};
+  if (cached.token_grant) json["token_grant"] = cached.token_grant->Reveal();
+  std::string plain = json.dump();
   auto sealed = SealCacheEntry(plain, key, nonce, entry_name);
   Wipe(plain);
   return sealed;
@@ -175,6 +175,7 @@ Result<CachedCredentials> OpenCachedCredentials(std::string_view sealed, std::st
   cached.credentials.expiration = ParseRfc3339(*expiration);
   cached.credentials.source = text("source").value_or("cache");
   cached.session_id = std::move(*session);
+  if (auto token_grant = text("token_grant")) cached.token_grant = SecretString(*token_grant);
   if (!cached.credentials.expiration) return StateError("credential cache: bad expiration");
   return cached;
 }

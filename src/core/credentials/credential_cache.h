@@ -41,6 +41,11 @@ std::string CacheEntryName(const CacheRequest& request);
 struct CachedCredentials {
   AwsCredentials credentials;  // expiration always set
   std::string session_id;
+  // An approved GCP or Azure grant of the team server (docs/team-mode.md,
+  // "Approvals"): the grant's reply with its access token, as a direct
+  // grant's reply carries it, kept sealed until the requester fetches it.
+  // `credentials` then holds no keys, only when the entry ends.
+  std::optional<SecretString> token_grant = std::nullopt;
 };
 
 // STS's clock and ours differ; an issuer may also round the expiry up

@@ -260,7 +260,10 @@ ApiResponse TeamServer::ApprovedIssuingCredentials(const Grant& grant) {
   reply["status"] = "issuing";
   reply["request_id"] = Text(grant.approval_request_id);
   reply["grant_id"] = grant.id;
-  reply["message"] = "approved; the server is asking STS for the grant's credentials";
+  reply["message"] = fmt::format("approved; the server is asking {} for the grant's credentials",
+                                 grant.provider == "gcp"     ? "Google"
+                                 : grant.provider == "azure" ? "Entra ID"
+                                                             : "STS");
   ApiResponse response = Reply(202, reply);
   response.headers["Retry-After"] = "2";
   return response;
@@ -509,8 +512,13 @@ ApiResponse TeamServer::DecideRequest(const ApiRequest& request, const std::stri
   Notify(NoticeKind::kApproved, after, &*grant, actor.name, *reason);
   auto issued = IssueApprovedGrant(*grant, after);
   if (!issued) {
-    const int status = issued.error().kind == ErrorKind::kState ? 503 : 502;
-    return ApiError(status, status == 503 ? "store_unavailable" : "upstream_refused",
+    // kPolicy: the request no longer plans what was approved (token_grants.cc).
+    const ErrorKind kind = issued.error().kind;
+    const int status = kind == ErrorKind::kState ? 503 : kind == ErrorKind::kPolicy ? 409 : 502;
+    return ApiError(status,
+                    status == 503   ? "store_unavailable"
+                    : status == 409 ? "conflict"
+                                    : "upstream_refused",
                     fmt::format("request {} is approved, but issuing grant {} failed: {}", id,
                                 grant->id, issued.error().message));
   }
@@ -518,6 +526,7 @@ ApiResponse TeamServer::DecideRequest(const ApiRequest& request, const std::stri
 }
 
 Result<Grant> TeamServer::IssueApprovedGrant(Grant grant, const ApprovalRequest& request) {
+  if (grant.provider != "aws") return IssueApprovedTokenGrant(std::move(grant), request);
   const TeamCaller requester{grant.caller, grant.rule, "approval:" + request.id, {}, {}};
   const auto fail = [&](const Error& error) -> Result<Grant> {
     RecordGrantFailed(grant, requester, error);

@@ -166,6 +166,22 @@ Result<GrantBody> ParseGrantBody(const std::string& text) {
   return parsed;
 }
 
+// The engine's request for a grant body: what `run` would ask with the
+// same flags, the caller as the session's source identity.
+SessionRequest SessionRequestFor(const GrantBody& body, const std::string& caller) {
+  SessionRequest session;
+  session.provider = body.provider;
+  session.allow = body.allow;
+  session.profile = body.profile;
+  session.resource = body.resource;
+  session.ttl = body.ttl;
+  session.role_arn = body.role;
+  session.source_identity = SourceIdentityFor(caller);
+  session.cache = CacheChoice::kOff;
+  session.serve = false;
+  return session;
+}
+
 Json AskedJson(const GrantBody& body) {
   Json asked = Json::object();
   const auto add = [&](const char* key, const std::optional<std::string>& value) {
@@ -182,6 +198,12 @@ Json AskedJson(const GrantBody& body) {
 }
 
 }  // namespace
+
+Result<SessionRequest> GrantSessionRequest(const std::string& body, const std::string& caller) {
+  auto parsed = ParseGrantBody(body);
+  if (!parsed) return tl::unexpected(parsed.error());
+  return SessionRequestFor(*parsed, caller);
+}
 
 int StatusFor(const Error& error) {
   switch (error.kind) {
@@ -542,16 +564,7 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
 
   // The plan: exactly what `run` would make of the same request, with the
   // server's own deny list, profiles and default role.
-  SessionRequest session;
-  session.provider = body->provider;
-  session.allow = body->allow;
-  session.profile = body->profile;
-  session.resource = body->resource;
-  session.ttl = body->ttl;
-  session.role_arn = body->role;
-  session.source_identity = SourceIdentityFor(who->caller.name);
-  session.cache = CacheChoice::kOff;
-  session.serve = false;
+  const SessionRequest session = SessionRequestFor(*body, who->caller.name);
   std::vector<std::string> warnings;
   auto planned = PlanOnServer(session, *who->config, world_, true, warnings);
   if (!planned) {
@@ -597,16 +610,6 @@ ApiResponse TeamServer::PostGrant(const ApiRequest& request) {
                   "break-glass needs a reason (--reason TEXT): reviewers read it", asked);
   }
   const bool needs_approval = rule.approval && !body->break_glass;
-  if (needs_approval && provider != Provider::kAws) {
-    // Approved grants are issued later and fetched from the grant's
-    // credentials endpoint, which serves AWS credentials only.
-    return Refuse(*who, 403, "forbidden", fmt::format("policies.{}.approval", rule.name),
-                  fmt::format("policy {} needs approvals, and this server issues {} grants only "
-                              "at once: ask under a policy without approval (or with "
-                              "--break-glass where the policy allows it)",
-                              rule.name, ProviderName(provider)),
-                  asked);
-  }
   // A grant never outlives the OIDC token that allowed it (oidc_auth.cc);
   // one that waits for approval is allowed by the approval instead, and
   // capped by its window (approvals.cc).
@@ -908,6 +911,8 @@ ApiResponse TeamServer::GrantCredentials(const ApiRequest& request, const std::s
   const TimePoint now = world_.clock();
   const TimePoint ends = found.issued_at.value_or(found.created_at) + found.ttl;
   if (now >= ends) return ApiError(410, "expired", fmt::format("grant {} has expired", found.id));
+  // An approved GCP or Azure grant: its sealed token (token_grants.cc).
+  if (found.provider != "aws") return ApprovedTokenCredentials(found, ends);
 
   std::optional<CachedCredentials> current;
   if (auto cached = store_->FindStsCacheEntry(GrantCacheName(found.id), cache_key_, now);

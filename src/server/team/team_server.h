@@ -79,6 +79,10 @@ int StatusFor(const Error& error);
 std::string CodeFor(const Error& error);
 // The STS cache entry holding a grant's current credentials.
 std::string GrantCacheName(const std::string& grant_id);
+// The engine's request a POST /v1/grants body asks for, on behalf of
+// `caller`: what a grant is planned from, and what an approved GCP or Azure
+// grant is planned from again at its last approval (token_grants.cc).
+Result<SessionRequest> GrantSessionRequest(const std::string& body, const std::string& caller);
 // What the planner is given on this server: its role, region, profiles and
 // deny list (server.toml), never the files of the process's home.
 LoadedConfiguration PlanningConfiguration(const ServerConfig& config);
@@ -253,6 +257,15 @@ class TeamServer {
                               const std::optional<TtlCap>& cap,
                               const std::optional<ApprovalRequest>& break_glass,
                               std::vector<std::string> warnings);
+  // An approved GCP or Azure grant at its last approval (approvals.cc
+  // hands it over): planned again from its request, which must still plan
+  // what was approved; the token asked for the grant's TTL from now, and
+  // the grant's reply with it kept sealed (the store's STS cache entry of
+  // the grant, under the cache key) until the requester fetches it.
+  Result<Grant> IssueApprovedTokenGrant(Grant grant, const ApprovalRequest& request);
+  // The credentials endpoint of such a grant, issued, until `ends`: the
+  // sealed reply, its ttl_seconds what is left of the grant.
+  ApiResponse ApprovedTokenCredentials(const Grant& grant, TimePoint ends);
   // The cloud refused or failed: the grant, recorded `issuing`, becomes
   // `failed` with grant_failed (best effort: the janitor ends an `issuing`
   // grant anyway), and is counted. FailIssuingGrant also answers the error.

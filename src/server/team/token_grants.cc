@@ -7,8 +7,14 @@
 // is an audit event committed before the next: the grant is recorded
 // issuing before Google or Entra ID is asked, and the token leaves only once
 // grant_issued has committed. The token is in the reply and nowhere else:
-// not in the store, the audit chain or a log line.
+// not in the store, the audit chain or a log line. A grant under approval
+// rules (approvals.cc) is issued the same way at its last approval; its
+// reply is then kept sealed under the server's cache key (the grant's STS
+// cache entry, never in the clear) until the requester fetches it from
+// the grant's credentials endpoint.
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "core/base/rfc3339.h"
 #include "core/team/approval_events.h"
@@ -54,6 +60,60 @@ Result<IssuedToken> IssueAzure(const SessionPlan& plan, const World& world) {
                      std::move(token->subscription_id)};
 }
 
+Result<IssuedToken> IssueToken(const SessionPlan& plan, const World& world) {
+  return plan.request.provider == Provider::kGcp ? IssueGcp(plan, world) : IssueAzure(plan, world);
+}
+
+// A token grant's reply (docs/team-mode.md, "GCP and Azure grants"): the
+// token and what the child needs besides. The same for a grant issued at
+// once and for an approved one served from its credentials endpoint.
+OrderedJson TokenGrantReply(const Grant& grant, const SessionPlan& plan, const IssuedToken& issued,
+                            const std::optional<TtlCap>& cap,
+                            const std::vector<std::string>& warnings) {
+  OrderedJson reply;
+  reply["grant_id"] = grant.id;
+  reply["provider"] = grant.provider;
+  reply["access_token"] = issued.token.Reveal();
+  reply["token_type"] = "Bearer";
+  reply["expires_at"] = TimeOrNull(issued.expires_at);
+  reply["ttl_seconds"] = grant.ttl.count();
+  if (plan.request.provider == Provider::kGcp) {
+    reply["service_account"] = plan.gcp->service_account;
+    reply["project"] = plan.gcp->project;
+    reply["access_boundary"] = plan.access_boundary
+                                   ? OrderedJson::parse(*plan.access_boundary, nullptr, false)
+                                   : OrderedJson(nullptr);
+  } else {
+    reply["resource"] = plan.azure->cloud.arm_resource;
+    reply["cloud"] = plan.azure->cloud.name;
+    reply["tenant_id"] = issued.tenant_id ? OrderedJson(*issued.tenant_id) : OrderedJson(nullptr);
+    const std::string subscription = !plan.azure->subscription_id.empty()
+                                         ? plan.azure->subscription_id
+                                         : issued.subscription_id.value_or("");
+    reply["subscription_id"] =
+        subscription.empty() ? OrderedJson(nullptr) : OrderedJson(subscription);
+  }
+  reply["enforced"] = plan.enforced;
+  reply["not_enforced"] = plan.not_enforced;
+  reply["ttl_cap"] = cap ? TtlCapJson(*cap) : OrderedJson(nullptr);
+  reply["warnings"] = warnings;
+  return reply;
+}
+
+// How the plan made again at the last approval differs from the grant
+// its approvers saw (role, boundary, actions, resources); "" when it does
+// not. server.toml may have been reloaded meanwhile (another
+// gcp_service_account, profile or deny list).
+std::string ChangeSinceRequest(const Grant& grant, const SessionPlan& plan) {
+  if (const std::string role = GrantRoleOf(plan); role != grant.role) {
+    return fmt::format("it now names {} instead of {}", role, grant.role);
+  }
+  if (plan.access_boundary != grant.policy) return "its Credential Access Boundary differs";
+  if (plan.request.ActionNames() != grant.actions) return "its actions differ";
+  if (plan.request.resources != grant.resources) return "its resources differ";
+  return "";
+}
+
 }  // namespace
 
 Result<TtlCap> CapTokenGrantAtToken(SessionPlan& plan, TimePoint token_expires_at, TimePoint now) {
@@ -79,7 +139,6 @@ ApiResponse TeamServer::IssueTokenGrant(const Authenticated& who, Grant grant,
                                         const SessionPlan& plan, const std::optional<TtlCap>& cap,
                                         const std::optional<ApprovalRequest>& break_glass,
                                         std::vector<std::string> warnings) {
-  const Provider provider = plan.request.provider;
   // Recorded (status issuing) before anything is asked of the cloud:
   // nothing is issued unless its audit event is committed first.
   if (auto recorded = store_->Transact([&](TeamTransaction& tx) -> Result<void> {
@@ -95,7 +154,7 @@ ApiResponse TeamServer::IssueTokenGrant(const Authenticated& who, Grant grant,
     return ApiError(503, "store_unavailable", recorded.error().message);
   }
 
-  auto issued = provider == Provider::kGcp ? IssueGcp(plan, world_) : IssueAzure(plan, world_);
+  auto issued = IssueToken(plan, world_);
   if (!issued) return FailIssuingGrant(grant, who.caller, issued.error());
 
   // What the grant records of its token: when it expires. No part of the
@@ -119,33 +178,7 @@ ApiResponse TeamServer::IssueTokenGrant(const Authenticated& who, Grant grant,
   }
   metrics_.CountGrant("issued");
 
-  OrderedJson reply;
-  reply["grant_id"] = grant.id;
-  reply["provider"] = grant.provider;
-  reply["access_token"] = issued->token.Reveal();
-  reply["token_type"] = "Bearer";
-  reply["expires_at"] = TimeOrNull(issued->expires_at);
-  reply["ttl_seconds"] = grant.ttl.count();
-  if (provider == Provider::kGcp) {
-    reply["service_account"] = plan.gcp->service_account;
-    reply["project"] = plan.gcp->project;
-    reply["access_boundary"] = plan.access_boundary
-                                   ? OrderedJson::parse(*plan.access_boundary, nullptr, false)
-                                   : OrderedJson(nullptr);
-  } else {
-    reply["resource"] = plan.azure->cloud.arm_resource;
-    reply["cloud"] = plan.azure->cloud.name;
-    reply["tenant_id"] = issued->tenant_id ? OrderedJson(*issued->tenant_id) : OrderedJson(nullptr);
-    const std::string subscription = !plan.azure->subscription_id.empty()
-                                         ? plan.azure->subscription_id
-                                         : issued->subscription_id.value_or("");
-    reply["subscription_id"] =
-        subscription.empty() ? OrderedJson(nullptr) : OrderedJson(subscription);
-  }
-  reply["enforced"] = plan.enforced;
-  reply["not_enforced"] = plan.not_enforced;
-  reply["ttl_cap"] = cap ? TtlCapJson(*cap) : OrderedJson(nullptr);
-  reply["warnings"] = warnings;
+  OrderedJson reply = TokenGrantReply(grant, plan, *issued, cap, warnings);
   if (break_glass) {
     reply["break_glass"] = {{"request_id", break_glass->id}, {"review", "pending"}};
     NotifyBreakGlass(*break_glass, grant);
@@ -154,6 +187,97 @@ ApiResponse TeamServer::IssueTokenGrant(const Authenticated& who, Grant grant,
   response.status = 201;
   response.body = reply.dump();
   response.headers["Location"] = "/v1/grants/" + grant.id;
+  response.headers["Cache-Control"] = "no-store";
+  return response;
+}
+
+Result<Grant> TeamServer::IssueApprovedTokenGrant(Grant grant, const ApprovalRequest& request) {
+  const TeamCaller requester{grant.caller, grant.rule, "approval:" + request.id, {}, {}};
+  const auto fail = [&](const Error& error) -> Result<Grant> {
+    RecordGrantFailed(grant, requester, error);
+    return tl::unexpected(error);
+  };
+  // The plan again, from the request as it was asked, on this server's
+  // configuration: the target, the boundary and what the reply says of
+  // them. It must still be the grant the approvers approved.
+  auto session = GrantSessionRequest(request.body, grant.caller);
+  if (!session) return fail(session.error());
+  std::vector<std::string> warnings;
+  auto planned = PlanOnServer(*session, *Config(), world_, true, warnings);
+  if (!planned) return fail(planned.error());
+  SessionPlan& plan = planned->plan;
+  if (const std::string change = ChangeSinceRequest(grant, plan); !change.empty()) {
+    return fail(Error{ErrorKind::kPolicy,
+                      fmt::format("the server's configuration changed since request {} was made "
+                                  "and its plan is no longer the one approved ({}); nothing was "
+                                  "issued: ask again",
+                                  request.id, change)});
+  }
+  // The TTL counts from now, the last approval; the approval window has
+  // cut it already (and for GCP the plan held it to the hour).
+  plan.ttl = grant.ttl;
+  const TimePoint now = world_.clock();
+  auto issued = IssueToken(plan, world_);
+  if (!issued) return fail(issued.error());
+
+  GrantChange change;
+  change.status = GrantStatus::kIssued;
+  change.issued_at = now;
+  change.sts = StsSession{"", "", "", issued->expires_at};
+  grant.sts = *change.sts;
+  grant.issued_at = now;
+  grant.status = GrantStatus::kIssued;
+  // The requester fetches the token from the grant's credentials endpoint:
+  // until then it is kept only sealed, under the server's cache key, in the
+  // grant's STS cache entry, which ends with the grant (or the token, if
+  // sooner).
+  CachedCredentials cached;
+  const TimePoint ends = now + grant.ttl;
+  cached.credentials.expiration = issued->expires_at ? std::min(*issued->expires_at, ends) : ends;
+  cached.credentials.source = grant.provider;
+  cached.session_id = grant.id;
+  cached.token_grant =
+      SecretString(TokenGrantReply(grant, plan, *issued, std::nullopt, warnings).dump());
+  auto sealed = SealStsCacheEntry(GrantCacheName(grant.id), cached, cache_key_, now);
+  if (!sealed) return fail(sealed.error());
+  // The issue and its sealed token commit together: a token is never
+  // recorded issued without the entry that serves it.
+  auto committed = store_->Transact([&](TeamTransaction& tx) -> Result<bool> {
+    auto updated = tx.UpdateGrant(grant.id, {GrantStatus::kIssuing}, change,
+                                  GrantIssuedEvent(grant, requester));
+    if (!updated || !*updated) return updated;
+    if (auto put = tx.PutStsCacheEntry(*sealed); !put) return tl::unexpected(put.error());
+    return true;
+  });
+  if (!committed) return tl::unexpected(committed.error());
+  if (!*committed) return StateError("the grant changed while it was being issued");
+  metrics_.CountGrant("issued");
+  return grant;
+}
+
+ApiResponse TeamServer::ApprovedTokenCredentials(const Grant& grant, TimePoint ends) {
+  const TimePoint now = world_.clock();
+  auto cached = store_->FindStsCacheEntry(GrantCacheName(grant.id), cache_key_, now);
+  if (!cached) return ApiError(503, "store_unavailable", cached.error().message);
+  if (!*cached || !(*cached)->token_grant) {
+    // A Google or Entra ID token cannot be made again without the
+    // approvers: it was sealed once, at the last approval.
+    return ApiError(410, "expired",
+                    fmt::format("grant {}'s token is gone (it expired, or the server's cache key "
+                                "changed); ask again",
+                                grant.id));
+  }
+  OrderedJson reply = OrderedJson::parse((*cached)->token_grant->Reveal(), nullptr, false);
+  if (!reply.is_object()) {
+    return ApiError(503, "store_unavailable",
+                    fmt::format("grant {}'s sealed token does not read as a grant", grant.id));
+  }
+  // What is left of the grant, counted from the last approval: the client
+  // ends the command then (an Azure token outlives it).
+  reply["ttl_seconds"] = std::chrono::duration_cast<std::chrono::seconds>(ends - now).count();
+  ApiResponse response;
+  response.status = 200;
+  response.body = reply.dump();
   response.headers["Cache-Control"] = "no-store";
   return response;
 }
