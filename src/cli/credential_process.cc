@@ -152,10 +152,14 @@ Result<int> RunCredentialProcessCommand(const CredentialRequestOptions& options,
     // and needs what the lean start left out (the system's openssl.cnf,
     // the legacy names libssl still looks up): start again, in full. Only
     // a hit was tried so far, and it recorded nothing.
-    started_with.emplace_back(kOpenSslFullStartVariable, "1");
+    SetVariable(started_with, kOpenSslFullStartVariable, "1");
     if (auto restarted = ExecSelf(started_with); !restarted) {
       say_held();
-      return tl::unexpected(restarted.error());
+      Error error = restarted.error();
+      error.message += fmt::format(
+          "; set {}=1 to have credential-process start OpenSSL in full and not start again",
+          kOpenSslFullStartVariable);
+      return tl::unexpected(error);
     }
   }
   say_held();
