@@ -27,10 +27,9 @@ class SessionRecorder {
  public:
   // Appends session_created (unsynced: the credentials_* event that must
   // follow before any credential leaves is synced and covers it) and
-  // writes the record (status active). When the
-  // record cannot be written it appends credentials_failed too, so the log
-  // holds no session that never ends, and fails. The log and store must
-  // outlive the recorder.
+  // writes the record (status active). When the record cannot be written
+  // it appends credentials_failed too, so the log holds no session that
+  // never ends, and fails. The log and store must outlive the recorder.
   static Result<SessionRecorder> Begin(AuditLog& log, const SessionStore& store, Clock clock,
                                        SessionRecord record);
 
