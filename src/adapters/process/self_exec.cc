@@ -37,8 +37,16 @@ Result<void> ExecSelf(const Environment& environment) {
   std::vector<char*> envp;
   for (std::string& variable : variables) envp.push_back(variable.data());
   envp.push_back(nullptr);
-  // /proc/self/exe is the running binary even when its path has since been
-  // replaced (an upgrade) or the process was started through a symlink.
+  // The running binary by its path first: under valgrind only readlink of
+  // /proc/self/exe names the program (an execve of the link itself would
+  // start valgrind's tool). /proc/self/exe itself when that path is gone
+  // (an upgrade replaced the binary) or cannot be started.
+  char path[4096];
+  const ssize_t length = ::readlink("/proc/self/exe", path, sizeof path - 1);
+  if (length > 0) {
+    path[length] = '\0';
+    ::execve(path, argv.data(), envp.data());
+  }
   ::execve("/proc/self/exe", argv.data(), envp.data());
   return StateError(std::string("cannot start tryaudex again (execve /proc/self/exe: ") +
                     std::strerror(errno) + "); is /proc mounted?");
