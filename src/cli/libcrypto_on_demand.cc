@@ -41,41 +41,6 @@ constexpr int kDeepBind = 0;
 constexpr int kDeepBind = RTLD_DEEPBIND;
 #endif
 
-// Every function defined below, looked up once when the library is opened.
-// dlsym takes the dynamic loader's lock, which a dlopen on another thread
-// holds throughout (run loads libcurl on a thread of its own while its
-// main thread hashes the audit chain: CurlPreload); looked up here, a
-// first call finds its function without waiting for that load. A name
-// missing here is still found, with dlsym at its first call.
-constexpr const char* kFunctions[] = {"BIO_new_mem_buf",
-                                      "BIO_free",
-                                      "CRYPTO_memcmp",
-                                      "EVP_CIPHER_CTX_new",
-                                      "EVP_CIPHER_CTX_ctrl",
-                                      "EVP_CIPHER_CTX_free",
-                                      "EVP_EncodeBlock",
-                                      "EVP_DecodeBlock",
-                                      "EVP_EncryptInit_ex",
-                                      "EVP_EncryptUpdate",
-                                      "EVP_EncryptFinal_ex",
-                                      "EVP_DecryptInit_ex",
-                                      "EVP_DecryptUpdate",
-                                      "EVP_DecryptFinal_ex",
-                                      "EVP_MD_CTX_new",
-                                      "EVP_MD_CTX_free",
-                                      "EVP_DigestSignInit",
-                                      "EVP_DigestSign",
-                                      "EVP_PKEY_free",
-                                      "EVP_PKEY_get_base_id",
-                                      "EVP_aes_256_gcm",
-                                      "EVP_sha256",
-                                      "HMAC",
-                                      "SHA256",
-                                      "PEM_read_bio_PrivateKey",
-                                      "OPENSSL_init_crypto"};
-constexpr size_t kFunctionCount = sizeof kFunctions / sizeof kFunctions[0];
-void* resolved[kFunctionCount] = {};
-
 // The library, opened and initialised on the first call of any function
 // below (thread-safe: a function-local static). A libcrypto that cannot be
 // loaded is a broken installation (the package depends on libssl3): said
@@ -103,7 +68,6 @@ void* Library() {
     const auto init =
         reinterpret_cast<decltype(&::OPENSSL_init_crypto)>(dlsym(handle, "OPENSSL_init_crypto"));
     if (init != nullptr) init(OPENSSL_INIT_NO_ATEXIT, nullptr);
-    for (size_t i = 0; i < kFunctionCount; ++i) resolved[i] = dlsym(handle, kFunctions[i]);
     return handle;
   }();
   return library;
@@ -111,12 +75,7 @@ void* Library() {
 
 template <typename Function>
 Function Bind(const char* name) {
-  void* const library = Library();
-  void* symbol = nullptr;
-  for (size_t i = 0; i < kFunctionCount && symbol == nullptr; ++i) {
-    if (strcmp(kFunctions[i], name) == 0) symbol = resolved[i];
-  }
-  if (symbol == nullptr) symbol = dlsym(library, name);
+  void* symbol = dlsym(Library(), name);
   if (symbol == nullptr) {
     std::fprintf(stderr,
                  "tryaudex: error: libcrypto.so.3 has no %s; install libssl3 3.0 or later\n", name);
