@@ -5,10 +5,8 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <ostream>
 
-#include "adapters/http/curl_http_client.h"
 #include "cli/command.h"
 #include "core/base/exit_codes.h"
 #include "core/base/shell_quote.h"
@@ -291,12 +289,7 @@ Result<int> RunRun(const RunOptions& options, const CliContext& context) {
     context.err << fmt::format("tryaudex: note: dropped {} from {}: not an IAM action ({})\n",
                                EscapeControl(item.action), item.origin, item.reason);
   }
-  // The STS (or token) call comes after the audit's first append and the
-  // session file: libcurl loads meanwhile (docs/performance.md).
-  std::optional<CurlPreload> preload;
-  if (!(plan.aws && plan.aws->use_cache)) preload.emplace();
   auto session = Session::Start(*planned, context.world);
-  preload.reset();  // done by now; joined before the child starts
   if (!session) return tl::unexpected(session.error());
   auto ran = (*session)->RunChild({plan.command, {}, std::nullopt, {}});
   if (!ran) return tl::unexpected(ran.error());

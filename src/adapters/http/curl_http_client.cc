@@ -80,16 +80,6 @@ const CurlApi* Curl(std::string* error) {
   return api;
 }
 
-}  // namespace
-
-CurlPreload::CurlPreload() : thread_([] { Curl(nullptr); }) {}
-
-CurlPreload::~CurlPreload() {
-  if (thread_.joinable()) thread_.join();
-}
-
-namespace {
-
 struct EasyDeleter {
   void operator()(CURL* handle) const { Curl(nullptr)->easy_cleanup(handle); }
 };

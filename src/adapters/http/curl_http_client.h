@@ -4,7 +4,6 @@
 
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "adapters/http/http_client.h"
 #include "core/base/env.h"
@@ -46,23 +45,6 @@ CurlHttpOptions ForMetadataService(CurlHttpOptions options);
 // Thread safety: one instance per thread; each Send uses its own handle.
 // Proxies follow libcurl's usual environment variables (https_proxy,
 // no_proxy, ...), the same ones the AWS CLI honours.
-// Loads libcurl (its thirty libraries, and OpenSSL's start) on a thread of
-// its own while the caller goes on, for a command that will certainly make
-// an HTTP call but has other work first (`run`: the audit key and chain,
-// session_created, the session file): the two overlap on a second core.
-// The first CurlHttpClient call waits for the load if it is not done;
-// destruction waits for the thread.
-class CurlPreload {
- public:
-  CurlPreload();
-  ~CurlPreload();
-  CurlPreload(const CurlPreload&) = delete;
-  CurlPreload& operator=(const CurlPreload&) = delete;
-
- private:
-  std::thread thread_;
-};
-
 class CurlHttpClient final : public HttpClient {
  public:
   explicit CurlHttpClient(CurlHttpOptions options = {});
