@@ -47,8 +47,8 @@ for n in "${names[@]}"; do
   bin=$BIN
   [[ $n == before ]] && bin=$BEFORE
   home="AUDEX_HOME=$TMP/audex-$n"
-  cases+=("$n.cached=env $home $bin ${cp_args[*]}"
-    "$n.nocache=env $home $bin credential-process --no-cache --allow s3:GetObject"
+  cases+=("$n.cached=$home $bin ${cp_args[*]}"
+    "$n.nocache=$home $bin credential-process --no-cache --allow s3:GetObject"
     "$n.version=$bin --version")
 done
 start_load=$(load)

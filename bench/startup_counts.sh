@@ -103,7 +103,7 @@ for path in "${paths[@]}"; do
   for who in before after; do
     bin=$AFTER
     [[ $who == before ]] && bin=$BEFORE
-    cases+=("$who.$path=env AUDEX_HOME=$TMP/audex-$who $bin ${args[$path]}")
+    cases+=("$who.$path=AUDEX_HOME=$TMP/audex-$who $bin ${args[$path]}")
   done
 done
 echo

@@ -7,8 +7,12 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <utility>
+#include <vector>
 
 #include "adapters/aws/credential_chain.h"
+#include "adapters/process/self_exec.h"
+#include "adapters/store/lean_openssl.h"
 #include "cli/command.h"
 #include "core/base/exit_codes.h"
 #include "core/base/rfc3339.h"
@@ -88,6 +92,8 @@ Result<int> RunCredentialProcessCommand(const CredentialRequestOptions& options,
                                         const CliContext& context) {
   auto request = CredentialRequestFor(options, "credential-process");
   if (!request) return tl::unexpected(request.error());
+  // The environment tryaudex started with, for starting it again on a miss.
+  Environment started_with = context.world.environment;
   // A profile whose credential_process runs tryaudex, used as tryaudex's own
   // base credentials (AWS_PROFILE, or [default]), would start tryaudex
   // without end: each level marks the environment its credential_process
@@ -115,11 +121,48 @@ Result<int> RunCredentialProcessCommand(const CredentialRequestOptions& options,
   // The credential_process of Audex's own base credentials (if any) runs
   // with the World's environment (adapters/aws/credential_process.h).
   SetVariable(context.world.environment, kNestedVariable, "1");
+  // The plan's warnings are held until it is known whether this process
+  // answers: a miss after the lean start below starts tryaudex again, which
+  // says them itself.
+  std::vector<std::pair<NoticeLevel, std::string>> held;
+  NoticeSink notify =
+      std::exchange(context.world.notify, [&held](NoticeLevel level, const std::string& message) {
+        held.emplace_back(level, message);
+      });
+  const auto say_held = [&] {
+    context.world.notify = notify;
+    for (const auto& [level, message] : held) notify(level, message);
+    held.clear();
+  };
   auto planned = PlanRequest(*request, context.world);
-  if (!planned) return tl::unexpected(planned.error());
+  if (!planned) {
+    say_held();
+    return tl::unexpected(planned.error());
+  }
+  // A cache hit uses libcrypto for three algorithms of its default
+  // provider only; OpenSSL's full start (openssl.cnf, the legacy name
+  // tables) is a third of the call (docs/performance.md). It is taken only
+  // where the cache may answer, before anything else uses libcrypto.
+  const bool lean = CacheMayAnswer(*planned) && StartOpenSslLean(context.env);
   // One session per issued credential: a cache hit is an event on the
   // session that asked STS, not a session of its own.
   auto reused = ReuseCachedCredentials(*planned, context.world);
+  if (reused && !*reused && lean) {
+    // A miss goes on to STS over TLS, whose libssl shares this libcrypto
+    // and needs what the lean start left out (the system's openssl.cnf,
+    // the legacy names libssl still looks up): start again, in full. Only
+    // a hit was tried so far, and it recorded nothing.
+    SetVariable(started_with, kOpenSslFullStartVariable, "1");
+    if (auto restarted = ExecSelf(started_with); !restarted) {
+      say_held();
+      Error error = restarted.error();
+      error.message += fmt::format(
+          "; set {}=1 to have credential-process start OpenSSL in full and not start again",
+          kOpenSslFullStartVariable);
+      return tl::unexpected(error);
+    }
+  }
+  say_held();
   if (!reused) return tl::unexpected(reused.error());
   AwsCredentials credentials;
   if (*reused) {

@@ -8,13 +8,16 @@
 
 namespace audex {
 
+bool CacheMayAnswer(const PlannedSession& planned) {
+  const SessionPlan& plan = planned.plan;
+  return plan.aws && plan.aws->use_cache && plan.command.empty() &&
+         plan.aws->method != AwsIssueMethod::kServer;
+}
+
 Result<std::optional<AwsCredentials>> ReuseCachedCredentials(const PlannedSession& planned,
                                                              World& world) {
+  if (!CacheMayAnswer(planned)) return std::optional<AwsCredentials>();
   const SessionPlan& plan = planned.plan;
-  if (!plan.aws || !plan.aws->use_cache || !plan.command.empty() ||
-      plan.aws->method == AwsIssueMethod::kServer) {
-    return std::optional<AwsCredentials>();
-  }
   const CredentialCacheStore cache(world.paths.state_dir);
   if (auto key = cache.RefuseSharedKey(); !key) return tl::unexpected(key.error());
   // A cache that cannot be read is Session::Start's to warn about; it asks

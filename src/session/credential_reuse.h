@@ -16,6 +16,10 @@
 
 namespace audex {
 
+// Whether the cache may answer `planned` at all: the plan uses it, runs no
+// command and asks no team server. Only then can a lookup find anything.
+bool CacheMayAnswer(const PlannedSession& planned);
+
 // The cached credentials that answer `planned`, after credentials_reused is
 // appended to their session; nullopt when the cache cannot answer (the plan
 // does not use it, runs a command, asks a team server, or the entry is

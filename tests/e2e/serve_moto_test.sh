@@ -276,6 +276,36 @@ hits = [e for e in events if e["event"] == "credentials_cache_hit"]
 ids = {e["session_id"] for e in events}
 sys.exit(0 if len(hits) >= 1 and all(json.dumps(h).count("origin_session") and any(i in json.dumps(h) for i in ids - {h["session_id"]}) for h in hits) else f"{hits}")
 PY
+# The lean OpenSSL start of a cache hit (docs/credential-cache.md, "What a
+# cache hit does not load"): the hit reads no openssl.cnf; a miss starts
+# tryaudex again in full (which reads it) before it asks STS; an explicit
+# OPENSSL_CONF is always read. strace shows which files each opens.
+need_tool strace "scripts/setup installs it"
+"$BIN" cache clear >/dev/null
+n7=$(assumed)
+lean=("${CP[@]}" --allow s3:GetObjekt2 --allow-unknown)
+strace -f -e trace=execve,openat -o "$TMP/lean-miss.trace" "${lean[@]}" >"$TMP/cp7.json" 2>"$TMP/err-lean-miss"
+check "a miss after the lean start: tryaudex starts again once, reads openssl.cnf, asks STS" \
+  bash -c "test \$(grep -c 'execve(.*\"credential-process\"' '$TMP/lean-miss.trace') -eq 2 &&
+    grep -q 'openssl.cnf' '$TMP/lean-miss.trace' && test $(($(assumed) - n7)) -eq 1 &&
+    test -n '$(field "$TMP/cp7.json" AccessKeyId)'"
+check "the plan's warning is said once, not once per start" \
+  test "$(grep -c 'not in the action catalog' "$TMP/err-lean-miss")" -eq 1
+strace -f -e trace=execve,openat -o "$TMP/lean-hit.trace" "${lean[@]}" >"$TMP/cp8.json" 2>>"$TMP/err6"
+check "a hit (on the entry the full start wrote): no STS call, no second start, no openssl.cnf" \
+  bash -c "test $(assumed) -eq $((n7 + 1)) &&
+    test \$(grep -c 'execve(.*\"credential-process\"' '$TMP/lean-hit.trace') -eq 1 &&
+    ! grep -q 'openssl.cnf' '$TMP/lean-hit.trace'"
+check "the hit printed the credentials the miss stored" \
+  test "$(field "$TMP/cp7.json" AccessKeyId)" = "$(field "$TMP/cp8.json" AccessKeyId)"
+printf 'openssl_conf = audex_test\n[audex_test]\n' >"$TMP/explicit.cnf"
+OPENSSL_CONF="$TMP/explicit.cnf" strace -f -e trace=execve,openat -o "$TMP/lean-conf.trace" \
+  "${lean[@]}" >"$TMP/cp9.json" 2>>"$TMP/err6"
+check "with OPENSSL_CONF set, a hit reads that file (no lean start) and still hits" \
+  bash -c "grep -qF '$TMP/explicit.cnf' '$TMP/lean-conf.trace' && test $(assumed) -eq $((n7 + 1)) &&
+    test '$(field "$TMP/cp9.json" AccessKeyId)' = '$(field "$TMP/cp7.json" AccessKeyId)'"
+"$BIN" audit verify >/dev/null 2>&1
+check "audit verify passes after the lean hits" test $? -eq 0
 "${CP[@]}" >"$TMP/out8" 2>"$TMP/err8"
 rc=$?
 check "credential-process without --allow/--profile: exit 2, message on stderr, stdout empty" \

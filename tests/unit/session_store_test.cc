@@ -173,6 +173,42 @@ TEST_F(SessionStoreTest, RecorderWritesEventsInOrderAndKeepsTheFileCurrent) {
                         "6666666666666666 credentials_failed"}));
 }
 
+// Which of run's appends are synced (docs/audit-log-format.md, "What is
+// synced"): audit.head moves only with a synced append, so it shows them.
+// session_created and session_ended are unsynced; credentials_issued,
+// which must be on disk before the child gets the credentials, is synced
+// and covers session_created; the next session's credentials event covers
+// session_ended. The chain verifies throughout.
+TEST_F(SessionStoreTest, RecorderSyncsTheCredentialEventAndLeavesStartAndEndToTheNextSync) {
+  AuditLog log(state_);
+  const SessionStore store(state_);
+  const auto head_seq = [&] {
+    const std::string key = ReadText(log.KeyPath());
+    return ParseChainHead(ReadText(log.HeadPath()), key).value().seq;
+  };
+  const auto verified = [&] { return VerifyAuditChain(log.Read().value()).value(); };
+
+  auto first = SessionRecorder::Begin(log, store, SystemClock(),
+                                      RecordWith("5555555555555555", "2026-05-01T12:00:00Z"));
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  EXPECT_EQ(head_seq(), 0u) << "session_created is not synced";
+  EXPECT_EQ(verified(), 1u);
+  ASSERT_TRUE(first->CredentialsIssued({"ASIAEXAMPLE", std::nullopt, "sts:AssumeRole"}));
+  EXPECT_EQ(head_seq(), 2u) << "credentials_issued is synced, and with it session_created";
+  ASSERT_TRUE(first->Ended(0, std::nullopt));
+  EXPECT_EQ(head_seq(), 2u) << "session_ended is not synced";
+  EXPECT_EQ(verified(), 3u);
+  EXPECT_EQ(store.Load("5555555555555555")->status, SessionStatus::kEnded);
+
+  auto second = SessionRecorder::Begin(log, store, SystemClock(),
+                                       RecordWith("6666666666666666", "2026-05-01T12:05:00Z"));
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(head_seq(), 2u);
+  ASSERT_TRUE(second->CredentialsFailed("AccessDenied: not authorized to perform sts:AssumeRole"));
+  EXPECT_EQ(head_seq(), 5u) << "credentials_failed is synced and covers the lines before it";
+  EXPECT_EQ(verified(), 5u);
+}
+
 // A sessions directory that cannot be written (here a file in its place)
 // fails the start, and the log does not keep a session_created that never
 // ends: it is followed by credentials_failed naming the cause.

@@ -12,7 +12,12 @@ SessionRecorder::SessionRecorder(AuditLog& log, const SessionStore& store, Clock
 Result<SessionRecorder> SessionRecorder::Begin(AuditLog& log, const SessionStore& store,
                                                Clock clock, SessionRecord record) {
   SessionRecorder recorder(log, store, std::move(clock), std::move(record));
-  if (auto appended = log.Append(SessionCreatedEvent(recorder.record_)); !appended) {
+  // Unsynced: no credential leaves before the session's credentials_*
+  // event, whose fdatasync covers this earlier line of the same file
+  // (docs/audit-log-format.md, "What is synced").
+  if (auto appended =
+          log.Append(SessionCreatedEvent(recorder.record_), AppendDurability::kUnsynced);
+      !appended) {
     return tl::unexpected(appended.error());
   }
   if (auto saved = store.Save(recorder.record_); !saved) {
@@ -38,7 +43,10 @@ Result<void> SessionRecorder::CredentialsFailed(std::string reason) {
 
 Result<void> SessionRecorder::Ended(std::optional<int> exit_code, std::optional<int> signal) {
   MarkEnded(record_, exit_code, signal, clock_());
-  return Record(SessionEndedEvent(record_));
+  // Unsynced: it records no credential, and its loss in a crash of the
+  // machine shows (the session reads "abandoned", the log has no end for
+  // it); the next synced append covers it (docs/audit-log-format.md).
+  return Record(SessionEndedEvent(record_), AppendDurability::kUnsynced);
 }
 
 Result<void> SessionRecorder::CredentialsRefreshed(const IssuedCredentials& issued, int refresh) {
@@ -65,8 +73,10 @@ Result<void> SessionRecorder::Note(const AuditEvent& event) {
 
 Result<void> SessionRecorder::TtlExpired() { return Record(TtlExpiredEvent(record_)); }
 
-Result<void> SessionRecorder::Record(const AuditEvent& event) {
-  if (auto appended = log_->Append(event); !appended) return tl::unexpected(appended.error());
+Result<void> SessionRecorder::Record(const AuditEvent& event, AppendDurability durability) {
+  if (auto appended = log_->Append(event, durability); !appended) {
+    return tl::unexpected(appended.error());
+  }
   return store_->Save(record_);
 }
 

@@ -25,10 +25,11 @@ namespace audex {
 
 class SessionRecorder {
  public:
-  // Appends session_created and writes the record (status active). When the
-  // record cannot be written it appends credentials_failed too, so the log
-  // holds no session that never ends, and fails. The log and store must
-  // outlive the recorder.
+  // Appends session_created (unsynced: the credentials_* event that must
+  // follow before any credential leaves is synced and covers it) and
+  // writes the record (status active). When the record cannot be written
+  // it appends credentials_failed too, so the log holds no session that
+  // never ends, and fails. The log and store must outlive the recorder.
   static Result<SessionRecorder> Begin(AuditLog& log, const SessionStore& store, Clock clock,
                                        SessionRecord record);
 
@@ -41,7 +42,8 @@ class SessionRecorder {
   Result<void> CredentialsFailed(std::string reason);
 
   // session_ended, status ended, with the child's exit code or the signal
-  // that killed it.
+  // that killed it; appended unsynced (docs/audit-log-format.md, "What is
+  // synced").
   Result<void> Ended(std::optional<int> exit_code, std::optional<int> signal);
 
   // credentials_refreshed: the record now names the new key and expiry.
@@ -65,7 +67,8 @@ class SessionRecorder {
 
  private:
   SessionRecorder(AuditLog& log, const SessionStore& store, Clock clock, SessionRecord record);
-  Result<void> Record(const AuditEvent& event);
+  Result<void> Record(const AuditEvent& event,
+                      AppendDurability durability = AppendDurability::kSynced);
 
   AuditLog* log_;
   const SessionStore* store_;
