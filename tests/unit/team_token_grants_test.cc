@@ -545,6 +545,26 @@ TEST_F(TeamTokenGrantsTest, ADeniedGcpRequestAsksNoCloudAndItsPollIsRefused) {
   EXPECT_TRUE(sts_.sent.empty());
 }
 
+TEST_F(TeamTokenGrantsTest, RevokingAPendingGcpGrantSaysNothingIsIssuedAndNamesTheDeny) {
+  const std::string intern = MakeToken("intern", "gated");
+  const std::string ops = MakeToken("admin", "ops");
+  const ApiResponse asked =
+      Post(R"({"provider":"gcp","allow":"compute.instances.list","ttl":"15m"})", intern);
+  ASSERT_EQ(asked.status, 202) << asked.body;
+  const Json pending = Json::parse(asked.body);
+  const ApiResponse revoked =
+      Call("POST", "/v1/grants/" + pending["grant_id"].get<std::string>() + "/revoke",
+           R"({"reason":"wrong project"})", ops);
+  EXPECT_EQ(revoked.status, 409) << revoked.body;
+  // Not "its token cannot be recalled": there is no token yet.
+  EXPECT_NE(revoked.body.find("no gcp token exists yet"), std::string::npos) << revoked.body;
+  EXPECT_NE(revoked.body.find("tryaudex requests deny " + pending["request_id"].get<std::string>()),
+            std::string::npos)
+      << revoked.body;
+  EXPECT_TRUE(sts_.sent.empty());
+  EXPECT_EQ(Stored(pending["grant_id"]).status, GrantStatus::kPendingApproval);
+}
+
 TEST_F(TeamTokenGrantsTest, BreakGlassUnderAnApprovalRuleIssuesAGcpTokenAtOnceForReview) {
   const std::string glass = MakeToken("oncall", "glass");
   sts_.script.push_back(Generated("ya29.BREAK-GLASS-0001"));

@@ -315,6 +315,16 @@ ApiResponse TeamServer::RevokeGrant(const ApiRequest& request, const std::string
   if (!grant) return ApiError(503, "store_unavailable", grant.error().message);
   if (!*grant) return ApiError(404, "not_found", fmt::format("no grant {}", EscapeControl(id)));
   const Grant& found = **grant;
+  if (found.provider != "aws" && found.status == GrantStatus::kPendingApproval) {
+    // Nothing has been asked of Google or Entra ID yet: what stops the
+    // grant is denying its request (the AWS path's Deny on a role has no
+    // counterpart here).
+    return ApiError(409, "conflict",
+                    fmt::format("grant {} waits for approval and no {} token exists yet: deny its "
+                                "request instead (tryaudex requests deny {} --reason TEXT)",
+                                found.id, found.provider,
+                                EscapeControl(found.approval_request_id.value_or("ID"))));
+  }
   if (found.provider != "aws") {
     // A Deny on an IAM role is how an AWS session is recalled; Google and
     // Entra ID tokens have no such lever (docs/team-mode.md, "GCP and Azure
