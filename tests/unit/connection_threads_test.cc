@@ -1,4 +1,4 @@
-#include "server/team/connection_threads.h"
+#include "adapters/credserver/connection_threads.h"
 
 #include <gtest/gtest.h>
 

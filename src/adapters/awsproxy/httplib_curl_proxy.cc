@@ -498,8 +498,10 @@ extern "C" __attribute__((visibility("default"))) void* AudexProxyStart(
   auto* endpoint = new Endpoint;
   endpoint->planner = planner;
   endpoint->options = *options;
-  const int threads = std::max(2, options->threads);
-  endpoint->server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // Two threads wait for connections; more start as connections stay open
+  // (SDKs keep pools), up to options->threads.
+  const size_t threads = static_cast<size_t>(std::max(2, options->threads));
+  endpoint->server.new_task_queue = [threads] { return new audex::ConnectionQueue(2, threads); };
   // SDKs keep connections open between calls; so does the endpoint.
   endpoint->server.set_keep_alive_max_count(100000);
   // An idle connection holds a worker thread: let it go after 10 s (SDKs

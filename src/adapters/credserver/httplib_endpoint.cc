@@ -10,8 +10,9 @@
 
 namespace {
 
-// Idle pool threads only wait on a condition variable; 16 covers a child's
-// SDK clients (one per process or thread pool) with room for held connections.
+// Connections served at once (threads start as they are needed): a
+// child's SDK clients (one per process or thread pool) with room for held
+// connections.
 constexpr size_t kPoolThreads = 16;
 
 struct Endpoint : audex::LoopbackServer {
@@ -34,7 +35,7 @@ extern "C" __attribute__((visibility("default"))) void* AudexEndpointStart(
   // threads than a child's SDK clients plus a few held connections, and
   // short timeouts so a held connection lets go within a second (the child
   // is on loopback; a fetch is one small request).
-  endpoint->server.new_task_queue = [] { return new httplib::ThreadPool(kPoolThreads); };
+  endpoint->server.new_task_queue = [] { return new audex::ConnectionQueue(2, kPoolThreads); };
   endpoint->server.set_keep_alive_timeout(1);
   endpoint->server.set_read_timeout(1, 0);
   endpoint->server.set_write_timeout(1, 0);

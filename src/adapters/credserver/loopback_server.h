@@ -9,9 +9,21 @@
 #include <chrono>
 #include <thread>
 
+#include "adapters/credserver/connection_threads.h"
 #include "adapters/credserver/listen_backlog.h"
 
 namespace audex {
+
+// cpp-httplib's task queue on ConnectionThreads.
+class ConnectionQueue final : public httplib::TaskQueue {
+ public:
+  ConnectionQueue(size_t core, size_t max) : threads_(core, max) {}
+  void enqueue(std::function<void()> job) override { threads_.Enqueue(std::move(job)); }
+  void shutdown() override { threads_.Shutdown(); }
+
+ private:
+  ConnectionThreads threads_;
+};
 
 struct LoopbackServer {
   httplib::Server server;

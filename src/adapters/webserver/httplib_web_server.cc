@@ -29,7 +29,7 @@ extern "C" __attribute__((visibility("default"))) void* AudexWebServerStart(
     const audex::WebHandler* handler, int* port) {
   auto* web = new WebServer;
   web->handler = handler;
-  web->server.new_task_queue = [] { return new httplib::ThreadPool(kPoolThreads); };
+  web->server.new_task_queue = [] { return new audex::ConnectionQueue(2, kPoolThreads); };
   web->server.set_keep_alive_timeout(5);
   web->server.set_read_timeout(5, 0);
   web->server.set_write_timeout(5, 0);

@@ -7,7 +7,7 @@
 #include <functional>
 
 #include "adapters/credserver/listen_backlog.h"
-#include "server/team/connection_threads.h"
+#include "adapters/credserver/loopback_server.h"
 
 namespace audex {
 
@@ -27,15 +27,6 @@ namespace {
 // `max` (beyond that connections queue), and a thread above `core` ends
 // after kIdleEnd without work (ConnectionThreads). The store's connection
 // pool still bounds what reaches the database (config.threads).
-class ConnectionQueue final : public httplib::TaskQueue {
- public:
-  ConnectionQueue(size_t core, size_t max) : threads_(core, max) {}
-  void enqueue(std::function<void()> job) override { threads_.Enqueue(std::move(job)); }
-  void shutdown() override { threads_.Shutdown(); }
-
- private:
-  ConnectionThreads threads_;
-};
 
 Result<std::pair<std::string, int>> SplitListen(const std::string& listen,
                                                 const std::string& source) {
