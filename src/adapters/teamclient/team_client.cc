@@ -219,35 +219,59 @@ Result<PostedGrant> PostGrant(HttpClient& http, const std::string& server,
   return PostedGrant{result->status, reply};
 }
 
+// The reply that holds a grant once it is issued: the POST's own (201), or
+// for a grant held for approval (202) its credentials endpoint's, waited
+// for; `pending` says where that came from.
+struct IssuedGrant {
+  Json reply;
+  std::optional<PendingGrant> pending;
+  std::string source;  // "team server URL grant ID[ (approved request ID)]"
+};
+
+Result<IssuedGrant> IssuedGrantOf(HttpClient& http, const std::string& server,
+                                  const SecretString& token, const nlohmann::json& body,
+                                  const ApprovalWait& wait) {
+  auto posted = PostGrant(http, server, token, body);
+  if (!posted) return tl::unexpected(posted.error());
+  if (posted->status != 202) {
+    return IssuedGrant{
+        posted->reply, std::nullopt,
+        fmt::format("team server {} grant {}", server, posted->reply.value("grant_id", ""))};
+  }
+  // Held for approval: what it grants comes from the grant's credentials
+  // endpoint once the last approver has let the server ask for it.
+  PendingGrant pending = PendingGrantOf(server, posted->reply);
+  auto issued = AwaitApproval(http, server, posted->reply, pending, wait);
+  if (!issued) return tl::unexpected(issued.error());
+  std::string source = fmt::format("team server {} grant {} (approved request {})", server,
+                                   pending.grant_id, pending.request_id);
+  return IssuedGrant{std::move(*issued), std::move(pending), std::move(source)};
+}
+
 }  // namespace
 
 Result<GrantReply> RequestGrant(HttpClient& http, const std::string& server,
                                 const SecretString& token, const nlohmann::json& body,
                                 const ApprovalWait& wait) {
-  auto posted = PostGrant(http, server, token, body);
-  if (!posted) return tl::unexpected(posted.error());
-  const Json& reply = posted->reply;
-  if (posted->status == 202) {
-    const PendingGrant pending = PendingGrantOf(server, reply);
-    auto issued = AwaitApproval(http, server, reply, pending, wait);
-    if (!issued) return tl::unexpected(issued.error());
-    auto credentials = CredentialsFrom(*issued, "Token", pending.url);
-    if (!credentials) return tl::unexpected(credentials.error());
-    GrantReply grant;
-    grant.credentials = std::move(*credentials);
-    grant.grant_id = pending.grant_id;
-    grant.credentials.source = fmt::format("team server {} grant {} (approved request {})", server,
-                                           pending.grant_id, pending.request_id);
-    grant.credentials_url = pending.url;
-    grant.credentials_token = pending.token;
-    return grant;
-  }
-  auto credentials = CredentialsFrom(reply, "SessionToken", server);
+  auto issued = IssuedGrantOf(http, server, token, body, wait);
+  if (!issued) return tl::unexpected(issued.error());
+  const Json& reply = issued->reply;
+  const std::optional<PendingGrant>& pending = issued->pending;
+  // The POST's reply names the session token as the AWS CLI's JSON does;
+  // the credentials endpoint as the container-credentials JSON does.
+  auto credentials = pending ? CredentialsFrom(reply, "Token", pending->url)
+                             : CredentialsFrom(reply, "SessionToken", server);
   if (!credentials) return tl::unexpected(credentials.error());
   GrantReply grant;
   grant.credentials = std::move(*credentials);
+  grant.credentials.source = issued->source;
+  if (pending) {
+    grant.grant_id = pending->grant_id;
+    grant.credentials_url = pending->url;
+    grant.credentials_token = pending->token;
+    return grant;
+  }
   grant.grant_id = reply.value("grant_id", "");
-  grant.credentials.source = fmt::format("team server {} grant {}", server, grant.grant_id);
   const std::string path = reply.value("credentials_url", "");
   grant.credentials_url = path.starts_with("/") ? server + path : path;
   grant.credentials_token = SecretString(reply.value("credentials_token", ""));
@@ -305,21 +329,9 @@ Result<TokenGrantReply> TokenGrantFrom(const Json& reply, const std::string& ser
 Result<TokenGrantReply> RequestTokenGrant(HttpClient& http, const std::string& server,
                                           const SecretString& token, const nlohmann::json& body,
                                           const ApprovalWait& wait) {
-  auto posted = PostGrant(http, server, token, body);
-  if (!posted) return tl::unexpected(posted.error());
-  const Json& reply = posted->reply;
-  if (posted->status == 202) {
-    // Held for approval: the token comes from the grant's credentials
-    // endpoint once the last approver has let the server ask for it.
-    const PendingGrant pending = PendingGrantOf(server, reply);
-    auto issued = AwaitApproval(http, server, reply, pending, wait);
-    if (!issued) return tl::unexpected(issued.error());
-    return TokenGrantFrom(*issued, server,
-                          fmt::format("team server {} grant {} (approved request {})", server,
-                                      pending.grant_id, pending.request_id));
-  }
-  return TokenGrantFrom(
-      reply, server, fmt::format("team server {} grant {}", server, reply.value("grant_id", "")));
+  auto issued = IssuedGrantOf(http, server, token, body, wait);
+  if (!issued) return tl::unexpected(issued.error());
+  return TokenGrantFrom(issued->reply, server, issued->source);
 }
 
 Result<AwsCredentials> FetchGrantCredentials(HttpClient& http, const std::string& url,
