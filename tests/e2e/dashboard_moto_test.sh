@@ -43,7 +43,7 @@ export AUDEX_E2E_ROLE="$ROLE" AUDEX_E2E_PIDS="$TMP/dashboard.pid"
 stop_dashboard() { [ -s "$AUDEX_E2E_PIDS" ] && kill "$(cat "$AUDEX_E2E_PIDS")"; }
 at_exit stop_dashboard
 # Run from NPM_DIR so that its imports find puppeteer-core and axe-core.
-cp "$ROOT/tests/dashboard/dashboard_test.mjs" "$ROOT/tests/dashboard/tap.mjs" "$NPM_DIR/"
+cp "$ROOT/tests/dashboard/dashboard_test.mjs" "$ROOT/tests/e2e/tap.mjs" "$NPM_DIR/"
 "$NODE" "$NPM_DIR/dashboard_test.mjs" "$BIN" "$SHOTS"
 browser_status=$?
 check "the browser checks pass (tests/dashboard/dashboard_test.mjs)" test "$browser_status" -eq 0

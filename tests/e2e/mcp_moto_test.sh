@@ -27,5 +27,5 @@ setup_moto_user_and_role AudexRole s3 \
 export AUDEX_E2E_TMP="$TMP" AUDEX_E2E_ROLE="$ROLE"
 
 # The client script is run from NPM_DIR so that its imports find the SDK.
-cp "$ROOT/tests/mcp/mcp_client_test.mjs" "$NPM_DIR/mcp_client_test.mjs"
+cp "$ROOT/tests/mcp/mcp_client_test.mjs" "$ROOT/tests/e2e/tap.mjs" "$NPM_DIR/"
 "$NODE" "$NPM_DIR/mcp_client_test.mjs" "$BIN"

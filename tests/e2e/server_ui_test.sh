@@ -114,7 +114,7 @@ export AUDEX_E2E_URL="$URL" AUDEX_E2E_CI_TOKEN="$CI" AUDEX_E2E_ADMIN_TOKEN="$ADM
 export AUDEX_E2E_DEV_TOKEN="$DEV" AUDEX_E2E_SEC_TOKEN="$SEC" AUDEX_E2E_CLIENT_HOME="$TMP/client"
 export AUDEX_E2E_CONF="$CONF" AUDEX_E2E_IDP="$IDP"
 # Run from NPM_DIR so that its imports find puppeteer-core and axe-core.
-cp "$ROOT/tests/dashboard/server_ui_test.mjs" "$ROOT/tests/dashboard/tap.mjs" "$NPM_DIR/"
+cp "$ROOT/tests/dashboard/server_ui_test.mjs" "$ROOT/tests/e2e/tap.mjs" "$NPM_DIR/"
 "$NODE" "$NPM_DIR/server_ui_test.mjs" "$BIN" "$SHOTS"
 check "the browser checks pass (tests/dashboard/server_ui_test.mjs)" test $? -eq 0
 check "no token or secret key in the server's log" \

@@ -9,6 +9,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { spawn, execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tap } from "./tap.mjs";
 
 const BIN = process.argv[2];
 const HOME = process.env.AUDEX_HOME;
@@ -16,17 +17,7 @@ const TMP = process.env.AUDEX_E2E_TMP;
 const ROLE = process.env.AUDEX_E2E_ROLE;
 const CLIENT_NAME = "audex-e2e-client";
 
-let passed = 0;
-let failed = 0;
-function check(description, ok, detail = "") {
-  if (ok) {
-    console.log(`ok - ${description}`);
-    passed++;
-  } else {
-    console.log(`not ok - ${description}${detail ? `: ${detail}` : ""}`);
-    failed++;
-  }
-}
+const { check, finish } = tap();
 
 function writeConfig(extra) {
   writeFileSync(
@@ -373,5 +364,4 @@ const late = parsed(session.replies[1] ?? "");
 check("raw: under 2025-11-25 invalid tool arguments are an isError result",
   late.result?.isError === true && late.result.content[0].text.includes("command"));
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();
