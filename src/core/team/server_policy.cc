@@ -72,9 +72,12 @@ std::vector<std::string> Uncovered(const ServerRule& rule, const ResolvedRequest
 
 }  // namespace
 
+std::vector<Provider> GrantedProviders(const ServerRule& rule) {
+  return rule.providers.empty() ? std::vector<Provider>{Provider::kAws} : rule.providers;
+}
+
 std::optional<GrantRefusal> CheckGrant(const ServerRule& rule, const GrantAsk& ask) {
-  const std::vector<Provider> providers =
-      rule.providers.empty() ? std::vector<Provider>{Provider::kAws} : rule.providers;
+  const std::vector<Provider> providers = GrantedProviders(rule);
   if (std::find(providers.begin(), providers.end(), ask.provider) == providers.end()) {
     return GrantRefusal{
         RuleKey(rule, "providers"),

@@ -88,6 +88,9 @@ struct GrantRefusal {
 // `max_ttl`). nullopt: allowed.
 std::optional<GrantRefusal> CheckGrant(const ServerRule& rule, const GrantAsk& ask);
 
+// The providers `rule` may grant: its `providers`, or AWS when it names none.
+std::vector<Provider> GrantedProviders(const ServerRule& rule);
+
 // The rate-limit bucket keys of a caller: "caller:NAME" and, for a profile,
 // "caller:NAME|profile:P".
 std::string CallerRateKey(std::string_view caller);

@@ -411,15 +411,14 @@ ApiResponse TeamServer::Handle(const ApiRequest& request) {
 }
 
 std::string TeamServer::BaseCredentialsProblem() {
-  // The base credentials of each provider some rule set may grant (a rule
-  // that names none grants AWS): a GCP-only server needs no AWS keys, and
-  // is not ready without its GCP base token. GCP and Azure are asked for a
-  // token, as a grant would be; Ready() asks at most every 30 s.
+  // The base credentials of each provider some rule set may grant: a
+  // GCP-only server needs no AWS keys, and is not ready without its GCP
+  // base token. GCP and Azure are asked for a token, as a grant would be;
+  // Ready() asks at most every 30 s.
   std::set<Provider> granted;
   const std::shared_ptr<const ServerConfig> config = Config();
   for (const ServerRule& rule : config->policy.rules) {
-    if (rule.providers.empty()) granted.insert(Provider::kAws);
-    granted.insert(rule.providers.begin(), rule.providers.end());
+    for (const Provider provider : GrantedProviders(rule)) granted.insert(provider);
   }
   if (granted.contains(Provider::kAws)) {
     if (auto base = ResolveBaseCredentials(world_.env); !base) {
